@@ -1,0 +1,30 @@
+# The two commands a newcomer needs: `make demo` and `make test`. Both install what they need first.
+PYTHON ?= python3
+VENV ?= .venv
+BIN = $(VENV)/bin
+
+.PHONY: install demo test lint bench
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+tests/js/node_modules/.installed: tests/js/package.json tests/js/package-lock.json
+	npm ci --silent --no-audit --no-fund --prefix tests/js
+	touch $@
+
+install: $(BIN)/.installed
+
+demo: install
+	$(BIN)/calfeed demo
+
+test: install tests/js/node_modules/.installed
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check calfeed tests bench
+
+bench: install
+	$(BIN)/python bench/engine.py

@@ -1,0 +1,162 @@
+"""The one place configuration is read: `CALFEED_*` environment variables -> a frozen, checked Config.
+
+Every problem is collected and reported together (ConfigError), so a misconfigured deployment fails
+once with the full list instead of one variable per restart. Secrets have no defaults in production;
+for local use (development, tests, the demo) the missing ones are generated into the instance folder.
+Nothing here runs at import time: call `load_config()`.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from calfeed.errors import ConfigError
+
+ENV_PREFIX = "CALFEED_"
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """Deployment-wide settings (per-user rule settings live in `model.RuleSettings`)."""
+
+    env: str  # "production", "development" or "test"
+    instance_path: Path
+    secret_key: str
+    encryption_key: str
+    database_url: str
+    refresh_interval: int  # seconds a cached feed is served before Google is read again
+    base_url: str | None  # public origin, e.g. https://calfeed.example; None: from the request
+    google_client_secrets: Path | None
+    google_client_id: str | None
+    google_client_secret: str | None
+    google_api_endpoint: str | None  # Calendar API base, e.g. http://127.0.0.1:8089/calendar/v3/
+    google_revoke_uri: str
+    google_auth_uri: str
+    google_token_uri: str
+    demo: bool = False
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def production(self) -> bool:
+        return self.env == "production"
+
+    @property
+    def google_configured(self) -> bool:
+        return bool(self.google_client_secrets or (self.google_client_id and self.google_client_secret))
+
+
+def _int(env: Mapping[str, str], name: str, default: int, lo: int, hi: int, problems: list[str]) -> int:
+    raw = env.get(ENV_PREFIX + name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        problems.append(f"{ENV_PREFIX}{name} must be a whole number, not {raw!r}")
+        return default
+    if not lo <= value <= hi:
+        problems.append(f"{ENV_PREFIX}{name} must be between {lo} and {hi}, not {value}")
+    return value
+
+
+def _local_secret(instance_path: Path, name: str, make: str) -> str:
+    """Read or create a secret kept in the instance folder (local use only, never production)."""
+    path = instance_path / name
+    if path.exists():
+        return path.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    if make == "fernet":
+        from cryptography.fernet import Fernet
+
+        value = Fernet.generate_key().decode()
+    else:
+        value = secrets.token_urlsafe(48)
+    path.write_text(value + "\n")
+    path.chmod(0o600)
+    return value
+
+
+def load_config(
+    env: Mapping[str, str] | None = None,
+    *,
+    instance_path: Path | None = None,
+    overrides: Mapping[str, object] | None = None,
+) -> Config:
+    """Build the Config from `env` (default: the process environment) and check it.
+
+    Raises ConfigError listing every problem found.
+    """
+    env = dict(os.environ if env is None else env)
+    problems: list[str] = []
+    mode = env.get(ENV_PREFIX + "ENV", "production")
+    if mode not in ("production", "development", "test"):
+        problems.append(f"{ENV_PREFIX}ENV must be production, development or test, not {mode!r}")
+    production = mode == "production"
+    inst = Path(env.get(ENV_PREFIX + "INSTANCE_PATH") or instance_path or Path.cwd() / "instance")
+
+    def secret(name: str, make: str) -> str:
+        value = env.get(ENV_PREFIX + name, "")
+        if value:
+            return value
+        if production:
+            problems.append(f"{ENV_PREFIX}{name} is required in production")
+            return ""
+        return _local_secret(inst, name.lower(), make)
+
+    secret_key = secret("SECRET_KEY", "token")
+    encryption_key = secret("ENCRYPTION_KEY", "fernet")
+    if encryption_key:
+        try:
+            from cryptography.fernet import Fernet
+
+            Fernet(encryption_key.encode())
+        except (ValueError, TypeError):
+            problems.append(
+                f"{ENV_PREFIX}ENCRYPTION_KEY must be a Fernet key (32 url-safe base64-encoded bytes)"
+            )
+
+    database_url = env.get(ENV_PREFIX + "DATABASE_URL") or f"sqlite:///{inst / 'calfeed.sqlite3'}"
+    if database_url.startswith("postgres://"):  # what Heroku-style platforms hand out
+        database_url = "postgresql+psycopg://" + database_url.removeprefix("postgres://")
+    elif database_url.startswith("postgresql://"):
+        database_url = "postgresql+psycopg://" + database_url.removeprefix("postgresql://")
+
+    secrets_path = env.get(ENV_PREFIX + "GOOGLE_CLIENT_SECRETS") or None
+    if secrets_path and not Path(secrets_path).is_file():
+        problems.append(f"{ENV_PREFIX}GOOGLE_CLIENT_SECRETS names no file: {secrets_path}")
+
+    base_url = (env.get(ENV_PREFIX + "BASE_URL") or "").rstrip("/") or None
+    if base_url and not base_url.startswith(("http://", "https://")):
+        problems.append(f"{ENV_PREFIX}BASE_URL must start with http:// or https://")
+
+    config = Config(
+        env=mode,
+        instance_path=inst,
+        secret_key=secret_key,
+        encryption_key=encryption_key,
+        database_url=database_url,
+        refresh_interval=_int(env, "REFRESH_INTERVAL", 300, 30, 86_400, problems),
+        base_url=base_url,
+        google_client_secrets=Path(secrets_path) if secrets_path else None,
+        google_client_id=env.get(ENV_PREFIX + "GOOGLE_CLIENT_ID") or None,
+        google_client_secret=env.get(ENV_PREFIX + "GOOGLE_CLIENT_SECRET") or None,
+        google_api_endpoint=env.get(ENV_PREFIX + "GOOGLE_API_ENDPOINT") or None,
+        google_revoke_uri=env.get(ENV_PREFIX + "GOOGLE_REVOKE_URI")
+        or "https://oauth2.googleapis.com/revoke",
+        google_auth_uri=env.get(ENV_PREFIX + "GOOGLE_AUTH_URI")
+        or "https://accounts.google.com/o/oauth2/auth",
+        google_token_uri=env.get(ENV_PREFIX + "GOOGLE_TOKEN_URI")
+        or "https://oauth2.googleapis.com/token",
+        demo=env.get(ENV_PREFIX + "DEMO", "") in ("1", "true", "yes"),
+    )
+    if overrides:
+        from dataclasses import replace
+
+        config = replace(config, **overrides)  # type: ignore[arg-type]
+    if problems:
+        raise ConfigError(problems)
+    return config
