@@ -1,0 +1,1 @@
+"""Shared test fixtures (google_fake); registered in tests/conftest.py."""

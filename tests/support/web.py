@@ -1,0 +1,1 @@
+"""Shared test fixtures (web); registered in tests/conftest.py."""
