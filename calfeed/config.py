@@ -1,8 +1,8 @@
-"""The one place configuration is read: `CALFEED_*` environment variables -> a frozen, checked Config.
+"""The one place configuration is read: `CALFEED_*` environment -> a frozen, checked Config.
 
 Every problem is collected and reported together (ConfigError), so a misconfigured deployment fails
 once with the full list instead of one variable per restart. Secrets have no defaults in production;
-for local use (development, tests, the demo) the missing ones are generated into the instance folder.
+for local use (development, tests, the demo) missing ones are generated into the instance folder.
 Nothing here runs at import time: call `load_config()`.
 """
 
@@ -46,10 +46,14 @@ class Config:
 
     @property
     def google_configured(self) -> bool:
-        return bool(self.google_client_secrets or (self.google_client_id and self.google_client_secret))
+        return bool(
+            self.google_client_secrets or (self.google_client_id and self.google_client_secret)
+        )
 
 
-def _int(env: Mapping[str, str], name: str, default: int, lo: int, hi: int, problems: list[str]) -> int:
+def _int(
+    env: Mapping[str, str], name: str, default: int, lo: int, hi: int, problems: list[str]
+) -> int:
     raw = env.get(ENV_PREFIX + name)
     if raw is None or raw == "":
         return default
@@ -116,7 +120,7 @@ def load_config(
             Fernet(encryption_key.encode())
         except (ValueError, TypeError):
             problems.append(
-                f"{ENV_PREFIX}ENCRYPTION_KEY must be a Fernet key (32 url-safe base64-encoded bytes)"
+                f"{ENV_PREFIX}ENCRYPTION_KEY must be a Fernet key (32 url-safe base64 bytes)"
             )
 
     database_url = env.get(ENV_PREFIX + "DATABASE_URL") or f"sqlite:///{inst / 'calfeed.sqlite3'}"

@@ -139,7 +139,9 @@ def parse_google_event(
         summary=_text(resource.get("summary"), 2000),
         description=_text(resource.get("description")),
         location=_text(resource.get("location"), 2000),
-        time_zone=valid_zone(start_zone.get("timeZone") if isinstance(start_zone, Mapping) else None),
+        time_zone=valid_zone(
+            start_zone.get("timeZone") if isinstance(start_zone, Mapping) else None
+        ),
         calendar_time_zone=valid_zone(calendar_time_zone),
         attendees=attendees,
         organizer=organizer if organizer and organizer.email else None,

@@ -131,8 +131,8 @@ NO_MARKS = Marks()
 class Interview:
     """An event judged to be an interview (rules D1-D4), with what we learned from it (E1-E3).
 
-    `start`/`end` are aware datetimes in `zone` even for all-day events (D4: 09:00-17:00 local is
-    assumed for the start of the day's end); `all_day` records that the times were assumed.
+    `start`/`end` are aware datetimes in `zone` even for all-day events (rule D4: taken to run
+    09:00-17:00 local on the last day); `all_day` records that the times were assumed.
     """
 
     event: SourceEvent
@@ -240,6 +240,17 @@ class RuleSettings:
             problems.append("at least one interview keyword is needed (rule D1)")
         if problems:
             raise SettingsError(problems)
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """A one-off all-day feed event that is not a follow-up, e.g. "reconnect Google" (issue 3)."""
+
+    uid: str
+    summary: str
+    description: str
+    day: date
+    since: datetime  # when the condition arose: the event's DTSTAMP, so the bytes stay stable
 
 
 @dataclass(frozen=True, slots=True)

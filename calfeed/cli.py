@@ -1,0 +1,160 @@
+"""`calfeed feed | db | serve | demo`: the command-line shell.
+
+Errors from the core arrive as CalfeedError and leave as one line on stderr and the error's exit
+status; nothing else is caught, so a real bug still shows its traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
+
+from calfeed.errors import CalfeedError, SourceError
+from calfeed.model import DEFAULT_KEYWORDS, RuleSettings, Skipped, SourceEvent
+
+
+def _clock(text: str) -> time:
+    try:
+        return time.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a time of day (HH:MM): {text!r}") from None
+
+
+def _window(text: str) -> datetime:
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an ISO date: {text!r}") from None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _feed_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser(
+        "feed",
+        help="derive follow-ups from a saved calendar and write the .ics feed",
+        description="Read interview events from a saved Google events.list JSON or an .ics file "
+        "and write the follow-up feed (stdout by default).",
+    )
+    src = p.add_mutually_exclusive_group(required=True)
+    src.add_argument("--events", type=Path, metavar="FILE.json", help="Google events.list JSON")
+    src.add_argument("--ics", type=Path, metavar="FILE.ics", help="any iCalendar export")
+    p.add_argument("-o", "--output", type=Path, help="write here instead of stdout")
+    p.add_argument("--lang", choices=["en", "id"], default="en")
+    p.add_argument("--timezone", default="UTC", help="your zone, for events without one (Z1)")
+    p.add_argument("--thank-you", choices=["soon", "evening"], default="soon", dest="thank_you")
+    p.add_argument("--thank-you-delay", type=int, default=60, metavar="MIN", help="T2: 0-180")
+    p.add_argument("--evening-at", type=_clock, default=time(18), metavar="HH:MM", help="T3")
+    p.add_argument("--grace-days", type=int, default=2, help="C1: 1-5")
+    p.add_argument("--no-timeline-days", type=int, default=7, help="C2: 7-14")
+    p.add_argument("--check-in-at", type=_clock, default=time(10), metavar="HH:MM", help="C3")
+    p.add_argument("--holidays", metavar="CC", help="C3: skip this country's public holidays")
+    p.add_argument("--keyword", action="append", default=[], help="D1: an extra keyword")
+    p.add_argument("--kinds", default="thank-you,check-in", help="which follow-ups to publish")
+    p.add_argument("--calendar-id", default=None, help="source calendar id (part of the UIDs)")
+    p.add_argument("--from", dest="window_start", type=_window, help=".ics: expand from (ISO)")
+    p.add_argument("--to", dest="window_end", type=_window, help=".ics: expand until (ISO)")
+
+
+def _read_events(args: argparse.Namespace) -> tuple[list[SourceEvent], list[Skipped]]:
+    path: Path = args.events or args.ics
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SourceError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    try:
+        if args.events:
+            from calfeed.events import events_from_payload
+
+            try:
+                payload = json.loads(data.decode("utf-8-sig"))
+            except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+                raise SourceError(f"not JSON: {exc}") from None
+            return events_from_payload(payload, calendar_id=args.calendar_id or "primary")
+        from calfeed.sources.ics import read_ics
+
+        now = datetime.now(UTC)  # the shell owns the clock; the core gets a window
+        start = args.window_start or now - timedelta(days=60)
+        end = args.window_end or now + timedelta(days=365)
+        read = read_ics(
+            data, calendar_id=args.calendar_id or path.stem, window_start=start, window_end=end
+        )
+        return list(read.events), list(read.skipped)
+    except SourceError as exc:
+        raise SourceError(f"{path}: {exc}") from None
+
+
+def cmd_feed(args: argparse.Namespace) -> int:
+    from calfeed.pipeline import build_feed
+
+    settings = RuleSettings(
+        lang=args.lang,
+        time_zone=args.timezone,
+        thank_you=args.thank_you,
+        thank_you_delay=timedelta(minutes=args.thank_you_delay),
+        evening_at=args.evening_at,
+        grace_days=args.grace_days,
+        no_timeline_days=args.no_timeline_days,
+        check_in_at=args.check_in_at,
+        holiday_country=args.holidays,
+        keywords=DEFAULT_KEYWORDS + tuple(args.keyword),
+    )
+    kinds = {k.strip() for k in args.kinds.split(",") if k.strip()}
+    if not kinds <= {"thank-you", "check-in"}:
+        raise SourceError(f"--kinds takes thank-you and/or check-in, not {args.kinds!r}")
+    events, skipped = _read_events(args)
+    for s in skipped:
+        print(f"calfeed: skipped event {s.event_id}: {s.reason}", file=sys.stderr)
+    result = build_feed(events, settings, kinds=kinds)
+    if args.output:
+        args.output.write_bytes(result.ics)
+    else:
+        sys.stdout.buffer.write(result.ics)
+        sys.stdout.flush()
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="calfeed", description="Interview follow-ups as a subscribable calendar feed."
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _feed_parser(sub)
+    db = sub.add_parser("db", help="database migrations (calfeed db upgrade)", add_help=False)
+    db.add_argument("rest", nargs=argparse.REMAINDER)
+    serve = sub.add_parser("serve", help="run the web service", add_help=False)
+    serve.add_argument("rest", nargs=argparse.REMAINDER)
+    demo = sub.add_parser(
+        "demo", help="run the service on the bundled sample calendar", add_help=False
+    )
+    demo.add_argument("rest", nargs=argparse.REMAINDER)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `calfeed` console script."""
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "feed":
+            return cmd_feed(args)
+        if args.command == "db":
+            from calfeed.store import cli_db
+
+            return cli_db(list(args.rest))
+        from calfeed.web import cli as web_cli
+
+        return (
+            web_cli.serve(list(args.rest))
+            if args.command == "serve"
+            else web_cli.demo(list(args.rest))
+        )
+    except CalfeedError as exc:
+        print(f"calfeed: {exc}", file=sys.stderr)
+        return exc.exit_code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

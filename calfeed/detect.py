@@ -1,0 +1,318 @@
+"""Which calendar events are interviews (rules D1-D4) and what they tell us (rules E1-E3).
+
+Pure: events, settings and the user's marks in, interviews out. Exclusions (D2) are not errors; an
+event that cannot be judged at all was already skipped by the reader that made it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from calfeed.model import NO_MARKS, Attendee, Interview, Marks, Person, RuleSettings, SourceEvent
+from calfeed.timeline import parse_timeline
+
+#: rule D4: an all-day interview is taken to run 09:00-17:00 local on its (last) day
+ALL_DAY_START = time(9, 0)
+ALL_DAY_END = time(17, 0)
+
+#: rule E2: interviewer domains that say nothing about the employer
+FREE_MAIL = frozenset(
+    [
+        "gmail.com",
+        "googlemail.com",
+        "yahoo.com",
+        "yahoo.co.id",
+        "ymail.com",
+        "hotmail.com",
+        "outlook.com",
+        "live.com",
+        "msn.com",
+        "icloud.com",
+        "me.com",
+        "mac.com",
+        "aol.com",
+        "proton.me",
+        "protonmail.com",
+        "gmx.com",
+        "gmx.de",
+        "mail.com",
+        "yandex.com",
+        "zoho.com",
+        "hey.com",
+        "fastmail.com",
+        "rocketmail.com",
+        "qq.com",
+        "163.com",
+    ]
+)
+_NOT_A_PERSON = re.compile(r"^(no-?reply|do-?not-?reply|calendar|notifications?|mailer-daemon)\b")
+_SERVICE_DOMAINS = (
+    "calendar.google.com",
+    "resource.calendar.google.com",
+    "group.v.calendar.google.com",
+)
+_TLD_LABELS = frozenset(
+    [
+        "com",
+        "co",
+        "org",
+        "net",
+        "io",
+        "ai",
+        "id",
+        "uk",
+        "au",
+        "sg",
+        "my",
+        "de",
+        "fr",
+        "nl",
+        "ac",
+        "or",
+        "go",
+        "edu",
+        "gov",
+        "biz",
+        "info",
+        "us",
+        "ca",
+        "in",
+        "jp",
+        "eu",
+        "app",
+        "dev",
+        "tech",
+        "inc",
+        "ltd",
+    ]
+)
+_HOST_PREFIXES = frozenset(
+    ["mail", "email", "careers", "jobs", "hr", "recruiting", "talent", "people", "corp", "www"]
+)
+
+
+@lru_cache(maxsize=64)
+def keyword_pattern(keywords: tuple[str, ...]) -> re.Pattern[str]:
+    """One regex for all keywords, whole words, case-insensitive, any run of spaces (rule D1).
+
+    Longer keywords come first so "interview kerja" wins over "interview" in the match text.
+    """
+    words = sorted({k.strip().casefold() for k in keywords if k.strip()}, key=len, reverse=True)
+    alternatives = "|".join(r"\s+".join(map(re.escape, w.split())) for w in words)
+    return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])", re.IGNORECASE)
+
+
+def is_interview_title(title: str, keywords: tuple[str, ...]) -> bool:
+    """Rule D1: the title names an interview keyword as a whole word."""
+    return keyword_pattern(keywords).search(title) is not None
+
+
+def exclusion(event: SourceEvent, marks: Marks) -> str | None:
+    """Rule D2: why this event can never be an interview, or None."""
+    if event.status == "cancelled":
+        return "cancelled"
+    if event.event_type != "default":
+        return f"event type {event.event_type}"
+    if marks.not_interview:
+        return "marked not an interview"
+    if any(a.is_self and a.response_status == "declined" for a in event.attendees):
+        return "declined"
+    return None
+
+
+def zone_for(event: SourceEvent, settings: RuleSettings) -> str:
+    """Rule Z1: the event's zone, else its calendar's, else the user's."""
+    return event.time_zone or event.calendar_time_zone or settings.time_zone
+
+
+def name_from_email(email: str) -> str:
+    """Rule E1: `jane.doe@acme.com` -> "Jane Doe" when no display name is given."""
+    local = email.split("@", 1)[0].split("+", 1)[0]
+    parts = [p for p in re.split(r"[._\-]+", re.sub(r"\d+", " ", local)) if p.strip()]
+    return " ".join(p.strip().capitalize() for p in parts)
+
+
+def _is_user(person: Attendee, event: SourceEvent) -> bool:
+    return person.is_self or person.email.casefold() == event.calendar_id.casefold()
+
+
+def _is_mailbox(email: str) -> bool:
+    local, _, domain = email.casefold().partition("@")
+    return bool(domain) and not _NOT_A_PERSON.match(local) and not domain.endswith(_SERVICE_DOMAINS)
+
+
+def interviewers(event: SourceEvent) -> tuple[Person, ...]:
+    """Rule E1: attendees other than the user, rooms/resources and decliners; the organizer too."""
+    people: dict[str, Person] = {}
+    candidates = list(event.attendees)
+    if event.organizer is not None:
+        candidates.append(event.organizer)
+    for a in candidates:
+        if _is_user(a, event) or a.resource or a.response_status == "declined":
+            continue
+        if not _is_mailbox(a.email):
+            continue
+        key = a.email.casefold()
+        if key not in people:
+            name = (a.display_name or "").strip()
+            if not name or "@" in name:
+                name = name_from_email(a.email)
+            people[key] = Person(email=a.email, name=name)
+    return tuple(people.values())
+
+
+def company_from_domain(email: str) -> str | None:
+    """Rule E2 fallback: `jane@careers.acme.co.id` -> "Acme"; free-mail domains say nothing."""
+    domain = email.rpartition("@")[2].casefold().strip(".")
+    if not domain or domain in FREE_MAIL or domain.endswith(_SERVICE_DOMAINS):
+        return None
+    labels = domain.split(".")
+    while len(labels) > 1 and labels[-1] in _TLD_LABELS:
+        labels.pop()
+    labels = [label for label in labels if label not in _HOST_PREFIXES] or labels
+    name = labels[-1].replace("-", " ").strip()
+    return name.title() if name and name not in _TLD_LABELS else None
+
+
+_SEPARATORS = re.compile(r"\s+[-–—|]\s+|\s*[:：]\s+")
+_PARENS = re.compile(r"\(([^()]{2,80})\)")
+_WITH = re.compile(r"\b(?:with|dengan|w/)\s+[^()\-–—|:]*", re.IGNORECASE)
+_AT = re.compile(r"\s(?:at|di|@)\s+(.+)$", re.IGNORECASE)
+_FILLER = re.compile(
+    r"\b(?:for|untuk|posisi|position|role|the|a|an|re|round|ke|\d+(?:st|nd|rd|th)?)\b",
+    re.IGNORECASE,
+)
+
+
+def _clean(text: str, keywords: tuple[str, ...]) -> str:
+    text = keyword_pattern(keywords).sub(" ", text)
+    text = _FILLER.sub(" ", text)
+    return re.sub(r"\s+", " ", text).strip(" -–—|:,.()[]").strip()
+
+
+def company_and_position(title: str, keywords: tuple[str, ...]) -> tuple[str | None, str | None]:
+    """Rule E2: read the company and position from common title shapes.
+
+    "Interview with Jane (Acme) - Store Manager", "Acme: Store Manager interview",
+    "Wawancara PT Maju Jaya - Manajer Toko", "Phone screen: Globex",
+    "Designer interview at Initech".
+    """
+    title = re.sub(r"\s+", " ", title).strip()[:300]
+    parens = _PARENS.search(title)
+    aside = parens.group(1).strip() if parens else None
+    # "with Jane (Acme)": the parenthesis names the company; elsewhere it is usually the role
+    aside_is_company = bool(
+        parens and re.search(r"\b(?:with|dengan)\s+[^()]*$", title[: parens.start()], re.I)
+    )
+    if parens:
+        title = (title[: parens.start()] + title[parens.end() :]).strip()
+    company, position = _split_title(title, keywords)
+    if aside:
+        if aside_is_company or company is None:
+            if company is not None and position is None:
+                position = company
+            company = aside
+        elif position is None:
+            position = aside
+    return (company or None), (position or None)
+
+
+def _split_title(title: str, keywords: tuple[str, ...]) -> tuple[str | None, str | None]:
+    """Company and position from a title without parentheses (see company_and_position)."""
+    company: str | None = None
+    position: str | None = None
+    parts = [p for p in _SEPARATORS.split(title, maxsplit=1) if p.strip()]
+    pattern = keyword_pattern(keywords)
+    if len(parts) == 2:
+        left, right = parts
+        at = _AT.search(right)
+        if at:
+            company, right = _clean(at.group(1), keywords) or None, right[: at.start()]
+        if pattern.search(left) and not pattern.search(right):
+            rest = _clean(_WITH.sub(" ", left), keywords)
+            if company is None and rest:
+                company, position = rest, _clean(right, keywords) or None
+            elif company is None:
+                company = _clean(right, keywords) or None
+            else:
+                position = _clean(right, keywords) or None
+        else:
+            if company is None:
+                company = _clean(left, keywords) or None
+            position = _clean(right, keywords) or None
+        return company, position
+    text = parts[0] if parts else ""
+    at = _AT.search(text)
+    if at:
+        company = _clean(at.group(1), keywords) or None
+        text = text[: at.start()]
+    rest = _clean(_WITH.sub(" ", text), keywords)
+    if rest:
+        if company is None and not _WITH.search(text):
+            company = rest
+        elif company is not None:
+            position = rest
+    return company, position
+
+
+def _local_span(event: SourceEvent, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    if isinstance(event.start, datetime) and isinstance(event.end, datetime):
+        return event.start.astimezone(zone), event.end.astimezone(zone)
+    first: date = event.start if not isinstance(event.start, datetime) else event.start.date()
+    last_excl: date = event.end if not isinstance(event.end, datetime) else event.end.date()
+    last = max(first, last_excl - timedelta(days=1))
+    start = datetime.combine(first, ALL_DAY_START, tzinfo=zone)
+    end = datetime.combine(last, ALL_DAY_END, tzinfo=zone)  # rule D4
+    # normalise through UTC so a wall time in a DST gap lands on a real instant
+    return start.astimezone(UTC).astimezone(zone), end.astimezone(UTC).astimezone(zone)
+
+
+def to_interview(event: SourceEvent, settings: RuleSettings, marks: Marks = NO_MARKS) -> Interview:
+    """Everything rules E1-E3 and Z1 read from one event already judged to be an interview."""
+    zone_name = zone_for(event, settings)
+    start, end = _local_span(event, ZoneInfo(zone_name))
+    company, position = company_and_position(event.summary, settings.keywords)
+    people = interviewers(event)
+    if company is None:
+        company = next((c for p in people if (c := company_from_domain(p.email))), None)
+    timeline = None
+    overridden = False
+    if marks.timeline:  # rule E3: an override always wins
+        timeline = parse_timeline(marks.timeline, start.date())
+        overridden = timeline is not None
+    if timeline is None and event.description:
+        timeline = parse_timeline(event.description, start.date())
+    return Interview(
+        event=event,
+        zone=zone_name,
+        start=start,
+        end=end,
+        all_day=event.all_day,
+        interviewers=people,
+        company=company,
+        position=position,
+        timeline=timeline,
+        timeline_overridden=overridden,
+    )
+
+
+def detect(
+    events: Iterable[SourceEvent], settings: RuleSettings, marks: Mapping[str, Marks] | None = None
+) -> list[Interview]:
+    """Rules D1-D4: the interviews among `events`, in start order (ties by key, deterministic).
+
+    Recurring interviews arrive as expanded instances and count once each (rule D3).
+    """
+    marks = marks or {}
+    pattern = keyword_pattern(settings.keywords)
+    found = []
+    for event in events:
+        mark = marks.get(event.key, NO_MARKS)
+        if exclusion(event, mark) is None and pattern.search(event.summary):
+            found.append(to_interview(event, settings, mark))
+    found.sort(key=lambda i: (i.start.astimezone(UTC), i.key))
+    return found

@@ -1,0 +1,155 @@
+"""Draft e-mails, one-click `mailto:` links and the dos and don'ts (rules T5-T7, N1, C1, C2, C5).
+
+The wording lives in plain-text Jinja templates under `templates/drafts/` so that it can be edited
+without touching code; a template's first line is `Subject: ...`. Rendering is a pure function of
+the follow-up, the language and the loaded templates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import cache
+from pathlib import Path
+from urllib.parse import quote
+
+import jinja2
+
+from calfeed.model import Draft, FollowUp, FollowUpKind, Interview, Lang, Person, RuleSettings
+
+TEMPLATE_KINDS: dict[FollowUpKind, str] = {"thank-you": "thank_you", "check-in": "check_in"}
+
+#: event titles, per language and kind; kept short (well under the 255-character limit)
+TITLES: dict[Lang, dict[FollowUpKind, str]] = {
+    "en": {"thank-you": "Send thank-you: {what}", "check-in": "Check in: {what}"},
+    "id": {"thank-you": "Kirim ucapan terima kasih: {what}", "check-in": "Tindak lanjut: {what}"},
+}
+UNKNOWN: dict[Lang, str] = {"en": "your interview", "id": "wawancara Anda"}
+MAX_TITLE = 200
+
+
+def templates_dir() -> Path:
+    """Where the templates are: inside the installed package, or the checkout's top level."""
+    here = Path(__file__).resolve().parent
+    installed = here / "templates"
+    return installed if installed.is_dir() else here.parent / "templates"
+
+
+@dataclass(frozen=True)
+class DraftTemplates:
+    """The loaded draft and notes templates of one folder."""
+
+    env: jinja2.Environment
+
+    def render(self, name: str, **values: object) -> str:
+        text = self.env.get_template(name).render(**values)
+        return "\n".join(line.rstrip() for line in text.strip().splitlines())
+
+
+@cache
+def load_templates(folder: Path | None = None) -> DraftTemplates:
+    """Load (once per folder) the templates under `folder`/drafts."""
+    root = (folder or templates_dir()) / "drafts"
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(root),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,  # noqa: S701 - plain-text e-mail, never HTML
+        keep_trailing_newline=False,
+    )
+    return DraftTemplates(env)
+
+
+def mailto(to: Person | None, subject: str, body: str) -> str:
+    """An RFC 6068 `mailto:` URI with subject and body filled (line breaks as %0D%0A)."""
+    address = quote(to.email, safe="@") if to else ""
+    body = body.replace("\r\n", "\n").replace("\n", "\r\n")
+    return f"mailto:{address}?subject={quote(subject, safe='')}&body={quote(body, safe='')}"
+
+
+def sender_name(interview: Interview) -> str:
+    """How the user signs: their display name on the event, else from their address."""
+    from calfeed.detect import name_from_email
+
+    for attendee in interview.event.attendees:
+        if attendee.is_self:
+            return attendee.display_name or name_from_email(attendee.email)
+    calendar_id = interview.event.calendar_id
+    return name_from_email(calendar_id) if "@" in calendar_id else ""
+
+
+def subject_of(interview: Interview, lang: Lang) -> str:
+    """What the follow-up is about: "Acme – Store Manager", or a graceful generic phrase (E2)."""
+    parts = [p for p in (interview.company, interview.position) if p]
+    return " – ".join(parts) if parts else UNKNOWN[lang]
+
+
+def title_for(follow_up: FollowUp, lang: Lang) -> str:
+    """The event's SUMMARY, short and single-line."""
+    title = TITLES[lang][follow_up.kind].format(what=subject_of(follow_up.interview, lang))
+    title = " ".join(title.split())
+    return title if len(title) <= MAX_TITLE else title[: MAX_TITLE - 1] + "…"
+
+
+def drafts_for(
+    follow_up: FollowUp, lang: Lang, templates: DraftTemplates | None = None
+) -> list[Draft]:
+    """One draft per interviewer (rule T7), or one unaddressed draft when nobody is known."""
+    templates = templates or load_templates()
+    interview = follow_up.interview
+    name = f"{TEMPLATE_KINDS[follow_up.kind]}.{lang}.txt"
+    recipients: list[Person | None] = list(interview.interviewers) or [None]
+    drafts = []
+    for person in recipients:
+        text = templates.render(
+            name,
+            first_name=person.first_name if person else "",
+            company=interview.company,
+            position=interview.position,
+            sender=sender_name(interview),
+        )
+        head, _, body = text.partition("\n")
+        subject = head.removeprefix("Subject:").strip() if head.startswith("Subject:") else ""
+        body = body.strip() if subject else text
+        drafts.append(
+            Draft(to=person, subject=subject, body=body, mailto=mailto(person, subject, body))
+        )
+    return drafts
+
+
+def notes_for(
+    follow_up: FollowUp, settings: RuleSettings, templates: DraftTemplates | None = None
+) -> str:
+    """The dos and don'ts that go under the drafts (T6, N1 for thank-yous; C1, C2 for check-ins)."""
+    templates = templates or load_templates()
+    interview = follow_up.interview
+    name = f"{TEMPLATE_KINDS[follow_up.kind]}_notes.{settings.lang}.txt"
+    return templates.render(
+        name,
+        several=len(interview.interviewers) > 1,
+        example_date=(interview.start.date() + timedelta(days=10)).isoformat(),
+        timeline=interview.timeline.text if interview.timeline else "",
+        grace_days=settings.grace_days,
+        wait_days=settings.no_timeline_days,
+    )
+
+
+def description_for(
+    follow_up: FollowUp, settings: RuleSettings, templates: DraftTemplates | None = None
+) -> tuple[str, list[Draft]]:
+    """The plain-text DESCRIPTION of a follow-up event: drafts, their links, then the notes."""
+    lang = settings.lang
+    drafts = drafts_for(follow_up, lang, templates)
+    blocks: list[str] = []
+    for draft in drafts:
+        header = (
+            ("To" if lang == "en" else "Kepada") + f": {draft.to.name} <{draft.to.email}>"
+            if draft.to
+            else ""
+        )
+        link = ("Send: " if lang == "en" else "Kirim: ") + draft.mailto
+        subject = ("Subject" if lang == "en" else "Subjek") + f": {draft.subject}"
+        blocks.append(
+            "\n".join(p for p in (header, subject, "", draft.body, "", link) if p or p == "")
+        )
+    blocks.append(notes_for(follow_up, settings, templates))
+    return "\n\n———\n\n".join(b.strip() for b in blocks), drafts

@@ -1,0 +1,167 @@
+"""The core, composed: source events -> interviews -> follow-ups -> drafts -> feed bytes.
+
+The shells (CLI, web, sync) gather inputs and call `build_feed` once; nothing here does I/O apart
+from reading the draft templates on first use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+
+from calfeed.detect import detect
+from calfeed.drafts import description_for, load_templates, title_for
+from calfeed.feed import FeedEvent, render_feed
+from calfeed.model import (
+    FOLLOW_UP_KINDS,
+    Draft,
+    FollowUp,
+    Interview,
+    Marks,
+    Notice,
+    Revision,
+    RuleSettings,
+    Skipped,
+    SourceEvent,
+)
+from calfeed.revisions import revise
+from calfeed.rules import follow_ups
+
+FEED_NAMES = {"en": "Interview follow-ups", "id": "Tindak lanjut wawancara"}
+FEED_DESCRIPTIONS = {
+    "en": "When to thank your interviewers and when to check in, with a draft for each (calfeed).",
+    "id": "Kapan berterima kasih kepada pewawancara dan kapan menindaklanjuti, lengkap dengan "
+    "draf e-mail (calfeed).",
+}
+CATEGORIES = {
+    "en": {"thank-you": ("Job search", "Thank-you"), "check-in": ("Job search", "Check-in")},
+    "id": {
+        "thank-you": ("Cari kerja", "Terima kasih"),
+        "check-in": ("Cari kerja", "Tindak lanjut"),
+    },
+}
+ALARMS = {
+    "en": {"thank-you": "Time to send your thank-you note", "check-in": "Time to check in"},
+    "id": {"thank-you": "Saatnya kirim ucapan terima kasih", "check-in": "Saatnya menindaklanjuti"},
+}
+#: a stamp for stateless runs (the CLI) when the source says nothing of its last change
+EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class FeedResult:
+    """Everything one run of the core produced; the shells pick what they need."""
+
+    ics: bytes
+    interviews: list[Interview]
+    follow_ups: list[FollowUp]
+    drafts: dict[str, list[Draft]]
+    notes: dict[str, str]
+    descriptions: dict[str, str]
+    skipped: list[Skipped] = field(default_factory=list)
+    revisions: dict[str, Revision] = field(default_factory=dict)
+
+
+def derive(
+    events: Sequence[SourceEvent], settings: RuleSettings, marks: Mapping[str, Marks] | None = None
+) -> tuple[list[Interview], list[FollowUp]]:
+    """Interviews and their follow-ups, without drafts or rendering (for dashboards)."""
+    interviews = detect(events, settings, marks)
+    return interviews, follow_ups(interviews, settings, marks)
+
+
+def _source_stamp(follow_up: FollowUp) -> datetime:
+    """Stateless stamp: when the source event last changed (deterministic, never `now`)."""
+    return follow_up.interview.event.updated or EPOCH
+
+
+def build_feed(
+    events: Sequence[SourceEvent],
+    settings: RuleSettings,
+    *,
+    now: datetime | None = None,
+    marks: Mapping[str, Marks] | None = None,
+    revisions: Mapping[str, Revision] | None = None,
+    kinds: Collection[str] = FOLLOW_UP_KINDS,
+    notices: Sequence[Notice] = (),
+    name: str | None = None,
+    skipped: Sequence[Skipped] = (),
+    refresh: timedelta = timedelta(hours=1),
+) -> FeedResult:
+    """Run the whole core once.
+
+    Args:
+        revisions: the bookkeeping of earlier publications (stateful use, with `now`); None for a
+            stateless run, where every follow-up is stamped with its source event's `updated`.
+        kinds: which follow-up kinds to publish (users may want separate calendars).
+        notices: extra all-day events, e.g. "reconnect Google".
+        skipped: events the reader already skipped, passed through for reporting.
+    """
+    if revisions is not None and now is None:
+        raise ValueError("stateful runs (revisions given) need `now`")
+    templates = load_templates()
+    lang = settings.lang
+    interviews, found = derive(events, settings, marks)
+    chosen = [f for f in found if f.kind in kinds]
+    drafts: dict[str, list[Draft]] = {}
+    notes: dict[str, str] = {}
+    descriptions: dict[str, str] = {}
+    items: list[FeedEvent] = []
+    for f in chosen:
+        text, drafted = description_for(f, settings, templates)
+        drafts[f.uid] = drafted
+        descriptions[f.uid] = text
+        notes[f.uid] = text.rsplit("\n\n———\n\n", 1)[-1]
+        items.append(
+            FeedEvent(
+                uid=f.uid,
+                summary=title_for(f, lang),
+                description=text,
+                start=f.start,
+                end=f.end,
+                stamp=_source_stamp(f),
+                url=drafted[0].mailto,
+                categories=CATEGORIES[lang][f.kind],
+                related_to=f.interview.event.ical_uid or None,
+                alarm=ALARMS[lang][f.kind],
+            )
+        )
+    new_revisions: dict[str, Revision] = {}
+    if revisions is not None:
+        assert now is not None
+        new_revisions = revise(revisions, items, now)
+        items = [
+            replace(
+                i, stamp=new_revisions[i.uid].changed_at, sequence=new_revisions[i.uid].sequence
+            )
+            for i in items
+        ]
+    for notice in notices:
+        items.append(
+            FeedEvent(
+                uid=notice.uid,
+                summary=notice.summary,
+                description=notice.description,
+                start=notice.day,
+                end=notice.day + timedelta(days=1),
+                stamp=notice.since,
+                alarm=notice.summary,
+            )
+        )
+    ics = render_feed(
+        items,
+        name=name or FEED_NAMES[lang],
+        description=FEED_DESCRIPTIONS[lang],
+        refresh=refresh,
+    )
+    return FeedResult(
+        ics=ics,
+        interviews=interviews,
+        follow_ups=chosen,
+        drafts=drafts,
+        notes=notes,
+        descriptions=descriptions,
+        skipped=list(skipped),
+        revisions=new_revisions,
+    )
