@@ -1,0 +1,142 @@
+"""The application factory's parts, each a small `register_*` step (see `calfeed.create_app`).
+
+Extensions are created unbound and attached here; the database engine is built per app (it
+connects lazily, on the first request), so creating an app does no I/O and tests can build as many
+apps as they like, each on its own database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask_wtf import CSRFProtect
+
+from calfeed.config import Config, load_config
+from calfeed.crypto import TokenCipher
+from calfeed.store.db import SessionFactory, make_engine, make_session_factory
+
+csrf = CSRFProtect()
+
+PACKAGE = Path(__file__).resolve().parent.parent
+
+
+def utc_now() -> datetime:
+    """The service's clock; tests replace `Runtime.clock` instead of patching time."""
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Runtime:
+    """What the views need besides Flask: config, database sessions, the secret cipher, a clock."""
+
+    config: Config
+    sessions: SessionFactory
+    cipher: TokenCipher
+    clock: Callable[[], datetime] = utc_now
+
+
+def template_folder() -> Path:
+    """Installed wheels carry the pages as calfeed/templates; a source checkout has templates/."""
+    packaged = PACKAGE / "templates"
+    return packaged if packaged.is_dir() else PACKAGE.parent / "templates"
+
+
+def build_app(config: Config | None = None) -> Flask:
+    """See `calfeed.create_app`."""
+    config = config or load_config()
+    app = Flask(
+        "calfeed",
+        template_folder=str(template_folder()),
+        static_folder=str(PACKAGE / "static"),
+        instance_path=str(config.instance_path.resolve()),
+    )
+    register_config(app, config)
+    register_database(app, config)
+    register_security(app, config)
+    register_blueprints(app)
+    register_errors(app)
+    register_cli(app)
+    return app
+
+
+def register_config(app: Flask, config: Config) -> None:
+    app.config.update(
+        SECRET_KEY=config.secret_key,
+        DEBUG=config.env == "development",
+        TESTING=config.env == "test",
+        MAX_CONTENT_LENGTH=64 * 1024,  # the largest form (settings) is a few KB
+        PERMANENT_SESSION_LIFETIME=timedelta(days=30),
+        SESSION_REFRESH_EACH_REQUEST=False,  # a cookie only when the session changed
+        WTF_CSRF_TIME_LIMIT=None,  # tied to the session instead: a dashboard left open still works
+        SEND_FILE_MAX_AGE_DEFAULT=3600,
+        JSON_SORT_KEYS=False,
+    )
+
+
+def register_database(app: Flask, config: Config) -> None:
+    engine = make_engine(config.database_url)
+    app.extensions["calfeed"] = Runtime(
+        config=config,
+        sessions=make_session_factory(engine),
+        cipher=TokenCipher(config.encryption_key),
+    )
+
+
+def register_security(app: Flask, config: Config) -> None:
+    from calfeed.web.requestlog import init_request_log
+    from calfeed.web.security import init_security
+
+    csrf.init_app(app)
+    if config.production:
+        # Platforms (Heroku, Dokku, Scalingo) end TLS at their router: trust its one hop so
+        # external URLs (the OAuth redirect, the feed address) say https.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
+    # Secure cookies everywhere but local development over plain http (the demo, `flask run`).
+    init_security(app, secure=config.env != "development")
+    init_request_log(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from calfeed.web import auth, dashboard, feeds, health, pages, settings
+    from calfeed.web.context import init_context
+
+    init_context(app)
+    for module in (pages, auth, feeds, dashboard, settings, health):
+        app.register_blueprint(module.bp)
+    # Calendar apps never send CSRF tokens, and the feed route only reads.
+    csrf.exempt(feeds.bp)
+    csrf.exempt(health.bp)
+
+
+def register_errors(app: Flask) -> None:
+    from calfeed.web.errors import init_errors
+
+    init_errors(app)
+
+
+def register_cli(app: Flask) -> None:
+    """`flask --app calfeed db upgrade`: the same migration `calfeed db upgrade` runs."""
+    db = click.Group("db", help="Database schema commands.")
+
+    @db.command("upgrade")
+    def upgrade() -> None:
+        """Create or migrate the database schema to the latest version."""
+        from calfeed.store import upgrade as store_upgrade
+
+        store_upgrade(runtime(app).config.database_url)
+        click.echo("database schema is up to date")
+
+    app.cli.add_command(db)
+
+
+def runtime(app: Flask) -> Runtime:
+    """The Runtime attached to `app` by `build_app`."""
+    found: Runtime = app.extensions["calfeed"]
+    return found

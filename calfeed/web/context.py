@@ -1,0 +1,103 @@
+"""Who is asking and in which language: the request context every page shares.
+
+Signed-in state is the user id in Flask's signed session cookie, nothing more; the language is
+the user's setting when signed in, else `?lang=`, else the browser's Accept-Language. Both are
+computed lazily so the feed route, which renders no page, never pays for them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import Flask, current_app, g, request, session
+
+from calfeed.errors import CalfeedError
+from calfeed.model import Lang
+from calfeed.web import service
+from calfeed.web.app import Runtime, runtime
+from calfeed.web.i18n import gettext, pick_lang
+
+SESSION_USER = "uid"
+
+
+class SignInRequired(CalfeedError):
+    """A page for signed-in users was asked for without a session: sent to the start page."""
+
+    http_status = 401
+
+
+def rt() -> Runtime:
+    """The Runtime of the app serving this request."""
+    return runtime(current_app)
+
+
+def current_user_id() -> int | None:
+    """The signed-in user's id; in demo mode the demo user stands in for a visitor."""
+    if "calfeed_uid" in g:
+        cached: int | None = g.calfeed_uid
+        return cached
+    uid = session.get(SESSION_USER)
+    found: int | None = None
+    if isinstance(uid, int) and service.user_exists(rt().sessions, uid):
+        found = uid
+    elif rt().config.demo:
+        found = service.demo_user_id(rt().sessions)
+        if found is not None:
+            sign_in(found)
+    elif uid is not None:
+        session.pop(SESSION_USER, None)  # the user was deleted: forget the stale cookie
+    g.calfeed_uid = found
+    return found
+
+
+def require_user() -> int:
+    """The signed-in user's id, or SignInRequired (the error handler sends them to the start)."""
+    uid = current_user_id()
+    if uid is None:
+        raise SignInRequired("sign in first")
+    return uid
+
+
+def sign_in(user_id: int) -> None:
+    """Start a fresh session for `user_id` (a new cookie: no session fixation)."""
+    session.clear()
+    session[SESSION_USER] = user_id
+    session.permanent = True
+    g.calfeed_uid = user_id
+
+
+def sign_out() -> None:
+    session.clear()
+    g.calfeed_uid = None
+
+
+def current_lang() -> Lang:
+    """The language of the pages for this request."""
+    if "calfeed_lang" not in g:
+        uid = current_user_id()
+        user_lang = service.user_lang(rt().sessions, uid) if uid is not None else None
+        accept = [lang for lang, _q in request.accept_languages]
+        g.calfeed_lang = pick_lang(user_lang, request.args.get("lang"), accept=accept)
+    lang: Lang = g.calfeed_lang
+    return lang
+
+
+def _(key: str) -> str:
+    """Translate `key` into the request's language."""
+    return gettext(key, current_lang())
+
+
+def _template_context() -> dict[str, Any]:
+    translate: Callable[[str], str] = _
+    return {
+        "_": translate,
+        "lang": current_lang(),
+        "signed_in": current_user_id() is not None,
+        "demo": rt().config.demo,
+        "google_configured": rt().config.google_configured,
+    }
+
+
+def init_context(app: Flask) -> None:
+    app.context_processor(_template_context)

@@ -1,0 +1,92 @@
+"""The signed-in dashboard: the feed address, interviews with their follow-ups, and the marks.
+
+Every form posts, then redirects back (so a reload never posts twice); a bad value re-renders
+the page with status 400, a clear message, and nothing stored.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+
+from calfeed.errors import NotFound
+from calfeed.web import present, service
+from calfeed.web.context import _, require_user, rt
+from calfeed.web.forms import flag, parse_timeline_field
+
+bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
+
+
+def feed_url(token: str) -> str:
+    """The public address of a feed: CALFEED_BASE_URL when set (behind proxies), else this host."""
+    base = rt().config.base_url or request.host_url.rstrip("/")
+    return base + url_for("feeds.feed", token=token)
+
+
+def _page(
+    user_id: int, status: int = 200, error: str | None = None, fields: dict[str, str] | None = None
+) -> tuple[str, int]:
+    runtime = rt()
+    now = runtime.clock()
+    token = service.feed_token(runtime.sessions, runtime.cipher, user_id, now)
+    dash = present.dashboard(runtime.sessions, user_id, now)
+    links = present.feed_links(feed_url(token))
+    html = render_template(
+        "dashboard.html", dash=dash, feed=links, form_error=error, field_errors=fields or {}
+    )
+    return html, status
+
+
+def _back(key: str | None = None) -> Response:
+    anchor = "#" + present.anchor_of(key) if key else ""
+    return redirect(url_for("dashboard.index") + anchor, code=303)
+
+
+@bp.get("")
+def index() -> tuple[str, int]:
+    return _page(require_user())
+
+
+@bp.post("/mark")
+def mark() -> Response | tuple[str, int]:
+    user_id = require_user()
+    key, name, value = (
+        request.form.get("event", ""),
+        request.form.get("mark", ""),
+        flag(request.form, "value"),
+    )
+    if name not in service.MARK_FIELDS or value is None:
+        return _page(user_id, 400, _("err.action"))
+    try:
+        service.set_mark(rt().sessions, user_id, key, name, value, rt().clock())
+    except NotFound:
+        return _page(user_id, 400, _("err.event"))
+    flash(_("dash.saved"), "ok")
+    return _back(None if name == "not_interview" else key)
+
+
+@bp.post("/timeline")
+def timeline() -> Response | tuple[str, int]:
+    user_id = require_user()
+    key = request.form.get("event", "")
+    now = rt().clock()
+    # relative phrases need a day to count from; any day of the read window will do to check
+    text, ok = parse_timeline_field(request.form.get("timeline", ""), (now - timedelta(60)).date())
+    if not ok:
+        return _page(user_id, 400, _("err.form"), {key: _("err.timeline")})
+    try:
+        service.set_timeline(rt().sessions, user_id, key, text, now)
+    except NotFound:
+        return _page(user_id, 400, _("err.event"))
+    flash(_("dash.saved"), "ok")
+    return _back(key)
+
+
+@bp.post("/rotate")
+def rotate() -> Response:
+    user_id = require_user()
+    runtime = rt()
+    service.rotate_feed_token(runtime.sessions, runtime.cipher, user_id, runtime.clock())
+    flash(_("dash.rotated"), "ok")
+    return _back()

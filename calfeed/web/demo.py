@@ -1,0 +1,78 @@
+"""Demo mode: the whole service on the bundled sample calendar, with no Google and no setup.
+
+A throw-away SQLite database gets the schema and one user (no Google address, so no reads are
+ever attempted) whose calendar is the sample, moved by whole weeks to sit around today. The app
+runs with `demo=True`, which makes that user the signed-in user of every visitor.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from calfeed import store
+from calfeed.config import load_config
+from calfeed.demo import sample_payload
+from calfeed.errors import InvalidEvent
+from calfeed.events import parse_google_event
+from calfeed.model import RuleSettings
+from calfeed.store import session_scope
+from calfeed.store.queries import CalendarInfo, EventRecord
+from calfeed.web import service
+from calfeed.web.app import build_app, runtime
+
+
+def _record(item: dict[str, Any], calendar_id: str, zone: str | None) -> EventRecord:
+    try:
+        event = parse_google_event(item, calendar_id=calendar_id, calendar_time_zone=zone)
+        end = event.end
+        end_at = (
+            end
+            if isinstance(end, datetime)
+            else datetime.combine(end, datetime.min.time()).astimezone()
+        )
+        updated = event.updated
+    except InvalidEvent:
+        end_at, updated = None, None
+    return EventRecord(
+        google_id=str(item.get("id", "")),
+        raw_json=json.dumps(item, sort_keys=True, ensure_ascii=False),
+        status=str(item.get("status", "confirmed")),
+        updated=updated,
+        end_at=end_at,
+    )
+
+
+def seed(app: Flask, now: datetime, today: date | None = None) -> int:
+    """Create the demo user with the sample calendar; returns the user id."""
+    payload = sample_payload(today or now.date())
+    calendar_id = str(payload.get("summary") or "demo@calfeed.invalid")
+    zone = payload.get("timeZone") or "UTC"
+    rt = runtime(app)
+    with session_scope(rt.sessions) as s:
+        user = store.create_user(s, now=now, settings=RuleSettings(time_zone=zone))
+        info = CalendarInfo(calendar_id, "Sample calendar", zone, primary=True)
+        store.save_calendar_list(s, user.id, [info], now)
+        calendar = store.calendars_for_user(s, user.id)[0]
+        records = [_record(item, calendar_id, zone) for item in payload.get("items", [])]
+        store.replace_events(s, calendar, [r for r in records if r.google_id])
+        user_id = user.id
+    service.feed_token(rt.sessions, rt.cipher, user_id, now)
+    return user_id
+
+
+def demo_app(instance_path: Path, now: datetime | None = None) -> Flask:
+    """A ready demo app on a fresh SQLite database under `instance_path`."""
+    env = {"CALFEED_ENV": "development", "CALFEED_DEMO": "1"}
+    config = load_config(env, instance_path=instance_path)
+    config = replace(config, database_url=f"sqlite:///{instance_path / 'demo.sqlite3'}")
+    store.upgrade(config.database_url)
+    app = build_app(config)
+    moment = now or runtime(app).clock()
+    seed(app, moment - timedelta(seconds=1))
+    return app

@@ -1,0 +1,80 @@
+"""Domain errors -> HTTP at the edge: each CalfeedError carries its `http_status`.
+
+Pages get a clear, translated page; feed URLs get a bare text answer (calendar apps show no HTML,
+and a 404 must not hint whether a token ever existed). Unexpected exceptions are logged once
+with their traceback and answered with a plain 500 page that leaks nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, Response, flash, redirect, render_template, request, url_for
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from calfeed.errors import CalfeedError
+from calfeed.web.context import SignInRequired, _
+
+log = logging.getLogger(__name__)
+
+#: statuses with their own message; anything else uses the 500 one (or 400 for client errors)
+MESSAGES = {400, 401, 403, 404, 405, 500, 502, 503}
+
+
+def _is_feed() -> bool:
+    return request.path.startswith("/feeds/") or request.path == "/healthz"
+
+
+def _plain(status: int, text: str) -> Response:
+    return Response(text + "\n", status=status, content_type="text/plain; charset=utf-8")
+
+
+def error_page(status: int, message_key: str | None = None) -> Response:
+    """The error page for `status`, or plain text on machine endpoints."""
+    if _is_feed():
+        return _plain(status, {404: "Not found", 400: "Bad request"}.get(status, "Error"))
+    key = message_key or f"err.{status if status in MESSAGES else (400 if status < 500 else 500)}"
+    try:
+        html = render_template("error.html", status=status, message=_(key))
+    except Exception:  # noqa: BLE001 - e.g. the database is down: the page needs the user's language
+        log.warning("error page could not be rendered; answering in plain text")
+        return _plain(status, f"Error {status}")
+    return Response(html, status=status, content_type="text/html; charset=utf-8")
+
+
+def _calfeed_error(exc: CalfeedError) -> Response:
+    if isinstance(exc, SignInRequired):
+        flash(_("err.signin"), "error")
+        return redirect(url_for("pages.index"), code=303)  # type: ignore[return-value]
+    status = exc.http_status
+    if status >= 500:
+        log.error("%s on %s: %s", type(exc).__name__, request.endpoint, exc)
+    from calfeed.sources.google import AuthorizationError
+
+    if isinstance(exc, AuthorizationError):
+        log.info("google consent failed: %s", exc.reason)
+        return error_page(400, "err.oauth")
+    if _is_feed() and status == 400:
+        return _plain(400, f"Bad request: {exc}")
+    return error_page(status)
+
+
+def _csrf_error(exc: CSRFError) -> Response:
+    return error_page(400, "err.csrf")
+
+
+def _http_error(exc: HTTPException) -> Response:
+    return error_page(exc.code or 500)
+
+
+def _unexpected(exc: Exception) -> Response:
+    log.exception("unhandled error on %s", request.endpoint)
+    return error_page(500)
+
+
+def init_errors(app: Flask) -> None:
+    app.register_error_handler(CalfeedError, _calfeed_error)
+    app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(Exception, _unexpected)

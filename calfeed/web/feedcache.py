@@ -1,0 +1,228 @@
+"""Serving feeds cheaply: rendered bytes cached in the database, shared by every web process.
+
+Calendar apps poll, so the common request must cost one indexed query: the user (by the hash of
+the secret) joined with the cached variant. The cached bytes are served while
+- their `source_version` equals the user's `data_version` (nothing the feed depends on changed:
+  a mark, a setting, a sync that found changes all bump it), and
+- Google was tried within the refresh interval (or the user has no Google grant to read).
+Otherwise the request reads Google incrementally (one reader per user at a time: issue 3's lock),
+re-renders, and stores the result. A failed read keeps the last good feed in service.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import and_, select
+
+from calfeed import store
+from calfeed.config import Config
+from calfeed.crypto import same_secret, token_hash
+from calfeed.errors import CalfeedError, GoogleError, NotFound
+from calfeed.model import FOLLOW_UP_KINDS, Lang, Notice
+from calfeed.pipeline import build_feed
+from calfeed.store import FeedCache, SessionFactory, User, engine_of, session_scope
+from calfeed.store.queries import CachedFeed
+
+log = logging.getLogger(__name__)
+
+#: longest token accepted before hashing (ours are 43 characters): no hashing of megabyte paths
+MAX_TOKEN = 128
+
+
+class BadFeedQuery(CalfeedError):
+    """`?kinds=` or `?lang=` holds something we do not publish."""
+
+    http_status = 400
+
+
+@dataclass(frozen=True)
+class Variant:
+    """Which follow-ups, in which language: one cached rendering each."""
+
+    kinds: tuple[str, ...] = FOLLOW_UP_KINDS
+    lang: Lang | None = None  # None: the user's own setting
+
+    @property
+    def key(self) -> str:
+        return f"kinds={','.join(self.kinds)};lang={self.lang or 'user'}"
+
+
+DEFAULT = Variant()
+
+
+def parse_variant(kinds: str | None, lang: str | None) -> Variant:
+    """The variant a query string asks for; unknown values are an error, never silently dropped.
+
+    Raises:
+        BadFeedQuery: an unknown kind or language.
+    """
+    chosen = FOLLOW_UP_KINDS
+    if kinds:
+        wanted = {k.strip() for k in kinds.split(",") if k.strip()}
+        if not wanted or not wanted <= set(FOLLOW_UP_KINDS):
+            raise BadFeedQuery("kinds takes thank-you and/or check-in")
+        chosen = tuple(k for k in FOLLOW_UP_KINDS if k in wanted)
+    if lang and lang not in ("en", "id"):
+        raise BadFeedQuery("lang takes en or id")
+    return Variant(chosen, lang or None)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class Served:
+    ics: bytes
+    etag: str  # quoted, ready for the header
+    last_modified: datetime
+
+
+def etag_of(ics: bytes) -> str:
+    """A strong ETag from the bytes alone, so every process computes the same one."""
+    return '"' + hashlib.sha256(ics).hexdigest()[:32] + '"'
+
+
+def _lookup(sessions: SessionFactory, hashed: str, variant: str):  # type: ignore[no-untyped-def]
+    """The one query of a warm hit: the user by secret hash with the cached variant, if any."""
+    stmt = (
+        select(
+            User.id,
+            User.feed_token_hash,
+            User.data_version,
+            User.refresh_token_enc.is_not(None),
+            User.needs_reconnect,
+            User.last_sync_attempt_at,
+            FeedCache.ics,
+            FeedCache.etag,
+            FeedCache.rendered_at,
+            FeedCache.source_version,
+        )
+        .outerjoin(FeedCache, and_(FeedCache.user_id == User.id, FeedCache.variant == variant))
+        .where(User.feed_token_hash == hashed)
+    )
+    with engine_of(sessions).connect() as conn:
+        return conn.execute(stmt).first()
+
+
+def serve_feed(
+    sessions: SessionFactory, config: Config, token: str, variant: Variant, now: datetime
+) -> Served:
+    """The feed bytes for `token`, from the cache when fresh, else re-read and re-rendered.
+
+    Raises:
+        NotFound: no user has this secret (the caller says no more than 404).
+    """
+    if not token or len(token) > MAX_TOKEN:
+        raise NotFound("no such feed")
+    hashed = token_hash(token)
+    row = _lookup(sessions, hashed, variant.key)
+    if row is None or not same_secret(row[1] or "", hashed):
+        raise NotFound("no such feed")
+    user_id, _h, version, has_grant, reconnect, attempted, ics, etag, rendered_at, source = row
+    interval = timedelta(seconds=config.refresh_interval)
+    sync_due = bool(has_grant and not reconnect) and (
+        attempted is None or now - attempted >= interval
+    )
+    if ics is not None and source == version and not sync_due:
+        return Served(ics, etag, rendered_at)
+    if sync_due:
+        try_sync(sessions, config, user_id, now)
+    try:
+        fresh = render(sessions, user_id, variant, now)
+    except CalfeedError:
+        if ics is None:
+            raise
+        log.exception("feed render failed; serving the last good feed")
+        return Served(ics, etag, rendered_at)
+    return Served(fresh.ics, fresh.etag, fresh.rendered_at)
+
+
+def try_sync(sessions: SessionFactory, config: Config, user_id: int, now: datetime) -> None:
+    """Read the user's Google calendars incrementally; a failure leaves the last good data."""
+    try:
+        from calfeed.sync import sync_user
+    except ImportError:  # pragma: no cover - only while issue 3's sync is not in the tree
+        return
+    try:
+        sync_user(sessions, user_id, config=config, now=now)
+    except GoogleError as exc:  # retried inside sync already; the cached feed stays in service
+        log.warning("google read failed for a feed request: %s", type(exc).__name__)
+
+
+RECONNECT = {
+    "en": (
+        "calfeed: reconnect Google Calendar",
+        "Google stopped letting calfeed read your calendar, so new interviews will not get "
+        "follow-ups. Open calfeed and connect Google Calendar again.",
+    ),
+    "id": (
+        "calfeed: hubungkan ulang Google Calendar",
+        "Google tidak lagi mengizinkan calfeed membaca kalender Anda, jadi wawancara baru tidak "
+        "mendapat tindak lanjut. Buka calfeed dan hubungkan Google Calendar lagi.",
+    ),
+}
+
+
+def reconnect_notice(user_id: int, lang: str, zone: str, now: datetime) -> Notice:
+    summary, description = RECONNECT.get(lang, RECONNECT["en"])
+    day = now.astimezone(ZoneInfo(zone)).date()
+    return Notice(f"reconnect-{user_id}@calfeed", summary, description, day)
+
+
+def render(sessions: SessionFactory, user_id: int, variant: Variant, now: datetime) -> CachedFeed:
+    """Re-render the user's feed from stored data and cache it (the default variant too).
+
+    The default variant is always rendered first because it owns the SEQUENCE/DTSTAMP bookkeeping
+    (`revisions`) that every variant shares.
+    """
+    with session_scope(sessions) as s:
+        user = store.get_user(s, user_id)
+        if user is None:
+            raise NotFound("no such feed")
+        version = user.data_version
+        settings = store.rule_settings_of(user)
+        events, skipped = store.source_events_for_user(s, user_id)
+        marks = store.marks_for_user(s, user_id)
+        previous = store.revisions_for_user(s, user_id)
+        notices = (
+            [reconnect_notice(user_id, settings.lang, settings.time_zone, now)]
+            if user.needs_reconnect
+            else []
+        )
+        full = build_feed(
+            events, settings, now=now, marks=marks, revisions=previous, notices=notices
+        )
+        changed = {u: r for u, r in full.revisions.items() if previous.get(u) != r}
+        if changed:
+            store.save_revisions(s, user_id, changed)
+        result = _cache(s, user_id, DEFAULT.key, full.ics, version, now)
+        if variant != DEFAULT:
+            lang_settings = replace(settings, lang=variant.lang) if variant.lang else settings
+            notices = (
+                [reconnect_notice(user_id, lang_settings.lang, settings.time_zone, now)]
+                if user.needs_reconnect
+                else []
+            )
+            out = build_feed(
+                events,
+                lang_settings,
+                now=now,
+                marks=marks,
+                revisions=full.revisions,
+                kinds=variant.kinds,
+                notices=notices,
+            )
+            result = _cache(s, user_id, variant.key, out.ics, version, now)
+        return result
+
+
+def _cache(s, user_id: int, key: str, ics: bytes, version: int, now: datetime) -> CachedFeed:  # type: ignore[no-untyped-def]
+    """Store one rendering; Last-Modified moves only when the bytes did."""
+    old = store.get_cached_feed(s, user_id, key)
+    etag = etag_of(ics)
+    stamp = old.rendered_at if old is not None and old.etag == etag else now
+    feed = CachedFeed(ics, etag, stamp.astimezone(UTC).replace(microsecond=0), version)
+    store.put_cached_feed(s, user_id, key, feed)
+    return feed

@@ -1,0 +1,167 @@
+"""Form input -> checked values, or per-field messages; nothing is stored unless all is well.
+
+Plain functions instead of WTForms classes: the rules' ranges already live in `RuleSettings`, the
+messages must be translated, and CSRF is checked for every form by CSRFProtect regardless. Errors
+are i18n keys so the page shows them in the user's language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, time, timedelta
+from typing import Any
+
+from werkzeug.datastructures import MultiDict
+
+from calfeed.calendar_days import supported_countries
+from calfeed.errors import SettingsError
+from calfeed.model import RuleSettings
+from calfeed.timeline import parse_timeline
+
+MAX_KEYWORDS = 50
+MAX_KEYWORD_LEN = 60
+
+
+@dataclass
+class SettingsForm:
+    """The raw values (to show again) and the errors by field name (i18n keys)."""
+
+    values: dict[str, Any]
+    errors: dict[str, str] = field(default_factory=dict)
+    settings: RuleSettings | None = None
+    calendars: list[str] = field(default_factory=list)
+
+
+def settings_values(settings: RuleSettings, selected: Sequence[str]) -> dict[str, Any]:
+    """The form's initial values for stored settings."""
+    return {
+        "lang": settings.lang,
+        "time_zone": settings.time_zone,
+        "thank_you": settings.thank_you,
+        "thank_you_delay": int(settings.thank_you_delay.total_seconds() // 60),
+        "evening_at": settings.evening_at.strftime("%H:%M"),
+        "grace_days": settings.grace_days,
+        "no_timeline_days": settings.no_timeline_days,
+        "check_in_at": settings.check_in_at.strftime("%H:%M"),
+        "holiday_country": settings.holiday_country or "",
+        "keywords": "\n".join(settings.keywords),
+        "calendars": list(selected),
+    }
+
+
+def _int(raw: str, lo: int, hi: int) -> int | None:
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        return None
+    return value if lo <= value <= hi else None
+
+
+def _clock(raw: str, lo: time, hi: time) -> time | None:
+    try:
+        value = time.fromisoformat(raw.strip())
+    except ValueError:
+        return None
+    value = value.replace(second=0, microsecond=0)
+    return value if lo <= value <= hi else None
+
+
+def parse_settings(form: MultiDict[str, str], known_calendars: Sequence[str]) -> SettingsForm:
+    """Check every field of the settings form; `result.settings` is set only when all passed."""
+    get = form.get
+    values: dict[str, Any] = {
+        name: (get(name) or "").strip()
+        for name in (
+            "lang",
+            "time_zone",
+            "thank_you",
+            "thank_you_delay",
+            "evening_at",
+            "grace_days",
+            "no_timeline_days",
+            "check_in_at",
+            "holiday_country",
+        )
+    }
+    values["keywords"] = get("keywords") or ""
+    values["calendars"] = form.getlist("calendars")
+    result = SettingsForm(values)
+    errors = result.errors
+    if values["lang"] not in ("en", "id"):
+        errors["lang"] = "err.lang"
+    try:
+        RuleSettings(time_zone=values["time_zone"])
+    except SettingsError:
+        errors["time_zone"] = "err.time_zone"
+    if values["thank_you"] not in ("soon", "evening"):
+        errors["thank_you"] = "err.thank_you"
+    delay = _int(values["thank_you_delay"], 0, 180)
+    if delay is None:
+        errors["thank_you_delay"] = "err.delay"
+    evening = _clock(values["evening_at"], time(17), time(20))
+    if evening is None:
+        errors["evening_at"] = "err.evening_at"
+    grace = _int(values["grace_days"], 1, 5)
+    if grace is None:
+        errors["grace_days"] = "err.grace"
+    wait = _int(values["no_timeline_days"], 7, 14)
+    if wait is None:
+        errors["no_timeline_days"] = "err.no_timeline"
+    check_in = _clock(values["check_in_at"], time(6), time(18))
+    if check_in is None:
+        errors["check_in_at"] = "err.check_in_at"
+    country = values["holiday_country"] or None
+    if country is not None and country not in supported_countries():
+        errors["holiday_country"] = "err.country"
+    keywords = _keywords(values["keywords"])
+    if keywords is None:
+        errors["keywords"] = "err.keywords"
+    calendars = list(dict.fromkeys(values["calendars"]))
+    if known_calendars and (not calendars or not set(calendars) <= set(known_calendars)):
+        errors["calendars"] = "err.calendars"
+    if errors:
+        return result
+    assert delay is not None and evening is not None and check_in is not None
+    assert grace is not None and wait is not None and keywords is not None
+    try:
+        result.settings = RuleSettings(
+            lang=values["lang"],
+            time_zone=values["time_zone"],
+            thank_you=values["thank_you"],
+            thank_you_delay=timedelta(minutes=delay),
+            evening_at=evening,
+            grace_days=grace,
+            no_timeline_days=wait,
+            check_in_at=check_in,
+            holiday_country=country,
+            keywords=keywords,
+        )
+    except SettingsError:  # a range the checks above missed: refuse rather than store it
+        errors["keywords"] = "err.form"
+        return result
+    result.calendars = calendars
+    return result
+
+
+def _keywords(raw: str) -> tuple[str, ...] | None:
+    words = [w.strip() for w in raw.replace("\r", "\n").replace(",", "\n").split("\n")]
+    unique = tuple(dict.fromkeys(w for w in words if w))
+    if not unique or len(unique) > MAX_KEYWORDS or any(len(w) > MAX_KEYWORD_LEN for w in unique):
+        return None
+    return unique
+
+
+def parse_timeline_field(raw: str, interview_day: date) -> tuple[str | None, bool]:
+    """(text to store or None to clear, ok): the override must be something rule E3 can read."""
+    text = raw.strip()
+    if not text:
+        return None, True
+    if len(text) > 100 or parse_timeline(text, interview_day) is None:
+        return None, False
+    return text, True
+
+
+def flag(form: Mapping[str, str], name: str) -> bool | None:
+    """A '1'/'0' form flag, or None for anything else."""
+    return {"1": True, "0": False}.get(form.get(name, ""))

@@ -1,0 +1,179 @@
+"""What the dashboard shows, as plain values the template only has to lay out.
+
+The interviews and their follow-ups come from the same core run the feed uses (`build_feed`,
+statelessly: the dashboard must not move SEQUENCE bookkeeping), so what the page says and what
+the calendar shows cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
+
+import segno
+from markupsafe import Markup
+
+from calfeed import store
+from calfeed.model import FollowUp, Interview, Marks
+from calfeed.pipeline import build_feed
+from calfeed.store import SessionFactory, session_scope
+from calfeed.web.i18n import gettext
+
+#: interviews further back than this leave the dashboard (the read window keeps 60 days)
+RECENT = timedelta(days=30)
+
+
+@dataclass(frozen=True)
+class FeedLinks:
+    url: str
+    webcal: str
+    google: str
+    qr_svg: Markup
+
+
+@dataclass(frozen=True)
+class DraftCard:
+    anchor: str
+    to: str
+    subject: str
+    text: str
+    mailto: str
+
+
+@dataclass(frozen=True)
+class FollowUpCard:
+    kind: str
+    due: str
+    start_iso: str
+    rule: str
+    drafts: list[DraftCard]
+    notes: str
+
+
+@dataclass(frozen=True)
+class InterviewCard:
+    key: str
+    anchor: str
+    title: str
+    when: str
+    start_iso: str
+    people: str
+    company: str
+    position: str
+    timeline: str
+    timeline_override: str
+    marks: Marks
+    follow_ups: list[FollowUpCard] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Excluded:
+    key: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    upcoming: list[InterviewCard]
+    recent: list[InterviewCard]
+    excluded: list[Excluded]
+    needs_reconnect: bool
+    feed: FeedLinks | None = None
+
+
+def feed_links(url: str) -> FeedLinks:
+    """Subscribe links for one feed address: webcal:// for Apple/Outlook, Google's add-by-URL."""
+    webcal = "webcal://" + url.split("://", 1)[1]
+    google = "https://calendar.google.com/calendar/r?cid=" + quote(webcal, safe="")
+    qr = segno.make(url, error="m")
+    svg = qr.svg_inline(scale=4, border=2, title=None, omitsize=False)
+    return FeedLinks(url, webcal, google, Markup(svg))  # noqa: S704 - segno's own markup
+
+
+def anchor_of(key: str) -> str:
+    """A stable HTML id for an event key (keys hold '@' and '/', not valid in every selector)."""
+    return "i-" + hashlib.sha256(key.encode()).hexdigest()[:12]
+
+
+def _when(start: datetime, end: datetime, zone: str) -> str:
+    tz = ZoneInfo(zone)
+    s, e = start.astimezone(tz), end.astimezone(tz)
+    return f"{s:%Y-%m-%d %H:%M}–{e:%H:%M} ({zone})"
+
+
+def _due(moment: datetime, zone: str) -> str:
+    return f"{moment.astimezone(ZoneInfo(zone)):%Y-%m-%d %H:%M} ({zone})"
+
+
+def _follow_up_card(f: FollowUp, result_drafts: dict, notes: dict, lang: str) -> FollowUpCard:  # type: ignore[type-arg]
+    drafts = [
+        DraftCard(
+            anchor=f"d-{hashlib.sha256(f.uid.encode()).hexdigest()[:10]}-{n}",
+            to=f"{d.to.name} <{d.to.email}>" if d.to else "",
+            subject=d.subject,
+            text=d.body,
+            mailto=d.mailto,
+        )
+        for n, d in enumerate(result_drafts.get(f.uid, []))
+    ]
+    rule = gettext(f"rule.{f.rule}", lang)
+    return FollowUpCard(
+        kind=f.kind,
+        due=_due(f.start, f.interview.zone),
+        start_iso=f.start.isoformat(),
+        rule=rule if rule != f"rule.{f.rule}" else f.rule,
+        drafts=drafts,
+        notes=notes.get(f.uid, ""),
+    )
+
+
+def _interview_card(i: Interview, marks: Marks, follow_ups: list[FollowUpCard]) -> InterviewCard:
+    timeline = i.timeline.text if i.timeline else ""
+    return InterviewCard(
+        key=i.key,
+        anchor=anchor_of(i.key),
+        title=i.title,
+        when=_when(i.start, i.end, i.zone),
+        start_iso=i.start.isoformat(),
+        people=", ".join(p.name or p.email for p in i.interviewers),
+        company=i.company or "",
+        position=i.position or "",
+        timeline=timeline,
+        timeline_override=marks.timeline or "",
+        marks=marks,
+        follow_ups=follow_ups,
+    )
+
+
+def dashboard(sessions: SessionFactory, user_id: int, now: datetime) -> Dashboard:
+    """Upcoming and recent interviews with their follow-ups, drafts and the user's marks."""
+    with session_scope(sessions) as s:
+        user = store.get_user(s, user_id)
+        assert user is not None, "callers pass a signed-in user"
+        settings = store.rule_settings_of(user)
+        events, _skipped = store.source_events_for_user(s, user_id)
+        marks = store.marks_for_user(s, user_id)
+        reconnect = user.needs_reconnect
+    result = build_feed(events, settings, marks=marks)
+    by_interview: dict[str, list[FollowUpCard]] = {}
+    for f in sorted(result.follow_ups, key=lambda f: f.start):
+        card = _follow_up_card(f, result.drafts, result.notes, settings.lang)
+        by_interview.setdefault(f.interview.key, []).append(card)
+    upcoming: list[InterviewCard] = []
+    recent: list[InterviewCard] = []
+    for i in sorted(result.interviews, key=lambda i: i.start):
+        card = _interview_card(i, marks.get(i.key, Marks()), by_interview.get(i.key, []))
+        if i.end >= now:
+            upcoming.append(card)
+        elif i.end >= now - RECENT:
+            recent.append(card)
+    titles = {e.key: e.summary for e in events}
+    excluded = [
+        Excluded(key, titles[key])
+        for key, m in sorted(marks.items())
+        if m.not_interview and key in titles
+    ]
+    return Dashboard(upcoming, list(reversed(recent)), excluded, reconnect)

@@ -1,0 +1,67 @@
+"""Settings: language, time zone, the rules' options, calendars to read."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+
+from calfeed.calendar_days import supported_countries
+from calfeed.errors import NotFound
+from calfeed.web import service
+from calfeed.web.context import _, require_user, rt
+from calfeed.web.forms import SettingsForm, parse_settings, settings_values
+
+bp = Blueprint("settings", __name__, url_prefix="/settings")
+
+COMMON_ZONES = (
+    "Asia/Jakarta",
+    "Asia/Makassar",
+    "Asia/Jayapura",
+    "Asia/Singapore",
+    "Asia/Kuala_Lumpur",
+    "Asia/Tokyo",
+    "Australia/Sydney",
+    "Europe/London",
+    "Europe/Berlin",
+    "America/New_York",
+    "America/Los_Angeles",
+    "UTC",
+)
+
+
+def _render(
+    form: SettingsForm, calendars: list[service.CalendarChoice], status: int
+) -> tuple[str, int]:
+    errors = {name: _(key) for name, key in form.errors.items()}
+    html = render_template(
+        "settings.html",
+        values=form.values,
+        errors=errors,
+        calendars=calendars,
+        countries=sorted(supported_countries()),
+        common_zones=COMMON_ZONES,
+    )
+    return html, status
+
+
+@bp.get("")
+def index() -> tuple[str, int]:
+    user_id = require_user()
+    settings, calendars = service.load_settings(rt().sessions, user_id)
+    selected = [c.id for c in calendars if c.selected]
+    return _render(SettingsForm(settings_values(settings, selected)), calendars, 200)
+
+
+@bp.post("")
+def save() -> Response | tuple[str, int]:
+    user_id = require_user()
+    _settings, calendars = service.load_settings(rt().sessions, user_id)
+    form = parse_settings(request.form, [c.id for c in calendars])
+    if form.settings is None:
+        return _render(form, calendars, 400)
+    try:
+        service.save_settings(rt().sessions, user_id, form.settings, form.calendars, rt().clock())
+    except NotFound:
+        form.errors["calendars"] = "err.calendars"
+        return _render(form, calendars, 400)
+    flash(_("dash.saved"), "ok")
+    return redirect(url_for("settings.index"), code=303)
