@@ -300,6 +300,24 @@ def to_interview(event: SourceEvent, settings: RuleSettings, marks: Marks = NO_M
     )
 
 
+def latest_by_key(events: Iterable[SourceEvent]) -> list[SourceEvent]:
+    """One event per key, the most recently updated (later input wins ties).
+
+    The same id can arrive twice (overlapping pages, a merged export); two follow-ups with one UID
+    would break the feed in every calendar app.
+    """
+    latest: dict[str, SourceEvent] = {}
+    for event in events:
+        seen = latest.get(event.key)
+        if seen is None or _updated(event) >= _updated(seen):
+            latest[event.key] = event
+    return list(latest.values())
+
+
+def _updated(event: SourceEvent) -> datetime:
+    return event.updated or datetime.min.replace(tzinfo=UTC)
+
+
 def detect(
     events: Iterable[SourceEvent], settings: RuleSettings, marks: Mapping[str, Marks] | None = None
 ) -> list[Interview]:
@@ -310,7 +328,7 @@ def detect(
     marks = marks or {}
     pattern = keyword_pattern(settings.keywords)
     found = []
-    for event in events:
+    for event in latest_by_key(events):
         mark = marks.get(event.key, NO_MARKS)
         if exclusion(event, mark) is None and pattern.search(event.summary):
             found.append(to_interview(event, settings, mark))

@@ -56,6 +56,18 @@ def _zone_of(value: datetime | date) -> str | None:
     return None
 
 
+def _unambiguous(value: datetime | date) -> datetime | date:
+    """The value to write: in UTC when its wall time occurs twice (the second of a DST fold).
+
+    RFC 5545 section 3.3.5 reads a repeated local time with TZID as its first occurrence, so the
+    second one can only be published exactly as a UTC time.
+    """
+    repeated = isinstance(value, datetime) and value.fold == 1
+    if repeated and value.replace(fold=0).utcoffset() != value.utcoffset():  # type: ignore[union-attr]
+        return value.astimezone(UTC)  # type: ignore[union-attr]
+    return value
+
+
 def _clean(text: str) -> str:
     """No bare CR and no control characters in a text value (they break some readers)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -68,8 +80,8 @@ def _event(item: FeedEvent) -> Event:
     ev.add("dtstamp", item.stamp.astimezone(UTC))
     ev.add("last-modified", item.stamp.astimezone(UTC))
     ev.add("sequence", item.sequence)
-    ev.add("dtstart", item.start)
-    ev.add("dtend", item.end)
+    ev.add("dtstart", _unambiguous(item.start))
+    ev.add("dtend", _unambiguous(item.end))
     ev.add("summary", " ".join(_clean(item.summary).split())[:250])
     ev.add("description", _clean(item.description))
     if item.url:

@@ -1,0 +1,117 @@
+"""`calfeed feed`: the offline command (issue 2, item 4)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from icalendar import Calendar
+
+from calfeed.cli import main
+from tests.factories import google_event
+
+SAMPLE = Path(__file__).parent / "fixtures" / "google_events_sample.json"
+
+
+def run(capsysbinary, *argv: str) -> tuple[int, bytes, str]:
+    code = main(list(argv))
+    out, err = capsysbinary.readouterr()
+    return code, out, err.decode()
+
+
+def test_feed_to_stdout(capsysbinary) -> None:
+    code, out, err = run(
+        capsysbinary, "feed", "--events", str(SAMPLE), "--timezone", "Asia/Jakarta"
+    )
+    assert code == 0 and err == ""
+    cal = Calendar.from_ical(out)
+    summaries = sorted(str(e["SUMMARY"]) for e in cal.walk("VEVENT"))
+    # five real interviews, each with one thank-you and one check-in; none for the others
+    assert len(summaries) == 10
+    assert sum(s.startswith("Send thank-you") for s in summaries) == 5
+    assert not any("Hooli" in s or "Umbrella" in s or "Dentist" in s for s in summaries)
+
+
+def test_feed_to_file_in_indonesian(capsysbinary, tmp_path: Path) -> None:
+    target = tmp_path / "out.ics"
+    code, out, _ = run(
+        capsysbinary, "feed", "--events", str(SAMPLE), "--lang", "id", "-o", str(target)
+    )
+    assert code == 0 and out == b""
+    assert "Kirim ucapan terima kasih" in target.read_text(encoding="utf-8")
+
+
+def test_options_reach_the_rules(capsysbinary) -> None:
+    code, out, _ = run(
+        capsysbinary,
+        "feed",
+        "--events",
+        str(SAMPLE),
+        "--thank-you",
+        "evening",
+        "--evening-at",
+        "19:00",
+        "--kinds",
+        "thank-you",
+        "--timezone",
+        "Asia/Jakarta",
+    )
+    assert code == 0
+    starts = {e["DTSTART"].dt.time().isoformat() for e in Calendar.from_ical(out).walk("VEVENT")}
+    assert "19:00:00" in starts
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "cannot read"),
+        (b"{not json", "not JSON"),
+        (b'{"kind": "calendar#events"}', "expected an events.list response"),
+        (b"\xff\xfe\x00", "not JSON"),
+    ],
+)
+def test_bad_file_one_clear_line(capsysbinary, tmp_path: Path, content, message: str) -> None:
+    path = tmp_path / "events.json"
+    if content is not None:
+        path.write_bytes(content)
+    code, out, err = run(capsysbinary, "feed", "--events", str(path))
+    assert code == 2 and out == b""
+    assert err.count("\n") == 1 and str(path) in err and message in err
+    assert "Traceback" not in err
+
+
+def test_bad_settings_are_listed(capsysbinary) -> None:
+    code, _, err = run(
+        capsysbinary,
+        "feed",
+        "--events",
+        str(SAMPLE),
+        "--grace-days",
+        "9",
+        "--timezone",
+        "Mars/Base",
+    )
+    assert code == 2 and "grace_days" in err and "Mars/Base" in err
+
+
+def test_one_bad_event_is_skipped_with_a_warning(capsysbinary, tmp_path: Path) -> None:
+    broken = google_event(event_id="broken")
+    del broken["start"]
+    path = tmp_path / "events.json"
+    path.write_text(json.dumps({"items": [broken, google_event(event_id="fine")]}))
+    code, out, err = run(capsysbinary, "feed", "--events", str(path))
+    assert code == 0
+    assert "skipped event broken: no start" in err
+    assert len(Calendar.from_ical(out).walk("VEVENT")) == 2
+
+
+def test_console_script_runs_from_any_directory(tmp_path: Path) -> None:
+    exe = Path(sys.executable).with_name("calfeed")
+    result = subprocess.run(
+        [str(exe), "feed", "--events", str(SAMPLE)], cwd=tmp_path, capture_output=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(b"BEGIN:VCALENDAR\r\n")
