@@ -1,0 +1,1 @@
+"""Alembic migration scripts for calfeed's schema (run by `calfeed.store.upgrade`)."""

@@ -1,0 +1,67 @@
+"""Schema migrations: `calfeed db upgrade` / `flask --app calfeed db upgrade` run Alembic here.
+
+The migration scripts live in the package (`calfeed/migrations/`), so an installed wheel can
+upgrade a database without the source tree or an alembic.ini.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from alembic import command
+from alembic.config import Config as AlembicConfig
+
+from calfeed.errors import ConfigError
+
+
+def alembic_config(database_url: str) -> AlembicConfig:
+    cfg = AlembicConfig()
+    cfg.set_main_option("script_location", "calfeed:migrations")
+    # passed as an attribute, not an ini option: ini values treat "%" specially, URLs contain it
+    cfg.attributes["database_url"] = database_url
+    return cfg
+
+
+def upgrade(database_url: str, revision: str = "head") -> None:
+    """Bring the database at `database_url` to `revision` (default: the newest schema)."""
+    command.upgrade(alembic_config(database_url), revision)
+
+
+def current(database_url: str) -> str | None:
+    """The revision the database is at, or None when it was never migrated."""
+    from alembic.runtime.migration import MigrationContext
+
+    from calfeed.store.db import make_engine
+
+    engine = make_engine(database_url)
+    try:
+        with engine.connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision()
+    finally:
+        engine.dispose()
+
+
+def cli_db(argv: list[str]) -> int:
+    """`calfeed db upgrade [--revision R]` and `calfeed db current`; returns the exit status."""
+    parser = argparse.ArgumentParser(prog="calfeed db", description="Database schema commands.")
+    sub = parser.add_subparsers(dest="action", required=True)
+    up = sub.add_parser("upgrade", help="apply the schema migrations (safe to run repeatedly)")
+    up.add_argument("--revision", default="head")
+    sub.add_parser("current", help="print the schema revision of the database")
+    args = parser.parse_args(argv)
+
+    from calfeed.config import load_config
+
+    try:
+        config = load_config()
+    except ConfigError as exc:
+        for problem in exc.problems:
+            print(f"calfeed: {problem}", file=sys.stderr)
+        return exc.exit_code
+    if args.action == "upgrade":
+        upgrade(config.database_url, args.revision)
+        print(f"database is at {current(config.database_url) or 'no revision'}")
+    else:
+        print(current(config.database_url) or "no revision")
+    return 0
