@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN = $(VENV)/bin
 
-.PHONY: install demo test lint bench
+.PHONY: install demo test lint bench chromium
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,7 +20,11 @@ install: $(BIN)/.installed
 demo: install
 	$(BIN)/calfeed demo
 
-test: install tests/js/node_modules/.installed
+# The browser tests drive Debian's chromium; install it when missing so they never skip in CI.
+chromium:
+	@test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium)
+
+test: install tests/js/node_modules/.installed chromium
 	$(BIN)/python -m pytest
 
 lint: install

@@ -48,15 +48,26 @@ def _record(item: dict[str, Any], calendar_id: str, zone: str | None) -> EventRe
     )
 
 
-def seed(app: Flask, now: datetime, today: date | None = None) -> int:
-    """Create the demo user with the sample calendar; returns the user id."""
-    payload = sample_payload(today or now.date())
-    calendar_id = str(payload.get("summary") or "demo@calfeed.invalid")
+def seed(
+    app: Flask,
+    now: datetime,
+    today: date | None = None,
+    *,
+    email: str | None = None,
+    payload: dict[str, Any] | None = None,
+) -> int:
+    """Create a user whose calendar is the sample (or `payload`); returns the user id.
+
+    The demo user has no `email` (so no Google read is ever tried); tests seed named users too.
+    """
+    payload = payload or sample_payload(today or now.date())
+    calendar_id = email or str(payload.get("summary") or "demo@calfeed.invalid")
     zone = payload.get("timeZone") or "UTC"
     rt = runtime(app)
     with session_scope(rt.sessions) as s:
-        user = store.create_user(s, now=now, settings=RuleSettings(time_zone=zone))
-        info = CalendarInfo(calendar_id, "Sample calendar", zone, primary=True)
+        settings = RuleSettings(time_zone=zone)
+        user = store.create_user(s, now=now, google_email=email, settings=settings)
+        info = CalendarInfo(calendar_id, email or "Sample calendar", zone, primary=True)
         store.save_calendar_list(s, user.id, [info], now)
         calendar = store.calendars_for_user(s, user.id)[0]
         records = [_record(item, calendar_id, zone) for item in payload.get("items", [])]

@@ -165,10 +165,14 @@ RECONNECT = {
 }
 
 
-def reconnect_notice(user_id: int, lang: str, zone: str, now: datetime) -> Notice:
+def reconnect_notice(user_id: int, lang: str, zone: str, since: datetime) -> Notice:
+    """The one feed event asking to reconnect, dated when the grant was found unusable.
+
+    `since` (not "now") fixes its day and stamp, so re-renders keep the bytes and the ETag.
+    """
     summary, description = RECONNECT.get(lang, RECONNECT["en"])
-    day = now.astimezone(ZoneInfo(zone)).date()
-    return Notice(f"reconnect-{user_id}@calfeed", summary, description, day)
+    day = since.astimezone(ZoneInfo(zone)).date()
+    return Notice(f"reconnect-{user_id}@calfeed", summary, description, day, since)
 
 
 def render(sessions: SessionFactory, user_id: int, variant: Variant, now: datetime) -> CachedFeed:
@@ -186,8 +190,9 @@ def render(sessions: SessionFactory, user_id: int, variant: Variant, now: dateti
         events, skipped = store.source_events_for_user(s, user_id)
         marks = store.marks_for_user(s, user_id)
         previous = store.revisions_for_user(s, user_id)
+        since = user.last_sync_attempt_at or user.updated_at
         notices = (
-            [reconnect_notice(user_id, settings.lang, settings.time_zone, now)]
+            [reconnect_notice(user_id, settings.lang, settings.time_zone, since)]
             if user.needs_reconnect
             else []
         )
@@ -201,7 +206,7 @@ def render(sessions: SessionFactory, user_id: int, variant: Variant, now: dateti
         if variant != DEFAULT:
             lang_settings = replace(settings, lang=variant.lang) if variant.lang else settings
             notices = (
-                [reconnect_notice(user_id, lang_settings.lang, settings.time_zone, now)]
+                [reconnect_notice(user_id, lang_settings.lang, settings.time_zone, since)]
                 if user.needs_reconnect
                 else []
             )

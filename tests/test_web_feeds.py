@@ -1,0 +1,233 @@
+"""GET /feeds/<token>.ics: headers, conditional requests, variants, the shared cache, failures."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from icalendar import Calendar
+from sqlalchemy import event, update
+
+from calfeed.errors import GoogleError
+from calfeed.store import User, session_scope
+from calfeed.web import feedcache, service
+from calfeed.web.app import runtime
+from tests.support.web import make_app, signed_in, web_config
+
+JANE = "5q2b7m0c1kq3v7h1l8vbn2e0s4"  # the sample's "Interview with Jane Doe (Acme)"
+
+
+def vevents(body: bytes) -> list[tuple[str, str]]:
+    """(kind, related interview iCalUID) of every follow-up in a feed."""
+    cal = Calendar.from_ical(body)
+    out = []
+    for ev in cal.walk("VEVENT"):
+        uid = str(ev["UID"])
+        kind = "check-in" if uid.startswith("check-in") else uid.split("-", 1)[0] + "-you"
+        out.append(
+            (kind if not uid.startswith("reconnect") else "notice", str(ev.get("RELATED-TO", "")))
+        )
+    return out
+
+
+def count_queries(app):
+    """A list that collects every SQL statement the app's engine runs."""
+    from calfeed.store import engine_of
+
+    seen: list[str] = []
+    event.listen(
+        engine_of(runtime(app).sessions),
+        "before_cursor_execute",
+        lambda conn, cursor, statement, *a: seen.append(statement),
+    )
+    return seen
+
+
+def test_feed_serves_calendar_with_cache_headers(client, alice):
+    r = client.get(alice.feed_path)
+    assert r.status_code == 200
+    assert r.headers["Content-Type"] == "text/calendar; charset=utf-8"
+    assert r.headers["ETag"].startswith('"') and len(r.headers["ETag"]) == 34
+    assert r.headers["Last-Modified"].endswith("GMT")
+    assert r.headers["Cache-Control"] == "private, no-cache"
+    assert r.data.startswith(b"BEGIN:VCALENDAR\r\n")
+    kinds = [k for k, _ in vevents(r.data)]
+    assert "thank-you" in kinds and "check-in" in kinds
+    assert "Set-Cookie" not in r.headers
+
+
+def test_same_bytes_and_etag_on_every_request(client, alice):
+    first, second = client.get(alice.feed_path), client.get(alice.feed_path)
+    assert first.data == second.data
+    assert first.headers["ETag"] == second.headers["ETag"]
+
+
+def test_if_none_match_gives_304_without_body(client, alice):
+    etag = client.get(alice.feed_path).headers["ETag"]
+    r = client.get(alice.feed_path, headers={"If-None-Match": etag})
+    assert r.status_code == 304 and r.data == b""
+    assert r.headers["ETag"] == etag
+    assert client.get(alice.feed_path, headers={"If-None-Match": '"other"'}).status_code == 200
+    assert client.get(alice.feed_path, headers={"If-None-Match": "*"}).status_code == 304
+    assert client.get(alice.feed_path, headers={"If-None-Match": "W/" + etag}).status_code == 304
+
+
+def test_if_modified_since(client, alice):
+    last = client.get(alice.feed_path).headers["Last-Modified"]
+    assert client.get(alice.feed_path, headers={"If-Modified-Since": last}).status_code == 304
+    old = "Mon, 01 Jan 2024 00:00:00 GMT"
+    assert client.get(alice.feed_path, headers={"If-Modified-Since": old}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/feeds/not-a-token.ics",
+        "/feeds/" + "A" * 43 + ".ics",
+        "/feeds/" + "x" * 500 + ".ics",
+        "/feeds/.ics",
+        "/feeds/abc",
+    ],
+)
+def test_unknown_token_is_a_bare_404(client, alice, path):
+    r = client.get(path)
+    assert r.status_code == 404
+    assert r.data in (b"Not found\n",)
+    assert r.headers["Content-Type"].startswith("text/plain")
+
+
+def test_a_token_with_the_right_prefix_is_still_404(client, alice):
+    r = client.get(f"/feeds/{alice.token[:-1]}{'A' if alice.token[-1] != 'A' else 'B'}.ics")
+    assert r.status_code == 404 and r.data == b"Not found\n"
+
+
+def test_kinds_variant(client, alice):
+    only = client.get(alice.feed_path + "?kinds=check-in")
+    assert only.status_code == 200
+    assert {k for k, _ in vevents(only.data)} == {"check-in"}
+    thanks = client.get(alice.feed_path + "?kinds=thank-you")
+    assert {k for k, _ in vevents(thanks.data)} == {"thank-you"}
+    both = client.get(alice.feed_path + "?kinds=thank-you,check-in")
+    assert both.data == client.get(alice.feed_path).data
+
+
+def test_lang_variant(client, alice):
+    r = client.get(alice.feed_path + "?lang=id")
+    assert r.status_code == 200
+    assert b"Tindak lanjut wawancara" in r.data
+    assert r.data != client.get(alice.feed_path).data
+
+
+@pytest.mark.parametrize("query", ["?kinds=party", "?kinds=,", "?lang=fr", "?kinds=check-in,x"])
+def test_bad_variant_is_400(client, alice, query):
+    r = client.get(alice.feed_path + query)
+    assert r.status_code == 400
+    assert r.headers["Content-Type"].startswith("text/plain")
+
+
+def test_warm_hit_is_one_query(app, client, alice):
+    client.get(alice.feed_path)  # render and cache
+    seen = count_queries(app)
+    assert client.get(alice.feed_path).status_code == 200
+    assert len(seen) == 1, seen
+    assert "feed_cache" in seen[0] and "feed_token_hash" in seen[0]
+
+
+def test_cache_is_shared_across_processes(app, client, alice, sqlite_db_url, tmp_path, now):
+    client.get(alice.feed_path)
+    other = make_app(web_config(sqlite_db_url, tmp_path / "other"), now)
+    seen = count_queries(other)
+    r = other.test_client().get(alice.feed_path)
+    assert r.status_code == 200 and len(seen) == 1
+
+
+def test_a_mark_changes_the_feed_at_once(app, client, alice, csrf_token):
+    before = client.get(alice.feed_path)
+    related = f"{JANE}@google.com"
+    assert ("check-in", related) in vevents(before.data)
+    signed_in(client, alice)
+    token = csrf_token(client)
+    r = client.post(
+        "/dashboard/mark",
+        data={
+            "csrf_token": token,
+            "event": f"alice@example.com/{JANE}",
+            "mark": "heard_back",
+            "value": "1",
+        },
+    )
+    assert r.status_code == 303
+    after = client.get(alice.feed_path, headers={"If-None-Match": before.headers["ETag"]})
+    assert after.status_code == 200
+    assert ("check-in", related) not in vevents(after.data)
+    assert ("thank-you", related) in vevents(after.data)
+
+
+def test_stale_feed_reads_google_once_and_serves_last_good_on_failure(
+    app, client, alice, monkeypatch, now
+):
+    with session_scope(runtime(app).sessions) as s:  # pretend alice has a Google grant
+        s.execute(update(User).where(User.id == alice.id).values(refresh_token_enc="x"))
+    calls: list[int] = []
+
+    def failing_sync(sessions, user_id, *, config, now):
+        calls.append(user_id)
+        with session_scope(sessions) as s:
+            s.execute(update(User).where(User.id == user_id).values(last_sync_attempt_at=now))
+        raise GoogleError("Google is down")
+
+    monkeypatch.setattr("calfeed.sync.sync_user", failing_sync, raising=False)
+    import sys
+    import types
+
+    if "calfeed.sync" not in sys.modules:  # issue 3's module may not be importable yet
+        monkeypatch.setitem(
+            sys.modules, "calfeed.sync", types.SimpleNamespace(sync_user=failing_sync)
+        )
+    first = client.get(alice.feed_path)
+    assert first.status_code == 200 and calls == [alice.id]
+    again = client.get(alice.feed_path)
+    assert again.status_code == 200 and again.data == first.data
+    assert calls == [alice.id], "no second read within the refresh interval"
+    later = now + timedelta(seconds=runtime(app).config.refresh_interval + 1)
+    from dataclasses import replace
+
+    app.extensions["calfeed"] = replace(runtime(app), clock=lambda: later)
+    third = client.get(alice.feed_path)
+    assert third.status_code == 200 and calls == [alice.id, alice.id]
+
+
+def test_reconnect_notice_in_feed(app, client, alice):
+    with session_scope(runtime(app).sessions) as s:
+        s.execute(
+            update(User)
+            .where(User.id == alice.id)
+            .values(needs_reconnect=True, data_version=User.data_version + 1)
+        )
+    r = client.get(alice.feed_path)
+    assert r.status_code == 200
+    assert b"reconnect Google Calendar" in r.data
+    assert ("notice", "") in vevents(r.data)
+
+
+def test_rotation_kills_the_old_address_at_once(app, client, alice):
+    assert client.get(alice.feed_path).status_code == 200
+    rt = runtime(app)
+    new = service.rotate_feed_token(rt.sessions, rt.cipher, alice.id, rt.clock())
+    assert client.get(alice.feed_path).status_code == 404
+    assert client.get(f"/feeds/{new}.ics").status_code == 200
+
+
+def test_token_is_long_and_stored_only_hashed(app, alice):
+    assert len(alice.token) >= 22  # 128 bits in url-safe base64
+    with session_scope(runtime(app).sessions) as s:
+        user = s.get(User, alice.id)
+        assert user.feed_token_hash != alice.token and alice.token not in (
+            user.feed_token_enc or ""
+        )
+
+
+def test_parse_variant_keys():
+    assert feedcache.parse_variant(None, None) == feedcache.DEFAULT
+    assert feedcache.parse_variant("check-in, thank-you", None) == feedcache.DEFAULT
+    assert feedcache.parse_variant("check-in", "id").key == "kinds=check-in;lang=id"
