@@ -176,14 +176,7 @@ def test_stale_feed_reads_google_once_and_serves_last_good_on_failure(
             s.execute(update(User).where(User.id == user_id).values(last_sync_attempt_at=now))
         raise GoogleError("Google is down")
 
-    monkeypatch.setattr("calfeed.sync.sync_user", failing_sync, raising=False)
-    import sys
-    import types
-
-    if "calfeed.sync" not in sys.modules:  # issue 3's module may not be importable yet
-        monkeypatch.setitem(
-            sys.modules, "calfeed.sync", types.SimpleNamespace(sync_user=failing_sync)
-        )
+    monkeypatch.setattr("calfeed.sync.sync_user", failing_sync)
     first = client.get(alice.feed_path)
     assert first.status_code == 200 and calls == [alice.id]
     again = client.get(alice.feed_path)

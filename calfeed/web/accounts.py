@@ -8,17 +8,13 @@ has answered with a usable grant.
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime
 
-from calfeed import store
+from calfeed import store, sync
 from calfeed.sources import google
 from calfeed.store import session_scope
-from calfeed.store.queries import CalendarInfo
 from calfeed.web.app import Runtime
 from calfeed.web.feedcache import try_sync
-
-log = logging.getLogger(__name__)
 
 
 def begin_connect(rt: Runtime, redirect_uri: str, now: datetime) -> tuple[str, str]:
@@ -49,24 +45,7 @@ def finish_connect(
     grant = google.finish_authorization(
         rt.config, redirect_uri, expected_state, rt.cipher.decrypt(verifier_enc), callback_url
     )
-    with session_scope(rt.sessions) as s:
-        user = store.connect_google(
-            s,
-            email=grant.email,
-            refresh_token_enc=rt.cipher.encrypt(grant.refresh_token),
-            scopes=grant.scopes,
-            now=now,
-            access_token_enc=rt.cipher.encrypt(grant.access_token),
-            access_token_expires_at=grant.expires_at,
-            primary_time_zone=grant.time_zone,
-        )
-        if grant.calendars:
-            listed = [
-                CalendarInfo(c.id, c.summary or c.id, c.time_zone, c.primary)
-                for c in grant.calendars
-            ]
-            store.save_calendar_list(s, user.id, listed, now)
-        user_id = user.id
+    user_id = sync.connect_user(rt.sessions, grant, config=rt.config, now=now)
     try_sync(rt.sessions, rt.config, user_id, now)  # the first read, so the dashboard is not empty
     return user_id
 
@@ -76,16 +55,4 @@ def disconnect(rt: Runtime, user_id: int) -> bool:
 
     Returns whether Google confirmed the revocation; the data is deleted either way.
     """
-    with session_scope(rt.sessions) as s:
-        user = store.get_user(s, user_id)
-        token_enc = user.refresh_token_enc if user is not None else None
-    revoked = True
-    if token_enc:
-        try:
-            revoked = google.revoke(rt.config, rt.cipher.decrypt(token_enc))
-        except Exception:  # noqa: BLE001 - a failed revoke must never keep the user's data
-            log.warning("revoking the Google grant failed; deleting the data anyway")
-            revoked = False
-    with session_scope(rt.sessions) as s:
-        store.delete_user(s, user_id)
-    return revoked
+    return sync.disconnect_user(rt.sessions, user_id, config=rt.config)

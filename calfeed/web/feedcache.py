@@ -141,14 +141,15 @@ def serve_feed(
 
 def try_sync(sessions: SessionFactory, config: Config, user_id: int, now: datetime) -> None:
     """Read the user's Google calendars incrementally; a failure leaves the last good data."""
+    from calfeed import sync  # imported late: Google's client libraries are heavy to load
+
     try:
-        from calfeed.sync import sync_user
-    except ImportError:  # pragma: no cover - only while issue 3's sync is not in the tree
-        return
-    try:
-        sync_user(sessions, user_id, config=config, now=now)
+        result = sync.sync_user(sessions, user_id, config=config, now=now)
     except GoogleError as exc:  # retried inside sync already; the cached feed stays in service
         log.warning("google read failed for a feed request: %s", type(exc).__name__)
+        return
+    if result.status not in ("ok", "busy"):
+        log.warning("google read for a feed request: %s", result.status)
 
 
 RECONNECT = {
