@@ -1,1 +1,80 @@
-"""Shared test fixtures (google_fake); registered in tests/conftest.py."""
+"""Fake-Google fixtures: a loopback Google (tests/fake_google.py) and configuration pointing at it.
+
+`fake_google` is a running FakeGoogle with one account (ana@example.com, Asia/Jakarta);
+`google_env` is the CALFEED_* environment that points the real clients at it; `google_config` is
+the loaded Config (with a fixed encryption key and `db_url`'s database when a test asks for one).
+OAUTHLIB_INSECURE_TRANSPORT=1 is set for the test only: the fake speaks plain http.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from cryptography.fernet import Fernet
+
+from calfeed.config import Config, load_config
+from tests.fake_google import FakeGoogle
+
+TEST_EMAIL = "ana@example.com"
+#: a fixed key so failures are reproducible; never used outside tests
+TEST_ENCRYPTION_KEY = Fernet.generate_key().decode()
+
+
+@pytest.fixture
+def fake_google(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeGoogle]:
+    monkeypatch.setenv("OAUTHLIB_INSECURE_TRANSPORT", "1")
+    fake = FakeGoogle().start()
+    fake.add_user(TEST_EMAIL, time_zone="Asia/Jakarta")
+    try:
+        yield fake
+    finally:
+        fake.stop()
+
+
+@pytest.fixture
+def google_env(fake_google: FakeGoogle, tmp_path: Path) -> dict[str, str]:
+    """The environment a deployment would set to use the fake (no database URL: add your own)."""
+    return {
+        "CALFEED_ENV": "test",
+        "CALFEED_INSTANCE_PATH": str(tmp_path / "instance"),
+        "CALFEED_SECRET_KEY": "test-secret-key",
+        "CALFEED_ENCRYPTION_KEY": TEST_ENCRYPTION_KEY,
+        "CALFEED_GOOGLE_CLIENT_ID": fake_google.client_id,
+        "CALFEED_GOOGLE_CLIENT_SECRET": fake_google.client_secret,
+        "CALFEED_GOOGLE_AUTH_URI": fake_google.auth_uri,
+        "CALFEED_GOOGLE_TOKEN_URI": fake_google.token_uri,
+        "CALFEED_GOOGLE_REVOKE_URI": fake_google.revoke_uri,
+        "CALFEED_GOOGLE_API_ENDPOINT": fake_google.api_endpoint,
+    }
+
+
+@pytest.fixture
+def google_config(google_env: dict[str, str], request: pytest.FixtureRequest) -> Config:
+    env = dict(google_env)
+    if "db_url" in request.fixturenames:
+        env["CALFEED_DATABASE_URL"] = request.getfixturevalue("db_url")
+    return load_config(env)
+
+
+def consent_through(start_url: str) -> str:
+    """What the browser does at the consent screen: returns the redirect back to us."""
+    import requests
+
+    answer = requests.get(start_url, allow_redirects=False, timeout=5)
+    assert answer.status_code == 302, answer.text
+    return answer.headers["Location"]
+
+
+@pytest.fixture
+def google_grant(google_config: Config, fake_google: FakeGoogle):
+    """A completed consent for ana@example.com (a real round trip through the fake)."""
+    from calfeed.sources import google
+
+    redirect = "http://localhost/auth/callback"
+    start = google.start_authorization(google_config, redirect)
+    callback = consent_through(start.url)
+    return google.finish_authorization(
+        google_config, redirect, start.state, start.code_verifier, callback
+    )
