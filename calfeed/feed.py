@@ -8,9 +8,9 @@ Decisions:
 - No METHOD. A subscribed feed is not an iTIP message; METHOD:PUBLISH would oblige an ORGANIZER on
   every event (RFC 5546 section 3.2.1) and makes some clients offer "import" instead of "subscribe".
 - No SOURCE: it would repeat the secret feed address inside the feed.
-- Times carry TZID with one VTIMEZONE per zone, generated from the tz database for just the span the
-  events cover (Z1). Its transitions are listed as DTSTART/RDATE, which ical.js, icalendar and
-  vobject read to the same instants (proved by tests/test_readers.py).
+- Times carry TZID with one VTIMEZONE per zone (Z1) in the yearly-RRULE shape every reader agrees
+  on (see calfeed/vtimezone.py); a wall time that occurs twice is written in UTC instead.
+  ical.js, icalendar and vobject read every event to the same instants (tests/test_readers.py).
 - Follow-ups are TRANSP:TRANSPARENT: a reminder to write an e-mail must not mark the user busy.
 """
 
@@ -19,9 +19,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from functools import lru_cache
 
-from icalendar import Alarm, Calendar, Event, Timezone, vDuration
+from icalendar import Alarm, Calendar, Event, vDuration
+
+from calfeed.vtimezone import vtimezone
 
 PRODID = "-//calfeed//calfeed follow-ups 1.0//EN"
 
@@ -43,28 +44,16 @@ class FeedEvent:
     alarm: str | None = None  # the reminder's text (rule T4); None: no VALARM
 
 
-@lru_cache(maxsize=256)
-def _vtimezone(zone: str, first: date, last: date) -> bytes:
-    """A VTIMEZONE for `zone` covering first..last (cached: feeds repeat the same few zones)."""
-    return Timezone.from_tzid(zone, first_date=first, last_date=last).to_ical()
-
-
-def _zone_of(value: datetime | date) -> str | None:
-    if isinstance(value, datetime) and value.tzinfo is not None:
-        key = getattr(value.tzinfo, "key", None)
-        return key if key and key != "UTC" else None
-    return None
-
-
 def _unambiguous(value: datetime | date) -> datetime | date:
-    """The value to write: in UTC when its wall time occurs twice (the second of a DST fold).
+    """The value to write: in UTC when its wall time occurs twice (a fall-back night).
 
-    RFC 5545 section 3.3.5 reads a repeated local time with TZID as its first occurrence, so the
-    second one can only be published exactly as a UTC time.
+    RFC 5545 section 3.3.5 reads a repeated local time with TZID as its first occurrence, but
+    ical.js reads it as the second, so either occurrence is only unambiguous as a UTC time.
     """
-    repeated = isinstance(value, datetime) and value.fold == 1
-    if repeated and value.replace(fold=0).utcoffset() != value.utcoffset():  # type: ignore[union-attr]
-        return value.astimezone(UTC)  # type: ignore[union-attr]
+    if isinstance(value, datetime):
+        other = value.replace(fold=1 - value.fold)
+        if other.utcoffset() != value.utcoffset():
+            return value.astimezone(UTC)
     return value
 
 
@@ -120,18 +109,16 @@ def render_feed(
     cal.add("refresh-interval", vDuration(refresh), parameters={"VALUE": "DURATION"})
     cal.add("x-published-ttl", vDuration(refresh))
 
-    spans: dict[str, list[date]] = {}
-    for item in events:
-        for value in (item.start, item.end):
-            zone = _zone_of(value)
-            if zone is not None:
-                spans.setdefault(zone, []).append(value.date())  # type: ignore[union-attr]
     ordered = sorted(events, key=lambda e: (_instant(e.start), e.uid))
-    body = b"".join(_event(item).to_ical() for item in ordered)
-    zones = b"".join(
-        _vtimezone(zone, min(days) - timedelta(days=1), max(days) + timedelta(days=1))
-        for zone, days in sorted(spans.items())
-    )
+    built = [_event(item) for item in ordered]
+    used = {
+        str(prop.params["TZID"])
+        for ev in built
+        for prop in (ev["DTSTART"], ev["DTEND"])
+        if "TZID" in prop.params
+    }
+    zones = b"".join(vtimezone(zone) for zone in sorted(used))
+    body = b"".join(ev.to_ical() for ev in built)
     closing = b"END:VCALENDAR\r\n"
     head = cal.to_ical().removesuffix(closing)
     return head + zones + body + closing

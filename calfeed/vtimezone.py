@@ -1,0 +1,158 @@
+"""VTIMEZONE definitions that every calendar app reads to the same instants (rule Z1).
+
+Why not icalendar's `Timezone.from_tzid`: it lists transitions as one observance with DTSTART plus
+RDATEs, and ical.js (Thunderbird) ignores an observance's DTSTART when RDATEs are present, so the
+first transition of each kind is lost and events shift by an hour (tests/test_readers.py shows it).
+It also sizes the definition to the events' span, so two feeds would define one TZID differently,
+and readers that cache a TZID process-wide (vobject) would read the second feed with the first's.
+
+So this module writes the shape that Google, Apple and tzurl.org publish and that ical.js, libical,
+Outlook, icalendar and vobject all read: yearly RRULE observances (BYMONTH + BYDAY), one per stretch
+of years a rule held, the last one open-ended, a plain DTSTART observance for one-off changes. The
+definition depends only on the zone and the tz database, never on the events.
+"""
+
+from __future__ import annotations
+
+from calendar import monthrange
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+#: the years the generated rules are exact for; the last rule in force continues past the end
+FIRST_YEAR = 2000
+LAST_YEAR = 2040
+_STEP = timedelta(hours=6)
+_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+
+
+@dataclass(frozen=True, slots=True)
+class Transition:
+    """One change of offset: at `instant` (UTC) the zone goes from `before` to `after`."""
+
+    instant: datetime
+    before: timedelta
+    after: timedelta
+    name: str
+    daylight: bool
+
+    @property
+    def local(self) -> datetime:
+        """The wall time the change happens at, read on the clock before it (RFC 5545 3.6.5)."""
+        return (self.instant + self.before).replace(tzinfo=None)
+
+    def rule(self) -> tuple[object, ...]:
+        """What repeats yearly when the change follows a rule like "last Sunday of March, 02:00"."""
+        local = self.local
+        days = monthrange(local.year, local.month)[1]
+        nth = -1 if local.day + 7 > days else (local.day - 1) // 7 + 1
+        key = (self.before, self.after, self.name, self.daylight, local.month, nth)
+        return (*key, local.weekday(), local.time())
+
+
+def transitions(
+    zone: str, first_year: int = FIRST_YEAR, last_year: int = LAST_YEAR
+) -> list[Transition]:
+    """Every offset change of `zone` in the years given, found by sampling and bisection.
+
+    zoneinfo keeps its transition table private, so we ask it for offsets: every six hours, then
+    bisect to the second wherever the offset changed.
+    """
+    tz = ZoneInfo(zone)
+    moment = datetime(first_year, 1, 1, tzinfo=UTC)
+    end = datetime(last_year + 1, 1, 1, tzinfo=UTC)
+    found: list[Transition] = []
+    offset = moment.astimezone(tz).utcoffset()
+    while moment < end:
+        step = moment + _STEP
+        after = step.astimezone(tz).utcoffset()
+        if after != offset:
+            lo, hi = moment, step
+            while hi - lo > timedelta(seconds=1):
+                mid = lo + (hi - lo) / 2
+                if mid.astimezone(tz).utcoffset() == offset:
+                    lo = mid
+                else:
+                    hi = mid
+            hi = hi.replace(microsecond=0)
+            local = hi.astimezone(tz)
+            found.append(
+                Transition(
+                    hi,
+                    offset,  # type: ignore[arg-type]
+                    after,  # type: ignore[arg-type]
+                    local.tzname() or "",
+                    bool(local.dst()),
+                )
+            )
+            offset = after
+        moment = step
+    return found
+
+
+def _offset(delta: timedelta) -> str:
+    seconds = int(delta.total_seconds())
+    sign = "-" if seconds < 0 else "+"
+    hours, rest = divmod(abs(seconds), 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{sign}{hours:02d}{minutes:02d}" + (f"{secs:02d}" if secs else "")
+
+
+def _observance(first: Transition, rrule: str | None) -> list[str]:
+    kind = "DAYLIGHT" if first.daylight else "STANDARD"
+    lines = [f"BEGIN:{kind}", f"DTSTART:{first.local:%Y%m%dT%H%M%S}"]
+    if rrule:
+        lines.append(f"RRULE:{rrule}")
+    if first.name:
+        lines.append(f"TZNAME:{first.name}")
+    lines += [
+        f"TZOFFSETFROM:{_offset(first.before)}",
+        f"TZOFFSETTO:{_offset(first.after)}",
+        f"END:{kind}",
+    ]
+    return lines
+
+
+@lru_cache(maxsize=128)
+def vtimezone(zone: str) -> bytes:
+    """The VTIMEZONE component for `zone`, as CRLF-terminated bytes (cached per zone)."""
+    changes = transitions(zone)
+    lines = ["BEGIN:VTIMEZONE", f"TZID:{zone}"]
+    if not changes:
+        moment = datetime(FIRST_YEAR, 1, 1, tzinfo=UTC).astimezone(ZoneInfo(zone))
+        steady = Transition(
+            datetime(1970, 1, 1, tzinfo=UTC),
+            moment.utcoffset(),  # type: ignore[arg-type]
+            moment.utcoffset(),  # type: ignore[arg-type]
+            moment.tzname() or "",
+            bool(moment.dst()),
+        )
+        lines += _observance(steady, None)
+    else:
+        # runs of consecutive years in which a change followed the same yearly rule
+        runs: list[list[Transition]] = []
+        open_runs: dict[tuple[object, ...], list[Transition]] = {}
+        for change in changes:
+            key = change.rule()
+            run = open_runs.get(key)
+            if run is not None and run[-1].local.year == change.local.year - 1:
+                run.append(change)
+            else:
+                run = [change]
+                runs.append(run)
+                open_runs[key] = run
+        for run in sorted(runs, key=lambda r: (r[0].instant, r[0].daylight)):
+            first = run[0]
+            # a yearly rule still followed at the span's end goes on; one-off changes stay one-off
+            in_force = len(run) > 1 and run[-1].local.year >= LAST_YEAR - 1
+            if len(run) == 1:
+                lines += _observance(first, None)
+                continue
+            _, _, _, _, month, nth, weekday, _ = first.rule()
+            rrule = f"FREQ=YEARLY;BYMONTH={month};BYDAY={nth}{_DAYS[weekday]}"  # type: ignore[index]
+            if not in_force:  # the rule ended: stop it at its last change
+                rrule += f";UNTIL={run[-1].instant:%Y%m%dT%H%M%SZ}"
+            lines += _observance(first, rrule)
+    lines.append("END:VTIMEZONE")
+    return ("\r\n".join(lines) + "\r\n").encode()
