@@ -1,0 +1,332 @@
+"""Any .ics file (Google's secret iCal address, Outlook, iCloud) -> SourceEvent, like events.py.
+
+Exports differ in ways that change instants, so every date-time is bound to a zone before expansion:
+- Google writes UTC times and means the calendar's X-WR-TIMEZONE; we move them (and floating times)
+  into that zone, so weekly rounds keep their local hour across daylight saving. This is the
+  `x_wr_timezone` fix done in our own pass: that package takes any time whose tzname() is None for
+  floating, and Outlook's VTIMEZONEs have no TZNAME, so it moved their times to another zone.
+- Outlook writes Windows zone names with its own VTIMEZONE. icalendar caches such components
+  process-wide under their TZID, first file wins, so a later file's "Customized Time Zone" could be
+  read with an earlier file's rules. We bind every TZID ourselves: an IANA name (directly or via the
+  CLDR Windows table) first, for rules valid in any year, else this file's own VTIMEZONE, uncached.
+Recurring series are expanded with `recurring_ical_events` inside the caller's window. A bad VEVENT
+or series becomes a Skipped entry; only a file that is not iCalendar at all raises SourceError.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Collection, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from zoneinfo import ZoneInfo
+
+import icalendar
+import recurring_ical_events
+from icalendar.prop import vBroken, vRecur
+from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
+
+from calfeed.errors import InvalidEvent, SourceError
+from calfeed.events import valid_zone
+from calfeed.model import Attendee, Skipped, SourceEvent
+
+#: properties holding the dates a series is computed from; one unreadable -> the event is skipped
+_TIME_PROPS = ("DTSTART", "DTEND", "RECURRENCE-ID", "EXDATE", "RDATE")
+_SERIES_PROPS = (*_TIME_PROPS, "DURATION", "RRULE")
+#: what these must hold; icalendar parses any date-ish text into any of them
+_KINDS: dict[str, type] = {
+    "DTSTART": date,
+    "DTEND": date,
+    "RECURRENCE-ID": date,
+    "DURATION": timedelta,
+}
+#: rules this dense cannot be interviews and would make one event cost millions of occurrences
+_TOO_DENSE = frozenset({"SECONDLY", "MINUTELY"})
+_STATUS = {"CANCELLED": "cancelled", "TENTATIVE": "tentative", "CONFIRMED": "confirmed"}
+_PARTSTAT = {"ACCEPTED": "accepted", "DECLINED": "declined", "TENTATIVE": "tentative"}
+#: what icalendar raises on malformed input: ValueError mostly, the rest on broken nesting (an
+#: END:VTIMEZONE closing the VCALENDAR, a VTIMEZONE with two TZIDs), found by the fuzz tests
+_PARSE_ERRORS = (ValueError, TypeError, AttributeError, KeyError, IndexError, RecursionError)
+_EMAIL = re.compile(r"[^@\s:]+@[^@\s]+\.[^@\s]+")
+
+
+@dataclass(frozen=True, slots=True)
+class IcsRead:
+    """What one .ics file held inside the window, and what was left out and why."""
+
+    events: tuple[SourceEvent, ...]
+    skipped: tuple[Skipped, ...]
+    calendar_time_zone: str | None
+    name: str | None
+
+
+def read_ics(
+    data: bytes,
+    *,
+    calendar_id: str,
+    window_start: datetime,
+    window_end: datetime,
+    self_emails: Collection[str] = (),
+) -> IcsRead:
+    """Read an .ics file into one SourceEvent per occurrence inside the window.
+
+    Args:
+        data: the file's bytes, as downloaded (CRLF or LF, folded or not, UTF-8).
+        calendar_id: the id events are keyed under (`SourceEvent.key`).
+        window_start, window_end: aware datetimes; recurring series are expanded only in between
+            and events wholly outside are dropped, so the work is bounded by the window.
+        self_emails: the user's addresses; .ics has no `self` flag, so attendees with these
+            (case-insensitive) are marked `is_self`, as is an X-WR-CALNAME that is an address
+            (Google names a primary calendar after its owner).
+
+    Returns:
+        IcsRead with events in file order, a series' occurrences together.
+
+    Raises:
+        SourceError: the bytes are not an iCalendar file at all.
+        ValueError: the window is not timezone-aware (a caller bug, not bad input).
+    """
+    if window_start.tzinfo is None or window_end.tzinfo is None:
+        raise ValueError("read_ics needs a timezone-aware window")
+    calendars = _parse(data)
+    head = calendars[0]
+    zone = valid_zone(_text(head.get("X-WR-TIMEZONE")).strip())
+    name = _text(head.get("X-WR-CALNAME"), 200).strip() or None
+    selves = {e.strip().casefold() for e in self_emails}
+    if name and _EMAIL.fullmatch(name):
+        selves.add(name.casefold())
+    if owner := _person(head.get("X-OWNER"), selves, organizer=False):  # Outlook names the owner
+        selves.add(owner.email.casefold())
+    local = ZoneInfo(zone or "UTC")
+    own_zones = _own_zones(calendars)
+    groups: dict[str, list[icalendar.Event]] = {}
+    skipped: list[Skipped] = []
+    vevents = (e for c in calendars for e in c.subcomponents if e.name == "VEVENT")
+    for index, component in enumerate(vevents):
+        uid = _text(component.get("UID"), 1024).strip() or f"#{index}"
+        try:
+            _prepare(component, uid, own_zones, local)
+        except InvalidEvent as exc:
+            skipped.append(Skipped(uid, exc.reason))
+            continue
+        groups.setdefault(uid, []).append(component)
+    events: list[SourceEvent] = []
+    for uid, components in groups.items():
+        try:
+            events.extend(
+                _source_event(occurrence, uid, recurring, calendar_id, zone, selves)
+                for occurrence, recurring in _expand(components, window_start, window_end)
+            )
+        except (InvalidEvent, OverflowError, *_PARSE_ERRORS) as exc:  # the library's, on odd input
+            reason = exc.reason if isinstance(exc, InvalidEvent) else f"cannot expand: {exc}"
+            skipped.append(Skipped(uid, _one_line(reason)))
+    return IcsRead(tuple(events), tuple(skipped), zone, name)
+
+
+def _parse(data: bytes) -> list[icalendar.Calendar]:
+    """Every VCALENDAR in the bytes (some tools concatenate exports), or SourceError saying why."""
+    if b"BEGIN:VCALENDAR" not in data.upper():
+        raise SourceError("not an iCalendar file: no BEGIN:VCALENDAR")
+    try:
+        parsed = icalendar.Calendar.from_ical(data, multiple=True)
+    except _PARSE_ERRORS as exc:
+        raise SourceError(f"not a readable iCalendar file: {_one_line(str(exc))}") from None
+    calendars = [c for c in parsed if isinstance(c, icalendar.Calendar)]
+    if not calendars:
+        raise SourceError("not a complete iCalendar file: no VCALENDAR ends (truncated?)")
+    for calendar in calendars:
+        scale = _text(calendar.get("CALSCALE")).upper() or "GREGORIAN"
+        if scale != "GREGORIAN":
+            raise SourceError(f"unsupported calendar scale {scale[:40]!r}")
+    return calendars
+
+
+def _own_zones(calendars: Iterable[icalendar.Calendar]) -> dict[str, tzinfo]:
+    """The file's VTIMEZONEs by TZID, built fresh (not from icalendar's process-wide cache)."""
+    zones: dict[str, tzinfo] = {}
+    for calendar in calendars:
+        for component in calendar.walk("VTIMEZONE"):
+            tzid = _text(component.get("TZID")).strip()
+            if tzid and tzid not in zones:
+                try:
+                    zones[tzid] = component.to_tz(lookup_tzid=False)
+                except _PARSE_ERRORS:
+                    continue  # unusable rules: events naming it are skipped as "unknown zone"
+    return zones
+
+
+def iana_zone(tzid: str) -> str | None:
+    """The IANA name a TZID stands for: itself, a Windows name's CLDR zone, or a `/vendor/` path."""
+    cleaned = tzid.strip().strip('"').strip("/")
+    if known := valid_zone(cleaned) or valid_zone(WINDOWS_TO_OLSON.get(cleaned)):
+        return known
+    # RFC 5545 3.2.19 "globally unique" ids, e.g. /mozilla.org/20070129_1/Europe/Berlin
+    parts = cleaned.split("/")
+    return next((z for i in range(1, len(parts)) if (z := valid_zone("/".join(parts[i:])))), None)
+
+
+def _prepare(
+    component: icalendar.Event, uid: str, own_zones: dict[str, tzinfo], local: tzinfo
+) -> None:
+    """Bind TZIDs, then check the event can be expanded; raises InvalidEvent saying why not."""
+    component["UID"] = uid  # recurring_ical_events groups a series by UID
+    if "DTSTART" not in component:
+        raise InvalidEvent("no DTSTART", uid)
+    if any(sub.name == "VEVENT" for sub in component.walk()[1:]):
+        raise InvalidEvent("a VEVENT inside a VEVENT", uid)
+    for prop_name in _SERIES_PROPS:
+        for value in _values(component.get(prop_name)):
+            if isinstance(value, vBroken):
+                raise InvalidEvent(f"{prop_name} is unreadable: {_text(value, 80)!r}", uid)
+            kind = _KINDS.get(prop_name)
+            if kind and isinstance(component.get(prop_name), list):
+                raise InvalidEvent(f"more than one {prop_name}", uid)
+            if kind and not isinstance(getattr(value, "dt", None), kind):
+                raise InvalidEvent(f"{prop_name} is not a {kind.__name__}: {value.dt!r}"[:120], uid)
+    for rule in _values(component.get("RRULE")):
+        if not isinstance(rule, vRecur):
+            raise InvalidEvent(f"RRULE is not a rule: {_text(rule, 80)!r}", uid)
+        if _TOO_DENSE.intersection(rule.get("FREQ", ())) or rule.get("BYSECOND"):
+            raise InvalidEvent("repeats more often than hourly: not expanded", uid)
+    try:
+        for prop_name in _TIME_PROPS:
+            for value in _values(component.get(prop_name)):
+                tzid = value.params.get("TZID")
+                for ddd in getattr(value, "dts", [value]):
+                    ddd.dt = _bind(ddd.dt, tzid, own_zones, local, uid)
+        start, end = component.start, component.end
+    except (ValueError, TypeError, OverflowError) as exc:  # e.g. year 9999 moved past the end
+        raise InvalidEvent(_one_line(str(exc)), uid) from None
+    if isinstance(start, datetime) != isinstance(end, datetime):
+        raise InvalidEvent("start and end mix a date and a date-time", uid)
+    if end < start:  # type: ignore[operator]
+        raise InvalidEvent("ends before it starts", uid)
+
+
+def _bind(
+    value: object, tzid: object, own_zones: dict[str, tzinfo], local: tzinfo, uid: str
+) -> object:
+    """The time as written, in the zone its TZID names; UTC and floating ones in `local`."""
+    if not isinstance(value, datetime):
+        return value
+    utc = value.tzinfo is not None and value.tzname() == "UTC"  # "...Z" wins over a stray TZID
+    if isinstance(tzid, str) and not utc:
+        iana = iana_zone(tzid)
+        zone = ZoneInfo(iana) if iana else own_zones.get(tzid.strip())
+        if zone is None:
+            raise InvalidEvent(f"unknown time zone {tzid[:80]!r}", uid)
+        value = value.replace(tzinfo=zone)
+    elif value.tzinfo is None:
+        return value.replace(tzinfo=local)
+    return value.astimezone(local) if value.tzname() == "UTC" else value
+
+
+def _expand(
+    components: list[icalendar.Event], start: datetime, end: datetime
+) -> Iterator[tuple[icalendar.Event, bool]]:
+    """Occurrences of one series (master + modified instances) in the window, and if it recurs."""
+    series = icalendar.Calendar()
+    for component in components:
+        series.add_component(component)
+    recurring = any(name in c for c in components for name in ("RRULE", "RDATE", "RECURRENCE-ID"))
+    for occurrence in recurring_ical_events.of(series).between(start, end):
+        yield occurrence, recurring
+
+
+def _source_event(
+    occurrence: icalendar.Event,
+    uid: str,
+    recurring: bool,
+    calendar_id: str,
+    calendar_zone: str | None,
+    selves: set[str],
+) -> SourceEvent:
+    """One occurrence as the Google reader would have produced it."""
+    start, end = occurrence.start, occurrence.end
+    if not isinstance(start, datetime) and end <= start:
+        end = start + timedelta(days=1)
+    event_id = uid
+    if recurring:
+        original = occurrence.get("RECURRENCE-ID")
+        event_id = f"{uid}_{_stamp(original.dt if original is not None else start)}"
+    organizer = _person(occurrence.get("ORGANIZER"), selves, organizer=True)
+    attendees = []
+    for value in _values(occurrence.get("ATTENDEE")):
+        person = _person(value, selves, organizer=False)
+        if person is None:
+            continue
+        if organizer is not None and person.email.casefold() == organizer.email.casefold():
+            person = dataclasses.replace(person, organizer=True)
+        attendees.append(person)
+    zone = getattr(start, "tzinfo", None)
+    return SourceEvent(
+        calendar_id=calendar_id,
+        event_id=event_id,
+        start=start,
+        end=end,
+        ical_uid=uid,
+        status=_STATUS.get(_text(occurrence.get("STATUS")).strip().upper(), "confirmed"),
+        summary=_text(occurrence.get("SUMMARY"), 2000),
+        description=_text(occurrence.get("DESCRIPTION")),
+        location=_text(occurrence.get("LOCATION"), 2000),
+        time_zone=zone.key if isinstance(zone, ZoneInfo) and zone.key != "UTC" else None,
+        calendar_time_zone=calendar_zone,
+        attendees=tuple(attendees),
+        organizer=organizer,
+        updated=_instant(occurrence.get("LAST-MODIFIED")) or _instant(occurrence.get("DTSTAMP")),
+        recurring_event_id=uid if recurring else None,
+    )
+
+
+def _person(value: object, selves: set[str], *, organizer: bool) -> Attendee | None:
+    """ORGANIZER/ATTENDEE -> Attendee; None when there is no e-mail address (Outlook's rooms)."""
+    if value is None or isinstance(value, vBroken):
+        return None
+    address = _text(value, 400).strip()
+    email = address[7:].strip() if address.lower().startswith("mailto:") else address
+    if not _EMAIL.fullmatch(email):
+        return None
+    params = getattr(value, "params", {})
+    status = _PARTSTAT.get(_text(params.get("PARTSTAT")).upper(), "needsAction")
+    return Attendee(
+        email=email[:320],
+        display_name=_text(params.get("CN"), 200).strip() or None,
+        is_self=email.casefold() in selves,
+        organizer=organizer,
+        resource=_text(params.get("CUTYPE")).upper() in ("RESOURCE", "ROOM"),
+        response_status="accepted" if organizer else status,
+    )
+
+
+def _stamp(value: date) -> str:
+    """Google's instance-id suffix: the original start in UTC, or the date for all-day."""
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    return value.strftime("%Y%m%d")
+
+
+def _instant(value: object) -> datetime | None:
+    """LAST-MODIFIED/DTSTAMP as an aware instant (RFC 5545 says UTC), None when unusable."""
+    moment = getattr(value, "dt", None) if not isinstance(value, vBroken) else None
+    if not isinstance(moment, datetime):
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def _values(value: object) -> list:
+    """A property that may appear once or many times, always as a list."""
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _text(value: object, limit: int = 100_000) -> str:
+    """A text property as str, the first if repeated, cut to a sane size."""
+    if isinstance(value, list):
+        value = value[0] if value else None
+    return "" if value is None else str(value)[:limit]
+
+
+def _one_line(message: str) -> str:
+    return " ".join(message.split())[:300]
