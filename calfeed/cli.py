@@ -55,6 +55,13 @@ def _feed_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     p.add_argument("--keyword", action="append", default=[], help="D1: an extra keyword")
     p.add_argument("--kinds", default="thank-you,check-in", help="which follow-ups to publish")
     p.add_argument("--calendar-id", default=None, help="source calendar id (part of the UIDs)")
+    p.add_argument(
+        "--self-email",
+        action="append",
+        default=[],
+        metavar="ADDRESS",
+        help=".ics: your own address(es), so you are never taken for an interviewer (E1)",
+    )
     p.add_argument("--from", dest="window_start", type=_window, help=".ics: expand from (ISO)")
     p.add_argument("--to", dest="window_end", type=_window, help=".ics: expand until (ISO)")
 
@@ -80,7 +87,11 @@ def _read_events(args: argparse.Namespace) -> tuple[list[SourceEvent], list[Skip
         start = args.window_start or now - timedelta(days=60)
         end = args.window_end or now + timedelta(days=365)
         read = read_ics(
-            data, calendar_id=args.calendar_id or path.stem, window_start=start, window_end=end
+            data,
+            calendar_id=args.calendar_id or path.stem,
+            window_start=start,
+            window_end=end,
+            self_emails=args.self_email,
         )
         return list(read.events), list(read.skipped)
     except SourceError as exc:
