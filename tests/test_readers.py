@@ -15,9 +15,16 @@ Readers:
   its process-wide TZID registry is cleared before each read, so each feed is judged on its own
   (one test shows what that registry does to span-limited VTIMEZONEs).
 
-Known misreads are marked `xfail(strict=True)` with the reason spelled out, so they stay visible
-and the marker has to go once the feed's VTIMEZONE shape is fixed (strict: an unexpected pass
-fails the run).
+Scenarios that caught real misreads stay as regression tests (with icalendar's
+`Timezone.from_tzid` the feed was misread; calfeed/vtimezone.py holds the shape that replaced it):
+- `berlin-2026-2027`, `sydney-2026-2027`: a span crossing the same kind of change twice made an
+  observance with DTSTART plus RDATE; ical.js 2.2.1 (Timezone._expandComponent) then drops the
+  DTSTART onset (libical had the same bug, libical/libical#156) and read a whole season an hour off.
+- `berlin-repeated-hour`: the first 02:30 of 2026-10-25 written as a TZID wall time; RFC 5545
+  3.3.5 means the first occurrence, ical.js (Timezone.utcOffset, `want_daylight = false`) takes the
+  second, an hour late. Such instants must be written in UTC.
+- `test_vobject_reads_a_later_feed_after_an_earlier_one_in_the_same_process`: VTIMEZONEs sized to
+  each feed's span, read by a process that caches the first definition of a TZID.
 """
 
 from __future__ import annotations
@@ -345,37 +352,6 @@ def misreads(want: Mapping[str, Expected], got: Mapping[str, tuple[Any, Any]]) -
     return problems
 
 
-# --- known misreads ----------------------------------------------------------------------------
-
-RDATE_DTSTART = (
-    "ical.js 2.2.1 ignores an observance's DTSTART when it also has an RDATE "
-    "(Timezone._expandComponent adds only the RDATE onsets; libical had the same bug, "
-    "libical/libical#156), so the first summer of a span over a year is read an hour off"
-)
-REPEATED_HOUR_ICALJS = (
-    "the thank-you is the first 02:30 of 2026-10-25 in Berlin (CEST, 00:30Z), written as "
-    "DTSTART;TZID=Europe/Berlin:20261025T023000; RFC 5545 3.3.5 (and icalendar, vobject) read "
-    "the first occurrence, ical.js's Timezone.utcOffset takes the second (want_daylight = false): "
-    "01:30Z, an hour late"
-)
-
-
-def scenario_params(known: Mapping[str, str]) -> list[Any]:
-    return [
-        pytest.param(name, marks=pytest.mark.xfail(reason=known[name], strict=True))
-        if name in known
-        else name
-        for name in SCENARIOS
-    ]
-
-
-ICALJS_KNOWN = {
-    "berlin-2026-2027": RDATE_DTSTART,
-    "sydney-2026-2027": RDATE_DTSTART,
-    "berlin-repeated-hour": REPEATED_HOUR_ICALJS,
-}
-
-
 # --- ical.js ---------------------------------------------------------------------------------
 
 
@@ -413,7 +389,7 @@ def icaljs_value(detail: JsonDict) -> int | date:
 
 
 @pytest.mark.node
-@pytest.mark.parametrize("name", scenario_params(ICALJS_KNOWN))
+@pytest.mark.parametrize("name", list(SCENARIOS))
 def test_icaljs_reads_the_engines_instants(name: str, icaljs) -> None:
     read = icaljs(feed(name).ics)
     got = {
@@ -503,14 +479,13 @@ def test_vobject_validates_and_reads_the_engines_instants(name: str) -> None:
     assert misreads(expected(name), vobject_instants(feed(name).ics)) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="each feed's VTIMEZONE covers only its events' span: a reader that caches the first "
-    "definition of a TZID (vobject, process-wide; so a Radicale or any long-running vobject "
-    "process) reads a later feed's summer events with an earlier feed's winter-only "
-    "Europe/Berlin, an hour off",
-)
 def test_vobject_reads_a_later_feed_after_an_earlier_one_in_the_same_process() -> None:
+    """Regression: VTIMEZONEs sized to each feed's span made a TZID mean different things.
+
+    vobject (so a Radicale or any long-running vobject process) keeps the first definition of a
+    TZID it sees; with span-limited VTIMEZONEs it read this feed's summer events with the sample
+    feed's winter-only Europe/Berlin, an hour off. Definitions must not depend on the events.
+    """
     vobject_instants(feed("sample").ics)  # Europe/Berlin for late Nov - Dec 2026: CET only
     got = vobject_instants(feed("berlin-2026").ics, fresh=False)
     assert misreads(expected("berlin-2026"), got) == []
