@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal
@@ -57,6 +57,10 @@ from calfeed.store import (
 #: issue 3: the read window, from 60 days back to 365 days ahead
 WINDOW_BACK = timedelta(days=60)
 WINDOW_AHEAD = timedelta(days=365)
+#: a sync token reports changes only, so an event that was beyond the window's far end when last
+#: read full never arrives as it drifts into the window unchanged; a weekly full read picks it up
+#: (such events are a year away, so a week late costs nothing) and heals any other drift
+FULL_READ_EVERY = timedelta(days=7)
 
 SyncStatus = Literal["ok", "busy", "failed", "reconnect"]
 
@@ -195,7 +199,7 @@ def sync_user(
         refresh_enc, access_enc = user.refresh_token_enc, user.access_token_enc
         access_expiry = user.access_token_expires_at
         calendars = [
-            (c.id, c.google_id, c.sync_token)
+            (c.id, c.google_id, _usable_token(c, now))
             for c in calendars_for_user(session, user_id, selected_only=True)
         ]
 
@@ -259,6 +263,14 @@ def sync_user(
     )
 
 
+def _usable_token(calendar: Calendar, now: datetime) -> str | None:
+    """The calendar's sync token, unless a periodic full read is due (see FULL_READ_EVERY)."""
+    last_full = calendar.last_full_read_at
+    if last_full is None or now - last_full >= FULL_READ_EVERY:
+        return None
+    return calendar.sync_token
+
+
 def _read(
     client: CalendarClient,
     google_id: str,
@@ -282,7 +294,7 @@ def _reconnect(
     return SyncResult(user_id, "reconnect", requests=requests, error=reason)
 
 
-def _infos(entries: tuple[Any, ...] | list[CalendarListEntry]) -> list[CalendarInfo]:
+def _infos(entries: Iterable[CalendarListEntry]) -> list[CalendarInfo]:
     return [CalendarInfo(e.id, e.summary, e.time_zone, e.primary) for e in entries]
 
 

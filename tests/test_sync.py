@@ -3,10 +3,14 @@ incremental reads, deletions, expired sync tokens, revoked grants, faults, the p
 
 from __future__ import annotations
 
+import itertools
 import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from calfeed import store
 from calfeed.errors import NotFound
@@ -348,3 +352,113 @@ def test_a_changed_encryption_key_asks_to_reconnect(session_factory, user_id, go
     result = sync_user(session_factory, user_id, config=config, now=NOW)
     assert result.status == "reconnect"
     assert user(session_factory, user_id).needs_reconnect
+
+
+def test_a_weekly_full_read_picks_up_events_that_drift_into_the_window(
+    session_factory, fake_google, user_id, sync
+):
+    fake_google.put_event(CAL, interview("far", days=370))  # beyond the window's far end
+    sync()
+    assert cached_ids(session_factory, user_id) == set()
+    assert sync(NOW + timedelta(days=6)).full_reads == 0  # incremental: nothing changed
+    assert cached_ids(session_factory, user_id) == set()
+    result = sync(NOW + timedelta(days=7))
+    assert result.full_reads == 1
+    assert cached_ids(session_factory, user_id) == {"far"}
+
+
+_OPS = st.lists(
+    st.one_of(
+        st.tuples(st.just("put"), st.integers(0, 6), st.integers(-75, 300)),
+        st.tuples(st.just("delete"), st.integers(0, 6)),
+        st.tuples(st.just("expire")),
+        st.tuples(st.just("fault"), st.sampled_from([429, 500, 503])),
+        st.tuples(st.just("sync"), st.integers(0, 4 * 24 * 60)),
+    ),
+    max_size=14,
+)
+
+
+@hypothesis_settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(ops=_OPS)
+def test_any_history_of_edits_faults_and_reads_converges_to_google(
+    sqlite_db_url, fake_google, google_config, ops
+):
+    """Model-based: whatever happens at Google between reads (edits, deletions, expired tokens,
+    faults) and however time moves, after every successful read the cache holds exactly Google's
+    live events in the window."""
+    from itertools import count
+
+    from calfeed.sources import google
+    from calfeed.sources.google_api import RetryPolicy
+    from tests.support.google_fake import consent_through
+
+    engine = store.make_engine(sqlite_db_url)
+    factory = store.make_session_factory(engine)
+    email = f"u{next(_EXAMPLES)}@example.com"
+    fake_google.add_user(email)
+    fake_google.login_as = email
+    start = google.start_authorization(google_config, "http://localhost/cb")
+    grant = google.finish_authorization(
+        google_config,
+        "http://localhost/cb",
+        start.state,
+        start.code_verifier,
+        consent_through(start.url),
+    )
+    uid = connect_user(factory, grant, config=google_config, now=NOW)
+    clock = NOW
+    live: set[str] = set()
+    ids = count()
+
+    def expected(now: datetime) -> set[str]:
+        lo, hi = now - timedelta(days=60), now + timedelta(days=365)
+        keep = set()
+        for event in fake_google.events(email):
+            start_at = datetime.fromisoformat(event["start"]["dateTime"])
+            end_at = datetime.fromisoformat(event["end"]["dateTime"])
+            if event["status"] != "cancelled" and end_at > lo and start_at < hi:
+                keep.add(event["id"])
+        return keep
+
+    def read() -> str:
+        result = sync_user(
+            factory,
+            uid,
+            config=google_config,
+            now=clock,
+            sleep=lambda s: None,
+            retry=RetryPolicy(attempts=3),
+        )
+        if result.ok:
+            assert cached_ids(factory, uid) == expected(clock)
+        return result.status
+
+    try:
+        for op in ops:
+            if op[0] == "put":
+                event_id = f"e{op[1]}" if op[1] < 4 else f"n{next(ids)}"
+                fake_google.put_event(email, interview(event_id, days=op[2] + 0.25))
+                live.add(event_id)
+            elif op[0] == "delete" and f"e{op[1]}" in live:
+                fake_google.delete_event(email, f"e{op[1]}")
+                live.discard(f"e{op[1]}")
+            elif op[0] == "expire":
+                fake_google.expire_sync_tokens()
+            elif op[0] == "fault":
+                fake_google.inject(op[1])
+            elif op[0] == "sync":
+                clock += timedelta(minutes=op[1])
+                read()
+        fake_google._faults.clear()
+        assert read() == "ok"
+    finally:
+        fake_google._faults.clear()
+        engine.dispose()
+
+
+_EXAMPLES = itertools.count()

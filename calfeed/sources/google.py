@@ -81,6 +81,17 @@ class AuthorizationStart:
 
 
 @dataclass(frozen=True, slots=True)
+class CalendarListEntry:
+    """A calendar on the user's list (users/me/calendarList); the primary's id is the address."""
+
+    id: str
+    summary: str
+    time_zone: str | None
+    primary: bool
+    access_role: str
+
+
+@dataclass(frozen=True, slots=True)
 class Grant:
     """What a completed consent gives us. `calendars` is the user's calendar list at that time."""
 
@@ -90,7 +101,7 @@ class Grant:
     expires_at: datetime | None
     scopes: tuple[str, ...]
     time_zone: str | None
-    calendars: tuple[Any, ...] = ()  # google_api.CalendarListEntry
+    calendars: tuple[CalendarListEntry, ...] = ()
 
 
 def client_config(config: Config) -> dict[str, dict[str, Any]]:

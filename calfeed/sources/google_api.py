@@ -30,7 +30,16 @@ from googleapiclient.errors import HttpError
 
 from calfeed.config import Config
 from calfeed.errors import GoogleError, ReauthorizationRequired
-from calfeed.sources.google import HTTP_TIMEOUT
+from calfeed.sources.google import HTTP_TIMEOUT, CalendarListEntry
+
+__all__ = [
+    "CalendarClient",
+    "CalendarGone",
+    "CalendarListEntry",
+    "EventsRead",
+    "RetryPolicy",
+    "SyncTokenExpired",
+]
 
 #: Google's maximum page size for events.list; fewer pages means fewer requests
 MAX_RESULTS = 2500
@@ -58,15 +67,6 @@ class RetryPolicy:
 
     def delay(self, retry: int, rng: random.Random) -> float:
         return rng.uniform(0, min(self.cap, self.base * 2**retry))
-
-
-@dataclass(frozen=True, slots=True)
-class CalendarListEntry:
-    id: str
-    summary: str
-    time_zone: str | None
-    primary: bool
-    access_role: str
 
 
 @dataclass(slots=True)

@@ -344,10 +344,13 @@ def replace_events(
     return upsert_events(session, calendar, records), removed
 
 
-def prune_events(session: Session, user_id: int, ended_before: datetime) -> int:
-    """Drop events that ended before the read window (they left it as time went by)."""
+def prune_events(session: Session, user_id: int, window_start: datetime) -> int:
+    """Drop events that ended by the read window's start (they left it as time went by).
+
+    `<=` matches the window test of a read (an event is in it when it ends after the start).
+    """
     result = session.execute(
-        delete(Event).where(Event.user_id == user_id, Event.end_at < ended_before)
+        delete(Event).where(Event.user_id == user_id, Event.end_at <= window_start)
     )
     return result.rowcount  # type: ignore[attr-defined,no-any-return]
 
