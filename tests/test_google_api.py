@@ -227,3 +227,49 @@ def test_fake_refuses_a_sync_token_with_a_window(client, fake_google):
     error = answer.json()["error"]
     assert set(error) >= {"code", "message", "errors"}
     assert error["errors"][0]["reason"] == "invalid"
+
+
+def _get(fake_google, path: str, token: str | None):
+    import requests
+
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    return requests.get(f"{fake_google.api_endpoint}{path}", headers=headers, timeout=5)
+
+
+def test_our_scopes_cannot_read_calendars_primary_and_need_not(client, fake_google):
+    """`calendars/primary` needs calendar.readonly; we identify the user from the calendar list,
+    so the narrower grant suffices (the fake enforces Google's per-method scopes)."""
+    client.calendar_list()
+    answer = _get(fake_google, "calendars/primary", client.credentials.token)
+    assert answer.status_code == 403
+    assert answer.json()["error"]["errors"][0]["reason"] == "insufficientPermissions"
+
+
+def test_calendars_primary_with_a_broad_grant(google_config, fake_google):
+    from calfeed.sources import google
+    from tests.support.google_fake import consent_through
+
+    fake_google.grant_scopes = ["https://www.googleapis.com/auth/calendar.readonly"]
+    start = google.start_authorization(google_config, "http://localhost/cb")
+    token = google.exchange_code(
+        google_config,
+        "http://localhost/cb",
+        start.state,
+        start.code_verifier,
+        consent_through(start.url),
+    )
+    answer = _get(fake_google, "calendars/primary", token["access_token"])
+    assert answer.status_code == 200
+    assert answer.json()["id"] == CAL and answer.json()["kind"] == "calendar#calendar"
+
+
+def test_bad_access_token_gets_googles_401_body(fake_google):
+    answer = _get(fake_google, f"calendars/{CAL}/events", "ya29.nonsense")
+    assert answer.status_code == 401
+    assert answer.headers["WWW-Authenticate"].startswith("Bearer")
+    error = answer.json()["error"]
+    assert (error["code"], error["status"], error["errors"][0]["reason"]) == (
+        401,
+        "UNAUTHENTICATED",
+        "authError",
+    )
