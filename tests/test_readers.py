@@ -263,6 +263,27 @@ NEW_YORK_REPEATED = [
     interview(NEW_YORK, "2026-11-01T00:00", "Interview with Jane Street (late)", "ed@js.com"),
 ]
 
+# zones whose changes follow no simple pattern, odd offsets and dates past the tz rules' horizon
+IRREGULAR = [
+    # Chile falls back at 24:00 on Saturday 2026-04-04: 23:00-24:00 happens twice
+    interview("America/Santiago", "2026-04-04T21:30", "Interview with Falabella", "a@falabella.cl"),
+    interview("America/Santiago", "2026-04-04T22:30", "Interview with LATAM", "b@latam.com"),
+    interview("America/Santiago", "2026-09-03T10:00", "Interview with Cencosud", "c@cencosud.cl"),
+    # Morocco leaves +01 for +00 during Ramadan (dates move every year)
+    interview("Africa/Casablanca", "2027-02-03T10:00", "Interview with OCP", "d@ocp.ma"),
+    interview("Africa/Casablanca", "2027-03-04T10:00", "Interview with Maroc Telecom", "e@iam.ma"),
+    # Lord Howe Island: a 30-minute shift (+11:00 -> +10:30 at 02:00 on 2026-04-05)
+    interview("Australia/Lord_Howe", "2026-04-02T10:00", "Interview with LHI Board", "f@lhi.au"),
+    interview(
+        "Australia/Lord_Howe", "2026-04-05T01:00", "Phone screen - Island Air", "g@ia.au", 30
+    ),
+    interview("Pacific/Chatham", "2026-04-02T10:00", "Interview with Chatham Co", "k@chatham.nz"),
+    interview("Asia/Tehran", "2026-03-18T10:00", "Interview with Digikala", "m@digikala.com"),
+    interview("Europe/London", "2026-10-25T00:15", "Interview with Monzo", "j@monzo.com", 30),
+    interview("Europe/Berlin", "2041-06-12T10:00", "Interview with Future GmbH", "h@future.de"),
+    interview("America/New_York", "2045-03-08T10:00", "Interview with Future Inc", "i@future.com"),
+]
+
 SCENARIOS: dict[str, Scenario] = {
     "sample": Scenario(
         json.loads(SAMPLE.read_text(encoding="utf-8")), RuleSettings(time_zone="Asia/Jakarta")
@@ -280,6 +301,7 @@ SCENARIOS: dict[str, Scenario] = {
         listing(ALL_DAY, BERLIN), RuleSettings(time_zone=BERLIN), notices=NOTICES
     ),
     "unicode-id": Scenario(listing(UNICODE), RuleSettings(time_zone="Asia/Jakarta", lang="id")),
+    "irregular-zones": Scenario(listing(IRREGULAR, "UTC"), RuleSettings(time_zone="UTC")),
     "berlin-2026-2027": Scenario(listing(BERLIN_TWO_YEARS, BERLIN), RuleSettings(time_zone=BERLIN)),
     "sydney-2026-2027": Scenario(listing(SYDNEY_TWO_YEARS, SYDNEY), RuleSettings(time_zone=SYDNEY)),
     "berlin-repeated-hour": Scenario(
