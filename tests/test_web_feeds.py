@@ -31,15 +31,16 @@ def vevents(body: bytes) -> list[tuple[str, str]]:
 
 
 def count_queries(app):
-    """A list that collects every SQL statement the app's engine runs."""
+    """A list that collects every SQL statement SQLite runs for the app from now on.
+
+    Traced at the driver (the warm path runs on a raw DB-API cursor, below SQLAlchemy's events).
+    """
     from calfeed.store import engine_of
 
+    engine = engine_of(runtime(app).sessions)
+    engine.dispose()  # new connections from here on, each traced
     seen: list[str] = []
-    event.listen(
-        engine_of(runtime(app).sessions),
-        "before_cursor_execute",
-        lambda conn, cursor, statement, *a: seen.append(statement),
-    )
+    event.listen(engine, "connect", lambda dbapi, record: dbapi.set_trace_callback(seen.append))
     return seen
 
 
@@ -224,3 +225,41 @@ def test_parse_variant_keys():
     assert feedcache.parse_variant(None, None) == feedcache.DEFAULT
     assert feedcache.parse_variant("check-in, thank-you", None) == feedcache.DEFAULT
     assert feedcache.parse_variant("check-in", "id").key == "kinds=check-in;lang=id"
+
+
+def test_fast_path_and_view_answer_alike(client, alice):
+    client.get(alice.feed_path)  # warm: later plain requests take the WSGI fast path
+    fast = client.get(alice.feed_path)
+    slow = client.get(alice.feed_path + "?kinds=thank-you,check-in")  # the Flask view
+    assert fast.data == slow.data
+    for name in ("ETag", "Last-Modified", "Cache-Control", "Content-Type", "Content-Length"):
+        assert fast.headers[name] == slow.headers[name], name
+    for name in ("Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy"):
+        assert fast.headers[name] == slow.headers[name], name
+    etag = fast.headers["ETag"]
+    assert client.get(alice.feed_path, headers={"If-None-Match": etag}).status_code == 304
+    assert (
+        client.get(alice.feed_path + "?lang=", headers={"If-None-Match": etag}).status_code == 304
+    )
+
+
+def test_head_gives_headers_without_body(client, alice):
+    client.get(alice.feed_path)
+    r = client.head(alice.feed_path)
+    assert r.status_code == 200 and r.data == b""
+    assert int(r.headers["Content-Length"]) > 1000
+
+
+def test_feed_address_is_https_behind_a_proxy_in_production(sqlite_db_url, tmp_path, now):
+    from dataclasses import replace
+
+    from tests.support.web import seed_user
+
+    config = replace(web_config(sqlite_db_url, tmp_path), env="production")
+    app = make_app(config, now)
+    user = seed_user(app, "carol@example.com", now)
+    client = signed_in(app.test_client(), user)
+    page = client.get(
+        "/dashboard", headers={"X-Forwarded-Proto": "https", "X-Forwarded-Host": "cal.example"}
+    ).get_data(as_text=True)
+    assert f'value="https://cal.example/feeds/{user.token}.ics"' in page

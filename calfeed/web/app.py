@@ -61,6 +61,7 @@ def build_app(config: Config | None = None) -> Flask:
     register_blueprints(app)
     register_errors(app)
     register_cli(app)
+    register_wsgi(app, config)
     return app
 
 
@@ -88,19 +89,10 @@ def register_database(app: Flask, config: Config) -> None:
 
 
 def register_security(app: Flask, config: Config) -> None:
-    from calfeed.web.requestlog import init_request_log
     from calfeed.web.security import init_security
 
     csrf.init_app(app)
-    if config.production:
-        # Platforms (Heroku, Dokku, Scalingo) end TLS at their router: trust its one hop so
-        # external URLs (the OAuth redirect, the feed address) say https.
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
-    # Secure cookies everywhere but local development over plain http (the demo, `flask run`).
     init_security(app, secure=config.env != "development")
-    init_request_log(app)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -119,6 +111,22 @@ def register_errors(app: Flask) -> None:
     from calfeed.web.errors import init_errors
 
     init_errors(app)
+
+
+def register_wsgi(app: Flask, config: Config) -> None:
+    """The WSGI layers around Flask, outermost first: ProxyFix (production), the edge middleware
+    (security headers, request log), the warm-feed fast path, then Flask itself."""
+    from calfeed.web.feeds import WarmFeeds
+    from calfeed.web.middleware import EdgeMiddleware
+
+    wsgi = EdgeMiddleware(WarmFeeds(app.wsgi_app, app))
+    if config.production:
+        # Platforms (Heroku, Dokku, Scalingo) end TLS at their router: trust its one hop so
+        # external URLs (the OAuth redirect, the feed address) say https.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        wsgi = ProxyFix(wsgi, x_for=1, x_proto=1, x_host=1)  # type: ignore[assignment]
+    app.wsgi_app = wsgi  # type: ignore[method-assign]
 
 
 def register_cli(app: Flask) -> None:

@@ -11,13 +11,16 @@ re-renders, and stores the result. A failed read keeps the last good feed in ser
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, select
+from sqlalchemy import Engine, and_, bindparam, select
 
 from calfeed import store
 from calfeed.config import Config
@@ -84,9 +87,9 @@ def etag_of(ics: bytes) -> str:
     return '"' + hashlib.sha256(ics).hexdigest()[:32] + '"'
 
 
-def _lookup(sessions: SessionFactory, hashed: str, variant: str):  # type: ignore[no-untyped-def]
-    """The one query of a warm hit: the user by secret hash with the cached variant, if any."""
-    stmt = (
+def _lookup_statement():  # type: ignore[no-untyped-def]
+    """The warm-hit query: the user by secret hash, joined with the cached variant if any."""
+    return (
         select(
             User.id,
             User.feed_token_hash,
@@ -99,11 +102,105 @@ def _lookup(sessions: SessionFactory, hashed: str, variant: str):  # type: ignor
             FeedCache.rendered_at,
             FeedCache.source_version,
         )
-        .outerjoin(FeedCache, and_(FeedCache.user_id == User.id, FeedCache.variant == variant))
-        .where(User.feed_token_hash == hashed)
+        .outerjoin(
+            FeedCache,
+            and_(FeedCache.user_id == User.id, FeedCache.variant == bindparam("variant")),
+        )
+        .where(User.feed_token_hash == bindparam("hashed"))
     )
-    with engine_of(sessions).connect() as conn:
-        return conn.execute(stmt).first()
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    """The lookup compiled once per engine, run on a raw DB-API cursor.
+
+    SQLAlchemy's per-execution work (statement coercion, cache keys, result adaptation) costs
+    more than the indexed query itself, and this query runs on every poll of every calendar app;
+    the SQL and the column converters (booleans, UTC datetimes) come from SQLAlchemy all the same.
+    """
+
+    sql: str
+    order: tuple[str, ...] | None  # bind names in order for positional paramstyles, else None
+    converters: tuple[Callable[[Any], Any] | None, ...]
+
+
+@functools.cache
+def _compiled(engine: Engine) -> _Compiled:
+    stmt = _lookup_statement()
+    dialect = engine.dialect
+    compiled = stmt.compile(dialect=dialect)
+    order = tuple(compiled.positiontup) if compiled.positional and compiled.positiontup else None
+    converters = tuple(
+        column.type.dialect_impl(dialect).result_processor(dialect, None)
+        for column in stmt.selected_columns
+    )
+    return _Compiled(str(compiled), order, converters)
+
+
+def _lookup(sessions: SessionFactory, hashed: str, variant: str) -> tuple[Any, ...] | None:
+    """The one query of a warm hit."""
+    engine = engine_of(sessions)
+    query = _compiled(engine)
+    values = {"hashed": hashed, "variant": variant}
+    params: Any = tuple(values[name] for name in query.order) if query.order else values
+    conn = engine.raw_connection()
+    try:
+        cursor = conn.cursor()
+        try:
+            cursor.execute(query.sql, params)
+            row = cursor.fetchone()
+        finally:
+            cursor.close()
+        conn.commit()  # end the read transaction (PostgreSQL would otherwise sit idle in one)
+    finally:
+        conn.close()  # back to the pool
+    if row is None:
+        return None
+    return tuple(c(v) if c is not None else v for c, v in zip(query.converters, row, strict=True))
+
+
+@dataclass(frozen=True)
+class _Found:
+    """The lookup's row, named."""
+
+    user_id: int
+    version: int
+    sync_due: bool
+    cached: Served | None
+    cached_version: int | None
+
+    @property
+    def fresh(self) -> Served | None:
+        """The cached bytes when they can be served as they are."""
+        if self.cached is not None and self.cached_version == self.version and not self.sync_due:
+            return self.cached
+        return None
+
+
+def _find(
+    sessions: SessionFactory, config: Config, token: str, variant: Variant, now: datetime
+) -> _Found | None:
+    if not token or len(token) > MAX_TOKEN:
+        return None
+    hashed = token_hash(token)
+    row = _lookup(sessions, hashed, variant.key)
+    if row is None or not same_secret(row[1] or "", hashed):
+        return None
+    user_id, _h, version, has_grant, reconnect, attempted, ics, etag, rendered_at, source = row
+    interval = timedelta(seconds=config.refresh_interval)
+    sync_due = bool(has_grant and not reconnect) and (
+        attempted is None or now - attempted >= interval
+    )
+    cached = Served(ics, etag, rendered_at) if ics is not None else None
+    return _Found(user_id, version, sync_due, cached, source)
+
+
+def warm_feed(
+    sessions: SessionFactory, config: Config, token: str, variant: Variant, now: datetime
+) -> Served | None:
+    """The cached feed if it is fresh; None when `serve_feed` must decide (miss, stale, 404)."""
+    found = _find(sessions, config, token, variant, now)
+    return found.fresh if found is not None else None
 
 
 def serve_feed(
@@ -114,28 +211,20 @@ def serve_feed(
     Raises:
         NotFound: no user has this secret (the caller says no more than 404).
     """
-    if not token or len(token) > MAX_TOKEN:
+    found = _find(sessions, config, token, variant, now)
+    if found is None:
         raise NotFound("no such feed")
-    hashed = token_hash(token)
-    row = _lookup(sessions, hashed, variant.key)
-    if row is None or not same_secret(row[1] or "", hashed):
-        raise NotFound("no such feed")
-    user_id, _h, version, has_grant, reconnect, attempted, ics, etag, rendered_at, source = row
-    interval = timedelta(seconds=config.refresh_interval)
-    sync_due = bool(has_grant and not reconnect) and (
-        attempted is None or now - attempted >= interval
-    )
-    if ics is not None and source == version and not sync_due:
-        return Served(ics, etag, rendered_at)
-    if sync_due:
-        try_sync(sessions, config, user_id, now)
+    if found.fresh is not None:
+        return found.fresh
+    if found.sync_due:
+        try_sync(sessions, config, found.user_id, now)
     try:
-        fresh = render(sessions, user_id, variant, now)
+        fresh = render(sessions, found.user_id, variant, now)
     except CalfeedError:
-        if ics is None:
+        if found.cached is None:
             raise
         log.exception("feed render failed; serving the last good feed")
-        return Served(ics, etag, rendered_at)
+        return found.cached
     return Served(fresh.ics, fresh.etag, fresh.rendered_at)
 
 

@@ -7,7 +7,8 @@ apps, and a feed opened in a browser must not become a place to run anything.
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask, Request
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 
 CSP = "; ".join(
     (
@@ -21,6 +22,9 @@ CSP = "; ".join(
         "frame-ancestors 'none'",
     )
 )
+
+#: endpoints for machines, not people: no session cookie is read or written there
+MACHINE_PREFIXES = ("/feeds/", "/healthz")
 
 HEADERS: dict[str, str] = {
     "Content-Security-Policy": CSP,
@@ -42,16 +46,23 @@ def configure_cookies(app: Flask, *, secure: bool) -> None:
     )
 
 
-def add_security_headers(response: Response) -> Response:
-    """after_request hook: the headers above, without overriding ones a view set on purpose."""
-    headers = response.headers
-    for name, value in HEADERS.items():
-        if name not in headers:
-            headers[name] = value
-    return response
+class LightSessionInterface(SecureCookieSessionInterface):
+    """No cookie work on machine endpoints (feeds, health): calendar apps send no cookies, and
+    unsigning one on every poll would cost more than the feed lookup itself."""
+
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        if request.path.startswith(MACHINE_PREFIXES):
+            return self.session_class()
+        return super().open_session(app, request)
 
 
 def init_security(app: Flask, *, secure: bool) -> None:
-    """Attach cookie settings and the header hook to `app`."""
+    """Cookie settings, the lighter session for machine endpoints, the request log's setup.
+
+    The headers themselves are added by `middleware.EdgeMiddleware` (see `app.register_wsgi`).
+    """
+    from calfeed.web.middleware import init_logging
+
     configure_cookies(app, secure=secure)
-    app.after_request(add_security_headers)
+    app.session_interface = LightSessionInterface()
+    init_logging()

@@ -1,0 +1,78 @@
+"""The WSGI layer around the Flask app: security headers and the one-line request log.
+
+Done in WSGI rather than Flask hooks because it runs on every feed poll: appending ready-made
+header tuples in `start_response` costs a few microseconds, where Flask's header objects and
+request globals cost a sizeable share of a cached feed's whole budget.
+
+The log line holds method, path, status, size and duration. Query strings are never logged
+(the OAuth callback carries codes in them) and feed paths are logged as their pattern, never
+with the secret token; Werkzeug's own access log, which prints both, is silenced.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from calfeed.web.security import HEADERS
+
+log = logging.getLogger("calfeed.request")
+
+StartResponse = Callable[..., Any]
+WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
+
+#: path prefixes whose rest is a secret
+SECRET_PREFIXES = ("/feeds/",)
+
+
+def public_path(path: str) -> str:
+    """The path as it may appear in logs."""
+    for prefix in SECRET_PREFIXES:
+        if path.startswith(prefix):
+            return prefix + "<token>.ics"
+    return path
+
+
+class EdgeMiddleware:
+    """Adds the security headers a response lacks and logs one line per request."""
+
+    def __init__(self, app: WSGIApp) -> None:
+        self.app = app
+        self.headers = list(HEADERS.items())
+        self.names = frozenset(name.lower() for name in HEADERS)
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        started = time.perf_counter()
+        seen: dict[str, Any] = {}
+
+        def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            present = {name.lower() for name, _ in headers}
+            headers.extend(h for h in self.headers if h[0].lower() not in present)
+            seen["status"] = status.split(" ", 1)[0]
+            seen["length"] = next((v for n, v in headers if n.lower() == "content-length"), "-")
+            return start_response(status, headers, exc_info)
+
+        result = self.app(environ, start)
+        if log.isEnabledFor(logging.INFO):
+            log.info(
+                "%s %s %s %s %.1fms",
+                environ.get("REQUEST_METHOD", "-"),
+                public_path(environ.get("PATH_INFO", "")),
+                seen.get("status", "-"),
+                seen.get("length", "-"),
+                (time.perf_counter() - started) * 1000,
+            )
+        return result
+
+
+def init_logging() -> None:
+    """Quiet Werkzeug's access line (it prints tokens) and make sure ours is emitted."""
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    if not log.handlers and not logging.getLogger().handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+        log.addHandler(handler)
+    if log.level == logging.NOTSET:
+        log.setLevel(logging.INFO)
