@@ -40,6 +40,7 @@ from calfeed.store import (
     calendars_for_user,
     connect_google,
     delete_events,
+    delete_series_instances,
     delete_user,
     engine_of,
     get_user,
@@ -147,10 +148,11 @@ def _apply(
     window = read_window(now)
     with session_scope(session_factory) as session:
         calendar = session.get(Calendar, calendar_pk)
-        if calendar is None:  # deselected or removed while we were reading: drop the answer
+        if calendar is None or not calendar.selected:  # changed while we read: drop the answer
             return 0, 0
         keep: list[EventRecord] = []
         drop: list[str] = []
+        cancelled: list[str] = []
         for item in read.items:
             record, start = _record(item, calendar.google_id)
             if not record.google_id:
@@ -159,12 +161,15 @@ def _apply(
                 keep.append(record)
             else:  # cancelled, or moved out of the window: its follow-ups must go
                 drop.append(record.google_id)
+                if record.status == "cancelled":
+                    cancelled.append(record.google_id)
         if read.full:
             stored, removed = replace_events(session, calendar, keep)
             calendar.last_full_read_at = now
         else:
             stored = upsert_events(session, calendar, keep)
             removed = delete_events(session, calendar, drop)
+            removed += delete_series_instances(session, calendar, cancelled)
         calendar.sync_token = read.next_sync_token
         calendar.time_zone = read.time_zone or calendar.time_zone
         calendar.last_read_at = now

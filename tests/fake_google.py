@@ -232,6 +232,17 @@ class FakeGoogle:
             _, old = cal.events[event_id]
             cal.events[event_id] = (self._tick(), {**old, "status": "cancelled"})
 
+    def cancel_series(self, calendar_id: str, series_id: str) -> None:
+        """Delete a whole recurring series, reporting (as the worst case) only the series id as
+        cancelled in incremental answers, not each expanded instance."""
+        with self._lock:
+            cal = self._calendars[calendar_id]
+            for event_id, (version, event) in list(cal.events.items()):
+                if event.get("recurringEventId") == series_id:
+                    cal.events[event_id] = (version, {**event, "status": "cancelled"})
+            tomb = {"id": series_id, "etag": '"0"', "status": "cancelled"}
+            cal.events[series_id] = (self._tick(), tomb)
+
     def events(self, calendar_id: str) -> list[dict[str, Any]]:
         with self._lock:
             return [e for _, e in self._calendars[calendar_id].events.values()]

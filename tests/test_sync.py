@@ -462,3 +462,20 @@ def test_any_history_of_edits_faults_and_reads_converges_to_google(
 
 
 _EXAMPLES = itertools.count()
+
+
+def test_a_cancelled_recurring_series_removes_its_instances(
+    session_factory, fake_google, user_id, sync
+):
+    for week in range(3):
+        fake_google.put_event(
+            CAL,
+            interview(f"s1_2026112{week}T030000Z", days=1 + 7 * week) | {"recurringEventId": "s1"},
+        )
+    fake_google.put_event(CAL, interview("s10"))  # an unrelated id sharing the prefix
+    sync()
+    assert len(cached_ids(session_factory, user_id)) == 4
+    fake_google.cancel_series(CAL, "s1")
+    result = sync(NOW + timedelta(minutes=10))
+    assert result.removed == 3
+    assert cached_ids(session_factory, user_id) == {"s10"}

@@ -225,8 +225,11 @@ def finish_authorization(
     from calfeed.sources.google_api import CalendarClient
 
     token = exchange_code(config, redirect_uri, state, code_verifier, authorization_response_url)
-    raw_scope = token.get("scope") or []
-    scopes = tuple(raw_scope.split() if isinstance(raw_scope, str) else raw_scope)
+    raw_scope = token.get("scope")
+    if raw_scope is None:  # RFC 6749 5.1: no "scope" in the answer means "as requested"
+        scopes: tuple[str, ...] = SCOPES
+    else:
+        scopes = tuple(raw_scope.split() if isinstance(raw_scope, str) else raw_scope)
     missing = missing_scopes(scopes)
     if missing:
         raise ScopeNotGranted(missing)

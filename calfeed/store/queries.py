@@ -334,6 +334,28 @@ def delete_events(session: Session, calendar: Calendar, google_ids: Collection[s
     return removed
 
 
+def delete_series_instances(
+    session: Session, calendar: Calendar, series_ids: Collection[str]
+) -> int:
+    """Delete the expanded instances of recurring series that were cancelled as a whole.
+
+    With `singleEvents=True` we store instances, whose ids are "<seriesId>_<originalStart>";
+    an incremental answer may report only the series id as cancelled. Google's event ids use
+    base32hex characters only, so the "_" separator cannot match an unrelated event.
+    """
+    removed = 0
+    for series_id in series_ids:
+        pattern = series_id.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        result = session.execute(
+            delete(Event).where(
+                Event.calendar_id == calendar.id,
+                Event.google_id.like(pattern + "\\_%", escape="\\"),
+            )
+        )
+        removed += result.rowcount  # type: ignore[attr-defined]
+    return removed
+
+
 def replace_events(
     session: Session, calendar: Calendar, records: Sequence[EventRecord]
 ) -> tuple[int, int]:
