@@ -273,3 +273,13 @@ def test_bad_access_token_gets_googles_401_body(fake_google):
         "UNAUTHENTICATED",
         "authError",
     )
+
+
+def test_total_backoff_is_capped_per_read(google_config, google_grant, fake_google, sleeps):
+    credentials = user_credentials(google_config, google_grant.refresh_token)
+    policy = RetryPolicy(attempts=50, base=1.0, cap=4.0, max_wait=6.0)
+    client = CalendarClient(credentials, config=google_config, sleep=sleeps.append, retry=policy)
+    fake_google.inject(503, count=1000)
+    with pytest.raises(GoogleError):
+        client.read_full(CAL, *WINDOW)
+    assert sum(sleeps) <= 6.0 and client.requests < 50

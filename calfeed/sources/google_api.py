@@ -59,11 +59,15 @@ class RetryPolicy:
     """Bounded exponential backoff with full jitter (AWS "Exponential Backoff and Jitter").
 
     `attempts` counts every try, the first included; waits are uniform in [0, min(cap, base*2^n)].
+    `max_wait` caps the seconds one client sleeps in total (all calendars and pages of a read), so
+    a Google outage cannot hold a feed request for long: with the defaults at most 4 retries and
+    7.5 s of waiting per call, and 10 s per read.
     """
 
     attempts: int = 5
     base: float = 0.5
     cap: float = 16.0
+    max_wait: float = 10.0
 
     def delay(self, retry: int, rng: random.Random) -> float:
         return rng.uniform(0, min(self.cap, self.base * 2**retry))
@@ -130,11 +134,13 @@ class CalendarClient:
         )
         #: Calendar API requests sent, retries included (token refreshes are not counted)
         self.requests = 0
+        self._waited = 0.0  # seconds slept in backoff so far (bounded by retry.max_wait)
 
     def _execute(self, request: Any) -> dict[str, Any]:
         attempts = max(1, self._retry.attempts)
         for attempt in range(attempts):
-            last = attempt == attempts - 1
+            delay = self._retry.delay(attempt, self._rng)
+            last = attempt == attempts - 1 or self._waited + delay > self._retry.max_wait
             try:
                 self.requests += 1
                 result = request.execute(num_retries=0)
@@ -161,7 +167,8 @@ class CalendarClient:
             except (TimeoutError, OSError, httplib2.HttpLib2Error, TransportError) as exc:
                 if last:
                     raise GoogleError(f"Google did not answer: {type(exc).__name__}") from exc
-            self._sleep(self._retry.delay(attempt, self._rng))
+            self._waited += delay
+            self._sleep(delay)
         raise AssertionError("unreachable")  # pragma: no cover
 
     def calendar_list(self) -> list[CalendarListEntry]:
