@@ -283,3 +283,20 @@ def test_total_backoff_is_capped_per_read(google_config, google_grant, fake_goog
     with pytest.raises(GoogleError):
         client.read_full(CAL, *WINDOW)
     assert sum(sleeps) <= 6.0 and client.requests < 50
+
+
+def test_no_retry_starts_after_the_deadline(google_config, google_grant, fake_google, sleeps):
+    ticks = iter(range(0, 1000, 10))  # every look at the clock: 10 s later
+    credentials = user_credentials(google_config, google_grant.refresh_token)
+    policy = RetryPolicy(attempts=50, max_wait=1000.0, deadline=25.0)
+    client = CalendarClient(
+        credentials,
+        config=google_config,
+        sleep=sleeps.append,
+        retry=policy,
+        clock=lambda: next(ticks),
+    )
+    fake_google.inject(503, count=1000)
+    with pytest.raises(GoogleError):
+        client.read_full(CAL, *WINDOW)
+    assert client.requests == 3  # tries at 10 s and 20 s retry; the one at 30 s does not

@@ -46,7 +46,7 @@ COVERED_BY: dict[str, frozenset[str]] = {
     ),
 }
 #: seconds any single HTTP exchange with Google may take
-HTTP_TIMEOUT = 20.0
+HTTP_TIMEOUT = 10.0
 
 
 class AuthorizationError(CalfeedError):

@@ -59,15 +59,16 @@ class RetryPolicy:
     """Bounded exponential backoff with full jitter (AWS "Exponential Backoff and Jitter").
 
     `attempts` counts every try, the first included; waits are uniform in [0, min(cap, base*2^n)].
-    `max_wait` caps the seconds one client sleeps in total (all calendars and pages of a read), so
-    a Google outage cannot hold a feed request for long: with the defaults at most 4 retries and
-    7.5 s of waiting per call, and 10 s per read.
+    `max_wait` caps the seconds one client sleeps in total (all calendars and pages of a read), and
+    no retry starts once `deadline` seconds have passed since the client was made (a Google that
+    hangs costs a timeout per try), so an outage cannot hold a feed request for long.
     """
 
     attempts: int = 5
     base: float = 0.5
     cap: float = 16.0
     max_wait: float = 10.0
+    deadline: float = 25.0
 
     def delay(self, retry: int, rng: random.Random) -> float:
         return rng.uniform(0, min(self.cap, self.base * 2**retry))
@@ -115,6 +116,7 @@ class CalendarClient:
         retry: RetryPolicy | None = None,
         rng: random.Random | None = None,
         timeout: float = HTTP_TIMEOUT,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.credentials = credentials
         self._sleep = sleep or time.sleep
@@ -135,12 +137,19 @@ class CalendarClient:
         #: Calendar API requests sent, retries included (token refreshes are not counted)
         self.requests = 0
         self._waited = 0.0  # seconds slept in backoff so far (bounded by retry.max_wait)
+        self._clock = clock
+        self._started = clock()
 
     def _execute(self, request: Any) -> dict[str, Any]:
         attempts = max(1, self._retry.attempts)
         for attempt in range(attempts):
             delay = self._retry.delay(attempt, self._rng)
-            last = attempt == attempts - 1 or self._waited + delay > self._retry.max_wait
+            elapsed = self._clock() - self._started
+            last = (
+                attempt == attempts - 1
+                or self._waited + delay > self._retry.max_wait
+                or elapsed + delay > self._retry.deadline
+            )
             try:
                 self.requests += 1
                 result = request.execute(num_retries=0)
