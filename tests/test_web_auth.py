@@ -137,3 +137,59 @@ def test_callback_ignores_next_parameters(google_app):
     callback = consent(start(client))
     r = client.get(callback + "&next=https://evil.example/")
     assert r.headers["Location"] == "/dashboard"
+
+
+def interview(event_id: str, summary: str, day: str) -> dict:
+    return {
+        "id": event_id,
+        "summary": summary,
+        "start": {"dateTime": f"{day}T10:00:00+07:00", "timeZone": "Asia/Jakarta"},
+        "end": {"dateTime": f"{day}T11:00:00+07:00", "timeZone": "Asia/Jakarta"},
+        "attendees": [
+            {"email": TEST_EMAIL, "self": True, "responseStatus": "accepted"},
+            {"email": "budi@globex.example", "displayName": "Budi", "organizer": True},
+        ],
+    }
+
+
+def connected_feed(google_app, fake_google) -> tuple[object, str]:
+    client = google_app.test_client()
+    assert client.get(consent(start(client))).status_code == 303
+    page = client.get("/dashboard").get_data(as_text=True)
+    return client, page.split('value="http://localhost', 1)[1].split('"', 1)[0]
+
+
+def test_stale_feed_reads_google_incrementally(google_app, fake_google, now):
+    from dataclasses import replace
+    from datetime import timedelta
+
+    client, feed_path = connected_feed(google_app, fake_google)
+    fake_google.put_event(TEST_EMAIL, interview("new1", "Interview - Globex Analyst", "2026-11-25"))
+    fake_google.reset_requests()
+    fresh = client.get(feed_path)
+    assert b"Globex" not in fresh.data and fake_google.api_requests() == []  # cache, no read
+    later = now + timedelta(seconds=runtime(google_app).config.refresh_interval + 1)
+    google_app.extensions["calfeed"] = replace(runtime(google_app), clock=lambda: later)
+    stale = client.get(feed_path)
+    assert stale.status_code == 200 and b"Globex" in stale.data
+    reads = fake_google.api_requests()
+    events_reads = [r for r in reads if r.path.endswith("/events")]
+    assert events_reads and all("syncToken" in r.params for r in events_reads), reads
+
+
+def test_revoked_grant_keeps_last_good_feed_with_a_notice(google_app, fake_google, now):
+    from dataclasses import replace
+    from datetime import timedelta
+
+    fake_google.put_event(TEST_EMAIL, interview("old1", "Interview - Initech", "2026-11-25"))
+    client, feed_path = connected_feed(google_app, fake_google)
+    before = client.get(feed_path)
+    assert b"Initech" in before.data
+    fake_google.revoke_user(TEST_EMAIL)
+    later = now + timedelta(hours=1)
+    google_app.extensions["calfeed"] = replace(runtime(google_app), clock=lambda: later)
+    after = client.get(feed_path)
+    assert after.status_code == 200
+    assert b"Initech" in after.data and b"reconnect Google Calendar" in after.data
+    page = client.get("/dashboard").get_data(as_text=True)
+    assert "Connect again to resume" in page

@@ -263,3 +263,29 @@ def test_feed_address_is_https_behind_a_proxy_in_production(sqlite_db_url, tmp_p
         "/dashboard", headers={"X-Forwarded-Proto": "https", "X-Forwarded-Host": "cal.example"}
     ).get_data(as_text=True)
     assert f'value="https://cal.example/feeds/{user.token}.ics"' in page
+
+
+def test_feed_cycle_on_every_backend(db_url, tmp_path, now, csrf_token):
+    """Render, warm hit (raw cursor), 304, mark, re-render: on SQLite and PostgreSQL alike."""
+    from tests.support.web import seed_user
+
+    app = make_app(web_config(db_url, tmp_path / "instance"), now)
+    user = seed_user(app, "dora@example.com", now)
+    client = app.test_client()
+    first = client.get(user.feed_path)
+    warm = client.get(user.feed_path)
+    assert first.status_code == warm.status_code == 200 and first.data == warm.data
+    etag = warm.headers["ETag"]
+    assert client.get(user.feed_path, headers={"If-None-Match": etag}).status_code == 304
+    assert client.get("/feeds/nope.ics").status_code == 404
+    signed_in(client, user)
+    data = {
+        "csrf_token": csrf_token(client),
+        "event": f"dora@example.com/{JANE}",
+        "mark": "heard_back",
+        "value": "1",
+    }
+    assert client.post("/dashboard/mark", data=data).status_code == 303
+    after = client.get(user.feed_path, headers={"If-None-Match": etag})
+    assert after.status_code == 200
+    assert ("check-in", f"{JANE}@google.com") not in vevents(after.data)

@@ -218,6 +218,13 @@ def serve_feed(
         return found.fresh
     if found.sync_due:
         try_sync(sessions, config, found.user_id, now)
+        # a read that changed nothing (or failed, or ran elsewhere) leaves the version alone:
+        # the cached bytes are still right, and re-rendering them would only cost time
+        found = _find(sessions, config, token, variant, now)
+        if found is None:
+            raise NotFound("no such feed")
+        if found.cached is not None and found.cached_version == found.version:
+            return found.cached
     try:
         fresh = render(sessions, found.user_id, variant, now)
     except CalfeedError:
