@@ -417,3 +417,16 @@ def test_cli_db_reports_config_problems(monkeypatch, capsys, tmp_path):
     monkeypatch.delenv("CALFEED_ENCRYPTION_KEY", raising=False)
     assert store.cli_db(["upgrade"]) == 78
     assert "CALFEED_SECRET_KEY" in capsys.readouterr().err
+
+
+def test_advisory_locks_of_two_schemas_do_not_collide(db_url, engine, user_id):
+    """Two calfeeds (or two test runs) in different schemas of one PostgreSQL database."""
+    if not db_url.startswith("postgresql"):
+        pytest.skip("advisory locks are PostgreSQL's")
+    other = store.make_engine(db_url.split("?")[0] + "?options=-csearch_path%3Dpublic")
+    try:
+        with store.user_sync_lock(engine, user_id, NOW) as mine:
+            with store.lock._advisory(other, user_id) as theirs:
+                assert mine and theirs
+    finally:
+        other.dispose()

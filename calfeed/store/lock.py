@@ -19,8 +19,9 @@ from sqlalchemy.orm import Session
 
 from calfeed.store.schema import SyncLease
 
-#: first key of the two-int advisory lock: a namespace so calfeed's locks collide with nobody's
-ADVISORY_NAMESPACE = 0x63616C66  # "calf"
+#: first key of the two-int advisory lock is a hash of this and the schema: calfeed's locks then
+#: collide neither with other applications' nor with another calfeed in another schema
+ADVISORY_NAMESPACE = ":calfeed-sync"
 #: a lease outlives any sane read (retries included); a holder that died frees it after this
 LEASE = timedelta(minutes=10)
 
@@ -40,12 +41,15 @@ def user_sync_lock(engine: Engine, user_id: int, now: datetime) -> Iterator[bool
 def _advisory(engine: Engine, user_id: int) -> Iterator[bool]:
     # AUTOCOMMIT: the lock belongs to the session, and no transaction sits open during the read
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        taken = bool(conn.scalar(select(func.pg_try_advisory_lock(ADVISORY_NAMESPACE, user_id))))
+        space = conn.scalar(
+            select(func.hashtext(func.concat(func.current_schema(), ADVISORY_NAMESPACE)))
+        )
+        taken = bool(conn.scalar(select(func.pg_try_advisory_lock(space, user_id))))
         try:
             yield taken
         finally:
             if taken:
-                conn.scalar(select(func.pg_advisory_unlock(ADVISORY_NAMESPACE, user_id)))
+                conn.scalar(select(func.pg_advisory_unlock(space, user_id)))
 
 
 @contextmanager
