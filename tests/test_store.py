@@ -425,8 +425,10 @@ def test_advisory_locks_of_two_schemas_do_not_collide(db_url, engine, user_id):
         pytest.skip("advisory locks are PostgreSQL's")
     other = store.make_engine(db_url.split("?")[0] + "?options=-csearch_path%3Dpublic")
     try:
-        with store.user_sync_lock(engine, user_id, NOW) as mine:
-            with store.lock._advisory(other, user_id) as theirs:
-                assert mine and theirs
+        with (
+            store.user_sync_lock(engine, user_id, NOW) as mine,
+            store.lock._advisory(other, user_id) as theirs,
+        ):
+            assert mine and theirs
     finally:
         other.dispose()
