@@ -65,17 +65,16 @@ def demo(argv: list[str]) -> int:
 
     instance = args.instance or Path(tempfile.mkdtemp(prefix="calfeed-demo-"))
     app = demo_app(instance)
+    from flask import url_for
+
+    from calfeed.web import service
+    from calfeed.web.app import runtime
+
+    rt = runtime(app)
+    user_id = service.demo_user_id(rt.sessions)
+    assert user_id is not None, "demo_app seeds the demo user"
+    token = service.feed_token(rt.sessions, rt.cipher, user_id, rt.clock())
     with app.test_request_context(base_url=f"http://{args.host}:{args.port}"):
-        from flask import url_for
-
-        from calfeed.web import service
-        from calfeed.web.app import runtime
-        from calfeed.web.context import rt
-
-        runtime_ = runtime(app)
-        user_id = service.demo_user_id(runtime_.sessions)
-        assert user_id is not None
-        token = service.feed_token(runtime_.sessions, rt().cipher, user_id, runtime_.clock())
         dashboard = url_for("dashboard.index", _external=True)
         feed = url_for("feeds.feed", token=token, _external=True)
     print("calfeed demo: the sample calendar, no Google account needed", flush=True)
