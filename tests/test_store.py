@@ -419,16 +419,19 @@ def test_cli_db_reports_config_problems(monkeypatch, capsys, tmp_path):
     assert "CALFEED_SECRET_KEY" in capsys.readouterr().err
 
 
-def test_advisory_locks_of_two_schemas_do_not_collide(db_url, engine, user_id):
+@pytest.mark.postgres
+def test_advisory_locks_of_two_schemas_do_not_collide(_postgres_schema_url):
     """Two calfeeds (or two test runs) in different schemas of one PostgreSQL database."""
-    if not db_url.startswith("postgresql"):
-        pytest.skip("advisory locks are PostgreSQL's")
-    other = store.make_engine(db_url.split("?")[0] + "?options=-csearch_path%3Dpublic")
+    mine = store.make_engine(_postgres_schema_url)
+    other = store.make_engine(
+        _postgres_schema_url.split("?")[0] + "?options=-csearch_path%3Dpublic"
+    )
     try:
         with (
-            store.user_sync_lock(engine, user_id, NOW) as mine,
-            store.lock._advisory(other, user_id) as theirs,
+            store.lock._advisory(mine, 1) as taken_here,
+            store.lock._advisory(other, 1) as taken_there,
         ):
-            assert mine and theirs
+            assert taken_here and taken_there
     finally:
+        mine.dispose()
         other.dispose()
