@@ -170,3 +170,14 @@ def demo_client_index(tmp_path) -> str:
     from calfeed.web.demo import demo_app
 
     return demo_app(tmp_path / "again").test_client().get("/").get_data(as_text=True)
+
+
+def test_demo_starts_over_after_delete_everything(tmp_path):
+    from calfeed.web.demo import demo_app
+
+    client = demo_app(tmp_path).test_client()
+    page = client.get("/settings").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    assert client.post("/auth/disconnect", data={"csrf_token": token}).status_code == 303
+    again = client.get("/dashboard")
+    assert again.status_code == 200 and "Interview with Jane Doe" in again.get_data(as_text=True)

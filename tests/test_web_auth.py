@@ -128,8 +128,8 @@ def test_connect_without_google_configured_is_a_clear_page(client):
     page = client.get("/").get_data(as_text=True)
     assert "not configured" in page
     r = client.get("/auth/connect")
-    assert r.status_code == 500
-    assert "Something went wrong" in r.get_data(as_text=True)
+    assert r.status_code == 503
+    assert "Google sign-in is not configured" in r.get_data(as_text=True)
 
 
 def test_callback_ignores_next_parameters(google_app):

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, flash, redirect, request, session, url_for
 
-from calfeed.errors import ConfigError
 from calfeed.web import accounts
 from calfeed.web.context import _, require_user, rt, sign_in, sign_out
+from calfeed.web.errors import error_page
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -27,7 +27,7 @@ def _redirect_uri() -> str:
 def connect() -> Response:
     runtime = rt()
     if not runtime.config.google_configured:
-        raise ConfigError("Google sign-in is not configured")
+        return error_page(503, "index.not_configured")
     url, state = accounts.begin_connect(runtime, _redirect_uri(), runtime.clock())
     session[STATE_KEY] = state
     return redirect(url, code=303)

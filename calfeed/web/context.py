@@ -43,8 +43,11 @@ def current_user_id() -> int | None:
         found = uid
     elif rt().config.demo:
         found = service.demo_user_id(rt().sessions)
-        if found is not None:
-            sign_in(found)
+        if found is None:  # the visitor tried "delete everything": the demo starts over
+            from calfeed.web.demo import seed
+
+            found = seed(current_app, rt().clock())
+        sign_in(found)
     elif uid is not None:
         session.pop(SESSION_USER, None)  # the user was deleted: forget the stale cookie
     g.calfeed_uid = found
