@@ -196,28 +196,31 @@ def sync_user(
         NotFound: no such user.
     """
     with session_scope(session_factory) as session:
-        user = get_user(session, user_id)
-        if user is None:
+        if get_user(session, user_id) is None:
             raise NotFound("no such user")
-        if user.needs_reconnect or not user.refresh_token_enc:
-            return SyncResult(user_id, "reconnect", error=user.reconnect_reason)
-        refresh_enc, access_enc = user.refresh_token_enc, user.access_token_enc
-        access_expiry = user.access_token_expires_at
-        calendars = [
-            (c.id, c.google_id, _usable_token(c, now))
-            for c in calendars_for_user(session, user_id, selected_only=True)
-        ]
-
-    cipher = TokenCipher(config.encryption_key)
-    try:
-        refresh_token = cipher.decrypt(refresh_enc)
-        access_token = cipher.decrypt(access_enc) if access_enc else None
-    except DecryptionFailed:
-        return _reconnect(session_factory, user_id, "the stored grant cannot be decrypted", now)
-
     with user_sync_lock(engine_of(session_factory), user_id, now) as taken:
         if not taken:
             return SyncResult(user_id, "busy")
+        # the snapshot is taken under the lock: a read that just finished elsewhere has already
+        # stored its sync tokens, and we continue from them
+        with session_scope(session_factory) as session:
+            user = get_user(session, user_id)
+            if user is None:
+                raise NotFound("no such user")
+            if user.needs_reconnect or not user.refresh_token_enc:
+                return SyncResult(user_id, "reconnect", error=user.reconnect_reason)
+            refresh_enc, access_enc = user.refresh_token_enc, user.access_token_enc
+            access_expiry = user.access_token_expires_at
+            calendars = [
+                (c.id, c.google_id, _usable_token(c, now))
+                for c in calendars_for_user(session, user_id, selected_only=True)
+            ]
+        cipher = TokenCipher(config.encryption_key)
+        try:
+            refresh_token = cipher.decrypt(refresh_enc)
+            access_token = cipher.decrypt(access_enc) if access_enc else None
+        except DecryptionFailed:
+            return _reconnect(session_factory, user_id, "the stored grant cannot be decrypted", now)
         credentials = user_credentials(
             config, refresh_token, access_token=access_token, expires_at=access_expiry
         )
