@@ -314,6 +314,10 @@ class FakeGoogle:
             time.sleep(fault.delay)
         if fault.status == 0:
             return None
+        if fault.reason == "html":  # what a proxy in front of Google may send
+            return Response(
+                "<html><body>502 Bad Gateway</body></html>", fault.status, content_type="text/html"
+            )
         domain, reason, message = _FAULTS.get(fault.status, ("global", "backendError", "Error"))
         body = api_error(fault.status, fault.reason or reason, message, domain)
         return _json(body, fault.status)

@@ -300,3 +300,9 @@ def test_no_retry_starts_after_the_deadline(google_config, google_grant, fake_go
     with pytest.raises(GoogleError):
         client.read_full(CAL, *WINDOW)
     assert client.requests == 3  # tries at 10 s and 20 s retry; the one at 30 s does not
+
+
+def test_a_token_endpoint_hiccup_during_refresh_is_survived(client, fake_google):
+    fake_google.inject(503, prefix="/token")  # google-auth retries the refresh itself
+    assert client.read_full(CAL, *WINDOW).items == []
+    assert [r.status for r in fake_google.api_requests("/token")] == [503, 200]

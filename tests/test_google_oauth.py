@@ -189,3 +189,18 @@ def test_unconfigured_google_is_a_config_error(tmp_path):
     config = load_config({"CALFEED_ENV": "test", "CALFEED_INSTANCE_PATH": str(tmp_path)})
     with pytest.raises(ConfigError):
         google.start_authorization(config, REDIRECT)
+
+
+@pytest.mark.parametrize(("status", "reason"), [(500, None), (503, None), (502, "html")])
+def test_token_endpoint_down_is_a_google_error_not_a_bad_consent(
+    google_config, fake_google, status, reason
+):
+    from calfeed.errors import GoogleError
+
+    start = google.start_authorization(google_config, REDIRECT)
+    callback = consent(start)
+    fake_google.inject(status, prefix="/token", reason=reason)
+    with pytest.raises(GoogleError):
+        google.finish_authorization(
+            google_config, REDIRECT, start.state, start.code_verifier, callback
+        )

@@ -45,6 +45,20 @@ COVERED_BY: dict[str, frozenset[str]] = {
         {CALENDARLIST_SCOPE, f"{_CALENDAR}.calendarlist", f"{_CALENDAR}.readonly", _CALENDAR}
     ),
 }
+#: RFC 6749 5.2 errors that mean "this consent cannot complete" rather than "Google is down"
+CLIENT_ERRORS = frozenset(
+    {
+        "invalid_request",
+        "invalid_client",
+        "invalid_grant",
+        "unauthorized_client",
+        "unsupported_grant_type",
+        "invalid_scope",
+        "access_denied",
+        "redirect_uri_mismatch",
+        "insecure_transport",
+    }
+)
 #: seconds any single HTTP exchange with Google may take
 HTTP_TIMEOUT = 10.0
 
@@ -200,9 +214,12 @@ def exchange_code(
         if token is None:
             raise
         return dict(token)
-    except OAuth2Error as exc:  # invalid_grant (used or bad code, PKCE mismatch), invalid_client
-        raise AuthorizationError(exc.error or "oauth_error", exc.description or "") from exc
-    except requests.RequestException as exc:
+    except OAuth2Error as exc:
+        if isinstance(exc.error, str) and exc.error in CLIENT_ERRORS:
+            # invalid_grant: a used or bad code, a PKCE mismatch; invalid_client: our credentials
+            raise AuthorizationError(exc.error, exc.description or "") from exc
+        raise GoogleError("Google's token endpoint failed") from exc  # a 5xx answer, say
+    except (requests.RequestException, ValueError) as exc:  # no answer, or not OAuth's JSON
         raise GoogleError(f"Google's token endpoint did not answer: {type(exc).__name__}") from exc
 
 
