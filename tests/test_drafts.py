@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from calfeed.detect import detect
-from calfeed.drafts import description_for, drafts_for, mailto, title_for
+from calfeed.drafts import _quote, description_for, drafts_for, mailto, title_for
 from calfeed.model import Person, RuleSettings
 from calfeed.rules import follow_ups
 from tests.factories import SELF, interviewer, source_event
@@ -126,3 +128,8 @@ def test_titles_are_short_and_single_line(settings: RuleSettings) -> None:
     )
     title = title_for(f, "en")
     assert len(title) < 255 and "\n" not in title and "\r" not in title
+
+
+@given(st.text())
+def test_fast_quote_equals_urllib(text: str) -> None:
+    assert _quote(text) == quote(text, safe="")
