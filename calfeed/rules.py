@@ -86,6 +86,19 @@ def check_in_due(interview: Interview, settings: RuleSettings) -> tuple[datetime
     return _at(day, settings.check_in_at, ZoneInfo(interview.zone)), rule
 
 
+def _follow_up(kind: FollowUpKind, interview: Interview, due: datetime, rule: str) -> FollowUp:
+    length = THANK_YOU_LENGTH if kind == "thank-you" else CHECK_IN_LENGTH  # rule T4
+    event = interview.event
+    return FollowUp(
+        kind=kind,
+        interview=interview,
+        start=due,
+        end=_shift(due, length, ZoneInfo(interview.zone)),
+        rule=rule,
+        uid=follow_up_uid(event.calendar_id, event.event_id, kind),
+    )
+
+
 def _application_flags(
     interviews: Sequence[Interview], marks: Mapping[str, Marks]
 ) -> tuple[set[str], set[str]]:
@@ -120,36 +133,16 @@ def follow_ups(
 
     result: list[FollowUp] = []
     for interview in ordered:
-        ev = interview.event
         mark = marks.get(interview.key, NO_MARKS)
         app = interview.application
         if not mark.thank_you_sent and app not in closed:  # rule T1
-            due, rule = thank_you_due(interview, settings)
-            result.append(
-                FollowUp(
-                    kind="thank-you",
-                    interview=interview,
-                    start=due,
-                    end=_shift(due, THANK_YOU_LENGTH, due.tzinfo),  # type: ignore[arg-type]
-                    rule=rule,
-                    uid=follow_up_uid(ev.calendar_id, ev.event_id, "thank-you"),
-                )
-            )
+            result.append(_follow_up("thank-you", interview, *thank_you_due(interview, settings)))
         if app in heard or app in closed:  # rule C6
             continue
         due, rule = check_in_due(interview, settings)
         later = (r for r in rounds[app] if r.start > interview.start and r.key != interview.key)
         if any(r.start < due for r in later):  # rule C4: the later round's check-in replaces it
             continue
-        result.append(
-            FollowUp(
-                kind="check-in",
-                interview=interview,
-                start=due,
-                end=_shift(due, CHECK_IN_LENGTH, due.tzinfo),  # type: ignore[arg-type]
-                rule=rule,
-                uid=follow_up_uid(ev.calendar_id, ev.event_id, "check-in"),
-            )
-        )
+        result.append(_follow_up("check-in", interview, due, rule))
     result.sort(key=lambda f: (f.start.astimezone(UTC), f.uid))
     return result
