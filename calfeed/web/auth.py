@@ -6,7 +6,8 @@ from configuration: no `next=` parameter, so no open redirect.
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, flash, redirect, request, session, url_for
+from flask import Blueprint, flash, redirect, request, session, url_for
+from flask.typing import ResponseReturnValue
 
 from calfeed.web import accounts
 from calfeed.web.context import _, require_user, rt, sign_in, sign_out
@@ -24,7 +25,7 @@ def _redirect_uri() -> str:
 
 
 @bp.get("/connect")
-def connect() -> Response:
+def connect() -> ResponseReturnValue:
     runtime = rt()
     if not runtime.config.google_configured:
         return error_page(503, "index.not_configured")
@@ -34,7 +35,7 @@ def connect() -> Response:
 
 
 @bp.get("/callback")
-def callback() -> Response:
+def callback() -> ResponseReturnValue:
     runtime = rt()
     expected = session.pop(STATE_KEY, None)
     user_id = accounts.finish_connect(
@@ -45,7 +46,7 @@ def callback() -> Response:
 
 
 @bp.post("/disconnect")
-def disconnect() -> Response:
+def disconnect() -> ResponseReturnValue:
     user_id = require_user()
     accounts.disconnect(rt(), user_id)
     sign_out()

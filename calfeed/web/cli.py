@@ -12,8 +12,12 @@ import os
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from calfeed.errors import ConfigError
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 def _parser(prog: str, description: str) -> argparse.ArgumentParser:
@@ -30,7 +34,7 @@ def _parser(prog: str, description: str) -> argparse.ArgumentParser:
     return parser
 
 
-def _run(app, host: str, port: int) -> None:  # type: ignore[no-untyped-def]
+def _run(app: Flask, host: str, port: int) -> None:
     from werkzeug.serving import run_simple
 
     run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)

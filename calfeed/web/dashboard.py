@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from werkzeug.wrappers import Response as BaseResponse
 
 from calfeed.errors import NotFound
 from calfeed.web import present, service
@@ -38,7 +40,7 @@ def _page(
     return html, status
 
 
-def _back(key: str | None = None) -> Response:
+def _back(key: str | None = None) -> BaseResponse:
     anchor = "#" + present.anchor_of(key) if key else ""
     return redirect(url_for("dashboard.index") + anchor, code=303)
 
@@ -49,7 +51,7 @@ def index() -> tuple[str, int]:
 
 
 @bp.post("/mark")
-def mark() -> Response | tuple[str, int]:
+def mark() -> ResponseReturnValue:
     user_id = require_user()
     key, name, value = (
         request.form.get("event", ""),
@@ -67,7 +69,7 @@ def mark() -> Response | tuple[str, int]:
 
 
 @bp.post("/timeline")
-def timeline() -> Response | tuple[str, int]:
+def timeline() -> ResponseReturnValue:
     user_id = require_user()
     key = request.form.get("event", "")
     now = rt().clock()
@@ -84,7 +86,7 @@ def timeline() -> Response | tuple[str, int]:
 
 
 @bp.post("/rotate")
-def rotate() -> Response:
+def rotate() -> ResponseReturnValue:
     user_id = require_user()
     runtime = rt()
     service.rotate_feed_token(runtime.sessions, runtime.cipher, user_id, runtime.clock())

@@ -20,7 +20,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine, and_, bindparam, select
+from sqlalchemy import Engine, Select, and_, bindparam, select
+from sqlalchemy.orm import Session
 
 from calfeed import store
 from calfeed.config import Config
@@ -87,7 +88,7 @@ def etag_of(ics: bytes) -> str:
     return '"' + hashlib.sha256(ics).hexdigest()[:32] + '"'
 
 
-def _lookup_statement():  # type: ignore[no-untyped-def]
+def _lookup_statement() -> Select[*tuple[Any, ...]]:
     """The warm-hit query: the user by secret hash, joined with the cached variant if any."""
     return (
         select(
@@ -320,7 +321,9 @@ def render(sessions: SessionFactory, user_id: int, variant: Variant, now: dateti
         return result
 
 
-def _cache(s, user_id: int, key: str, ics: bytes, version: int, now: datetime) -> CachedFeed:  # type: ignore[no-untyped-def]
+def _cache(
+    s: Session, user_id: int, key: str, ics: bytes, version: int, now: datetime
+) -> CachedFeed:
     """Store one rendering; Last-Modified moves only when the bytes did."""
     old = store.get_cached_feed(s, user_id, key)
     etag = etag_of(ics)

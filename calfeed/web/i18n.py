@@ -320,5 +320,5 @@ def pick_lang(*candidates: str | None, accept: Iterable[str] = ()) -> Lang:
         if candidate:
             short = candidate.split("-")[0].lower()
             if short in LANGS:
-                return short  # type: ignore[return-value]
+                return short
     return "en"

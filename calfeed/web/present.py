@@ -8,6 +8,7 @@ the calendar shows cannot drift apart.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from urllib.parse import quote
@@ -17,7 +18,7 @@ import segno
 from markupsafe import Markup
 
 from calfeed import store
-from calfeed.model import FollowUp, Interview, Marks
+from calfeed.model import Draft, FollowUp, Interview, Marks
 from calfeed.pipeline import build_feed
 from calfeed.store import SessionFactory, session_scope
 from calfeed.web.i18n import gettext
@@ -108,7 +109,9 @@ def _due(moment: datetime, zone: str) -> str:
     return f"{moment.astimezone(ZoneInfo(zone)):%Y-%m-%d %H:%M} ({zone})"
 
 
-def _follow_up_card(f: FollowUp, result_drafts: dict, notes: dict, lang: str) -> FollowUpCard:  # type: ignore[type-arg]
+def _follow_up_card(
+    f: FollowUp, result_drafts: Mapping[str, list[Draft]], notes: Mapping[str, str], lang: str
+) -> FollowUpCard:
     drafts = [
         DraftCard(
             anchor=f"d-{hashlib.sha256(f.uid.encode()).hexdigest()[:10]}-{n}",
@@ -160,8 +163,8 @@ def dashboard(sessions: SessionFactory, user_id: int, now: datetime) -> Dashboar
     result = build_feed(events, settings, marks=marks)
     by_interview: dict[str, list[FollowUpCard]] = {}
     for f in sorted(result.follow_ups, key=lambda f: f.start):
-        card = _follow_up_card(f, result.drafts, result.notes, settings.lang)
-        by_interview.setdefault(f.interview.key, []).append(card)
+        follow_up = _follow_up_card(f, result.drafts, result.notes, settings.lang)
+        by_interview.setdefault(f.interview.key, []).append(follow_up)
     upcoming: list[InterviewCard] = []
     recent: list[InterviewCard] = []
     for i in sorted(result.interviews, key=lambda i: i.start):

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -138,7 +139,8 @@ def set_mark(
         raise NotFound("no such mark")
     with session_scope(sessions) as s:
         _require_event(s, user_id, event_key)
-        marks = replace(store.get_mark(s, user_id, event_key), **{mark: value})
+        change: dict[str, Any] = {mark: value}
+        marks = replace(store.get_mark(s, user_id, event_key), **change)
         store.set_mark(s, user_id, event_key, marks, now)
 
 

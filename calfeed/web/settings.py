@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 
 from calfeed.calendar_days import supported_countries
 from calfeed.errors import NotFound
@@ -52,7 +53,7 @@ def index() -> tuple[str, int]:
 
 
 @bp.post("")
-def save() -> Response | tuple[str, int]:
+def save() -> ResponseReturnValue:
     user_id = require_user()
     _settings, calendars = service.load_settings(rt().sessions, user_id)
     form = parse_settings(request.form, [c.id for c in calendars])
