@@ -224,3 +224,17 @@ def test_pages_have_labels_for_every_input(client, alice):
     assert ids
     for input_id in ids:
         assert f'for="{input_id}"' in page, input_id
+
+
+def test_old_interview_stays_while_its_check_in_is_ahead(app, client, alice, csrf_token, now):
+    from dataclasses import replace
+    from datetime import timedelta
+
+    signed_in(client, alice)
+    data = {"csrf_token": csrf_token(client), "event": JANE_KEY, "timeline": "2 months"}
+    assert client.post("/dashboard/timeline", data=data).status_code == 303
+    later = now + timedelta(days=45)
+    app.extensions["calfeed"] = replace(runtime(app), clock=lambda: later)
+    page = client.get("/dashboard").get_data(as_text=True)
+    assert "Interview with Jane Doe (Acme) - Store Manager" in page  # check-in still ahead
+    assert "Phone screen: Globex" not in page  # long past, nothing pending

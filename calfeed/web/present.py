@@ -23,7 +23,7 @@ from calfeed.pipeline import build_feed
 from calfeed.store import SessionFactory, session_scope
 from calfeed.web.i18n import gettext
 
-#: interviews further back than this leave the dashboard (the read window keeps 60 days)
+#: past interviews stay this long on the dashboard, or for as long as a follow-up is still ahead
 RECENT = timedelta(days=30)
 
 
@@ -47,6 +47,7 @@ class DraftCard:
 @dataclass(frozen=True)
 class FollowUpCard:
     kind: str
+    start: datetime
     due: str
     start_iso: str
     rule: str
@@ -125,6 +126,7 @@ def _follow_up_card(
     rule = gettext(f"rule.{f.rule}", lang)
     return FollowUpCard(
         kind=f.kind,
+        start=f.start,
         due=_due(f.start, f.interview.zone),
         start_iso=f.start.isoformat(),
         rule=rule if rule != f"rule.{f.rule}" else f.rule,
@@ -171,7 +173,7 @@ def dashboard(sessions: SessionFactory, user_id: int, now: datetime) -> Dashboar
         card = _interview_card(i, marks.get(i.key, Marks()), by_interview.get(i.key, []))
         if i.end >= now:
             upcoming.append(card)
-        elif i.end >= now - RECENT:
+        elif i.end >= now - RECENT or any(f.start >= now for f in card.follow_ups):
             recent.append(card)
     titles = {e.key: e.summary for e in events}
     excluded = [
