@@ -12,25 +12,31 @@ re-renders, and stores the result. A failed read keeps the last good feed in ser
 from __future__ import annotations
 
 import functools
-import hashlib
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, Select, and_, bindparam, select
-from sqlalchemy.orm import Session
 
-from calfeed import store
 from calfeed.config import Config
 from calfeed.crypto import same_secret, token_hash
 from calfeed.errors import CalfeedError, GoogleError, NotFound
-from calfeed.model import FOLLOW_UP_KINDS, Lang, Notice
-from calfeed.pipeline import build_feed
-from calfeed.store import FeedCache, SessionFactory, User, engine_of, session_scope
-from calfeed.store.queries import CachedFeed
+from calfeed.store import FeedCache, SessionFactory, User, engine_of
+from calfeed.web.rendering import render
+from calfeed.web.variants import DEFAULT, BadFeedQuery, Variant, parse_variant
+
+__all__ = [
+    "DEFAULT",
+    "BadFeedQuery",
+    "Served",
+    "Variant",
+    "parse_variant",
+    "serve_feed",
+    "try_sync",
+    "warm_feed",
+]
 
 log = logging.getLogger(__name__)
 
@@ -38,54 +44,11 @@ log = logging.getLogger(__name__)
 MAX_TOKEN = 128
 
 
-class BadFeedQuery(CalfeedError):
-    """`?kinds=` or `?lang=` holds something we do not publish."""
-
-    http_status = 400
-
-
-@dataclass(frozen=True)
-class Variant:
-    """Which follow-ups, in which language: one cached rendering each."""
-
-    kinds: tuple[str, ...] = FOLLOW_UP_KINDS
-    lang: Lang | None = None  # None: the user's own setting
-
-    @property
-    def key(self) -> str:
-        return f"kinds={','.join(self.kinds)};lang={self.lang or 'user'}"
-
-
-DEFAULT = Variant()
-
-
-def parse_variant(kinds: str | None, lang: str | None) -> Variant:
-    """The variant a query string asks for; unknown values are an error, never silently dropped.
-
-    Raises:
-        BadFeedQuery: an unknown kind or language.
-    """
-    chosen = FOLLOW_UP_KINDS
-    if kinds:
-        wanted = {k.strip() for k in kinds.split(",") if k.strip()}
-        if not wanted or not wanted <= set(FOLLOW_UP_KINDS):
-            raise BadFeedQuery("kinds takes thank-you and/or check-in")
-        chosen = tuple(k for k in FOLLOW_UP_KINDS if k in wanted)
-    if lang and lang not in ("en", "id"):
-        raise BadFeedQuery("lang takes en or id")
-    return Variant(chosen, lang or None)  # type: ignore[arg-type]
-
-
 @dataclass(frozen=True)
 class Served:
     ics: bytes
     etag: str  # quoted, ready for the header
     last_modified: datetime
-
-
-def etag_of(ics: bytes) -> str:
-    """A strong ETag from the bytes alone, so every process computes the same one."""
-    return '"' + hashlib.sha256(ics).hexdigest()[:32] + '"'
 
 
 def _lookup_statement() -> Select[*tuple[Any, ...]]:
@@ -247,87 +210,3 @@ def try_sync(sessions: SessionFactory, config: Config, user_id: int, now: dateti
         return
     if result.status not in ("ok", "busy"):
         log.warning("google read for a feed request: %s", result.status)
-
-
-RECONNECT = {
-    "en": (
-        "calfeed: reconnect Google Calendar",
-        "Google stopped letting calfeed read your calendar, so new interviews will not get "
-        "follow-ups. Open calfeed and connect Google Calendar again.",
-    ),
-    "id": (
-        "calfeed: hubungkan ulang Google Calendar",
-        "Google tidak lagi mengizinkan calfeed membaca kalender Anda, jadi wawancara baru tidak "
-        "mendapat tindak lanjut. Buka calfeed dan hubungkan Google Calendar lagi.",
-    ),
-}
-
-
-def reconnect_notice(user_id: int, lang: str, zone: str, since: datetime) -> Notice:
-    """The one feed event asking to reconnect, dated when the grant was found unusable.
-
-    `since` (not "now") fixes its day and stamp, so re-renders keep the bytes and the ETag.
-    """
-    summary, description = RECONNECT.get(lang, RECONNECT["en"])
-    day = since.astimezone(ZoneInfo(zone)).date()
-    return Notice(f"reconnect-{user_id}@calfeed", summary, description, day, since)
-
-
-def render(sessions: SessionFactory, user_id: int, variant: Variant, now: datetime) -> CachedFeed:
-    """Re-render the user's feed from stored data and cache it (the default variant too).
-
-    The default variant is always rendered first because it owns the SEQUENCE/DTSTAMP bookkeeping
-    (`revisions`) that every variant shares.
-    """
-    with session_scope(sessions) as s:
-        user = store.get_user(s, user_id)
-        if user is None:
-            raise NotFound("no such feed")
-        version = user.data_version
-        settings = store.rule_settings_of(user)
-        events, skipped = store.source_events_for_user(s, user_id)
-        marks = store.marks_for_user(s, user_id)
-        previous = store.revisions_for_user(s, user_id)
-        since = user.last_sync_attempt_at or user.updated_at
-        notices = (
-            [reconnect_notice(user_id, settings.lang, settings.time_zone, since)]
-            if user.needs_reconnect
-            else []
-        )
-        full = build_feed(
-            events, settings, now=now, marks=marks, revisions=previous, notices=notices
-        )
-        changed = {u: r for u, r in full.revisions.items() if previous.get(u) != r}
-        if changed:
-            store.save_revisions(s, user_id, changed)
-        result = _cache(s, user_id, DEFAULT.key, full.ics, version, now)
-        if variant != DEFAULT:
-            lang_settings = replace(settings, lang=variant.lang) if variant.lang else settings
-            notices = (
-                [reconnect_notice(user_id, lang_settings.lang, settings.time_zone, since)]
-                if user.needs_reconnect
-                else []
-            )
-            out = build_feed(
-                events,
-                lang_settings,
-                now=now,
-                marks=marks,
-                revisions=full.revisions,
-                kinds=variant.kinds,
-                notices=notices,
-            )
-            result = _cache(s, user_id, variant.key, out.ics, version, now)
-        return result
-
-
-def _cache(
-    s: Session, user_id: int, key: str, ics: bytes, version: int, now: datetime
-) -> CachedFeed:
-    """Store one rendering; Last-Modified moves only when the bytes did."""
-    old = store.get_cached_feed(s, user_id, key)
-    etag = etag_of(ics)
-    stamp = old.rendered_at if old is not None and old.etag == etag else now
-    feed = CachedFeed(ics, etag, stamp.astimezone(UTC).replace(microsecond=0), version)
-    store.put_cached_feed(s, user_id, key, feed)
-    return feed
