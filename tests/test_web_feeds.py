@@ -263,6 +263,7 @@ def test_feed_address_is_https_behind_a_proxy_in_production(sqlite_db_url, tmp_p
         "/dashboard", headers={"X-Forwarded-Proto": "https", "X-Forwarded-Host": "cal.example"}
     ).get_data(as_text=True)
     assert f'value="https://cal.example/feeds/{user.token}.ics"' in page
+    assert "max-age=" in client.get("/").headers["Strict-Transport-Security"]
 
 
 def test_feed_cycle_on_every_backend(db_url, tmp_path, now, csrf_token):

@@ -119,7 +119,7 @@ def register_wsgi(app: Flask, config: Config) -> None:
     from calfeed.web.feeds import WarmFeeds
     from calfeed.web.middleware import EdgeMiddleware
 
-    wsgi = EdgeMiddleware(WarmFeeds(app.wsgi_app, app))
+    wsgi = EdgeMiddleware(WarmFeeds(app.wsgi_app, app), https_only=config.production)
     if config.production:
         # Platforms (Heroku, Dokku, Scalingo) end TLS at their router: trust its one hop so
         # external URLs (the OAuth redirect, the feed address) say https.
