@@ -11,8 +11,8 @@ re-renders, and stores the result. A failed read keeps the last good feed in ser
 
 from __future__ import annotations
 
-import functools
 import logging
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -88,17 +88,24 @@ class _Compiled:
     converters: tuple[Callable[[Any], Any] | None, ...]
 
 
-@functools.cache
+#: one compiled lookup per engine, dropped with the engine (tests build many apps)
+_COMPILED: weakref.WeakKeyDictionary[Engine, _Compiled] = weakref.WeakKeyDictionary()
+
+
 def _compiled(engine: Engine) -> _Compiled:
-    stmt = _lookup_statement()
-    dialect = engine.dialect
-    compiled = stmt.compile(dialect=dialect)
-    order = tuple(compiled.positiontup) if compiled.positional and compiled.positiontup else None
-    converters = tuple(
-        column.type.dialect_impl(dialect).result_processor(dialect, None)
-        for column in stmt.selected_columns
-    )
-    return _Compiled(str(compiled), order, converters)
+    found = _COMPILED.get(engine)
+    if found is None:
+        stmt = _lookup_statement()
+        dialect = engine.dialect
+        compiled = stmt.compile(dialect=dialect)
+        names = compiled.positiontup if compiled.positional else None
+        order = tuple(names) if names else None
+        converters = tuple(
+            column.type.dialect_impl(dialect).result_processor(dialect, None)
+            for column in stmt.selected_columns
+        )
+        found = _COMPILED[engine] = _Compiled(str(compiled), order, converters)
+    return found
 
 
 def _lookup(sessions: SessionFactory, hashed: str, variant: str) -> tuple[Any, ...] | None:
