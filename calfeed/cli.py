@@ -134,34 +134,30 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     _feed_parser(sub)
-    db = sub.add_parser("db", help="database migrations (calfeed db upgrade)", add_help=False)
-    db.add_argument("rest", nargs=argparse.REMAINDER)
-    serve = sub.add_parser("serve", help="run the web service", add_help=False)
-    serve.add_argument("rest", nargs=argparse.REMAINDER)
-    demo = sub.add_parser(
-        "demo", help="run the service on the bundled sample calendar", add_help=False
-    )
-    demo.add_argument("rest", nargs=argparse.REMAINDER)
+    # listed for --help; their own parsers (in the shell modules that own them) read the options
+    sub.add_parser("db", help="database migrations: calfeed db upgrade")
+    sub.add_parser("serve", help="run the web service")
+    sub.add_parser("demo", help="run the service on the bundled sample calendar")
     return parser
+
+
+def _delegate(command: str, argv: list[str]) -> int:
+    if command == "db":
+        from calfeed.store import cli_db
+
+        return cli_db(argv)
+    from calfeed.web import cli as web_cli
+
+    return web_cli.serve(argv) if command == "serve" else web_cli.demo(argv)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `calfeed` console script."""
-    args = build_parser().parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
     try:
-        if args.command == "feed":
-            return cmd_feed(args)
-        if args.command == "db":
-            from calfeed.store import cli_db
-
-            return cli_db(list(args.rest))
-        from calfeed.web import cli as web_cli
-
-        return (
-            web_cli.serve(list(args.rest))
-            if args.command == "serve"
-            else web_cli.demo(list(args.rest))
-        )
+        if argv and argv[0] in ("db", "serve", "demo"):
+            return _delegate(argv[0], argv[1:])
+        return cmd_feed(build_parser().parse_args(argv))
     except CalfeedError as exc:
         print(f"calfeed: {exc}", file=sys.stderr)
         return exc.exit_code

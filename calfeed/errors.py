@@ -1,7 +1,7 @@
 """The domain's exceptions.
 
-The core raises these and nothing else on purpose; the edges (CLI, web, sync jobs) translate them to
-exit codes and HTTP statuses. Keeping the mapping here, next to the hierarchy, keeps the edges honest.
+The core raises these and nothing else on purpose; the edges (CLI, web, sync jobs) translate them
+to exit codes and HTTP statuses. Keeping the mapping next to the hierarchy keeps the edges honest.
 """
 
 from __future__ import annotations

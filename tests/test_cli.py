@@ -115,3 +115,14 @@ def test_console_script_runs_from_any_directory(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith(b"BEGIN:VCALENDAR\r\n")
+
+
+@pytest.mark.parametrize("command", ["serve", "demo"])
+def test_regression_service_commands_get_their_options(command: str, monkeypatch) -> None:
+    # argparse.REMAINDER dropped leading options: `calfeed demo --port 5077` was refused
+    from calfeed.web import cli as web_cli
+
+    seen: list[list[str]] = []
+    monkeypatch.setattr(web_cli, command, lambda argv: seen.append(argv) or 0)
+    assert main([command, "--port", "5077"]) == 0
+    assert seen == [["--port", "5077"]]
