@@ -189,9 +189,14 @@ _FILLER = re.compile(
 
 
 def _clean(text: str, keywords: tuple[str, ...]) -> str:
+    """What is left of a title part once keywords and filler words are gone.
+
+    Leftovers with no capitalised word ("loop" of "Interview loop", "prep") name nothing.
+    """
     text = keyword_pattern(keywords).sub(" ", text)
     text = _FILLER.sub(" ", text)
-    return re.sub(r"\s+", " ", text).strip(" -–—|:,.()[]").strip()
+    text = re.sub(r"\s+", " ", text).strip(" -–—|:,.()[]").strip()
+    return text if any(w[:1].isupper() or w[:1].isdigit() for w in text.split()) else ""
 
 
 def company_and_position(title: str, keywords: tuple[str, ...]) -> tuple[str | None, str | None]:
@@ -301,21 +306,25 @@ def to_interview(event: SourceEvent, settings: RuleSettings, marks: Marks = NO_M
 
 
 def latest_by_key(events: Iterable[SourceEvent]) -> list[SourceEvent]:
-    """One event per key, the most recently updated (later input wins ties).
+    """One event per key: the later in the input, unless it says it is older.
 
-    The same id can arrive twice (overlapping pages, a merged export); two follow-ups with one UID
-    would break the feed in every calendar app.
+    The same id can arrive twice (overlapping pages, a full read followed by an incremental one, a
+    merged export); two follow-ups with one UID would break the feed in every calendar app. An
+    entry without `updated` (Google's deleted items carry little more than id and status) counts
+    as the newer one.
     """
     latest: dict[str, SourceEvent] = {}
     for event in events:
         seen = latest.get(event.key)
-        if seen is None or _updated(event) >= _updated(seen):
+        older = (
+            seen is not None
+            and seen.updated is not None
+            and event.updated is not None
+            and event.updated < seen.updated
+        )
+        if not older:
             latest[event.key] = event
     return list(latest.values())
-
-
-def _updated(event: SourceEvent) -> datetime:
-    return event.updated or datetime.min.replace(tzinfo=UTC)
 
 
 def detect(

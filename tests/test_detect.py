@@ -173,6 +173,8 @@ def test_e1_name_from_email(email: str, name: str) -> None:
         ("Designer interview at Initech", "Initech", "Designer"),
         ("Technical round - Initech (Senior Data Analyst)", "Initech", "Senior Data Analyst"),
         ("Interview kerja di Gojek", "Gojek", None),
+        ("Interview loop - Nordlicht (Backend Engineer)", "Nordlicht", "Backend Engineer"),
+        ("interview prep", None, None),
         ("Interview", None, None),
         ("Interview with Jane", None, None),
     ],
@@ -250,3 +252,28 @@ def test_regression_duplicate_event_ids_yield_one_interview(settings: RuleSettin
     for events in ([old, new], [new, old]):
         [found] = detect(events, settings)
         assert found.company == "Globex"
+
+
+def test_d3_expanded_instances_and_an_incremental_answer(load_json, settings: RuleSettings) -> None:
+    """A recurring interview loop as `events.list(singleEvents=True)` returns it, then the
+    incremental answer after one instance moved and one was cancelled (rules D2, D3, C4)."""
+    from calfeed.events import events_from_payload
+    from calfeed.rules import follow_ups
+
+    full, _ = events_from_payload(load_json("google_recurring_full.json"))
+    interviews = detect(full, settings)
+    assert len(interviews) == 3  # rule D3: once per occurrence
+    assert {i.company for i in interviews} == {"Nordlicht"}
+    found = follow_ups(interviews, settings)
+    assert [f.kind for f in found].count("thank-you") == 3
+    [check_in] = [f for f in found if f.kind == "check-in"]  # rule C4: the last round's
+    assert check_in.interview.start.date() == date(2026, 12, 3)
+    assert check_in.rule == "C1" and check_in.start.date() == date(2026, 12, 21)  # 3 Dec + 14 + 2
+
+    changes, skipped = events_from_payload(load_json("google_recurring_incremental.json"))
+    assert skipped == []
+    merged = detect([*full, *changes], settings)  # later answers win (calfeed.detect.latest_by_key)
+    assert [(i.start.day, i.start.hour) for i in merged] == [
+        (1, 9),
+        (2, 13),
+    ]  # moved; 3rd cancelled
