@@ -25,10 +25,14 @@ chromium:
 	@test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium)
 
 test: install tests/js/node_modules/.installed chromium
+	$(BIN)/ruff check calfeed tests bench
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 lint: install
 	$(BIN)/ruff check calfeed tests bench
+	$(BIN)/ruff format --check calfeed tests bench
+	$(BIN)/mypy
 
 bench: install
 	$(BIN)/python bench/engine.py

@@ -32,7 +32,7 @@ def _window(text: str) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-def _feed_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def _feed_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "feed",
         help="derive follow-ups from a saved calendar and write the .ics feed",

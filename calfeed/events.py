@@ -99,7 +99,7 @@ def parse_google_event(
     end = _when(resource.get("end") or resource.get("start"), "end", event_id)
     if isinstance(start, datetime) != isinstance(end, datetime):
         raise InvalidEvent("start and end mix a date and a date-time", event_id)
-    if end < start:  # type: ignore[operator]
+    if end < start:
         raise InvalidEvent("ends before it starts", event_id)
     if not isinstance(start, datetime) and end == start:
         end = start + timedelta(days=1)
@@ -176,7 +176,7 @@ def events_from_payload(
     for index, raw in enumerate(items):
         try:
             events.append(
-                parse_google_event(raw, calendar_id=calendar_id, calendar_time_zone=calendar_zone)  # type: ignore[arg-type]
+                parse_google_event(raw, calendar_id=calendar_id, calendar_time_zone=calendar_zone)
             )
         except InvalidEvent as exc:
             skipped.append(Skipped(exc.event_id or f"#{index}", exc.reason))

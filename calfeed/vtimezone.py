@@ -42,13 +42,25 @@ class Transition:
         """The wall time the change happens at, read on the clock before it (RFC 5545 3.6.5)."""
         return (self.instant + self.before).replace(tzinfo=None)
 
-    def rule(self) -> tuple[object, ...]:
-        """What repeats yearly when the change follows a rule like "last Sunday of March, 02:00"."""
+    def byday(self) -> str:
+        """The change's day as an RRULE BYDAY: "-1SU" (last Sunday), "2SU" (second Sunday)."""
         local = self.local
         days = monthrange(local.year, local.month)[1]
         nth = -1 if local.day + 7 > days else (local.day - 1) // 7 + 1
-        key = (self.before, self.after, self.name, self.daylight, local.month, nth)
-        return (*key, local.weekday(), local.time())
+        return f"{nth}{_DAYS[local.weekday()]}"
+
+    def rule(self) -> tuple[object, ...]:
+        """What repeats yearly when the change follows a rule like "last Sunday of March, 02:00"."""
+        local = self.local
+        return (
+            self.before,
+            self.after,
+            self.name,
+            self.daylight,
+            local.month,
+            self.byday(),
+            local.time(),
+        )
 
 
 def transitions(
@@ -149,8 +161,7 @@ def vtimezone(zone: str) -> bytes:
             if len(run) == 1:
                 lines += _observance(first, None)
                 continue
-            _, _, _, _, month, nth, weekday, _ = first.rule()
-            rrule = f"FREQ=YEARLY;BYMONTH={month};BYDAY={nth}{_DAYS[weekday]}"  # type: ignore[index]
+            rrule = f"FREQ=YEARLY;BYMONTH={first.local.month};BYDAY={first.byday()}"
             if not in_force:  # the rule ended: stop it at its last change
                 rrule += f";UNTIL={run[-1].instant:%Y%m%dT%H%M%SZ}"
             lines += _observance(first, rrule)

@@ -102,7 +102,7 @@ def read_ics(
     own_zones = _own_zones(calendars)
     groups: dict[str, list[icalendar.Event]] = {}
     skipped: list[Skipped] = []
-    vevents = (e for c in calendars for e in c.subcomponents if e.name == "VEVENT")
+    vevents = (e for c in calendars for e in c.subcomponents if isinstance(e, icalendar.Event))
     for index, component in enumerate(vevents):
         uid = _text(component.get("UID"), 1024).strip() or f"#{index}"
         try:
@@ -147,6 +147,8 @@ def _own_zones(calendars: Iterable[icalendar.Calendar]) -> dict[str, tzinfo]:
     zones: dict[str, tzinfo] = {}
     for calendar in calendars:
         for component in calendar.walk("VTIMEZONE"):
+            if not isinstance(component, icalendar.Timezone):
+                continue
             tzid = _text(component.get("TZID")).strip()
             if tzid and tzid not in zones:
                 try:
@@ -200,7 +202,7 @@ def _prepare(
         raise InvalidEvent(_one_line(str(exc)), uid) from None
     if isinstance(start, datetime) != isinstance(end, datetime):
         raise InvalidEvent("start and end mix a date and a date-time", uid)
-    if end < start:  # type: ignore[operator]
+    if end < start:
         raise InvalidEvent("ends before it starts", uid)
 
 

@@ -374,7 +374,7 @@ def prune_events(session: Session, user_id: int, window_start: datetime) -> int:
     result = session.execute(
         delete(Event).where(Event.user_id == user_id, Event.end_at <= window_start)
     )
-    return result.rowcount  # type: ignore[attr-defined,no-any-return]
+    return result.rowcount  # type: ignore[attr-defined]
 
 
 def count_events(session: Session, user_id: int) -> int:
