@@ -17,6 +17,7 @@ from werkzeug.datastructures import MultiDict
 from calfeed.calendar_days import supported_countries
 from calfeed.errors import SettingsError
 from calfeed.model import RuleSettings
+from calfeed.store.settings import settings_to_dict
 from calfeed.timeline import parse_timeline
 
 MAX_KEYWORDS = 50
@@ -34,20 +35,12 @@ class SettingsForm:
 
 
 def settings_values(settings: RuleSettings, selected: Sequence[str]) -> dict[str, Any]:
-    """The form's initial values for stored settings."""
-    return {
-        "lang": settings.lang,
-        "time_zone": settings.time_zone,
-        "thank_you": settings.thank_you,
-        "thank_you_delay": int(settings.thank_you_delay.total_seconds() // 60),
-        "evening_at": settings.evening_at.strftime("%H:%M"),
-        "grace_days": settings.grace_days,
-        "no_timeline_days": settings.no_timeline_days,
-        "check_in_at": settings.check_in_at.strftime("%H:%M"),
-        "holiday_country": settings.holiday_country or "",
-        "keywords": "\n".join(settings.keywords),
-        "calendars": list(selected),
-    }
+    """The form's initial values for stored settings (the stored shape, as the form shows it)."""
+    values = settings_to_dict(settings)
+    values["holiday_country"] = settings.holiday_country or ""
+    values["keywords"] = "\n".join(settings.keywords)
+    values["calendars"] = list(selected)
+    return values
 
 
 def _int(raw: str, lo: int, hi: int) -> int | None:
