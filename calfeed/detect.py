@@ -49,6 +49,35 @@ FREE_MAIL = frozenset(
         "163.com",
     ]
 )
+#: rule E1: shared mailboxes and team names are greeted by their name, not a "first name"
+_TEAM_MAILBOX = frozenset(
+    [
+        "talent",
+        "hr",
+        "hrd",
+        "careers",
+        "career",
+        "jobs",
+        "job",
+        "recruiting",
+        "recruitment",
+        "recruiter",
+        "recruiters",
+        "hiring",
+        "people",
+        "team",
+        "info",
+        "admin",
+        "rekrutmen",
+        "karir",
+        "lowongan",
+        "sdm",
+    ]
+)
+_TEAM_NAME = re.compile(
+    r"\b(?:team|tim|hr|hrd|recruiting|recruitment|talent|careers|hiring|rekrutmen|people|sdm)\b",
+    re.IGNORECASE,
+)
 _NOT_A_PERSON = re.compile(r"^(no-?reply|do-?not-?reply|calendar|notifications?|mailer-daemon)\b")
 _SERVICE_DOMAINS = (
     "calendar.google.com",
@@ -161,7 +190,9 @@ def interviewers(event: SourceEvent) -> tuple[Person, ...]:
             name = (a.display_name or "").strip()
             if not name or "@" in name:
                 name = name_from_email(a.email)
-            people[key] = Person(email=a.email, name=name)
+            local = a.email.split("@", 1)[0].casefold()
+            team = local in _TEAM_MAILBOX or bool(_TEAM_NAME.search(name))
+            people[key] = Person(email=a.email, name=name, team=team)
     return tuple(people.values())
 
 

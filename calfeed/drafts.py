@@ -118,7 +118,7 @@ def drafts_for(
     for person in recipients:
         text = templates.render(
             name,
-            first_name=person.first_name if person else "",
+            first_name=person.greeting if person else "",
             company=interview.company,
             position=interview.position,
             sender=sender_name(interview),

@@ -93,10 +93,22 @@ class Person:
 
     email: str
     name: str
+    team: bool = False  # a shared mailbox (talent@, "Acme HR"): greeted by its whole name
 
     @property
     def first_name(self) -> str:
         return self.name.split()[0] if self.name.strip() else ""
+
+    @property
+    def greeting(self) -> str:
+        """How a draft addresses them: a person by first name (T5, C5), a team by its name.
+
+        A team known only by its mailbox ("careers@") gets the drafts' generic greeting.
+        """
+        if not self.team:
+            return self.first_name
+        mailbox = self.email.split("@", 1)[0].replace(".", " ").casefold()
+        return "" if self.name.strip().casefold() == mailbox else self.name.strip()
 
 
 @dataclass(frozen=True, slots=True)

@@ -133,3 +133,18 @@ def test_titles_are_short_and_single_line(settings: RuleSettings) -> None:
 @given(st.text())
 def test_fast_quote_equals_urllib(text: str) -> None:
     assert _quote(text) == quote(text, safe="")
+
+
+@pytest.mark.parametrize(
+    ("email", "name", "greeting"),
+    [
+        ("talent@soylent.co", "Soylent Talent Team", "Hi Soylent Talent Team,"),
+        ("hrd@majujaya.co.id", "HRD Maju Jaya", "Hi HRD Maju Jaya,"),
+        ("careers@globex.com", None, "Hello,"),
+        ("jane.doe@acme.com", "Jane Doe", "Hi Jane,"),
+    ],
+)
+def test_e1_teams_are_greeted_by_name(email, name, greeting, settings: RuleSettings) -> None:
+    f = follow_up("thank-you", settings, attendees=[SELF, interviewer(email, name)])
+    [draft] = drafts_for(f, "en")
+    assert draft.body.splitlines()[0] == greeting

@@ -238,3 +238,20 @@ def test_old_interview_stays_while_its_check_in_is_ahead(app, client, alice, csr
     page = client.get("/dashboard").get_data(as_text=True)
     assert "Interview with Jane Doe (Acme) - Store Manager" in page  # check-in still ahead
     assert "Phone screen: Globex" not in page  # long past, nothing pending
+
+
+def test_dates_read_naturally_in_both_languages() -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from calfeed.web.present import _due, _when
+
+    tz = ZoneInfo("Asia/Jakarta")
+    start, end = datetime(2026, 11, 23, 10, 0, tzinfo=tz), datetime(2026, 11, 23, 11, 30, tzinfo=tz)
+    assert _when(start, end, "Asia/Jakarta", "en") == "Mon 23 Nov 2026, 10:00–11:30 (Asia/Jakarta)"
+    assert _when(start, end, "Asia/Jakarta", "id") == "Sen 23 Nov 2026, 10.00–11.30 (Asia/Jakarta)"
+    # shown in the interview's own zone (rule Z1), whatever zone the instant arrives in
+    due = datetime(2026, 12, 2, 3, 0, tzinfo=ZoneInfo("UTC"))
+    assert _due(due, "Asia/Jakarta", "id") == "Rab 2 Des 2026, 10.00 (Asia/Jakarta)"
+    overnight = _when(start, datetime(2026, 11, 24, 1, 0, tzinfo=tz), "Asia/Jakarta", "en")
+    assert overnight == "Mon 23 Nov 2026, 10:00–Tue 24 Nov 2026, 01:00 (Asia/Jakarta)"

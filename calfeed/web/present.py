@@ -100,14 +100,38 @@ def anchor_of(key: str) -> str:
     return "i-" + hashlib.sha256(key.encode()).hexdigest()[:12]
 
 
-def _when(start: datetime, end: datetime, zone: str) -> str:
+#: short day and month names; locale-independent on purpose (the server's locale is not the user's)
+DAYS = {
+    "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
+    "id": ("Sen", "Sel", "Rab", "Kam", "Jum", "Sab", "Min"),
+}
+MONTHS = {
+    "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
+    "id": ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"),
+}
+
+
+def _clock(moment: datetime, lang: str) -> str:
+    # Indonesian writes times with a dot (PUEBI): 18.00
+    return f"{moment:%H.%M}" if lang == "id" else f"{moment:%H:%M}"
+
+
+def _day(moment: datetime, lang: str) -> str:
+    days, months = DAYS.get(lang, DAYS["en"]), MONTHS.get(lang, MONTHS["en"])
+    return f"{days[moment.weekday()]} {moment.day} {months[moment.month - 1]} {moment.year}"
+
+
+def _when(start: datetime, end: datetime, zone: str, lang: str = "en") -> str:
+    """ "Mon 23 Nov 2026, 10:00–11:00 (Asia/Jakarta)", in the interview's own zone (rule Z1)."""
     tz = ZoneInfo(zone)
     s, e = start.astimezone(tz), end.astimezone(tz)
-    return f"{s:%Y-%m-%d %H:%M}–{e:%H:%M} ({zone})"
+    until = _clock(e, lang) if e.date() == s.date() else f"{_day(e, lang)}, {_clock(e, lang)}"
+    return f"{_day(s, lang)}, {_clock(s, lang)}–{until} ({zone})"
 
 
-def _due(moment: datetime, zone: str) -> str:
-    return f"{moment.astimezone(ZoneInfo(zone)):%Y-%m-%d %H:%M} ({zone})"
+def _due(moment: datetime, zone: str, lang: str = "en") -> str:
+    local = moment.astimezone(ZoneInfo(zone))
+    return f"{_day(local, lang)}, {_clock(local, lang)} ({zone})"
 
 
 def _follow_up_card(
@@ -127,7 +151,7 @@ def _follow_up_card(
     return FollowUpCard(
         kind=f.kind,
         start=f.start,
-        due=_due(f.start, f.interview.zone),
+        due=_due(f.start, f.interview.zone, lang),
         start_iso=f.start.isoformat(),
         rule=rule if rule != f"rule.{f.rule}" else f.rule,
         drafts=drafts,
@@ -135,13 +159,15 @@ def _follow_up_card(
     )
 
 
-def _interview_card(i: Interview, marks: Marks, follow_ups: list[FollowUpCard]) -> InterviewCard:
+def _interview_card(
+    i: Interview, marks: Marks, follow_ups: list[FollowUpCard], lang: str
+) -> InterviewCard:
     timeline = i.timeline.text if i.timeline else ""
     return InterviewCard(
         key=i.key,
         anchor=anchor_of(i.key),
         title=i.title,
-        when=_when(i.start, i.end, i.zone),
+        when=_when(i.start, i.end, i.zone, lang),
         start_iso=i.start.isoformat(),
         people=", ".join(p.name or p.email for p in i.interviewers),
         company=i.company or "",
@@ -170,7 +196,9 @@ def dashboard(sessions: SessionFactory, user_id: int, now: datetime) -> Dashboar
     upcoming: list[InterviewCard] = []
     recent: list[InterviewCard] = []
     for i in sorted(result.interviews, key=lambda i: i.start):
-        card = _interview_card(i, marks.get(i.key, Marks()), by_interview.get(i.key, []))
+        card = _interview_card(
+            i, marks.get(i.key, Marks()), by_interview.get(i.key, []), settings.lang
+        )
         if i.end >= now:
             upcoming.append(card)
         elif i.end >= now - RECENT or any(f.start >= now for f in card.follow_ups):
