@@ -19,6 +19,21 @@ def supported_countries() -> frozenset[str]:
 
 
 @cache
+def country_names() -> dict[str, str]:
+    """ISO code -> English country name ("US" -> "United States"), sorted by name, for menus."""
+    import re
+
+    from holidays.registry import COUNTRIES
+
+    names = {
+        entry[1]: re.sub(r"(?<=[a-z])(?=[A-Z])", " ", entry[0])
+        for entry in COUNTRIES.values()
+        if entry[1] in supported_countries()
+    }
+    return dict(sorted(names.items(), key=lambda item: item[1]))
+
+
+@cache
 def _holidays(country: str, year: int) -> frozenset[date]:
     return frozenset(holidays.country_holidays(country, years=year).keys())
 

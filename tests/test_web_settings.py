@@ -138,3 +138,12 @@ def test_disconnect_needs_csrf(app, client, alice):
     signed_in(client, alice)
     assert client.post("/auth/disconnect").status_code == 400
     assert client.get(alice.feed_path).status_code == 200
+
+
+def test_holiday_countries_are_listed_by_name() -> None:
+    from calfeed.calendar_days import country_names, supported_countries
+
+    names = country_names()
+    assert names["ID"] == "Indonesia" and names["US"] == "United States"
+    assert set(names) <= supported_countries() and len(names) > 100
+    assert list(names.values()) == sorted(names.values())

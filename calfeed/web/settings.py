@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from calfeed.calendar_days import supported_countries
+from calfeed.calendar_days import country_names
 from calfeed.errors import NotFound
 from calfeed.web import service
 from calfeed.web.context import _, require_user, rt
@@ -38,7 +38,7 @@ def _render(
         values=form.values,
         errors=errors,
         calendars=calendars,
-        countries=sorted(supported_countries()),
+        countries=country_names(),
         common_zones=COMMON_ZONES,
     )
     return html, status
