@@ -7,13 +7,21 @@ here, so each area keeps its setup next to it while every test sees one namespac
 from __future__ import annotations
 
 import json
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from calfeed.model import RuleSettings
+
+# No per-example deadline: a loaded 2-core CI machine must not turn slow examples into failures.
+# In CI the examples are derandomized, so a red run is reproducible and never a coin toss.
+hypothesis_settings.register_profile("dev", deadline=None)
+hypothesis_settings.register_profile("ci", deadline=None, derandomize=True, print_blob=True)
+hypothesis_settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 pytest_plugins = ["tests.support.db", "tests.support.google_fake", "tests.support.web"]
 
