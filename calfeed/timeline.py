@@ -80,9 +80,13 @@ _QUAL = _alt(["about", "around", "approximately", "approx.", "roughly", "up to",
               "kurang lebih", "maksimal", "paling lama", "paling lambat",
               "selambat-lambatnya"])  # fmt: skip
 _RANGE_SEP = r"\s*[-\u2013\u2014]\s*|\s+(?:to|or|until|sampai|hingga|s/d|atau)\s+"
-_DEADLINE = _alt(["by", "before", "on or before", "no later than", "not later than", "until",
-                  "till", "sebelum", "paling lambat", "selambat-lambatnya", "hingga", "sampai",
-                  "sampai dengan"])  # fmt: skip
+_DEADLINE_WORDS = ("by", "before", "on or before", "no later than", "not later than", "until",
+                   "till", "sebelum", "paling lambat", "selambat-lambatnya", "hingga", "sampai",
+                   "sampai dengan")  # fmt: skip
+_DEADLINE = _alt(_DEADLINE_WORDS)
+# Cheap substring checks that every match needs: most notes say nothing about hearing back, and
+# scanning them with the full patterns was 40% of rendering a feed (bench/engine.py).
+_UNIT_STEMS = ("day", "week", "wk", "month", "hari", "minggu", "pekan", "bulan")
 _DAY_MONTH = rf"(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m1>{_alt(_MONTHS)})\.?"
 _MONTH_DAY = rf"(?P<m2>{_alt(_MONTHS)})\.?\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?"
 
@@ -147,10 +151,19 @@ def parse_timeline(text: str, interview_day: date) -> Timeline | None:
         found = _from_machine(match, interview_day)
         if found is not None:
             return found
+    lower = clean.lower()
+    dated = any(word in lower for word in _DEADLINE_WORDS)
+    counted = any(stem in lower for stem in _UNIT_STEMS)
     candidates: list[tuple[int, int, Timeline]] = []
-    for rank, (pattern, read) in enumerate(
-        ((_DATE, _from_date), (_WEEKDAY, _from_weekday), (_DURATION, _from_duration))
+    for rank, (pattern, read, possible) in enumerate(
+        (
+            (_DATE, _from_date, dated),
+            (_WEEKDAY, _from_weekday, dated),
+            (_DURATION, _from_duration, counted),
+        )
     ):
+        if not possible:
+            continue
         for match in pattern.finditer(clean):
             found = read(match, interview_day, clean)
             if found is not None:

@@ -215,3 +215,23 @@ def test_a_date_is_never_before_the_interview_day(
     day = TUESDAY + timedelta(days=days_later)
     found = parse_timeline(phrase[0], day)
     assert found is None or (found.until is not None and found.until >= day)
+
+
+_VOCAB = st.sampled_from(
+    "by before no later than until sebelum paling lambat hingga within in about a 1-2 two 3 10 "
+    "business working day days week weeks wk month hari kerja minggu seminggu pekan bulan Friday "
+    "Jumat 3 December Desember 2026-12-03 #followup 10d . , <br> the next".split(" ")
+)
+
+
+@settings(max_examples=500)
+@given(st.lists(_VOCAB, max_size=14).map(" ".join), st.dates(date(2020, 1, 1), date(2030, 12, 31)))
+def test_prefilter_never_changes_the_answer(text: str, day: date) -> None:
+    # rule E3: the substring checks that skip the full patterns are only a shortcut
+    import calfeed.timeline as module
+
+    fast = parse_timeline(text, day)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(module, "_UNIT_STEMS", ("",))
+        patch.setattr(module, "_DEADLINE_WORDS", ("",))
+        assert parse_timeline(text, day) == fast
