@@ -204,6 +204,14 @@ class Revision:
     fingerprint: str
 
 
+#: the ranges the rules allow a user's settings to take (one source for the model and the forms)
+THANK_YOU_DELAY_MINUTES = (0, 180)  # rule T2: 0 to 3 hours
+EVENING_AT = (time(17, 0), time(20, 0))  # rule T3
+GRACE_DAYS = (1, 5)  # rule C1
+NO_TIMELINE_DAYS = (7, 14)  # rule C2
+CHECK_IN_AT = (time(6, 0), time(18, 0))  # rule C3
+
+
 @dataclass(frozen=True, slots=True)
 class RuleSettings:
     """A user's settings for the rules; every value is checked against the range its rule allows.
@@ -233,15 +241,16 @@ class RuleSettings:
             problems.append(f"unknown time zone {self.time_zone!r}")
         if self.thank_you not in ("soon", "evening"):
             problems.append(f"thank_you must be 'soon' or 'evening', not {self.thank_you!r}")
-        if not timedelta(0) <= self.thank_you_delay <= timedelta(hours=3):
+        low, high = (timedelta(minutes=m) for m in THANK_YOU_DELAY_MINUTES)
+        if not low <= self.thank_you_delay <= high:
             problems.append("thank_you_delay must be between 0 and 3 hours (rule T2)")
-        if not time(17, 0) <= self.evening_at <= time(20, 0):
+        if not EVENING_AT[0] <= self.evening_at <= EVENING_AT[1]:
             problems.append("evening_at must be between 17:00 and 20:00 (rule T3)")
-        if not 1 <= self.grace_days <= 5:
+        if not GRACE_DAYS[0] <= self.grace_days <= GRACE_DAYS[1]:
             problems.append("grace_days must be between 1 and 5 (rule C1)")
-        if not 7 <= self.no_timeline_days <= 14:
+        if not NO_TIMELINE_DAYS[0] <= self.no_timeline_days <= NO_TIMELINE_DAYS[1]:
             problems.append("no_timeline_days must be between 7 and 14 (rule C2)")
-        if not time(6, 0) <= self.check_in_at <= time(18, 0):
+        if not CHECK_IN_AT[0] <= self.check_in_at <= CHECK_IN_AT[1]:
             problems.append("check_in_at must be between 06:00 and 18:00 (rule C3)")
         if self.holiday_country is not None:
             from calfeed.calendar_days import supported_countries

@@ -16,7 +16,14 @@ from werkzeug.datastructures import MultiDict
 
 from calfeed.calendar_days import supported_countries
 from calfeed.errors import SettingsError
-from calfeed.model import RuleSettings
+from calfeed.model import (
+    CHECK_IN_AT,
+    EVENING_AT,
+    GRACE_DAYS,
+    NO_TIMELINE_DAYS,
+    THANK_YOU_DELAY_MINUTES,
+    RuleSettings,
+)
 from calfeed.store.settings import settings_to_dict
 from calfeed.timeline import parse_timeline
 
@@ -89,19 +96,19 @@ def parse_settings(form: MultiDict[str, str], known_calendars: Sequence[str]) ->
         errors["time_zone"] = "err.time_zone"
     if values["thank_you"] not in ("soon", "evening"):
         errors["thank_you"] = "err.thank_you"
-    delay = _int(values["thank_you_delay"], 0, 180)
+    delay = _int(values["thank_you_delay"], *THANK_YOU_DELAY_MINUTES)
     if delay is None:
         errors["thank_you_delay"] = "err.delay"
-    evening = _clock(values["evening_at"], time(17), time(20))
+    evening = _clock(values["evening_at"], *EVENING_AT)
     if evening is None:
         errors["evening_at"] = "err.evening_at"
-    grace = _int(values["grace_days"], 1, 5)
+    grace = _int(values["grace_days"], *GRACE_DAYS)
     if grace is None:
         errors["grace_days"] = "err.grace"
-    wait = _int(values["no_timeline_days"], 7, 14)
+    wait = _int(values["no_timeline_days"], *NO_TIMELINE_DAYS)
     if wait is None:
         errors["no_timeline_days"] = "err.no_timeline"
-    check_in = _clock(values["check_in_at"], time(6), time(18))
+    check_in = _clock(values["check_in_at"], *CHECK_IN_AT)
     if check_in is None:
         errors["check_in_at"] = "err.check_in_at"
     country = values["holiday_country"] or None
