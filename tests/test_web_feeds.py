@@ -171,8 +171,9 @@ def test_stale_feed_reads_google_once_and_serves_last_good_on_failure(
         s.execute(update(User).where(User.id == alice.id).values(refresh_token_enc="x"))
     calls: list[int] = []
 
-    def failing_sync(sessions, user_id, *, config, now):
+    def failing_sync(sessions, user_id, *, config, now, retry):
         calls.append(user_id)
+        assert retry.deadline <= 8  # a calendar app is waiting: retries stay brief
         with session_scope(sessions) as s:
             s.execute(update(User).where(User.id == user_id).values(last_sync_attempt_at=now))
         raise GoogleError("Google is down")

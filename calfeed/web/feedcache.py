@@ -16,7 +16,7 @@ import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, Select, and_, bindparam, select
 
@@ -37,6 +37,9 @@ __all__ = [
     "try_sync",
     "warm_feed",
 ]
+
+if TYPE_CHECKING:
+    from calfeed.sources.google_api import RetryPolicy
 
 log = logging.getLogger(__name__)
 
@@ -206,12 +209,25 @@ def serve_feed(
     return Served(fresh.ics, fresh.etag, fresh.rendered_at)
 
 
+def feed_request_retry() -> RetryPolicy:
+    """Retries for a read inside a calendar app's poll: brief, since the app is waiting.
+
+    The last good feed is served when the read fails, and the next poll tries again, so a poll
+    gives up after about 8 seconds instead of the 25 a background read may take.
+    """
+    from calfeed.sources.google_api import RetryPolicy
+
+    return RetryPolicy(attempts=3, max_wait=2.0, deadline=8.0)
+
+
 def try_sync(sessions: SessionFactory, config: Config, user_id: int, now: datetime) -> None:
     """Read the user's Google calendars incrementally; a failure leaves the last good data."""
     from calfeed import sync  # imported late: Google's client libraries are heavy to load
 
     try:
-        result = sync.sync_user(sessions, user_id, config=config, now=now)
+        result = sync.sync_user(
+            sessions, user_id, config=config, now=now, retry=feed_request_retry()
+        )
     except GoogleError as exc:  # retried inside sync already; the cached feed stays in service
         log.warning("google read failed for a feed request: %s", type(exc).__name__)
         return
