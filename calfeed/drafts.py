@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import quote
 
 import jinja2
@@ -149,23 +150,39 @@ def notes_for(
     )
 
 
+class Description(NamedTuple):
+    """A follow-up event's DESCRIPTION and the parts it was made of."""
+
+    text: str
+    drafts: list[Draft]
+    notes: str
+
+
+#: what separates the drafts from each other and from the notes in a DESCRIPTION
+BLOCK_SEPARATOR = "\n\n———\n\n"
+
+
 def description_for(
     follow_up: FollowUp, settings: RuleSettings, templates: DraftTemplates | None = None
-) -> tuple[str, list[Draft]]:
+) -> Description:
     """The plain-text DESCRIPTION of a follow-up event: drafts, their links, then the notes."""
     lang = settings.lang
     drafts = drafts_for(follow_up, lang, templates)
     blocks: list[str] = []
     for draft in drafts:
-        header = (
-            ("To" if lang == "en" else "Kepada") + f": {draft.to.name} <{draft.to.email}>"
-            if draft.to
-            else ""
-        )
-        link = ("Send: " if lang == "en" else "Kirim: ") + draft.mailto
-        subject = ("Subject" if lang == "en" else "Subjek") + f": {draft.subject}"
-        blocks.append(
-            "\n".join(p for p in (header, subject, "", draft.body, "", link) if p or p == "")
-        )
-    blocks.append(notes_for(follow_up, settings, templates))
-    return "\n\n———\n\n".join(b.strip() for b in blocks), drafts
+        lines = []
+        if draft.to:
+            lines.append(
+                ("To" if lang == "en" else "Kepada") + f": {draft.to.name} <{draft.to.email}>"
+            )
+        lines += [
+            ("Subject" if lang == "en" else "Subjek") + f": {draft.subject}",
+            "",
+            draft.body,
+            "",
+            ("Send: " if lang == "en" else "Kirim: ") + draft.mailto,
+        ]
+        blocks.append("\n".join(lines))
+    notes = notes_for(follow_up, settings, templates)
+    blocks.append(notes)
+    return Description(BLOCK_SEPARATOR.join(b.strip() for b in blocks), drafts, notes)

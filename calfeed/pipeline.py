@@ -109,10 +109,9 @@ def build_feed(
     descriptions: dict[str, str] = {}
     items: list[FeedEvent] = []
     for f in chosen:
-        text, drafted = description_for(f, settings, templates)
+        text, drafted, notes[f.uid] = description_for(f, settings, templates)
         drafts[f.uid] = drafted
         descriptions[f.uid] = text
-        notes[f.uid] = text.rsplit("\n\n———\n\n", 1)[-1]
         items.append(
             FeedEvent(
                 uid=f.uid,

@@ -86,7 +86,7 @@ def test_t7_one_draft_per_interviewer(settings: RuleSettings) -> None:
         "sari.dewi@majujaya.co.id",
         "andi@majujaya.co.id",
     ]
-    text, _ = description_for(f, settings)
+    text = description_for(f, settings).text
     assert "Sari Dewi <sari.dewi@majujaya.co.id>" in text and "Andi <andi@majujaya.co.id>" in text
     assert "their own short note" in text  # rule T7 advice appears with several interviewers
 
@@ -105,7 +105,7 @@ def test_t5_mailto_round_trips() -> None:
 @pytest.mark.parametrize("lang", ["en", "id"])
 def test_t6_n1_thank_you_notes(lang: str) -> None:
     settings = RuleSettings(lang=lang, time_zone="Asia/Jakarta")
-    text, _ = description_for(follow_up("thank-you", settings), settings)
+    text = description_for(follow_up("thank-you", settings), settings).text
     if lang == "en":
         assert "Don't" in text and "phone" in text and "gifts" in text and "flattery" in text  # T6
         assert "when you would hear back" in text and "#followup" in text  # N1
@@ -115,10 +115,10 @@ def test_t6_n1_thank_you_notes(lang: str) -> None:
 
 
 def test_c1_c2_check_in_notes(settings: RuleSettings) -> None:
-    text, _ = description_for(follow_up("check-in", settings), settings)
+    text = description_for(follow_up("check-in", settings), settings).text
     assert "one to two weeks is an acceptable wait" in text  # rule C2
     stated = follow_up("check-in", settings, description="hear back within a week")
-    text, _ = description_for(stated, settings)
+    text = description_for(stated, settings).text
     assert 'They said: "within a week"' in text and "2 days' grace" in text  # rule C1
 
 
