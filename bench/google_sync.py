@@ -26,10 +26,9 @@ from sqlalchemy import text  # noqa: E402
 
 from calfeed import store  # noqa: E402
 from calfeed.config import load_config  # noqa: E402
-from calfeed.sources import google  # noqa: E402
 from calfeed.sync import connect_user, sync_user  # noqa: E402
 from tests.fake_google import FakeGoogle  # noqa: E402
-from tests.support.google_fake import consent_through  # noqa: E402
+from tests.support.google_fake import authorize  # noqa: E402
 
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 EMAIL = "ana@example.com"
@@ -97,14 +96,7 @@ def main() -> int:
         )
         engine = store.make_engine(url)
         factory = store.make_session_factory(engine)
-        start = google.start_authorization(config, "http://localhost/cb")
-        grant = google.finish_authorization(
-            config,
-            "http://localhost/cb",
-            start.state,
-            start.code_verifier,
-            consent_through(start.url),
-        )
+        grant = authorize(config)
         user_id = connect_user(factory, grant, config=config, now=NOW)
 
         rows: list[tuple[str, int, int, float, int]] = []

@@ -393,23 +393,15 @@ def test_any_history_of_edits_faults_and_reads_converges_to_google(
     live events in the window."""
     from itertools import count
 
-    from calfeed.sources import google
     from calfeed.sources.google_api import RetryPolicy
-    from tests.support.google_fake import consent_through
+    from tests.support.google_fake import authorize
 
     engine = store.make_engine(sqlite_db_url)
     factory = store.make_session_factory(engine)
     email = f"u{next(_EXAMPLES)}@example.com"
     fake_google.add_user(email)
     fake_google.login_as = email
-    start = google.start_authorization(google_config, "http://localhost/cb")
-    grant = google.finish_authorization(
-        google_config,
-        "http://localhost/cb",
-        start.state,
-        start.code_verifier,
-        consent_through(start.url),
-    )
+    grant = authorize(google_config)
     uid = connect_user(factory, grant, config=google_config, now=NOW)
     clock = NOW
     live: set[str] = set()

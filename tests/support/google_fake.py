@@ -67,14 +67,16 @@ def consent_through(start_url: str) -> str:
     return answer.headers["Location"]
 
 
+def authorize(config: Config, redirect: str = "http://localhost/auth/callback"):
+    """A completed consent: the whole round trip through the fake, as a user clicks through it."""
+    from calfeed.sources import google
+
+    start = google.start_authorization(config, redirect)
+    callback = consent_through(start.url)
+    return google.finish_authorization(config, redirect, start.state, start.code_verifier, callback)
+
+
 @pytest.fixture
 def google_grant(google_config: Config, fake_google: FakeGoogle):
     """A completed consent for ana@example.com (a real round trip through the fake)."""
-    from calfeed.sources import google
-
-    redirect = "http://localhost/auth/callback"
-    start = google.start_authorization(google_config, redirect)
-    callback = consent_through(start.url)
-    return google.finish_authorization(
-        google_config, redirect, start.state, start.code_verifier, callback
-    )
+    return authorize(google_config)
