@@ -51,7 +51,7 @@ def test_security_headers_everywhere(client, alice, path):
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp
     assert "frame-ancestors 'none'" in csp and "default-src 'none'" in csp
     assert r.headers["X-Content-Type-Options"] == "nosniff"
-    assert r.headers["Referrer-Policy"] == "no-referrer"
+    assert r.headers["Referrer-Policy"] == "same-origin"
 
 
 def test_feed_has_security_headers_too(client, alice):

@@ -70,11 +70,20 @@ class EdgeMiddleware:
 
 
 def init_logging() -> None:
-    """Quiet Werkzeug's access line (it prints tokens) and make sure ours is emitted."""
+    """Quiet Werkzeug's access line (it prints tokens) and make sure ours is emitted, masked.
+
+    calfeed's loggers get a handler of their own only when nothing else (gunicorn, the platform,
+    pytest) configured logging; whichever handler is ours gets `logmask.MaskingFilter`.
+    """
+    from calfeed.web.logmask import install
+
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    if not log.handlers and not logging.getLogger().handlers:
+    package = logging.getLogger("calfeed")
+    if not package.handlers and not log.handlers and not logging.getLogger().handlers:
         handler = logging.StreamHandler()
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
-        log.addHandler(handler)
+        package.addHandler(handler)
+    install(package)
+    install(log)
     if log.level == logging.NOTSET:
         log.setLevel(logging.INFO)

@@ -29,7 +29,9 @@ MACHINE_PREFIXES = ("/feeds/", "/healthz")
 HEADERS: dict[str, str] = {
     "Content-Security-Policy": CSP,
     "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",  # a feed address in a Referer would leak the secret
+    # same-origin: no Referer ever leaves the site (a feed address in one would leak the secret),
+    # while our own form posts carry one, which Flask-WTF's strict CSRF check demands over HTTPS
+    "Referrer-Policy": "same-origin",
     "X-Frame-Options": "DENY",  # frame-ancestors for browsers that predate CSP 2
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
     "Cross-Origin-Opener-Policy": "same-origin",
