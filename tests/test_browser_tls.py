@@ -218,6 +218,15 @@ def test_every_form_works_over_https_in_production(browser, production: Deployed
         page.get_by_role("button", name="Save settings").click()
     assert "Saved." in page.text_content("main")
 
+    # sign out, then back in through Google
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign out").click()
+    assert "Signed out." in page.text_content("main")
+    page.goto(production.url + "/dashboard")
+    assert page.url == production.url + "/"
+    with page.expect_navigation(url="**/dashboard"):
+        page.get_by_role("link", name="Connect Google Calendar").first.click()
+
     # disconnect: everything deleted, back on the start page, the feed is gone
     page.goto(production.url + "/settings")
     with page.expect_navigation():

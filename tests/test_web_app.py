@@ -92,9 +92,7 @@ def test_session_cookie_not_secure_in_local_development(sqlite_db_url, tmp_path,
 
 
 def test_set_cookie_header_flags(client, alice):
-    with client.session_transaction() as sess:
-        sess["uid"] = alice.id
-    r = client.get("/dashboard")
+    r = signed_in(client, alice).get("/dashboard")
     header = r.headers.get("Set-Cookie", "")
     assert "HttpOnly" in header and "SameSite=Lax" in header and "Secure" in header
 

@@ -48,7 +48,16 @@ def callback() -> ResponseReturnValue:
 @bp.post("/disconnect")
 def disconnect() -> ResponseReturnValue:
     user_id = require_user()
+    sign_out(user_id)  # first: even if deleting fails half-way, no cookie opens the row again
     accounts.disconnect(rt(), user_id)
-    sign_out()
     flash(_("settings.deleted"), "ok")
+    return redirect(url_for("pages.index"), code=303)
+
+
+@bp.post("/signout")
+def signout() -> ResponseReturnValue:
+    """End this session (and the user's others: the nonce they share is renewed)."""
+    user_id = require_user()
+    sign_out(user_id)
+    flash(_("auth.signed_out"), "ok")
     return redirect(url_for("pages.index"), code=303)

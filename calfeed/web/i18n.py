@@ -152,6 +152,9 @@ EN: dict[str, str] = {
     "rule.C4": "the latest round of this application replaces earlier check-ins (rule C4)",
     "lang.en": "English",
     "lang.id": "Bahasa Indonesia",
+    # issue 7
+    "nav.sign_out": "Sign out",
+    "auth.signed_out": "Signed out.",
 }
 
 ID: dict[str, str] = {
@@ -304,6 +307,9 @@ ID: dict[str, str] = {
     "rule.C4": "putaran terakhir lamaran ini menggantikan tindak lanjut sebelumnya (aturan C4)",
     "lang.en": "English",
     "lang.id": "Bahasa Indonesia",
+    # issue 7
+    "nav.sign_out": "Keluar",
+    "auth.signed_out": "Anda sudah keluar.",
 }
 
 CATALOGS: dict[str, dict[str, str]] = {"en": EN, "id": ID}

@@ -84,8 +84,12 @@ def bob(app: Flask, now: datetime) -> WebUser:
 
 
 def signed_in(client: FlaskClient, user: WebUser) -> FlaskClient:
+    """`client` with a session for `user`, as a sign-in leaves it (user id and session nonce)."""
+    app = client.application
+    nonce = service.renew_session_nonce(runtime(app).sessions, user.id, keep=True)
     with client.session_transaction() as sess:
         sess["uid"] = user.id
+        sess["sn"] = nonce
     return client
 
 
