@@ -25,3 +25,6 @@ max_requests_jitter = 500
 logger_class = "calfeed.web.gunicornlog.MaskingGunicornLogger"
 accesslog = os.environ.get("CALFEED_ACCESS_LOG") or None  # calfeed logs one line per request
 errorlog = "-"
+#: gunicorn 24+'s control socket sits at one fixed path per user; several servers (or tests) on
+#: one machine would fight over it, and calfeed needs none of its commands
+control_socket_disable = True

@@ -38,6 +38,8 @@ class Config:
     google_auth_uri: str
     google_token_uri: str
     demo: bool = False
+    #: milliseconds a feed poll waits for its Google read (issue 7: the poll ends within ~2 s)
+    poll_deadline_ms: int = 1500
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -156,6 +158,7 @@ def load_config(
         google_token_uri=env.get(ENV_PREFIX + "GOOGLE_TOKEN_URI")
         or "https://oauth2.googleapis.com/token",
         demo=env.get(ENV_PREFIX + "DEMO", "") in ("1", "true", "yes"),
+        poll_deadline_ms=_int(env, "POLL_DEADLINE_MS", 1500, 100, 25_000, problems),
     )
     if overrides:
         from dataclasses import replace

@@ -69,7 +69,12 @@ def _http_error(exc: HTTPException) -> Response:
 
 
 def _unexpected(exc: Exception) -> Response:
-    log.exception("unhandled error on %s", request.endpoint)
+    from sqlalchemy.exc import OperationalError
+
+    if isinstance(exc, OperationalError):  # the database is down: one line, no traceback each time
+        log.error("database unavailable on %s: %s", request.endpoint, type(exc.orig).__name__)
+    else:
+        log.exception("unhandled error on %s", request.endpoint)
     return error_page(500)
 
 
