@@ -27,6 +27,7 @@ from calfeed.model import (
 )
 from calfeed.revisions import revise
 from calfeed.rules import follow_ups
+from calfeed.sanitize import clean_event
 
 FEED_NAMES = {"en": "Interview follow-ups", "id": "Tindak lanjut wawancara"}
 FEED_DESCRIPTIONS = {
@@ -67,6 +68,7 @@ def derive(
     events: Sequence[SourceEvent], settings: RuleSettings, marks: Mapping[str, Marks] | None = None
 ) -> tuple[list[Interview], list[FollowUp]]:
     """Interviews and their follow-ups, without drafts or rendering (for dashboards)."""
+    events = [clean_event(e) for e in events]  # no bidi tricks or odd separators downstream
     interviews = detect(events, settings, marks)
     return interviews, follow_ups(interviews, settings, marks)
 

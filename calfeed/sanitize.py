@@ -13,7 +13,10 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
+
+from calfeed.model import Attendee, SourceEvent
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 #: bidi embeddings/overrides/isolates, zero-width space/non-joiner/joiner, word joiner, BOM,
@@ -37,3 +40,30 @@ def clean_display(text: str) -> str:
     """`text` without bidi controls and zero-width characters, odd separators as line breaks."""
     text = _SPOOFING.sub("", text)
     return _ODD_BREAKS.sub("\n", text)
+
+
+def _needs_cleaning(text: str | None) -> bool:
+    return text is not None and bool(_SPOOFING.search(text) or _ODD_BREAKS.search(text))
+
+
+def clean_event(event: SourceEvent) -> SourceEvent:
+    """The event with `clean_display` applied to every text a person reads (summary,
+    description, location, names); the same object when there was nothing to clean."""
+    people = (*event.attendees, *((event.organizer,) if event.organizer else ()))
+    texts = (event.summary, event.description, event.location, *(p.display_name for p in people))
+    if not any(_needs_cleaning(t) for t in texts):
+        return event
+
+    def person(who: Attendee) -> Attendee:
+        if who.display_name is None:
+            return who
+        return replace(who, display_name=clean_display(who.display_name))
+
+    return replace(
+        event,
+        summary=clean_display(event.summary),
+        description=clean_display(event.description),
+        location=clean_display(event.location),
+        attendees=tuple(person(a) for a in event.attendees),
+        organizer=person(event.organizer) if event.organizer else None,
+    )

@@ -65,7 +65,11 @@ def _csrf_error(exc: CSRFError) -> Response:
 
 
 def _http_error(exc: HTTPException) -> Response:
-    return error_page(exc.code or 500)
+    answer = error_page(exc.code or 500)
+    for name, value in exc.get_headers():  # e.g. 405's Allow (RFC 9110 15.5.6)
+        if name.lower() != "content-type":
+            answer.headers[name] = value
+    return answer
 
 
 def _unexpected(exc: Exception) -> Response:
