@@ -78,6 +78,15 @@ def _source_stamp(follow_up: FollowUp) -> datetime:
     return follow_up.interview.event.updated or EPOCH
 
 
+def nearest(follow_ups: Sequence[FollowUp], limit: int, now: datetime | None) -> list[FollowUp]:
+    """The `limit` follow-ups nearest to `now` (the latest ones without it), in their order."""
+    anchor = now or max(f.start for f in follow_ups)
+    keep = set(
+        id(f) for f in sorted(follow_ups, key=lambda f: (abs(f.start - anchor), f.uid))[:limit]
+    )
+    return [f for f in follow_ups if id(f) in keep]
+
+
 def build_feed(
     events: Sequence[SourceEvent],
     settings: RuleSettings,
@@ -90,6 +99,7 @@ def build_feed(
     name: str | None = None,
     skipped: Sequence[Skipped] = (),
     refresh: timedelta = timedelta(hours=1),
+    limit: int | None = None,
 ) -> FeedResult:
     """Run the whole core once.
 
@@ -99,6 +109,7 @@ def build_feed(
         kinds: which follow-up kinds to publish (users may want separate calendars).
         notices: extra all-day events, e.g. "reconnect Google".
         skipped: events the reader already skipped, passed through for reporting.
+        limit: the most follow-ups to publish (those nearest to `now`, or the latest without it).
     """
     if revisions is not None and now is None:
         raise ValueError("stateful runs (revisions given) need `now`")
@@ -106,6 +117,8 @@ def build_feed(
     lang = settings.lang
     interviews, found = derive(events, settings, marks)
     chosen = [f for f in found if f.kind in kinds]
+    if limit is not None and len(chosen) > limit:  # issue 7: keep those nearest to now
+        chosen = nearest(chosen, limit, now)
     drafts: dict[str, list[Draft]] = {}
     notes: dict[str, str] = {}
     descriptions: dict[str, str] = {}

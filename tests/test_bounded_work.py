@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -92,3 +92,79 @@ def test_steps_are_an_upper_bound_capped_by_count_and_until() -> None:
     assert rrule_bound.steps({"FREQ": ["HOURLY"], "BYMINUTE": [0, 30]}, start, end) == 11 * 48
     until = datetime(2026, 1, 2, tzinfo=UTC)
     assert rrule_bound.steps({"FREQ": ["DAILY"], "UNTIL": [until]}, start, end) == 2
+
+
+# --- caps per user: feed, dashboard --------------------------------------------------------------
+
+
+def test_the_feed_keeps_the_follow_ups_nearest_to_now(client, alice, monkeypatch) -> None:
+    from calfeed.web import rendering
+
+    full = client.get(alice.feed_path).data.count(b"BEGIN:VEVENT")
+    assert full > 2
+    monkeypatch.setattr(rendering, "MAX_FOLLOW_UPS_PER_FEED", 2)
+    from calfeed.web import service
+    from calfeed.web.app import runtime
+
+    rt = runtime(client.application)
+    service.set_timeline(rt.sessions, alice.id, first_key(client, alice), None, rt.clock())
+    assert client.get(alice.feed_path).data.count(b"BEGIN:VEVENT") == 2
+
+
+def first_key(client, alice) -> str:
+    from tests.support.web import signed_in
+
+    page = signed_in(client, alice).get("/dashboard").get_data(as_text=True)
+    return page.split('name="event" value="', 1)[1].split('"', 1)[0]
+
+
+def test_the_dashboard_is_paged(client, alice, monkeypatch) -> None:
+    from calfeed.web import present
+    from tests.support.web import signed_in
+
+    signed_in(client, alice)
+    everything = client.get("/dashboard").get_data(as_text=True).count('class="card interview"')
+    assert everything >= 2
+    monkeypatch.setattr(present, "DASHBOARD_PAGE", 1)
+    first = client.get("/dashboard").get_data(as_text=True)
+    assert first.count('class="card interview"') == 1
+    assert f"Page 1 of {everything}" in first and 'rel="next"' in first
+    second = client.get("/dashboard?page=2").get_data(as_text=True)
+    assert second.count('class="card interview"') == 1 and 'rel="prev"' in second
+    assert client.get("/dashboard?page=999").status_code == 200  # clamped to the last page
+
+
+def test_a_cut_is_said_on_the_dashboard(client, alice, monkeypatch) -> None:
+    from calfeed.web import present
+    from tests.support.web import signed_in
+
+    signed_in(client, alice)
+    assert "left out" not in client.get("/dashboard").get_data(as_text=True)
+    monkeypatch.setattr(present, "MAX_EVENTS_PER_USER", 2)
+    monkeypatch.setattr(present, "MAX_FOLLOW_UPS_PER_FEED", 1)
+    page = client.get("/dashboard").get_data(as_text=True)
+    assert "more events than calfeed reads" in page and "follow-ups nearest to today" in page
+
+
+def test_build_feed_limit_keeps_the_nearest() -> None:
+    from calfeed.model import RuleSettings, SourceEvent
+    from calfeed.pipeline import build_feed
+
+    now = datetime(2026, 6, 1, 3, tzinfo=UTC)
+    events = [
+        SourceEvent(
+            calendar_id="c",
+            event_id=f"e{n}",
+            start=now + timedelta(days=d),
+            end=now + timedelta(days=d, hours=1),
+            summary=f"Interview with Acme {n}",
+            updated=now,
+        )
+        for n, d in enumerate([-40, -3, 30, 200])
+    ]
+    settings = RuleSettings(time_zone="UTC")
+    full = build_feed(events, settings, now=now)
+    cut = build_feed(events, settings, now=now, limit=2)
+    assert len(cut.follow_ups) == 2 < len(full.follow_ups)
+    kept = sorted(abs(f.start - now) for f in cut.follow_ups)
+    assert kept == sorted(abs(f.start - now) for f in full.follow_ups)[:2]

@@ -155,6 +155,14 @@ EN: dict[str, str] = {
     # issue 7
     "nav.sign_out": "Sign out",
     "auth.signed_out": "Signed out.",
+    "dash.pages": "Pages of interviews",
+    "dash.prev": "Previous page",
+    "dash.next": "Next page",
+    "dash.page_of": "Page {page} of {pages}",
+    "dash.events_cut": "Your calendars hold more events than calfeed reads for one person (5,000): "
+    "the latest ones, furthest ahead, are left out.",
+    "dash.follow_ups_cut": "Your feed holds the 2,000 follow-ups nearest to today; the others "
+    "are left out.",
 }
 
 ID: dict[str, str] = {
@@ -310,6 +318,14 @@ ID: dict[str, str] = {
     # issue 7
     "nav.sign_out": "Keluar",
     "auth.signed_out": "Anda sudah keluar.",
+    "dash.pages": "Halaman wawancara",
+    "dash.prev": "Halaman sebelumnya",
+    "dash.next": "Halaman berikutnya",
+    "dash.page_of": "Halaman {page} dari {pages}",
+    "dash.events_cut": "Kalender Anda berisi lebih banyak acara daripada yang dibaca calfeed untuk "
+    "satu orang (5.000): acara terjauh ke depan tidak disertakan.",
+    "dash.follow_ups_cut": "Feed Anda berisi 2.000 tindak lanjut yang paling dekat dengan hari "
+    "ini; sisanya tidak disertakan.",
 }
 
 CATALOGS: dict[str, dict[str, str]] = {"en": EN, "id": ID}
