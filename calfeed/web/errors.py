@@ -72,11 +72,19 @@ def _http_error(exc: HTTPException) -> Response:
     return answer
 
 
-def _unexpected(exc: Exception) -> Response:
+def _database_down(exc: Exception) -> bool:
+    """SQLAlchemy's OperationalError, or the driver's own (the feed lookup's raw connection)."""
+    import sqlite3
+
+    import psycopg
     from sqlalchemy.exc import OperationalError
 
-    if isinstance(exc, OperationalError):  # the database is down: one line, no traceback each time
-        log.error("database unavailable on %s: %s", request.endpoint, type(exc.orig).__name__)
+    return isinstance(exc, OperationalError | sqlite3.OperationalError | psycopg.OperationalError)
+
+
+def _unexpected(exc: Exception) -> Response:
+    if _database_down(exc):  # one line per request, not a traceback each time
+        log.error("database unavailable on %s: %s", request.endpoint, type(exc).__name__)
     else:
         log.exception("unhandled error on %s", request.endpoint)
     return error_page(500)
