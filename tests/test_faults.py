@@ -191,3 +191,19 @@ def test_a_poll_ends_in_time_with_google_hanging_and_is_not_retried(
         assert s.scalar(select(User.last_sync_attempt_at)) == stale(now)  # recorded at the start
     again = client.get(feed_path)  # the next poll: the read in flight counts as tried
     assert again.status_code == 200 and len(fake_google.api_requests()) == asked
+
+
+def test_a_broken_first_read_never_blocks_sign_in(
+    google_env, db_url, now, fake_google, monkeypatch
+) -> None:
+    from calfeed import sync as sync_module
+
+    def broken(*args, **kwargs):
+        raise UnicodeEncodeError("utf-8", "\ud800", 0, 1, "surrogates not allowed")
+
+    monkeypatch.setattr(sync_module, "sync_user", broken)
+    app = make_app(load_config(dict(google_env, CALFEED_DATABASE_URL=db_url)), now)
+    client = app.test_client()
+    answer = client.get(consent(start(client)))
+    assert answer.status_code == 303 and answer.headers["Location"] == "/dashboard"
+    assert client.get("/dashboard").status_code == 200
