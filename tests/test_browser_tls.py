@@ -28,6 +28,7 @@ from tests.test_browser import browser  # noqa: F401 - the shared Chromium fixtu
 
 pytestmark = pytest.mark.browser
 
+
 def interview(event_id: str, summary: str, day: str) -> dict:
     return {
         "id": event_id,
@@ -42,9 +43,7 @@ def interview(event_id: str, summary: str, day: str) -> dict:
 
 
 @pytest.fixture
-def production(
-    fake_google: FakeGoogle, sqlite_db_url: str, tmp_path: Path
-) -> Iterator[Deployed]:
+def production(fake_google: FakeGoogle, sqlite_db_url: str, tmp_path: Path) -> Iterator[Deployed]:
     yesterday = (datetime.now(UTC) - timedelta(days=1)).date().isoformat()
     fake_google.put_event(
         TEST_EMAIL, interview("evt1", "Interview with Rina (Acme) - Analyst", yesterday)

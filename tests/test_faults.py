@@ -18,18 +18,14 @@ from sqlalchemy import select
 from calfeed.config import load_config
 from calfeed.store import User, session_scope
 from calfeed.web.app import runtime
+from tests import test_sync
 from tests.support.google_fake import TEST_EMAIL
 from tests.support.web import make_app
-from tests.test_sync import (  # noqa: F401 - fixtures
-    CAL,
-    NOW,
-    cached_ids,
-    interview,
-    sleeps,
-    sync,
-    user_id,
-)
+from tests.test_sync import CAL, NOW, cached_ids, interview
 from tests.test_web_auth import consent, start
+
+# the sync tests' fixtures (a connected user, a sync runner), shared by name
+sleeps, sync, user_id = test_sync.sleeps, test_sync.sync, test_sync.user_id
 
 # --- point 5: trust no 200 ------------------------------------------------------------------------
 
@@ -46,7 +42,12 @@ BAD_ANSWERS = {
 @pytest.mark.parametrize("answer", BAD_ANSWERS, ids=list(BAD_ANSWERS))
 @pytest.mark.parametrize("read", ["incremental", "full"])
 def test_an_answer_that_is_not_a_calendar_answer_is_a_failure_not_zero_events(
-    answer, read, session_factory, fake_google, user_id, sync  # noqa: F811
+    answer,
+    read,
+    session_factory,
+    fake_google,
+    user_id,
+    sync,
 ) -> None:
     fake_google.put_event(CAL, interview("keep1"))
     assert sync().ok
@@ -64,7 +65,10 @@ def test_an_answer_that_is_not_a_calendar_answer_is_a_failure_not_zero_events(
 
 
 def test_a_full_read_completed_with_its_token_still_replaces(
-    session_factory, fake_google, user_id, sync  # noqa: F811
+    session_factory,
+    fake_google,
+    user_id,
+    sync,
 ) -> None:
     fake_google.put_event(CAL, interview("gone1"))
     assert sync().ok

@@ -88,8 +88,10 @@ def test_forwarded_host_never_reaches_the_oauth_redirect(sqlite_db_url, tmp_path
         google_client_id="id",
         google_client_secret="secret",
     )
-    answer = make_app(config, now).test_client().get(
-        "/auth/connect", headers={"X-Forwarded-Host": "evil.example"}
+    answer = (
+        make_app(config, now)
+        .test_client()
+        .get("/auth/connect", headers={"X-Forwarded-Host": "evil.example"})
     )
     assert answer.status_code == 303
     assert "evil.example" not in answer.headers["Location"]
@@ -107,3 +109,34 @@ def test_405_keeps_allow(client) -> None:
     answer = client.get("/dashboard/rotate")
     assert answer.status_code == 405 and "POST" in answer.headers["Allow"]
     assert "GET" in client.post("/healthz").headers["Allow"]
+
+
+def test_csrf_stays_strict_over_https(sqlite_db_url, tmp_path, now) -> None:
+    """A post over HTTPS with a valid token but a foreign or missing Referer is refused."""
+    from tests.support.web import CSRF_RE, seed_user
+
+    config = replace(
+        web_config(sqlite_db_url, tmp_path), env="production", base_url="https://localhost"
+    )
+    app = make_app(config, now)
+    app.config["WTF_CSRF_ENABLED"] = True
+    assert app.config["WTF_CSRF_SSL_STRICT"] is True
+    user = seed_user(app, "fay@example.com", now)
+    client = signed_in(app.test_client(), user)
+    https = {"wsgi.url_scheme": "https"}
+    page = client.get("/dashboard", base_url="https://localhost").get_data(as_text=True)
+    token = CSRF_RE.search(page).group(1)
+
+    def rotate(referer: str | None) -> int:
+        headers = {"Referer": referer} if referer else {}
+        return client.post(
+            "/dashboard/rotate",
+            data={"csrf_token": token},
+            headers=headers,
+            base_url="https://localhost",
+            environ_base=https,
+        ).status_code
+
+    assert rotate(None) == 400
+    assert rotate("https://evil.example/x") == 400
+    assert rotate("https://localhost/dashboard") == 303

@@ -142,7 +142,7 @@ def test_sqlite_migration_keeps_rows_and_adds_autoincrement(tmp_path: Path, now)
         )
         conn.execute(
             text(
-                "INSERT INTO calendars (user_id, google_id, summary, \"primary\", selected)"
+                'INSERT INTO calendars (user_id, google_id, summary, "primary", selected)'
                 " VALUES (7, 'old@example.com', 'Old', 1, 1)"
             )
         )

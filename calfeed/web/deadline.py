@@ -22,6 +22,7 @@ from typing import Generic, TypeVar
 T = TypeVar("T")
 log = logging.getLogger(__name__)
 
+
 @dataclass
 class Outcome(Generic[T]):
     """What the bounded call did: `done` with `value` or `error`, or still running."""
