@@ -15,3 +15,5 @@ MAX_EVENTS_PER_USER = 5_000
 MAX_FOLLOW_UPS_PER_FEED = 2_000
 #: interview cards per dashboard page
 DASHBOARD_PAGE = 50
+# Cached feed variants need no cap of their own: `web.variants.parse_variant` accepts only the
+# known kinds and languages, so a user has at most 3 kind choices x 3 language choices = 9.

@@ -98,3 +98,14 @@ def test_the_procfile_runs_from_the_lock_with_gunicorn_conf() -> None:
     assert lines["web"].strip() == "gunicorn -c gunicorn.conf.py 'calfeed:create_app()'"
     assert lines["release"].strip() == "python -m calfeed db upgrade"  # no console script needed
     assert "gunicorn==" in (ROOT / "requirements.txt").read_text()
+
+
+def test_gunicorn_conf_sizes_the_server_for_slow_polls() -> None:
+    """Threads so a poll waiting on Google holds no whole worker, and a timeout far above the
+    poll's deadline, so gunicorn never kills a worker mid-sync (issue 7, point 3)."""
+    import runpy
+
+    conf = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    assert conf["worker_class"] == "gthread" and conf["threads"] >= 4
+    assert conf["timeout"] >= 10 * 1.5 and conf["graceful_timeout"] > 0
+    assert conf["logger_class"] == "calfeed.web.gunicornlog.MaskingGunicornLogger"
