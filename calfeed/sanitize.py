@@ -37,13 +37,17 @@ def clean_surrogates(value: Any) -> Any:
 
 
 def clean_display(text: str) -> str:
-    """`text` without bidi controls and zero-width characters, odd separators as line breaks."""
+    """`text` without bidi controls and zero-width characters, odd separators as line breaks,
+    lone surrogates (from any source) as U+FFFD."""
     text = _SPOOFING.sub("", text)
+    text = _SURROGATE.sub("\ufffd", text)
     return _ODD_BREAKS.sub("\n", text)
 
 
 def _needs_cleaning(text: str | None) -> bool:
-    return text is not None and bool(_SPOOFING.search(text) or _ODD_BREAKS.search(text))
+    return text is not None and bool(
+        _SPOOFING.search(text) or _ODD_BREAKS.search(text) or _SURROGATE.search(text)
+    )
 
 
 def clean_event(event: SourceEvent) -> SourceEvent:

@@ -72,3 +72,13 @@ def test_the_feed_holds_no_bidi_controls_or_odd_separators() -> None:
     text = result.ics.decode("utf-8")
     assert "BEGIN:VEVENT" in text
     assert not any(c in text for c in [*SPOOFS, "\u2028", "\u2029", "\u0085"])
+
+
+def test_a_surrogate_from_any_source_is_cleaned_before_the_core() -> None:
+    event = spoofed_event()
+    from dataclasses import replace
+
+    cleaned = clean_event(replace(event, location="Room \udc80"))
+    assert cleaned.location == "Room \ufffd"
+    result = build_feed([replace(event, summary="Interview - Glob\ud800ex")], RuleSettings())
+    result.ics.decode("utf-8")
