@@ -117,3 +117,38 @@ def test_google_hanging_polls_end_in_time_and_health_stays_fast(
     slowest = max(seconds for _, seconds in polls)
     assert slowest < 5, f"a poll took {slowest:.1f} s with Google hanging (20 s per call)"
     assert min(health) < 1.0, f"/healthz took {health} while polls waited on Google"
+
+
+def workers_of(deployed: Deployed) -> list[int]:
+    pid = deployed.process.pid
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return [int(c) for c in children]
+
+
+def test_a_worker_killed_mid_sync_is_not_retried_by_the_next_polls(
+    fake_google: FakeGoogle, connected_db, tmp_path: Path
+) -> None:
+    import os
+    import signal
+
+    db_url, feed_path = connected_db
+    port = free_port()
+    env = production_env(db_url, f"https://127.0.0.1:{port}", fake_google, tmp_path / "i")
+    env["PORT"] = str(port)
+    deployed = start_gunicorn(env, tmp_path)
+    fake_google.inject(0, count=1000, delay=20.0)
+    try:
+        assert request(deployed, feed_path)[0] == 200  # its Google read goes on in the worker
+        [worker] = workers_of(deployed)
+        os.kill(worker, signal.SIGKILL)  # as gunicorn's timeout or an OOM kill would
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and workers_of(deployed) in ([], [worker]):
+            time.sleep(0.1)
+        fake_google.reset_requests()
+        started = time.monotonic()
+        status, _headers = request(deployed, feed_path)
+        elapsed = time.monotonic() - started
+    finally:
+        stop_gunicorn(deployed)
+    assert status == 200 and elapsed < 5, elapsed  # generous: a loaded machine, a fresh worker
+    assert fake_google.api_requests() == []  # the killed read counts as tried
