@@ -11,10 +11,11 @@ from calfeed.web.logmask import install
 
 
 class MaskingGunicornLogger(Logger):
-    """Every handler gunicorn sets up (error log, access log) and calfeed's own get the filter."""
+    """Every handler gunicorn sets up (error log, access log) and the root's get the filter
+    (calfeed's own root handler is masked by `middleware.init_logging` when the app starts)."""
 
     def setup(self, cfg: Any) -> None:
         super().setup(cfg)
         install(self.error_log)
         install(self.access_log)
-        install(logging.getLogger("calfeed"))
+        install(logging.getLogger())

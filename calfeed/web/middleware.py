@@ -93,18 +93,21 @@ class EdgeMiddleware:
 def init_logging() -> None:
     """Quiet Werkzeug's access line (it prints tokens) and make sure ours is emitted, masked.
 
-    calfeed's loggers get a handler of their own only when nothing else (gunicorn, the platform,
-    pytest) configured logging; whichever handler is ours gets `logmask.MaskingFilter`.
+    When nothing else (the platform, pytest) configured logging, the root logger gets one
+    stderr handler with `logmask.MaskingFilter`: calfeed's lines and every library's warnings
+    (Google's client logs request URLs) go out masked and on one line each. Handlers already
+    there on calfeed's loggers get the filter too.
     """
     from calfeed.web.logmask import install
 
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    package = logging.getLogger("calfeed")
-    if not package.handlers and not log.handlers and not logging.getLogger().handlers:
+    root = logging.getLogger()
+    if not root.handlers and not logging.getLogger("calfeed").handlers and not log.handlers:
         handler = logging.StreamHandler()
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
-        package.addHandler(handler)
-    install(package)
+        root.addHandler(handler)
+        install(root)
+    install(logging.getLogger("calfeed"))
     install(log)
     if log.level == logging.NOTSET:
         log.setLevel(logging.INFO)
