@@ -1,0 +1,349 @@
+"""How an event's title reads: "not an interview" (rule D5) and the title's parts (rule E2).
+
+Pure and table-driven: the vocabularies below are the whole of the knowledge. `segments` cuts a
+title the way a person reads it (on separators, brackets and connector words) and tells, for each
+part, which word joined it to the rest; `companies.read_company_position` weighs the parts.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+#: rule D5: words that make an event about an interview rather than the interview itself
+NOT_INTERVIEW_WORDS = (
+    # preparation, practice, research (English and Indonesian)
+    "prep",
+    "preparation",
+    "prepare",
+    "preparing",
+    "practice",
+    "practise",
+    "practicing",
+    "mock",
+    "rehearsal",
+    "rehearse",
+    "research",
+    "coaching",
+    "tips",
+    "webinar",
+    "training",
+    "persiapan",
+    "latihan",
+    "simulasi",
+    "belajar",
+    # around the interview: travel, shopping, writing the thank-you, a debrief
+    "travel",
+    "commute",
+    "buy",
+    "shopping",
+    "beli",
+    "thank-you",
+    "thank you",
+    "terima kasih",
+    "debrief",
+    # press and podcast interviews
+    "podcast",
+    "press",
+    "media",
+    "journalist",
+    "wartawan",
+    # the user interviewing others
+    "candidate",
+    "candidates",
+    "kandidat",
+    "conduct",
+    "participant",
+    "usability",
+)
+#: rule D5: words that name an interview without the keyword (always counted as interviews)
+IMPLICIT_INTERVIEW = ("technical screen", "tech screen", "superday", "super day")
+
+#: rule E2: stage words; never a position on their own
+STAGE_WORDS = (
+    "phone screen",
+    "screening call",
+    "hiring manager",
+    "recruiter call",
+    "system design",
+    "culture fit",
+    "technical round",
+    "final round",
+    "tahap akhir",
+    "interview kerja",
+    "tes wawancara",
+    "screen",
+    "screening",
+    "phone",
+    "video",
+    "technical",
+    "tech",
+    "teknis",
+    "final",
+    "onsite",
+    "on-site",
+    "loop",
+    "panel",
+    "behavioral",
+    "behavioural",
+    "coding",
+    "case",
+    "hr",
+    "hrd",
+    "user",
+    "intro",
+    "introductory",
+    "initial",
+    "first",
+    "second",
+    "third",
+    "1st",
+    "2nd",
+    "3rd",
+    "4th",
+    "round",
+    "stage",
+    "tahap",
+    "akhir",
+    "awal",
+    "lanjutan",
+    "psikotes",
+    "tes",
+    "test",
+    "assessment",
+    "recruiter",
+    "interview",
+    "interviews",
+    "wawancara",
+    "superday",
+    "call",
+    "chat",
+)
+#: rule E2: meeting noise, invitations, job portals, times
+NOISE_WORDS = (
+    "microsoft teams",
+    "google meet",
+    "updated invitation",
+    "calon karyawan",
+    "zoom",
+    "meet",
+    "teams",
+    "skype",
+    "webex",
+    "online",
+    "offline",
+    "virtual",
+    "remote",
+    "invitation",
+    "invite",
+    "confirmation",
+    "confirmed",
+    "scheduled",
+    "reminder",
+    "updated",
+    "undangan",
+    "pengingat",
+    "jadwal",
+    "tomorrow",
+    "today",
+    "besok",
+    "hari ini",
+    "job",
+    "kerja",
+    "jobstreet",
+    "kalibrr",
+    "glints",
+    "linkedin",
+    "indeed",
+    "karir",
+    "dealls",
+    "day",
+    "minute",
+    "minutes",
+    "min",
+    "mins",
+    "hour",
+    "the",
+    "a",
+    "an",
+    "my",
+    "our",
+    "dan",
+    "ke",
+    "re",
+    "fwd",
+    "position",
+    "role",
+    "lowongan",
+)
+#: rule E2: nouns that make a phrase a position (English and Indonesian)
+ROLE_NOUNS = frozenset(
+    """engineer engineers developer programmer analyst manager designer scientist architect
+    consultant specialist officer associate intern internship assistant coordinator lead director
+    administrator admin accountant auditor cashier kasir clerk representative executive supervisor
+    staff staf manajer magang teller sekretaris secretary akuntan nurse teacher guru barista
+    driver chef cook operator technician teknisi writer editor generalist trainee owner sde swe
+    sre researcher strategist planner controller partner advisor agent attendant receptionist
+    practitioner pharmacist apoteker dosen lecturer tutor trader underwriter head kepala
+    werkstudent marketer copywriter illustrator animator photographer videographer""".split()
+)
+#: rule E2: legal forms and organisation nouns: a phrase holding one names an organisation
+ORG_WORDS = frozenset(
+    """pt pt. tbk tbk. inc inc. ltd ltd. llc corp corp. corporation gmbh ag plc co co. company
+    cv persero group holdings bank sekolah school hospital universitas university labs studio
+    studios foundation yayasan koperasi""".split()
+)
+#: words that introduce a person
+HONORIFICS = frozenset("ibu bu pak bapak mr mr. ms ms. mrs mrs. dr dr. kak mas mbak".split())
+
+Connector = str  # "" (a separator), "with", "at", "for", "from", "between", "x", "(", "["
+
+_CONNECTORS = {
+    "with": "with",
+    "w/": "with",
+    "dengan": "with",
+    "bersama": "with",
+    "between": "between",
+    "and": "between",
+    "at": "at",
+    "@": "at",
+    "di": "at",
+    "from": "from",
+    "dari": "from",
+    "for": "for",
+    "untuk": "for",
+    "posisi": "for",
+    "a.n.": "name",
+    "via": "via",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """One part of a title and what joined it to the part before."""
+
+    text: str
+    joined_by: Connector
+    bracketed: bool = False
+
+
+def _words_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    ordered = sorted({w.casefold() for w in words}, key=len, reverse=True)
+    alternatives = "|".join(r"[\s-]+".join(map(re.escape, w.split())) for w in ordered)
+    return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])", re.IGNORECASE)
+
+
+_NOT_INTERVIEW = _words_pattern(NOT_INTERVIEW_WORDS)
+_IMPLICIT = _words_pattern(IMPLICIT_INTERVIEW)
+_STAGE = _words_pattern(STAGE_WORDS)
+_NOISE = _words_pattern(NOISE_WORDS)
+
+
+def not_interview_reason(title: str) -> str | None:
+    """Rule D5: the word that makes this event about an interview rather than one, or None."""
+    found = _NOT_INTERVIEW.search(title)
+    return found.group().casefold() if found else None
+
+
+def names_interview_implicitly(title: str) -> bool:
+    """Rule D5: "technical screen", "superday": an interview without the keyword."""
+    return _IMPLICIT.search(title) is not None
+
+
+_EMAIL = re.compile(r"\(?\s*[\w.+'-]+@[\w-]+(?:\.[\w-]+)+\s*\)?")
+_INVITE_TAIL = re.compile(
+    r"\s@\s+(?:mon|tue|wed|thu|fri|sat|sun|sen|sel|rab|kam|jum|sab|min)\w*\b.*$", re.I
+)
+_REQUISITION = re.compile(r"\b(?:req(?:uisition)?\.?\s*#?\s*\d[\w-]*|j?r-[\d-]+\d)\b", re.I)
+_TIMES = re.compile(r"\b\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm|wib|wita|wit)?\b|\b\d+\b", re.I)
+_SEPARATORS = re.compile(
+    r"\s+[-–—|/]+\s+|\s+[-–—]|[-–—]\s+|\s*[:：]\s*|\s*<>\s*|\s+x\s+"
+    r"|,(?!\s*(?:inc|ltd|llc|tbk|corp|co)\b)\s*",
+    re.IGNORECASE,
+)
+_BRACKETS = re.compile(r"[\[(<（]([^\[\]()<>（）]*)[\])>）]")
+_CONNECTOR = re.compile(
+    r"(?<![\w/])(with|w/|dengan|bersama|between|and|at|@|di|from|dari|for|untuk|posisi|a\.n\.|via)"
+    r"(?![\w/])",
+    re.IGNORECASE,
+)
+
+
+_SYMBOLS = ("So", "Sk", "Cs", "Co")
+
+
+def _strip_symbols(text: str) -> str:
+    """Emoji, pictographs and runs of punctuation carry no meaning for E2."""
+    kept = [
+        " " if unicodedata.category(c) in _SYMBOLS or c in "!?*#~\u200d\ufe0f" else c for c in text
+    ]
+    return "".join(kept)
+
+
+def prepare(title: str) -> str:
+    """The title without addresses, invitation tails, requisition ids and symbols."""
+    text = " ".join(title.split())[:300]
+    text = _INVITE_TAIL.sub("", text)
+    text = _EMAIL.sub(" ", text)
+    text = _REQUISITION.sub(" ", text)
+    text = _strip_symbols(text)
+    return " ".join(text.split())
+
+
+@lru_cache(maxsize=4096)
+def segments(title: str) -> tuple[Segment, ...]:
+    """Rule E2: the title's parts, split on separators, brackets and connector words."""
+    text = f" {prepare(title)} "  # a separator left at an edge still splits
+    pieces: list[tuple[str, bool]] = []
+    last = 0
+    for match in _BRACKETS.finditer(text):
+        pieces.append((text[last : match.start()], False))
+        pieces.append((match.group(1), True))
+        last = match.end()
+    pieces.append((text[last:], False))
+    found: list[Segment] = []
+    for piece, bracketed in pieces:
+        for i, part in enumerate(_SEPARATORS.split(piece)):
+            joined: Connector = "(" if bracketed and i == 0 else ""
+            for j, chunk in enumerate(_CONNECTOR.split(part)):
+                if j % 2 == 1:
+                    joined = _CONNECTORS[chunk.casefold()]
+                    continue
+                chunk = chunk.strip(" .,;'\"")
+                if chunk:
+                    found.append(Segment(chunk, joined, bracketed))
+                joined = "" if not bracketed else "("
+    return tuple(found)
+
+
+def role_words(text: str) -> list[str]:
+    """The role nouns in `text` (rule E2), in order."""
+    return [w for w in re.findall(r"[\w/]+", text.casefold()) if w in ROLE_NOUNS]
+
+
+def has_org_word(text: str) -> bool:
+    """A legal form or organisation noun (PT, Tbk, Inc, GmbH, Bank, Sekolah...)."""
+    return any(w in ORG_WORDS for w in re.findall(r"[\w.]+", text.casefold()))
+
+
+def strip_stage_and_noise(text: str, keywords: re.Pattern[str]) -> str:
+    """What a part names once keywords, stage words, noise and numbers are gone.
+
+    A stage word right before a role noun is part of the role ("HR Generalist", "Tech Lead").
+    """
+    text = keywords.sub(" ", text)
+    text = _IMPLICIT.sub(" ", text)
+    text = _NOISE.sub(" ", text)
+    text = _STAGE.sub(
+        lambda m: m.group() if _next_word_is_role(text, m.end()) else " ",
+        text,
+    )
+    text = _TIMES.sub(" ", text)
+    return " ".join(text.split()).strip(" -–—|:,.;'\"&+")
+
+
+def _next_word_is_role(text: str, end: int) -> bool:
+    following = re.match(r"\s+([\w/]+)", text[end:])
+    return bool(following and following.group(1).casefold() in ROLE_NOUNS)
