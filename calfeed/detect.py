@@ -169,7 +169,7 @@ def company_and_position(
 
 def user_names(event: SourceEvent, settings: RuleSettings) -> tuple[str, ...]:
     """Rule E2: the user's own names and addresses, which are never a company or a position."""
-    names: list[str] = []
+    names: list[str] = [settings.user_name]
     for a in (*event.attendees, *((event.organizer,) if event.organizer else ())):
         if _is_user(a, event):
             names += [a.email, a.display_name or "", name_from_email(a.email)]

@@ -30,6 +30,7 @@ from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 from calfeed.errors import InvalidEvent, SourceError
 from calfeed.events import valid_zone
 from calfeed.model import Attendee, Skipped, SourceEvent
+from calfeed.people import guess_owner
 
 #: properties holding the dates a series is computed from; one unreadable -> the event is skipped
 _TIME_PROPS = ("DTSTART", "DTEND", "RECURRENCE-ID", "EXDATE", "RDATE")
@@ -121,7 +122,22 @@ def read_ics(
         except (InvalidEvent, OverflowError, *_PARSE_ERRORS) as exc:  # the library's, on odd input
             reason = exc.reason if isinstance(exc, InvalidEvent) else f"cannot expand: {exc}"
             skipped.append(Skipped(uid, _one_line(reason)))
+    if not selves and (guessed := guess_owner(events)):  # issue 8: nobody is marked `self`
+        events = [_mark_self(e, guessed) for e in events]
     return IcsRead(tuple(events), tuple(skipped), zone, name)
+
+
+def _mark_self(event: SourceEvent, owner: str) -> SourceEvent:
+    """The event with the owner's own entries flagged `is_self`, as Google would have sent it."""
+
+    def mark(person: Attendee) -> Attendee:
+        mine = person.email.casefold() == owner
+        return dataclasses.replace(person, is_self=True) if mine else person
+
+    organizer = mark(event.organizer) if event.organizer else None
+    return dataclasses.replace(
+        event, attendees=tuple(map(mark, event.attendees)), organizer=organizer
+    )
 
 
 def _parse(data: bytes) -> list[icalendar.Calendar]:
