@@ -198,6 +198,10 @@ def to_interview(event: SourceEvent, settings: RuleSettings, marks: Marks = NO_M
     company, position = company_and_position(
         event.summary, settings.keywords, people, user_names(event, settings)
     )
+    if marks.company is not None:  # rule E2: the user's correction wins, "" clears
+        company = marks.company or None
+    if marks.position is not None:
+        position = marks.position or None
     timeline = None
     overridden = False
     if marks.timeline:  # rule E3: an override always wins

@@ -137,6 +137,8 @@ class Marks:
     not_interview: bool = False
     closed: bool = False
     timeline: str | None = None  # an override in any E3 form, e.g. "2 weeks" or "#followup 10d"
+    company: str | None = None  # rule E2: the user's correction; None = as read
+    position: str | None = None  # rule E2: the user's correction; None = as read
 
 
 NO_MARKS = Marks()

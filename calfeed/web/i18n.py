@@ -152,6 +152,20 @@ EN: dict[str, str] = {
     "rule.C4": "the latest round of this application replaces earlier check-ins (rule C4)",
     "lang.en": "English",
     "lang.id": "Bahasa Indonesia",
+    # issue 8
+    "dash.correct_company": "Company",
+    "dash.correct_position": "Position",
+    "dash.correct_hint": (
+        "Correct what calfeed read. Leave empty to use what it reads; type - for none."
+    ),
+    "dash.correct_save": "Save correction",
+    "err.correction": "A company or position is one line of at most 120 characters.",
+    "dash.name_hint": "Your drafts are not signed with your name yet.",
+    "dash.name_hint_signed": "Your drafts are signed \"{name}\", read from your address.",
+    "dash.name_hint_link": "Set your name in Settings.",
+    "settings.user_name": "Your name",
+    "settings.user_name_hint": "How your drafts are signed, e.g. Sari Wijaya.",
+    "err.user_name": "Your name is one line of at most 100 characters.",
 }
 
 ID: dict[str, str] = {
@@ -304,6 +318,20 @@ ID: dict[str, str] = {
     "rule.C4": "putaran terakhir lamaran ini menggantikan tindak lanjut sebelumnya (aturan C4)",
     "lang.en": "English",
     "lang.id": "Bahasa Indonesia",
+    # issue 8
+    "dash.correct_company": "Perusahaan",
+    "dash.correct_position": "Posisi",
+    "dash.correct_hint": (
+        "Koreksi yang dibaca calfeed. Kosongkan untuk memakai hasil bacaan; ketik - bila tidak ada."
+    ),
+    "dash.correct_save": "Simpan koreksi",
+    "err.correction": "Perusahaan atau posisi berupa satu baris, paling banyak 120 karakter.",
+    "dash.name_hint": "Draf Anda belum ditandatangani dengan nama Anda.",
+    "dash.name_hint_signed": "Draf Anda ditandatangani \"{name}\", dibaca dari alamat e-mail Anda.",
+    "dash.name_hint_link": "Atur nama Anda di Pengaturan.",
+    "settings.user_name": "Nama Anda",
+    "settings.user_name_hint": "Nama penanda tangan draf Anda, mis. Sari Wijaya.",
+    "err.user_name": "Nama berupa satu baris, paling banyak 100 karakter.",
 }
 
 CATALOGS: dict[str, dict[str, str]] = {"en": EN, "id": ID}

@@ -18,6 +18,7 @@ import segno
 from markupsafe import Markup
 
 from calfeed import store
+from calfeed.detect import name_from_email
 from calfeed.model import Draft, FollowUp, Interview, Marks
 from calfeed.pipeline import build_feed
 from calfeed.store import SessionFactory, session_scope
@@ -69,6 +70,8 @@ class InterviewCard:
     timeline_override: str
     marks: Marks
     follow_ups: list[FollowUpCard] = field(default_factory=list)
+    company_override: str | None = None  # issue 8: the user's correction (None: as read)
+    position_override: str | None = None
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,8 @@ class Dashboard:
     excluded: list[Excluded]
     needs_reconnect: bool
     feed: FeedLinks | None = None
+    name_unset: bool = False  # issue 8: "Your name" is not set: the dashboard hints at it
+    signature: str = ""  # how the drafts are signed meanwhile (from the Google address)
 
 
 def feed_links(url: str) -> FeedLinks:
@@ -176,6 +181,8 @@ def _interview_card(
         timeline_override=marks.timeline or "",
         marks=marks,
         follow_ups=follow_ups,
+        company_override=marks.company,
+        position_override=marks.position,
     )
 
 
@@ -188,6 +195,8 @@ def dashboard(sessions: SessionFactory, user_id: int, now: datetime) -> Dashboar
         events, _skipped = store.source_events_for_user(s, user_id)
         marks = store.marks_for_user(s, user_id)
         reconnect = user.needs_reconnect
+        name_unset = not settings.user_name
+        signature = name_from_email(user.google_email) if user.google_email else ""
     result = build_feed(events, settings, marks=marks)
     by_interview: dict[str, list[FollowUpCard]] = {}
     for f in sorted(result.follow_ups, key=lambda f: f.start):
@@ -209,4 +218,11 @@ def dashboard(sessions: SessionFactory, user_id: int, now: datetime) -> Dashboar
         for key, m in sorted(marks.items())
         if m.not_interview and key in titles
     ]
-    return Dashboard(upcoming, list(reversed(recent)), excluded, reconnect)
+    return Dashboard(
+        upcoming,
+        list(reversed(recent)),
+        excluded,
+        reconnect,
+        name_unset=name_unset,
+        signature=signature,
+    )
