@@ -110,6 +110,8 @@ def _read_events(args: argparse.Namespace) -> tuple[list[SourceEvent], list[Skip
             window_end=end,
             self_emails=args.self_email,
         )
+        for warning in read.warnings:
+            print(f"calfeed: {path}: {warning}", file=sys.stderr)
         return list(read.events), list(read.skipped)
     except SourceError as exc:
         raise SourceError(f"{path}: {exc}") from None

@@ -31,6 +31,14 @@ from calfeed.errors import InvalidEvent, SourceError
 from calfeed.events import valid_zone
 from calfeed.model import Attendee, Skipped, SourceEvent
 from calfeed.people import guess_owner
+from calfeed.sources.ics_input import (
+    Notes,
+    decode,
+    equivalent_zone,
+    parse_piecewise,
+    quiet_libraries,
+    zone_from_display_name,
+)
 
 #: properties holding the dates a series is computed from; one unreadable -> the event is skipped
 _TIME_PROPS = ("DTSTART", "DTEND", "RECURRENCE-ID", "EXDATE", "RDATE")
@@ -60,6 +68,7 @@ class IcsRead:
     skipped: tuple[Skipped, ...]
     calendar_time_zone: str | None
     name: str | None
+    warnings: tuple[str, ...] = ()  # what was left out or guessed, said plainly (issue 8)
 
 
 def read_ics(
@@ -90,7 +99,21 @@ def read_ics(
     """
     if window_start.tzinfo is None or window_end.tzinfo is None:
         raise ValueError("read_ics needs a timezone-aware window")
-    calendars = _parse(data)
+    notes = Notes()
+    with quiet_libraries(notes):
+        read = _read(data, calendar_id, window_start, window_end, self_emails, notes)
+    return dataclasses.replace(read, warnings=tuple(notes.warnings))
+
+
+def _read(
+    data: bytes,
+    calendar_id: str,
+    window_start: datetime,
+    window_end: datetime,
+    self_emails: Collection[str],
+    notes: Notes,
+) -> IcsRead:
+    calendars = _parse(data, notes)
     head = calendars[0]
     zone = valid_zone(_text(head.get("X-WR-TIMEZONE")).strip())
     name = _text(head.get("X-WR-CALNAME"), 200).strip() or None
@@ -102,7 +125,7 @@ def read_ics(
     local = ZoneInfo(zone or "UTC")
     own_zones = _own_zones(calendars)
     groups: dict[str, list[icalendar.Event]] = {}
-    skipped: list[Skipped] = []
+    skipped: list[Skipped] = list(notes.skipped)
     vevents = (e for c in calendars for e in c.subcomponents if isinstance(e, icalendar.Event))
     for index, component in enumerate(vevents):
         uid = _text(component.get("UID"), 1024).strip() or f"#{index}"
@@ -140,14 +163,20 @@ def _mark_self(event: SourceEvent, owner: str) -> SourceEvent:
     )
 
 
-def _parse(data: bytes) -> list[icalendar.Calendar]:
-    """Every VCALENDAR in the bytes (some tools concatenate exports), or SourceError saying why."""
+def _parse(data: bytes, notes: Notes) -> list[icalendar.Calendar]:
+    """Every VCALENDAR in the bytes (some tools concatenate exports), or SourceError saying why.
+
+    One unreadable component does not reject the file: it is read again piece by piece.
+    """
     if b"BEGIN:VCALENDAR" not in data.upper():
         raise SourceError("not an iCalendar file: no BEGIN:VCALENDAR")
+    text = decode(data, notes)
     try:
-        parsed = icalendar.Calendar.from_ical(data, multiple=True)
+        parsed = icalendar.Calendar.from_ical(text, multiple=True)
     except _PARSE_ERRORS as exc:
-        raise SourceError(f"not a readable iCalendar file: {_one_line(str(exc))}") from None
+        parsed = parse_piecewise(text, notes)
+        if not any(c.subcomponents for c in parsed):  # nothing left worth reading
+            raise SourceError(f"not a readable iCalendar file: {_one_line(str(exc))}") from None
     calendars = [c for c in parsed if isinstance(c, icalendar.Calendar)]
     if not calendars:
         raise SourceError("not a complete iCalendar file: no VCALENDAR ends (truncated?)")
@@ -168,9 +197,12 @@ def _own_zones(calendars: Iterable[icalendar.Calendar]) -> dict[str, tzinfo]:
             tzid = _text(component.get("TZID")).strip()
             if tzid and tzid not in zones:
                 try:
-                    zones[tzid] = component.to_tz(lookup_tzid=False)
+                    own = component.to_tz(lookup_tzid=False)
                 except _PARSE_ERRORS:
                     continue  # unusable rules: events naming it are skipped as "unknown zone"
+                # rule Z1: an IANA zone keeping the same time lets the rules use the event's zone
+                iana = equivalent_zone(tzid, own)
+                zones[tzid] = ZoneInfo(iana) if iana else own
     return zones
 
 
@@ -178,6 +210,8 @@ def iana_zone(tzid: str) -> str | None:
     """The IANA name a TZID stands for: itself, a Windows name's CLDR zone, or a `/vendor/` path."""
     cleaned = tzid.strip().strip('"').strip("/")
     if known := valid_zone(cleaned) or valid_zone(WINDOWS_TO_OLSON.get(cleaned)):
+        return known
+    if known := zone_from_display_name(cleaned):  # "(UTC+01:00) Amsterdam, Berlin, ..."
         return known
     # RFC 5545 3.2.19 "globally unique" ids, e.g. /mozilla.org/20070129_1/Europe/Berlin
     parts = cleaned.split("/")
