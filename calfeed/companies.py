@@ -10,7 +10,7 @@ company degrades a draft gracefully, a wrong one embarrasses the user.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -116,16 +116,21 @@ def _tokens(text: str) -> set[str]:
     return {t for t in re.findall(r"\w+", text.casefold()) if len(t) > 1}
 
 
-def _without_user(title: str, user_names: Iterable[str]) -> str:
-    """The title with the user's own name and address removed (never a company or role)."""
+@lru_cache(maxsize=256)
+def _user_pattern(user_names: tuple[str, ...]) -> re.Pattern[str] | None:
+    """One pattern for the user's names and addresses, whole first, then their words."""
     names = sorted({n.strip() for n in user_names if n and n.strip()}, key=len, reverse=True)
-    for name in names:
-        title = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", " ", title, flags=re.IGNORECASE)
-    for name in names:
-        for token in name.split():
-            if len(token) >= 3:
-                title = re.sub(rf"(?<!\w){re.escape(token)}(?!\w)", " ", title, flags=re.I)
-    return title
+    words = sorted({t for n in names for t in n.split() if len(t) >= 3}, key=len, reverse=True)
+    alternatives = [re.escape(n) for n in [*names, *words]]
+    if not alternatives:
+        return None
+    return re.compile(rf"(?<!\w)(?:{'|'.join(alternatives)})(?!\w)", re.IGNORECASE)
+
+
+def _without_user(title: str, user_names: tuple[str, ...]) -> str:
+    """The title with the user's own name and address removed (never a company or role)."""
+    pattern = _user_pattern(user_names)
+    return pattern.sub(" ", title) if pattern else title
 
 
 def _is_person(text: str, parties: Sequence[Party]) -> bool:
@@ -165,11 +170,12 @@ def _parts(title: str, keywords: re.Pattern[str]) -> list[_Part]:
     return found
 
 
+@lru_cache(maxsize=8192)
 def read_company_position(
     title: str,
     keywords: re.Pattern[str],
-    parties: Sequence[Party] = (),
-    user_names: Sequence[str] = (),
+    parties: tuple[Party, ...] = (),
+    user_names: tuple[str, ...] = (),
 ) -> tuple[str | None, str | None]:
     """Rule E2: the company and position an event names, each None when not clear.
 
@@ -178,6 +184,8 @@ def read_company_position(
         keywords: the interview keywords (rule D1) as one pattern; they are never a name.
         parties: interviewers and organizer other than the user.
         user_names: the user's name(s) and address(es); never read as company or position.
+
+    Cached: a feed is rebuilt from the same events on every poll.
     """
     parts = _parts(_without_user(title, user_names), keywords)
     people = {p.index for p in parts if _is_person(p.text, parties)}

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
+from functools import lru_cache
 
 from calfeed.model import SourceEvent
 
@@ -18,6 +19,7 @@ _ID_TITLES = frozenset("ibu bu pak bapak".split())
 _NICKNAME = re.compile(r"[\"“”'‘’]([^\"“”'‘’]{2,40})[\"“”'‘’]")
 
 
+@lru_cache(maxsize=4096)
 def first_name(name: str) -> str:
     """The name to greet someone by; "" when none can be told (the draft then says "Hello,").
 

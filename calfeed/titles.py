@@ -12,9 +12,10 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-#: rule D5: words that make an event about an interview rather than the interview itself
+#: rule D5: words that make an event about an interview rather than the interview itself, on
+#: their own anywhere in the title (English and Indonesian)
 NOT_INTERVIEW_WORDS = (
-    # preparation, practice, research (English and Indonesian)
+    # preparation and practice
     "prep",
     "preparation",
     "prepare",
@@ -25,29 +26,20 @@ NOT_INTERVIEW_WORDS = (
     "mock",
     "rehearsal",
     "rehearse",
-    "research",
     "coaching",
     "tips",
     "webinar",
-    "training",
     "persiapan",
     "latihan",
     "simulasi",
     "belajar",
-    # around the interview: travel, shopping, writing the thank-you, a debrief
-    "travel",
-    "commute",
-    "buy",
-    "shopping",
-    "beli",
+    # around the interview: writing the thank-you, a debrief
     "thank-you",
     "thank you",
     "terima kasih",
     "debrief",
     # press and podcast interviews
     "podcast",
-    "press",
-    "media",
     "journalist",
     "wartawan",
     # the user interviewing others
@@ -57,6 +49,19 @@ NOT_INTERVIEW_WORDS = (
     "conduct",
     "participant",
     "usability",
+)
+#: rule D5: phrases that need their context, since the word alone is also a company's or a role's
+#: ("Acme Media", "Best Buy", "Research Scientist", "Training Manager", "Acme Travel")
+NOT_INTERVIEW_PHRASES = (
+    r"^\W*research\b(?!\s+(?:scientist|engineer|analyst|assistant|associate|fellow|intern|lead))",
+    r"\bresearch\s+(?:for|on|about|before)\b",
+    r"\b(?:press|media)\s+(?:interview|conference|wawancara)",
+    r"\b(?:interview|wawancara)\s+(?:with|dengan)\s+(?:the\s+)?(?:press|media)\b",
+    r"^\W*(?:travel|commute|drive|berangkat|perjalanan)\b",
+    r"\b(?:travel|commute)\s+to\b",
+    r"^\W*(?:buy|shop|shopping|beli)\b",
+    r"\b(?:interview|interviewer|panel)\s+training\b",
+    r"\btraining\s+(?:for|on)\s+(?:interview|hiring)",
 )
 #: rule D5: words that name an interview without the keyword (always counted as interviews)
 IMPLICIT_INTERVIEW = ("technical screen", "tech screen", "superday", "super day")
@@ -235,7 +240,10 @@ def _words_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])", re.IGNORECASE)
 
 
-_NOT_INTERVIEW = _words_pattern(NOT_INTERVIEW_WORDS)
+_NOT_INTERVIEW = re.compile(
+    _words_pattern(NOT_INTERVIEW_WORDS).pattern + "|" + "|".join(NOT_INTERVIEW_PHRASES),
+    re.IGNORECASE,
+)
 _IMPLICIT = _words_pattern(IMPLICIT_INTERVIEW)
 _STAGE = _words_pattern(STAGE_WORDS)
 _NOISE = _words_pattern(NOISE_WORDS)
