@@ -20,6 +20,7 @@ NOT_INTERVIEW_WORDS = (
     "preparation",
     "prepare",
     "preparing",
+    "prepping",
     "practice",
     "practise",
     "practicing",
@@ -61,6 +62,7 @@ NOT_INTERVIEW_PHRASES = (
     r"\b(?:travel|commute)\s+to\b",
     r"^\W*(?:buy|shop|shopping|beli)\b",
     r"\b(?:interview|interviewer|panel)\s+training\b",
+    r"\binterview\s+questions\b",
     r"\btraining\s+(?:for|on)\s+(?:interview|hiring)",
 )
 #: rule D5: words that name an interview without the keyword (always counted as interviews)
@@ -114,6 +116,8 @@ STAGE_WORDS = (
     "akhir",
     "awal",
     "lanjutan",
+    "follow-up",
+    "follow up",
     "psikotes",
     "tes",
     "test",
@@ -247,6 +251,13 @@ _NOT_INTERVIEW = re.compile(
 _IMPLICIT = _words_pattern(IMPLICIT_INTERVIEW)
 _STAGE = _words_pattern(STAGE_WORDS)
 _NOISE = _words_pattern(NOISE_WORDS)
+_EDGE = (
+    _words_pattern(NOISE_WORDS + STAGE_WORDS)
+    .pattern.removeprefix("(?<![\\w-])")
+    .removesuffix("(?![\\w-])")
+)
+_LEADING = re.compile(rf"^(?:{_EDGE})(?![\w-])", re.IGNORECASE)
+_TRAILING = re.compile(rf"(?<![\w-])(?:{_EDGE})$", re.IGNORECASE)
 
 
 def not_interview_reason(title: str) -> str | None:
@@ -271,6 +282,7 @@ _SEPARATORS = re.compile(
     r"|,(?!\s*(?:inc|ltd|llc|tbk|corp|co)\b)\s*",
     re.IGNORECASE,
 )
+_BRACKET_SEPARATORS = re.compile(r"\s+[-–—|/]+\s+|\s*[:：]\s*")
 _BRACKETS = re.compile(r"[\[(<（]([^\[\]()<>（）]*)[\])>）]")
 _CONNECTOR = re.compile(
     r"(?<![\w/])(with|w/|dengan|bersama|between|and|at|@|di|from|dari|for|untuk|posisi|a\.n\.|via)"
@@ -307,13 +319,18 @@ def segments(title: str) -> tuple[Segment, ...]:
     pieces: list[tuple[str, bool]] = []
     last = 0
     for match in _BRACKETS.finditer(text):
+        inside = match.group(1).strip()
+        if " " not in inside and has_org_word(inside):
+            continue  # "PT Bank Rakyat Indonesia (Persero) Tbk": part of the legal name
         pieces.append((text[last : match.start()], False))
         pieces.append((match.group(1), True))
         last = match.end()
     pieces.append((text[last:], False))
     found: list[Segment] = []
     for piece, bracketed in pieces:
-        for i, part in enumerate(_SEPARATORS.split(piece)):
+        # inside brackets a comma does not separate: "(Product Manager, Payments)"
+        parts = _SEPARATORS.split(piece) if not bracketed else _BRACKET_SEPARATORS.split(piece)
+        for i, part in enumerate(parts):
             joined: Connector = "(" if bracketed and i == 0 else ""
             for j, chunk in enumerate(_CONNECTOR.split(part)):
                 if j % 2 == 1:
@@ -343,13 +360,18 @@ def strip_stage_and_noise(text: str, keywords: re.Pattern[str]) -> str:
     """
     text = keywords.sub(" ", text)
     text = _IMPLICIT.sub(" ", text)
-    text = _NOISE.sub(" ", text)
-    text = _STAGE.sub(
-        lambda m: m.group() if _next_word_is_role(text, m.end()) else " ",
-        text,
-    )
-    text = _TIMES.sub(" ", text)
-    return " ".join(text.split()).strip(" -–—|:,.;'\"&+")
+    text = " ".join(_TIMES.sub(" ", text).split())
+    # only at the edges: inside a name or role they belong to it ("Admin Online Shop")
+    while True:
+        lead = _LEADING.match(text)
+        if lead and not _next_word_is_role(text, lead.end()):
+            text = text[lead.end() :].lstrip()
+            continue
+        trail = _TRAILING.search(text)
+        if trail:
+            text = text[: trail.start()].rstrip()
+            continue
+        return text.strip(" -–—|:,.;'\"&+")
 
 
 def _next_word_is_role(text: str, end: int) -> bool:

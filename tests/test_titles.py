@@ -40,7 +40,12 @@ def test_corpus_is_large_and_distinct() -> None:
     assert sum(c.row["verdict"] == "not" for c in CASES) >= 30
 
 
-@pytest.mark.parametrize("case", CASES, ids=lambda c: f"line{c.line}")
+def _param(case):
+    miss = case.row.get("known_miss")
+    return pytest.param(case, marks=pytest.mark.xfail(reason=miss, strict=True)) if miss else case
+
+
+@pytest.mark.parametrize("case", [_param(c) for c in CASES], ids=lambda c: f"line{c.line}")
 def test_corpus_case(case, settings: RuleSettings) -> None:
     # rules D1, D5 (verdict) and E2 (company, position) on one real-world shape
     is_interview_expected, company, position = case.expected
