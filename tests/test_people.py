@@ -131,3 +131,23 @@ def test_user_name_setting_is_one_short_line() -> None:
         RuleSettings(user_name="x" * 101)
     with pytest.raises(SettingsError):
         RuleSettings(user_name="Sari\nWijaya")
+
+
+def test_display_names_that_are_addresses_or_team_mailboxes() -> None:
+    # issue 8 point 5: a display name that is an address reads as the address's person
+    from calfeed.detect import interviewers
+    from tests.factories import source_event
+
+    event = source_event(
+        attendees=[
+            {"email": "kim.park@figma.com", "displayName": "kim.park@figma.com"},
+            {"email": "careers@acme.com", "displayName": "careers@acme.com"},
+            {"email": "talent@acme.com", "displayName": "Acme Talent Team"},
+            {"email": "sari@gmail.com", "self": True},
+        ]
+    )
+    people = {p.email: p for p in interviewers(event)}
+    assert people["kim.park@figma.com"].greeting == "Kim"
+    assert people["careers@acme.com"].greeting == ""  # the drafts' generic "Hello,"
+    assert people["talent@acme.com"].greeting == "Acme Talent Team"
+    assert "sari@gmail.com" not in people

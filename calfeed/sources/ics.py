@@ -143,7 +143,8 @@ def _read(
                 for occurrence, recurring in _expand(components, window_start, window_end)
             )
         except (InvalidEvent, OverflowError, *_PARSE_ERRORS) as exc:  # the library's, on odd input
-            reason = exc.reason if isinstance(exc, InvalidEvent) else f"cannot expand: {exc}"
+            # the library's own words are no message for a person (issue 8)
+            reason = exc.reason if isinstance(exc, InvalidEvent) else "its repeats cannot be read"
             skipped.append(Skipped(uid, _one_line(reason)))
     if not selves and (guessed := guess_owner(events)):  # issue 8: nobody is marked `self`
         events = [_mark_self(e, guessed) for e in events]
@@ -173,10 +174,13 @@ def _parse(data: bytes, notes: Notes) -> list[icalendar.Calendar]:
     text = decode(data, notes)
     try:
         parsed = icalendar.Calendar.from_ical(text, multiple=True)
-    except _PARSE_ERRORS as exc:
+    except _PARSE_ERRORS:
         parsed = parse_piecewise(text, notes)
         if not any(c.subcomponents for c in parsed):  # nothing left worth reading
-            raise SourceError(f"not a readable iCalendar file: {_one_line(str(exc))}") from None
+            # the library's own words are no message for a person (issue 8)
+            raise SourceError(
+                "not a readable iCalendar file: nothing in it can be read as an event"
+            ) from None
     calendars = [c for c in parsed if isinstance(c, icalendar.Calendar)]
     if not calendars:
         raise SourceError("not a complete iCalendar file: no VCALENDAR ends (truncated?)")

@@ -160,7 +160,7 @@ EN: dict[str, str] = {
     ),
     "dash.correct_save": "Save correction",
     "err.correction": "A company or position is one line of at most 120 characters.",
-    "dash.name_hint": "Your drafts are not signed with your name yet.",
+    "dash.name_hint": "Your drafts are signed with the name calfeed found on your calendar.",
     "dash.name_hint_signed": "Your drafts are signed \"{name}\", read from your address.",
     "dash.name_hint_link": "Set your name in Settings.",
     "settings.user_name": "Your name",
@@ -326,7 +326,9 @@ ID: dict[str, str] = {
     ),
     "dash.correct_save": "Simpan koreksi",
     "err.correction": "Perusahaan atau posisi berupa satu baris, paling banyak 120 karakter.",
-    "dash.name_hint": "Draf Anda belum ditandatangani dengan nama Anda.",
+    "dash.name_hint": (
+        "Draf Anda ditandatangani dengan nama yang ditemukan calfeed di kalender Anda."
+    ),
     "dash.name_hint_signed": "Draf Anda ditandatangani \"{name}\", dibaca dari alamat e-mail Anda.",
     "dash.name_hint_link": "Atur nama Anda di Pengaturan.",
     "settings.user_name": "Nama Anda",
