@@ -39,6 +39,7 @@ NOT_INTERVIEW_WORDS = (
     "thank you",
     "terima kasih",
     "debrief",
+    "outfit",
     # press and podcast interviews
     "podcast",
     "journalist",
@@ -147,6 +148,9 @@ NOISE_WORDS = (
     "remote",
     "invitation",
     "invite",
+    "meeting",
+    "schedule",
+    "session",
     "confirmation",
     "confirmed",
     "scheduled",
@@ -336,7 +340,7 @@ def segments(title: str) -> tuple[Segment, ...]:
                 if j % 2 == 1:
                     joined = _CONNECTORS[chunk.casefold()]
                     continue
-                chunk = chunk.strip(" .,;'\"")
+                chunk = chunk.strip(" .,;'\"/|–—")
                 if chunk:
                     found.append(Segment(chunk, joined, bracketed))
                 joined = "" if not bracketed else "("
