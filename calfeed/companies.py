@@ -212,7 +212,7 @@ def read_company_position(
         score = _company_score(part, parts, people, labels, has_role=bool(roles))
         if score >= 1 and (best is None or score > best[0]):
             best = (score, part.index, part.text)
-    company = best[2] if best else None
+    company = _trim_lowercase_tail(best[2]) if best else None
     if company is None:
         company = _company_from_domains(labels, parties)
     return _never_the_user(company, user_names), _never_the_user(position, user_names)
@@ -231,6 +231,8 @@ def _company_score(
         return 0
     if text.islower() and text != part.segment.text:
         return 0  # "interview prep": a lowercase leftover beside a keyword names nothing
+    if not text.islower() and text[:1].islower() and not org:
+        return 0  # "without a UID": a phrase, not a name (names start with a capital)
     score = 3 if org else 0
     if joined in ("at", "from"):
         score += 2
@@ -246,6 +248,16 @@ def _company_score(
     elif joined == "":
         score += 1
     return score
+
+
+def _trim_lowercase_tail(text: str) -> str:
+    """ "Globex engineering" -> "Globex": a name does not end in lowercase words (a department)."""
+    if text.islower():
+        return text
+    words = text.split()
+    while len(words) > 1 and words[-1].islower():
+        words.pop()
+    return " ".join(words)
 
 
 def _company_from_domains(labels: Sequence[str], parties: Sequence[Party]) -> str | None:

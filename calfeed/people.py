@@ -53,30 +53,37 @@ def _capitalise(word: str) -> str:
 def guess_owner(events: Sequence[SourceEvent]) -> str | None:
     """Whose calendar an .ics export is, when it marks nobody `self` (rule E1, issue 8 point 3).
 
-    The owner is the address on more than half of the events that name people (they organise
-    the events they made and attend the others), with ties broken by how many they organise.
-    None when no address stands out: better no owner than the wrong one.
+    Every address scores one per event it is on, and two more per event it organises alone (an
+    event the user made for themself: "Interview at Stripe"). The owner is the best score among
+    addresses on more than half of the events that name people; a tie goes to a free-mail address
+    (job seekers write from their own, interviewers from their employer's); None when no address
+    stands out: better no owner than the wrong one.
     """
+    from calfeed.companies import FREE_MAIL
+
     present: Counter[str] = Counter()
-    organised: Counter[str] = Counter()
+    score: Counter[str] = Counter()
     with_people = 0
     for event in events:
         addresses = {a.email.casefold() for a in event.attendees if not a.resource}
         if event.organizer is not None:
-            addresses.add(event.organizer.email.casefold())
-            organised[event.organizer.email.casefold()] += 1
+            organizer = event.organizer.email.casefold()
+            if not addresses - {organizer}:
+                score[organizer] += 2
+            addresses.add(organizer)
         if addresses:
             with_people += 1
             present.update(addresses)
+            score.update(addresses)
     if with_people < 2:
         return None
-    ranked = sorted(present, key=lambda a: (-present[a], -organised[a], a))
-    top = ranked[0]
-    if present[top] * 2 <= with_people:
+
+    def rank(address: str) -> tuple[int, int, str]:
+        return (-score[address], 0 if address.rpartition("@")[2] in FREE_MAIL else 1, address)
+
+    ranked = sorted((a for a in present if present[a] * 2 > with_people), key=rank)
+    if not ranked:
         return None
-    if len(ranked) > 1 and (present[ranked[1]], organised[ranked[1]]) == (
-        present[top],
-        organised[top],
-    ):
+    if len(ranked) > 1 and rank(ranked[1])[:2] == rank(ranked[0])[:2]:
         return None
-    return top
+    return ranked[0]

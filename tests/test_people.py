@@ -151,3 +151,15 @@ def test_display_names_that_are_addresses_or_team_mailboxes() -> None:
     assert people["careers@acme.com"].greeting == ""  # the drafts' generic "Hello,"
     assert people["talent@acme.com"].greeting == "Acme Talent Team"
     assert "sari@gmail.com" not in people
+
+
+def test_regression_owner_of_a_google_export_is_the_job_seeker() -> None:
+    # a recruiter organised every event: the free-mail address on all of them is the owner
+    from pathlib import Path
+
+    data = (Path(__file__).parent / "fixtures" / "google_berlin_export.ics").read_bytes()
+    read = read_ics(data, calendar_id="export", **WINDOW)
+    assert read.events
+    for event in read.events:
+        assert [a.email for a in event.attendees if a.is_self] == ["lukas.becker@gmail.com"]
+        assert event.organizer is not None and not event.organizer.is_self
