@@ -1,4 +1,4 @@
-"""Which calendar events are interviews (rules D1-D4) and what they tell us (rules E1-E3).
+"""Which calendar events are interviews (rules D1-D5) and what they tell us (rules E1-E3).
 
 Pure: events, settings and the user's marks in, interviews out. Exclusions (D2) are not errors; an
 event that cannot be judged at all was already skipped by the reader that made it.
@@ -248,7 +248,7 @@ def latest_by_key(events: Iterable[SourceEvent]) -> list[SourceEvent]:
 def detect(
     events: Iterable[SourceEvent], settings: RuleSettings, marks: Mapping[str, Marks] | None = None
 ) -> list[Interview]:
-    """Rules D1-D4: the interviews among `events`, in start order (ties by key, deterministic).
+    """Rules D1-D5: the interviews among `events`, in start order (ties by key, deterministic).
 
     Recurring interviews arrive as expanded instances and count once each (rule D3).
     """
