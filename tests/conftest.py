@@ -23,7 +23,12 @@ hypothesis_settings.register_profile("dev", deadline=None)
 hypothesis_settings.register_profile("ci", deadline=None, derandomize=True, print_blob=True)
 hypothesis_settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
-pytest_plugins = ["tests.support.db", "tests.support.google_fake", "tests.support.web"]
+pytest_plugins = [
+    "tests.support.db",
+    "tests.support.google_fake",
+    "tests.support.web",
+    "tests.support.ics_server",
+]
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -1,0 +1,377 @@
+"""Fetching a calendar address a user typed (issue 11): the server goes where a stranger points it.
+
+So every request is checked, not only the first (server-side request forgery):
+- only `http`, `https`, `webcal` and `webcals` (the last two are https); no user:password in the
+  address, no proxies, no cookies, no credentials of any kind sent;
+- the host is resolved here, every address it resolves to is checked (loopback, private,
+  link-local, multicast, reserved, unspecified and cloud metadata addresses are refused), and the
+  connection goes to the checked address itself, with the original name as Host and TLS SNI and
+  certificate name: no second DNS lookup, so no rebinding between the check and the connect;
+- at most `max_redirects` redirects, each target checked like the first address;
+- the body is streamed and cut at `max_bytes` (after decompression) and at `timeout` seconds for
+  the whole exchange, redirects included;
+- polite: a clear User-Agent, conditional requests (`ETag` / `Last-Modified`), `Retry-After` read.
+
+`FetchPolicy.allowed_networks` (`CALFEED_FETCH_ALLOW`, empty by default) lets tests reach their own
+server on 127.0.0.1; `allow_private` (the CLI's `--allow-private-addresses`) lifts the private-range
+rule for local use. Neither ever opens the cloud metadata addresses.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
+from typing import Literal
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+import urllib3
+from urllib3.exceptions import HTTPError as Urllib3Error
+
+from calfeed.errors import SourceError
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+#: (host, port) -> the addresses it resolves to; tests inject their own
+Resolver = Callable[[str, int], Sequence[str]]
+
+USER_AGENT = "calfeed/0.1 (interview follow-ups; reads a calendar address its user gave)"
+MAX_BYTES = 10 * 1024 * 1024
+TIMEOUT = 10.0
+MAX_REDIRECTS = 3
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+_SCHEMES = {"http": "http", "https": "https", "webcal": "https", "webcals": "https"}
+
+#: cloud metadata services (AWS, ECS, GCP, Azure, Alibaba, Oracle): refused under every setting
+METADATA_ADDRESSES: frozenset[IPAddress] = frozenset(
+    ipaddress.ip_address(a)
+    for a in (
+        "169.254.169.254",
+        "169.254.169.253",
+        "169.254.170.2",
+        "169.254.170.23",
+        "100.100.100.200",
+        "192.0.0.192",
+        "fd00:ec2::254",
+        "fd00:ec2::23",
+    )
+)
+METADATA_NAMES = frozenset({"metadata", "metadata.google.internal", "metadata.goog"})
+
+
+class FetchRefused(SourceError):
+    """The address is not one calfeed will fetch (scheme, private address, too many redirects)."""
+
+
+class FetchFailed(SourceError):
+    """The address was allowed but the read did not work (network, HTTP status, size, time)."""
+
+    def __init__(
+        self, message: str, *, status: int | None = None, retry_after: float | None = None
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.retry_after = retry_after
+
+
+@dataclass(frozen=True, slots=True)
+class FetchPolicy:
+    """What a fetch may do; the defaults are the service's."""
+
+    allowed_networks: tuple[IPNetwork, ...] = ()
+    allow_private: bool = False
+    max_bytes: int = MAX_BYTES
+    timeout: float = TIMEOUT
+    max_redirects: int = MAX_REDIRECTS
+    user_agent: str = USER_AGENT
+    ca_certs: str | None = None  # tests: their own certificate authority
+    resolver: Resolver | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Fetched:
+    """The answer: new content, or "not modified" since the validators sent."""
+
+    status: Literal["ok", "not_modified"]
+    body: bytes
+    etag: str | None
+    last_modified: str | None
+    url: str  # after redirects (never stored: only for messages)
+
+
+def parse_networks(text: str) -> tuple[IPNetwork, ...]:
+    """`CALFEED_FETCH_ALLOW`: comma-separated addresses or networks; raises ValueError."""
+    return tuple(ipaddress.ip_network(p.strip()) for p in text.split(",") if p.strip())
+
+
+def normalize_address(address: str) -> str:
+    """The address as it is fetched: webcal -> https, whitespace trimmed; FetchRefused if unusable.
+
+    Raises:
+        FetchRefused: not http(s)/webcal, no host, credentials in it, or a bad port.
+    """
+    text = address.strip()
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+    except ValueError:
+        raise FetchRefused("not a web address") from None
+    scheme = _SCHEMES.get(parts.scheme.lower())
+    if scheme is None:
+        raise FetchRefused("only http, https and webcal addresses can be read")
+    if not parts.hostname:
+        raise FetchRefused("the address has no host name")
+    if parts.username is not None or parts.password is not None:
+        raise FetchRefused("addresses with a user name or password are not read")
+    if port == 0:
+        raise FetchRefused("the address has no usable port")
+    netloc = parts.netloc.rsplit("@", 1)[-1]
+    return urlunsplit((scheme, netloc, parts.path or "/", parts.query, ""))
+
+
+def check_ip(ip: IPAddress, policy: FetchPolicy) -> None:
+    """Refuse an address calfeed must not connect to (see the module docstring)."""
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped  # ::ffff:127.0.0.1 is 127.0.0.1
+    if ip in METADATA_ADDRESSES:
+        raise FetchRefused(f"{ip} is a cloud metadata address")
+    if any(ip in net for net in policy.allowed_networks):
+        return
+    if ip.is_multicast:
+        raise FetchRefused(f"{ip} is a multicast address")
+    if ip.is_unspecified:
+        raise FetchRefused(f"{ip} is not a host address")
+    if ip.is_global:
+        return
+    if policy.allow_private and (ip.is_private or ip.is_loopback or ip.is_link_local):
+        return
+    if ip.is_loopback:
+        raise FetchRefused(f"{ip} is this machine (loopback)")
+    if ip.is_link_local:
+        raise FetchRefused(f"{ip} is a link-local address")
+    if ip.is_reserved:
+        raise FetchRefused(f"{ip} is a reserved address")
+    raise FetchRefused(f"{ip} is a private address")
+
+
+def _resolve(host: str, port: int, policy: FetchPolicy) -> list[IPAddress]:
+    """Every address of `host`, each checked; FetchRefused on the first one not allowed."""
+    if host.rstrip(".").lower() in METADATA_NAMES:
+        raise FetchRefused(f"{host} is a cloud metadata host")
+    try:
+        literal: IPAddress | None = ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        literal = None
+    if literal is not None:
+        found = [str(literal)]
+    elif policy.resolver is not None:
+        found = list(policy.resolver(host, port))
+    else:
+        try:
+            infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except (OSError, UnicodeError):
+            raise FetchFailed(f"the host {host} cannot be found") from None
+        found = [str(info[4][0]) for info in infos]
+    if not found:
+        raise FetchFailed(f"the host {host} cannot be found")
+    addresses = []
+    for text in dict.fromkeys(found):
+        ip = ipaddress.ip_address(text.split("%", 1)[0])
+        check_ip(ip, policy)
+        addresses.append(ip)
+    return addresses
+
+
+def _retry_after(value: str | None, now: float) -> float | None:
+    """Seconds to wait from a Retry-After header (seconds or an HTTP date), at most a day."""
+    if not value:
+        return None
+    text = value.strip()
+    if text.isdigit():
+        return min(float(text), 86400.0)
+    try:
+        when = parsedate_to_datetime(text).timestamp()
+    except (TypeError, ValueError, IndexError):
+        return None
+    return min(max(when - now, 0.0), 86400.0)
+
+
+def fetch(
+    address: str,
+    policy: FetchPolicy | None = None,
+    *,
+    etag: str | None = None,
+    last_modified: str | None = None,
+) -> Fetched:
+    """GET a calendar address under the rules of the module docstring.
+
+    Args:
+        address: what the user gave (http, https, webcal).
+        policy: limits and allowances; the service's defaults when None.
+        etag, last_modified: validators of the last good read, sent as If-None-Match and
+            If-Modified-Since (a 304 then returns `status="not_modified"` and an empty body).
+
+    Raises:
+        FetchRefused: the address (or a redirect's) is not allowed.
+        FetchFailed: network error, HTTP error status (with `retry_after`), too big, too slow.
+    """
+    policy = policy or FetchPolicy()
+    url = normalize_address(address)
+    deadline = time.monotonic() + policy.timeout
+    for _hop in range(policy.max_redirects + 1):
+        answer = _request(url, policy, deadline, etag, last_modified)
+        if isinstance(answer, Fetched):
+            return answer
+        url = answer  # a redirect: checked again from the top
+    raise FetchRefused(f"more than {policy.max_redirects} redirects")
+
+
+def _request(
+    url: str, policy: FetchPolicy, deadline: float, etag: str | None, last_modified: str | None
+) -> Fetched | str:
+    """One exchange with the first address of the host that answers; a redirect's target URL."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    addresses = _resolve(host, port, policy)
+    headers = {
+        "Host": parts.netloc,
+        "User-Agent": policy.user_agent,
+        "Accept": "text/calendar, text/plain;q=0.8, */*;q=0.5",
+        "Accept-Encoding": "gzip, deflate",
+    }
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
+    target = urlunsplit(("", "", parts.path or "/", parts.query, ""))
+    last_error: Exception | None = None
+    for ip in addresses:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            break
+        pool = _pool(parts.scheme, host, ip, port, policy, remaining)
+        try:
+            response = pool.urlopen(
+                "GET",
+                target,
+                headers=headers,
+                redirect=False,
+                retries=False,
+                preload_content=False,
+                assert_same_host=False,
+            )
+        except (Urllib3Error, OSError) as exc:
+            last_error = exc
+            pool.close()
+            continue
+        try:
+            return _answer(url, response, policy, deadline)
+        finally:
+            response.release_conn()
+            pool.close()
+    if last_error is None:
+        raise FetchFailed(f"no answer within {policy.timeout:g} s")
+    raise FetchFailed(f"cannot connect to {host}: {_reason(last_error)}") from None
+
+
+def _pool(
+    scheme: str, host: str, ip: IPAddress, port: int, policy: FetchPolicy, remaining: float
+) -> urllib3.HTTPConnectionPool:
+    """A pool bound to the checked address; https keeps the name for SNI and the certificate."""
+    timeout = urllib3.Timeout(connect=min(remaining, 5.0), read=remaining)
+    if scheme == "https":
+        return urllib3.HTTPSConnectionPool(
+            str(ip),
+            port,
+            timeout=timeout,
+            maxsize=1,
+            retries=False,
+            cert_reqs="CERT_REQUIRED",
+            ca_certs=policy.ca_certs,
+            assert_hostname=host,
+            server_hostname=host,
+        )
+    return urllib3.HTTPConnectionPool(str(ip), port, timeout=timeout, maxsize=1, retries=False)
+
+
+def _answer(
+    url: str, response: urllib3.BaseHTTPResponse, policy: FetchPolicy, deadline: float
+) -> Fetched | str:
+    status = response.status
+    if status in _REDIRECTS:
+        location = response.headers.get("Location")
+        if not location:
+            raise FetchFailed(f"HTTP {status} without a Location", status=status)
+        return normalize_address(urljoin(url, location))
+    etag = response.headers.get("ETag")
+    modified = response.headers.get("Last-Modified")
+    if status == 304:
+        return Fetched("not_modified", b"", etag, modified, url)
+    if status != 200:
+        wait = _retry_after(response.headers.get("Retry-After"), time.time())
+        raise FetchFailed(_status_message(status), status=status, retry_after=wait)
+    return Fetched("ok", _body(response, policy, deadline), etag, modified, url)
+
+
+def _body(response: urllib3.BaseHTTPResponse, policy: FetchPolicy, deadline: float) -> bytes:
+    """The body, streamed; cut off past `max_bytes` or the deadline (a timer closes the socket,
+    so a server trickling one byte a second cannot hold the read past the deadline)."""
+    declared = response.headers.get("Content-Length", "")
+    if declared.isdigit() and int(declared) > policy.max_bytes:
+        raise FetchFailed(_too_big(policy))
+    late = threading.Event()
+
+    def stop() -> None:
+        late.set()
+        response.shutdown()
+
+    timer = threading.Timer(max(deadline - time.monotonic(), 0.0), stop)
+    timer.daemon = True
+    timer.start()
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        for chunk in response.stream(64 * 1024, decode_content=True):
+            size += len(chunk)
+            if size > policy.max_bytes:
+                raise FetchFailed(_too_big(policy))
+            if late.is_set() or time.monotonic() > deadline:
+                raise FetchFailed(f"the calendar took longer than {policy.timeout:g} s to load")
+            chunks.append(chunk)
+    except (Urllib3Error, OSError, ValueError) as exc:
+        if late.is_set():
+            raise FetchFailed(
+                f"the calendar took longer than {policy.timeout:g} s to load"
+            ) from None
+        raise FetchFailed(f"the download broke off: {_reason(exc)}") from None
+    finally:
+        timer.cancel()
+    if late.is_set():
+        raise FetchFailed(f"the calendar took longer than {policy.timeout:g} s to load")
+    return b"".join(chunks)
+
+
+def _too_big(policy: FetchPolicy) -> str:
+    return f"the calendar is larger than {policy.max_bytes // (1024 * 1024) or 1} MB"
+
+
+def _status_message(status: int) -> str:
+    if status in (401, 403):
+        return f"the calendar refused the read (HTTP {status}): is the address still shared?"
+    if status in (404, 410):
+        return f"no calendar at this address any more (HTTP {status})"
+    if status == 429:
+        return "the calendar's server asks us to read less often (HTTP 429)"
+    return f"the calendar's server answered HTTP {status}"
+
+
+def _reason(exc: BaseException) -> str:
+    """A short, one-line cause without the library's class names and object reprs."""
+    text = str(getattr(exc, "reason", None) or exc)
+    text = text.split(": ", 1)[-1] if "object at 0x" in text else text
+    return " ".join(text.split())[:160]
