@@ -13,6 +13,7 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from calfeed.errors import ConfigError
 
@@ -42,6 +43,11 @@ class Config:
     poll_deadline_ms: int = 1500
     #: reverse proxies in front of the app whose X-Forwarded-For/-Proto are trusted (production)
     proxy_count: int = 1
+    #: issue 11: networks a calendar address may reach although private (tests: 127.0.0.1/32);
+    #: empty by default, refused in production; cloud metadata addresses stay refused whatever
+    fetch_allow: tuple[Any, ...] = ()
+    #: issue 11: seconds between two reads of one calendar address (polite: 15 minutes)
+    source_interval: int = 900
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -167,6 +173,17 @@ def load_config(
         # without it the OAuth redirect and the feed address would follow the request's Host
         problems.append(f"{ENV_PREFIX}BASE_URL is required in production (https://your.host)")
 
+    fetch_allow: tuple[Any, ...] = ()
+    if allow := env.get(ENV_PREFIX + "FETCH_ALLOW", "").strip():
+        from calfeed.sources.fetch import parse_networks
+
+        try:
+            fetch_allow = parse_networks(allow)
+        except ValueError:
+            problems.append(f"{ENV_PREFIX}FETCH_ALLOW must list addresses or networks: {allow!r}")
+        if production:
+            problems.append(f"{ENV_PREFIX}FETCH_ALLOW opens private addresses: not in production")
+
     config = Config(
         env=mode,
         instance_path=inst,
@@ -188,6 +205,8 @@ def load_config(
         demo=env.get(ENV_PREFIX + "DEMO", "") in ("1", "true", "yes"),
         poll_deadline_ms=_int(env, "POLL_DEADLINE_MS", 1500, 100, 25_000, problems),
         proxy_count=_int(env, "PROXY_COUNT", 1, 0, 5, problems),
+        fetch_allow=fetch_allow,
+        source_interval=_int(env, "SOURCE_INTERVAL", 900, 60, 7 * 86_400, problems),
     )
     if overrides:
         from dataclasses import replace

@@ -7,6 +7,7 @@ Import from here; the submodules are an implementation detail:
 
 from __future__ import annotations
 
+from calfeed.store import ics_sources  # issue 11: registers its tables on Base.metadata
 from calfeed.store.db import (
     SessionFactory,
     engine_of,
@@ -81,6 +82,7 @@ __all__ = [
     "RevisionRow",
     "SessionFactory",
     "SyncLease",
+    "ics_sources",
     "User",
     "bump_data_version",
     "calendars_for_user",

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
@@ -380,7 +380,10 @@ def prune_events(session: Session, user_id: int, window_start: datetime) -> int:
 def count_events(session: Session, user_id: int) -> int:
     from sqlalchemy import func
 
-    return session.scalar(select(func.count(Event.id)).where(Event.user_id == user_id)) or 0
+    from calfeed.store.ics_sources import count_ics_events  # issue 11
+
+    google = session.scalar(select(func.count(Event.id)).where(Event.user_id == user_id)) or 0
+    return google + count_ics_events(session, user_id)
 
 
 def source_events_for_user(
@@ -413,7 +416,33 @@ def source_events_for_user(
             skipped.append(Skipped(event_id, "stored JSON is unreadable"))
         except InvalidEvent as exc:
             skipped.append(Skipped(exc.event_id or event_id, exc.reason))
-    return events, skipped
+    return _with_ics_events(session, user_id, limit, events, skipped)
+
+
+def _with_ics_events(
+    session: Session,
+    user_id: int,
+    limit: int | None,
+    events: list[SourceEvent],
+    skipped: list[Skipped],
+) -> tuple[list[SourceEvent], list[Skipped]]:
+    """issue 11: the events of the user's .ics sources join Google's, under the same limit."""
+    from calfeed.store.ics_sources import ics_events_for_user
+
+    more, more_skipped = ics_events_for_user(session, user_id, limit=limit)
+    if not more and not more_skipped:
+        return events, skipped
+    events = events + more
+    if limit is not None and len(events) > limit:
+        events = sorted(events, key=_end_instant)[:limit]
+    return events, skipped + more_skipped
+
+
+def _end_instant(event: SourceEvent) -> datetime:
+    end = event.end
+    if isinstance(end, datetime):
+        return end
+    return datetime(end.year, end.month, end.day, tzinfo=UTC)
 
 
 # --- marks ----------------------------------------------------------------------------------------

@@ -129,6 +129,10 @@ def split_key(event_key: str) -> tuple[str, str]:
 
 def _require_event(session: Session, user_id: int, event_key: str) -> None:
     """NotFound unless `event_key` names an event in one of this user's calendars."""
+    if store.ics_sources.source_of_key(event_key) is not None:  # issue 11: an .ics source's
+        if not store.ics_sources.has_event(session, user_id, event_key):
+            raise NotFound("no such event")
+        return
     calendar_id, event_id = split_key(event_key)
     found = session.scalar(
         select(Event.id)

@@ -1,0 +1,343 @@
+"""issue 11: calendars read from a secret .ics address, their events, and the queries over them.
+
+- `ics_sources`: one row per address a user added. The address is a secret (whoever has it reads
+  the calendar), so it is stored Fernet-encrypted like the Google token, with its sha256 beside it
+  only to refuse adding the same address twice. Validators (ETag, Last-Modified) and the read
+  schedule (`next_read_at`, `failures`) make reads polite; `last_error` is what the dashboard shows.
+- `ics_events`: what the last good read found, one row per occurrence, the core's `SourceEvent`
+  as JSON. Their calendar id is `ics:<source id>`, so event keys, marks, corrections and follow-up
+  UIDs work exactly as for Google (`calendarId/eventId`); the event id is the iCalendar UID (plus
+  the occurrence for a series), so an interview moved at the source keeps its key and its
+  follow-ups move with it. A failed read never touches these rows: the last good events stay.
+- Every row goes with its source (ON DELETE CASCADE), and every source with its user.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import (
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    delete,
+    func,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from calfeed.model import Attendee, Skipped, SourceEvent
+from calfeed.store.db import upsert
+from calfeed.store.schema import Base, User, UTCDateTime
+
+#: the calendar id of a source's events: "ics:<source id>"
+PREFIX = "ics:"
+#: a read in progress holds its source this long (a killed reader's claim runs out)
+CLAIM = timedelta(minutes=2)
+
+
+class IcsSource(Base):
+    """A calendar the user added by its secret address (see the module docstring)."""
+
+    __tablename__ = "ics_sources"
+    __table_args__ = (
+        UniqueConstraint("user_id", "address_hash", name="uq_ics_sources_user_address"),
+        {"sqlite_autoincrement": True},  # ids are part of event keys and UIDs: never reused
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    address_enc: Mapped[str] = mapped_column(Text)
+    address_hash: Mapped[str] = mapped_column(String(64))
+    paused: Mapped[bool] = mapped_column(Boolean, default=False)
+    etag: Mapped[str | None] = mapped_column(Text)
+    last_modified: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_success_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    next_read_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    events_found: Mapped[int] = mapped_column(Integer, default=0)
+    interviews_found: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class IcsEvent(Base):
+    """One occurrence from a source's last good read, as the core's SourceEvent in JSON."""
+
+    __tablename__ = "ics_events"
+    __table_args__ = (
+        UniqueConstraint("source_id", "event_id", name="uq_ics_events_source_event"),
+        Index("ix_ics_events_user_end", "user_id", "end_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    source_id: Mapped[int] = mapped_column(ForeignKey("ics_sources.id", ondelete="CASCADE"))
+    event_id: Mapped[str] = mapped_column(String(1100))
+    data_json: Mapped[str] = mapped_column(Text)
+    end_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+def calendar_id(source_id: int) -> str:
+    return f"{PREFIX}{source_id}"
+
+
+def source_of_key(event_key: str) -> tuple[int, str] | None:
+    """ "ics:<id>/<event id>" -> (id, event id); None for any other key (Google's).
+
+    Split at the first slash: an iCalendar UID may hold slashes, a source id never does.
+    """
+    if not event_key.startswith(PREFIX):
+        return None
+    head, slash, event_id = event_key[len(PREFIX) :].partition("/")
+    if not slash or not head.isdigit() or not event_id:
+        return None
+    return int(head), event_id
+
+
+# --- SourceEvent <-> JSON (dates and zones kept exactly) -----------------------------------------
+
+
+def _when(value: datetime | date | None) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        zone = getattr(value.tzinfo, "key", None)
+        return {"dt": value.isoformat(), "zone": zone}
+    return {"date": value.isoformat()}
+
+
+def _from_when(value: Any) -> Any:
+    if value is None:
+        return None
+    if "date" in value:
+        return date.fromisoformat(value["date"])
+    moment = datetime.fromisoformat(value["dt"])
+    return moment.astimezone(ZoneInfo(value["zone"])) if value.get("zone") else moment
+
+
+def event_to_json(event: SourceEvent) -> str:
+    data = asdict(event)
+    for name in ("start", "end", "updated"):
+        data[name] = _when(getattr(event, name))
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def event_from_json(text: str) -> SourceEvent:
+    data = json.loads(text)
+    for name in ("start", "end", "updated"):
+        data[name] = _from_when(data[name])
+    data["attendees"] = tuple(Attendee(**a) for a in data["attendees"])
+    data["organizer"] = Attendee(**data["organizer"]) if data["organizer"] else None
+    return SourceEvent(**data)
+
+
+def _end_at(event: SourceEvent) -> datetime | None:
+    end = event.end
+    if isinstance(end, datetime):
+        return end
+    return datetime(end.year, end.month, end.day, tzinfo=UTC) + timedelta(days=1)
+
+
+# --- sources --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SourceView:
+    """What the dashboard shows of a source (never the address)."""
+
+    id: int
+    name: str
+    paused: bool
+    events_found: int
+    interviews_found: int
+    last_success_at: datetime | None
+    last_attempt_at: datetime | None
+    last_error: str | None
+    next_read_at: datetime | None
+
+
+def sources_for_user(session: Session, user_id: int) -> list[IcsSource]:
+    query = select(IcsSource).where(IcsSource.user_id == user_id).order_by(IcsSource.id)
+    return list(session.scalars(query))
+
+
+def source_views(session: Session, user_id: int) -> list[SourceView]:
+    return [
+        SourceView(
+            s.id,
+            s.name,
+            s.paused,
+            s.events_found,
+            s.interviews_found,
+            s.last_success_at,
+            s.last_attempt_at,
+            s.last_error,
+            s.next_read_at,
+        )
+        for s in sources_for_user(session, user_id)
+    ]
+
+
+def get_source(session: Session, user_id: int, source_id: int) -> IcsSource | None:
+    source = session.get(IcsSource, source_id)
+    return source if source is not None and source.user_id == user_id else None
+
+
+def add_source(
+    session: Session,
+    user_id: int,
+    *,
+    name: str,
+    address_enc: str,
+    address_hash: str,
+    now: datetime,
+) -> IcsSource | None:
+    """A new source, due for reading at once; None when the user already has this address."""
+    exists = session.scalar(
+        select(IcsSource.id).where(
+            IcsSource.user_id == user_id, IcsSource.address_hash == address_hash
+        )
+    )
+    if exists is not None:
+        return None
+    source = IcsSource(
+        user_id=user_id,
+        name=name,
+        address_enc=address_enc,
+        address_hash=address_hash,
+        paused=False,
+        created_at=now,
+        failures=0,
+        events_found=0,
+        interviews_found=0,
+    )
+    session.add(source)
+    session.flush()
+    return source
+
+
+def claim_source(session: Session, source_id: int, now: datetime, *, force: bool = False) -> bool:
+    """Take the source for one read: True when it is due (or `force`), not paused and not being
+    read by someone else; the claim (`next_read_at` moved `CLAIM` ahead) keeps other readers off."""
+    query = update(IcsSource).where(IcsSource.id == source_id, IcsSource.paused.is_(False))
+    if not force:
+        query = query.where(or_(IcsSource.next_read_at.is_(None), IcsSource.next_read_at <= now))
+    result = session.execute(query.values(next_read_at=now + CLAIM, last_attempt_at=now))
+    return bool(getattr(result, "rowcount", 0) == 1)
+
+
+def due_sources(session: Session, now: datetime, limit: int = 500) -> list[int]:
+    """Sources whose next read is due (the sweep), oldest first."""
+    rows = session.scalars(
+        select(IcsSource.id)
+        .where(
+            IcsSource.paused.is_(False),
+            or_(IcsSource.next_read_at.is_(None), IcsSource.next_read_at <= now),
+        )
+        .order_by(IcsSource.next_read_at.nulls_first(), IcsSource.id)
+        .limit(limit)
+    )
+    return list(rows)
+
+
+def replace_source_events(
+    session: Session, source: IcsSource, events: Sequence[SourceEvent]
+) -> bool:
+    """A good read's events become the source's whole set; True when anything changed."""
+    rows = {e.event_id: event_to_json(e) for e in events}
+    query = select(IcsEvent.event_id, IcsEvent.data_json).where(IcsEvent.source_id == source.id)
+    stored: dict[str, str] = {event_id: data for event_id, data in session.execute(query)}
+    gone = [k for k in stored if k not in rows]
+    for start in range(0, len(gone), 500):
+        session.execute(
+            delete(IcsEvent).where(
+                IcsEvent.source_id == source.id, IcsEvent.event_id.in_(gone[start : start + 500])
+            )
+        )
+    changed = [e for e in events if stored.get(e.event_id) != rows[e.event_id]]
+    if changed:
+        upsert(
+            session,
+            IcsEvent.__table__,  # type: ignore[arg-type]
+            [
+                {
+                    "user_id": source.user_id,
+                    "source_id": source.id,
+                    "event_id": e.event_id,
+                    "data_json": rows[e.event_id],
+                    "end_at": _end_at(e),
+                }
+                for e in changed
+            ],
+            keys=("source_id", "event_id"),
+            update=("data_json", "end_at"),
+        )
+    return bool(gone or changed)
+
+
+def ics_events_for_user(
+    session: Session, user_id: int, *, limit: int | None = None
+) -> tuple[list[SourceEvent], list[Skipped]]:
+    """The events of the user's sources that are not paused (earliest end first with `limit`)."""
+    query = (
+        select(IcsEvent.event_id, IcsEvent.data_json)
+        .join(IcsSource, IcsSource.id == IcsEvent.source_id)
+        .where(IcsEvent.user_id == user_id, IcsSource.paused.is_(False))
+    )
+    if limit is None:
+        query = query.order_by(IcsEvent.source_id, IcsEvent.event_id)
+    else:
+        query = query.order_by(IcsEvent.end_at, IcsEvent.source_id, IcsEvent.event_id).limit(limit)
+    events: list[SourceEvent] = []
+    skipped: list[Skipped] = []
+    for event_id, data in session.execute(query):
+        try:
+            events.append(event_from_json(data))
+        except (ValueError, KeyError, TypeError):
+            skipped.append(Skipped(event_id, "stored event is unreadable"))
+    return events, skipped
+
+
+def count_ics_events(session: Session, user_id: int) -> int:
+    return session.scalar(select(func.count(IcsEvent.id)).where(IcsEvent.user_id == user_id)) or 0
+
+
+def has_event(session: Session, user_id: int, event_key: str) -> bool:
+    """Whether `event_key` names an event of one of the user's sources."""
+    parsed = source_of_key(event_key)
+    if parsed is None:
+        return False
+    source_id, event_id = parsed
+    found = session.scalar(
+        select(IcsEvent.id)
+        .where(
+            IcsEvent.user_id == user_id,
+            IcsEvent.source_id == source_id,
+            IcsEvent.event_id == event_id,
+        )
+        .limit(1)
+    )
+    return found is not None
+
+
+def touch_user(session: Session, user_id: int, now: datetime) -> None:
+    """Every cached feed of the user is stale (see `queries._touch`)."""
+    session.execute(
+        update(User)
+        .where(User.id == user_id)
+        .values(data_version=User.data_version + 1, updated_at=now)
+    )
