@@ -57,7 +57,18 @@ def _source_options(p: argparse.ArgumentParser) -> None:
     """The options `feed` and `interviews` share: the source, the rule settings, the user."""
     src = p.add_mutually_exclusive_group(required=True)
     src.add_argument("--events", type=Path, metavar="FILE.json", help="Google events.list JSON")
-    src.add_argument("--ics", type=Path, metavar="FILE.ics", help="any iCalendar export")
+    src.add_argument(
+        "--ics",
+        type=_ics_source,
+        metavar="FILE.ics|ADDRESS",
+        help="any iCalendar export, or a calendar's (secret) https:// or webcal:// address",
+    )
+    p.add_argument(
+        "--allow-private-addresses",
+        action="store_true",
+        help="let --ics ADDRESS reach this machine and private networks (local use; cloud "
+        "metadata addresses stay refused)",
+    )
     p.add_argument("-o", "--output", type=Path, help="write here instead of stdout")
     p.add_argument("--name", default="", help="your name, to sign the drafts (issue 8)")
     p.add_argument("--lang", choices=["en", "id"], default="en")
@@ -83,7 +94,33 @@ def _source_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--to", dest="window_end", type=_window, help=".ics: expand until (ISO)")
 
 
+def _ics_source(text: str) -> Path | str:
+    """--ics: an address when it names a scheme (issue 11), else a file."""
+    return text.strip() if "://" in text else Path(text)
+
+
+def _fetch_address(args: argparse.Namespace, address: str) -> bytes:
+    """Download `address` under the service's rules (issue 11): refusals are SourceErrors."""
+    from calfeed.sources.fetch import FetchPolicy, fetch
+
+    policy = FetchPolicy(allow_private=args.allow_private_addresses)
+    return fetch(address, policy).body
+
+
+def _address_name(address: str) -> str:
+    """The calendar id of an address read by the CLI: its host (never the secret path)."""
+    from urllib.parse import urlsplit
+
+    try:
+        return urlsplit(address).hostname or "calendar"
+    except ValueError:
+        return "calendar"
+
+
 def _read_events(args: argparse.Namespace) -> tuple[list[SourceEvent], list[Skipped]]:
+    if isinstance(args.ics, str):
+        data = _fetch_address(args, args.ics)
+        return _read_ics_bytes(args, data, _address_name(args.ics), "the address")
     path: Path = args.events or args.ics
     try:
         data = path.read_bytes()
@@ -98,23 +135,29 @@ def _read_events(args: argparse.Namespace) -> tuple[list[SourceEvent], list[Skip
             except (UnicodeDecodeError, json.JSONDecodeError) as exc:
                 raise SourceError(f"not JSON: {exc}") from None
             return events_from_payload(payload, calendar_id=args.calendar_id or "primary")
-        from calfeed.sources.ics import read_ics
-
-        now = datetime.now(UTC)  # the shell owns the clock; the core gets a window
-        start = args.window_start or now - timedelta(days=60)
-        end = args.window_end or now + timedelta(days=365)
-        read = read_ics(
-            data,
-            calendar_id=args.calendar_id or path.stem,
-            window_start=start,
-            window_end=end,
-            self_emails=args.self_email,
-        )
-        for warning in read.warnings:
-            print(f"calfeed: {path}: {warning}", file=sys.stderr)
-        return list(read.events), list(read.skipped)
+        return _read_ics_bytes(args, data, path.stem, str(path))
     except SourceError as exc:
         raise SourceError(f"{path}: {exc}") from None
+
+
+def _read_ics_bytes(
+    args: argparse.Namespace, data: bytes, default_id: str, label: str
+) -> tuple[list[SourceEvent], list[Skipped]]:
+    from calfeed.sources.ics import read_ics
+
+    now = datetime.now(UTC)  # the shell owns the clock; the core gets a window
+    start = args.window_start or now - timedelta(days=60)
+    end = args.window_end or now + timedelta(days=365)
+    read = read_ics(
+        data,
+        calendar_id=args.calendar_id or default_id,
+        window_start=start,
+        window_end=end,
+        self_emails=args.self_email,
+    )
+    for warning in read.warnings:
+        print(f"calfeed: {label}: {warning}", file=sys.stderr)
+    return list(read.events), list(read.skipped)
 
 
 def _settings(args: argparse.Namespace) -> RuleSettings:
