@@ -11,7 +11,7 @@ day). Web views and the background worker call these functions; they hold no HTT
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Literal
 
@@ -66,6 +66,7 @@ class SourceRead:
     error: str | None = None
     next_read_at: datetime | None = None
     changed: bool = False
+    refused: bool = False  # the address (or a redirect) is one calfeed does not fetch
 
 
 def policy_for(config: Config) -> FetchPolicy:
@@ -191,7 +192,10 @@ def read_ics_source(
         )
     except FetchFailed as exc:
         return _record_failure(sessions, source_id, now, interval, failures, str(exc), exc)
-    except (FetchRefused, SourceError) as exc:
+    except FetchRefused as exc:
+        result = _record_failure(sessions, source_id, now, interval, failures, str(exc), None)
+        return replace(result, refused=True)
+    except SourceError as exc:
         return _record_failure(sessions, source_id, now, interval, failures, str(exc), None)
     except DecryptionFailed:
         message = "the stored address cannot be read with this server's key: add it again"

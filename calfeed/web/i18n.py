@@ -177,6 +177,36 @@ EN: dict[str, str] = {
     "settings.user_name": "Your name",
     "settings.user_name_hint": "How your drafts are signed, e.g. Sari Wijaya.",
     "err.user_name": "Your name is one line of at most 100 characters.",
+    # issue 11: calendars by secret address
+    "src.title": "Calendars by address",
+    "src.help": (
+        "Outlook, iCloud, Fastmail, Nextcloud and others can share a calendar at a secret .ics "
+        "address. Paste it here: calfeed reads it every 15 minutes and adds follow-ups for its "
+        "interviews to your feed."
+    ),
+    "src.address": "Secret calendar address (https:// or webcal://)",
+    "src.address_hint": "Kept encrypted; shown to nobody, not even to you again.",
+    "src.name": "Name",
+    "src.name_placeholder": "e.g. Outlook",
+    "src.add": "Add calendar",
+    "src.found": "{events} events, {interviews} interviews",
+    "src.last_read": "last read {when}",
+    "src.error": "The last read failed: {error}. The events read before stay in your feed.",
+    "src.read_failed": "The calendar could not be read: {error}",
+    "src.refused": "This address cannot be read: {reason}.",
+    "src.exists": "This calendar is already added.",
+    "src.bad_name": "A name is one line of at most 80 characters.",
+    "src.is_paused": "paused",
+    "src.rename": "Rename",
+    "src.read": "Read now",
+    "src.not_yet": "Read recently; calfeed reads each calendar at most every 15 minutes.",
+    "src.pause": "Pause",
+    "src.resume": "Resume",
+    "src.paused": "Paused: its events left your feed and it is not read.",
+    "src.resumed": "Resumed: it is read again at the next chance.",
+    "src.remove": "Remove",
+    "src.remove_help": "Removes the calendar and everything read from it.",
+    "src.removed": "Removed, with everything read from it.",
 }
 
 ID: dict[str, str] = {
@@ -356,6 +386,36 @@ ID: dict[str, str] = {
     "settings.user_name": "Nama Anda",
     "settings.user_name_hint": "Nama penanda tangan draf Anda, mis. Sari Wijaya.",
     "err.user_name": "Nama berupa satu baris, paling banyak 100 karakter.",
+    # issue 11: kalender lewat alamat rahasia
+    "src.title": "Kalender lewat alamat",
+    "src.help": (
+        "Outlook, iCloud, Fastmail, Nextcloud dan lainnya dapat membagikan kalender di alamat "
+        ".ics rahasia. Tempelkan di sini: calfeed membacanya setiap 15 menit dan menambahkan "
+        "tindak lanjut untuk wawancaranya ke feed Anda."
+    ),
+    "src.address": "Alamat kalender rahasia (https:// atau webcal://)",
+    "src.address_hint": "Disimpan terenkripsi; tidak ditampilkan kepada siapa pun, juga Anda.",
+    "src.name": "Nama",
+    "src.name_placeholder": "mis. Outlook",
+    "src.add": "Tambah kalender",
+    "src.found": "{events} acara, {interviews} wawancara",
+    "src.last_read": "terakhir dibaca {when}",
+    "src.error": "Pembacaan terakhir gagal: {error}. Acara yang sudah terbaca tetap di feed Anda.",
+    "src.read_failed": "Kalender tidak dapat dibaca: {error}",
+    "src.refused": "Alamat ini tidak dapat dibaca: {reason}.",
+    "src.exists": "Kalender ini sudah ditambahkan.",
+    "src.bad_name": "Nama berupa satu baris, paling banyak 80 karakter.",
+    "src.is_paused": "dijeda",
+    "src.rename": "Ganti nama",
+    "src.read": "Baca sekarang",
+    "src.not_yet": "Baru saja dibaca; calfeed membaca tiap kalender paling sering 15 menit sekali.",
+    "src.pause": "Jeda",
+    "src.resume": "Lanjutkan",
+    "src.paused": "Dijeda: acaranya keluar dari feed Anda dan tidak dibaca.",
+    "src.resumed": "Dilanjutkan: dibaca lagi pada kesempatan berikutnya.",
+    "src.remove": "Hapus",
+    "src.remove_help": "Menghapus kalender dan semua yang dibaca darinya.",
+    "src.removed": "Dihapus, beserta semua yang dibaca darinya.",
 }
 
 CATALOGS: dict[str, dict[str, str]] = {"en": EN, "id": ID}

@@ -1,0 +1,183 @@
+"""issue 11: calendars added by their secret .ics address, managed from the dashboard.
+
+Thin views: parse the form, call one `calfeed.ics_reads` function, redirect back to the dashboard
+(303) with a message; a refused address re-renders the dashboard with status 400 and the reason.
+The partial `_sources.html` gets its rows from `ics_sources()` (a template function registered
+here), so the dashboard view itself knows nothing of sources.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, flash, redirect, request, url_for
+from flask.typing import ResponseReturnValue
+from werkzeug.wrappers import Response as BaseResponse
+
+from calfeed import ics_reads
+from calfeed.errors import NotFound
+from calfeed.ics_reads import SourceExists, SourceRead
+from calfeed.sources.fetch import FetchRefused
+from calfeed.store import ics_sources as db
+from calfeed.store import session_scope
+from calfeed.web.context import _, current_user_id, require_user, rt
+from calfeed.web.forms import flag
+
+bp = Blueprint("sources", __name__, url_prefix="/sources")
+
+ADDRESS_LIMIT = 2000
+
+
+@dataclass(frozen=True)
+class SourceRow:
+    """One source as the partial shows it."""
+
+    id: int
+    name: str
+    paused: bool
+    events: int
+    interviews: int
+    last_read: str
+    error: str | None
+
+
+def read_now(user_id: int, source_id: int, *, force: bool) -> SourceRead:
+    """Read one of the user's sources in this request (until the background worker has it)."""
+    runtime = rt()
+    return ics_reads.read_ics_source(
+        runtime.sessions,
+        runtime.cipher,
+        source_id,
+        runtime.clock(),
+        policy=ics_reads.policy_for(runtime.config),
+        interval=timedelta(seconds=runtime.config.source_interval),
+        force=force,
+    )
+
+
+def found_message(read: SourceRead) -> tuple[str, str]:
+    """The flash after a read: what was found, or why nothing could be read."""
+    if read.status == "failed":
+        return _("src.read_failed").format(error=read.error or ""), "error"
+    return _("src.found").format(events=read.events, interviews=read.interviews), "ok"
+
+
+def _rows(user_id: int) -> list[SourceRow]:
+    with session_scope(rt().sessions) as s:
+        views = db.source_views(s, user_id)
+        from calfeed.store.queries import get_user, rule_settings_of
+
+        user = get_user(s, user_id)
+        zone = ZoneInfo(rule_settings_of(user).time_zone) if user else ZoneInfo("UTC")
+    return [
+        SourceRow(
+            v.id,
+            v.name,
+            v.paused,
+            v.events_found,
+            v.interviews_found,
+            _when(v.last_success_at, zone),
+            v.last_error,
+        )
+        for v in views
+    ]
+
+
+def _when(moment: datetime | None, zone: ZoneInfo) -> str:
+    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+@bp.app_context_processor
+def _context() -> dict[str, Any]:
+    def ics_sources() -> list[SourceRow]:
+        uid = current_user_id()
+        return [] if uid is None else _rows(uid)
+
+    return {"ics_sources": ics_sources}
+
+
+def _back() -> BaseResponse:
+    return redirect(url_for("dashboard.index") + "#sources-h", code=303)
+
+
+def _refused(user_id: int, message: str) -> ResponseReturnValue:
+    from calfeed.web.dashboard import _page
+
+    return _page(user_id, 400, _("err.form"), {"ics-address": message})
+
+
+@bp.post("/add")
+def add() -> ResponseReturnValue:
+    user_id = require_user()
+    address = request.form.get("address", "")[:ADDRESS_LIMIT]
+    name = request.form.get("name", "")
+    runtime = rt()
+    try:
+        source_id = ics_reads.add_source(
+            runtime.sessions, runtime.cipher, user_id, address, name, runtime.clock()
+        )
+    except FetchRefused as exc:
+        return _refused(user_id, _("src.refused").format(reason=exc))
+    except SourceExists:
+        return _refused(user_id, _("src.exists"))
+    first = read_now(user_id, source_id, force=True)
+    if first.refused:  # e.g. the name resolves to a private address: nothing is kept
+        ics_reads.remove_source(runtime.sessions, user_id, source_id, runtime.clock())
+        return _refused(user_id, _("src.refused").format(reason=first.error))
+    flash(*found_message(first))
+    return _back()
+
+
+@bp.post("/<int:source_id>/rename")
+def rename(source_id: int) -> ResponseReturnValue:
+    user_id = require_user()
+    name = request.form.get("name", "")
+    if not name.strip() or len(name) > ics_reads.NAME_LIMIT:
+        return _refused(user_id, _("src.bad_name"))
+    _do(ics_reads.rename_source, user_id, source_id, name)
+    flash(_("dash.saved"), "ok")
+    return _back()
+
+
+@bp.post("/<int:source_id>/pause")
+def pause(source_id: int) -> ResponseReturnValue:
+    user_id = require_user()
+    value = flag(request.form, "value")
+    if value is None:
+        from calfeed.web.dashboard import _page
+
+        return _page(user_id, 400, _("err.action"))
+    _do(ics_reads.pause_source, user_id, source_id, value)
+    flash(_("src.paused") if value else _("src.resumed"), "ok")
+    return _back()
+
+
+@bp.post("/<int:source_id>/remove")
+def remove(source_id: int) -> ResponseReturnValue:
+    user_id = require_user()
+    _do(ics_reads.remove_source, user_id, source_id)
+    flash(_("src.removed"), "ok")
+    return _back()
+
+
+@bp.post("/<int:source_id>/read")
+def read(source_id: int) -> ResponseReturnValue:
+    """ "Read now": still at most one read per source per interval (politeness)."""
+    user_id = require_user()
+    with session_scope(rt().sessions) as s:
+        if db.get_source(s, user_id, source_id) is None:
+            raise NotFound("no such calendar")
+    result = read_now(user_id, source_id, force=False)
+    if result.status == "skipped":
+        flash(_("src.not_yet"), "ok")
+    else:
+        flash(*found_message(result))
+    return _back()
+
+
+def _do(action: Any, user_id: int, source_id: int, *args: Any) -> None:
+    """Run a source action for the signed-in user (NotFound: the error handler's 404)."""
+    action(rt().sessions, user_id, source_id, *args, rt().clock())
