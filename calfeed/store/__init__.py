@@ -7,7 +7,7 @@ Import from here; the submodules are an implementation detail:
 
 from __future__ import annotations
 
-from calfeed.store import ics_sources  # issue 11: registers its tables on Base.metadata
+from calfeed.store import ics_sources, passkeys  # issue 11: registers their tables
 from calfeed.store.db import (
     SessionFactory,
     engine_of,
@@ -83,6 +83,7 @@ __all__ = [
     "SessionFactory",
     "SyncLease",
     "ics_sources",
+    "passkeys",
     "User",
     "bump_data_version",
     "calendars_for_user",

@@ -96,13 +96,14 @@ def register_security(app: Flask, config: Config) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from calfeed.web import auth, dashboard, feeds, health, pages, settings, sources
+    from calfeed.web import auth, dashboard, feeds, health, pages, passkeys, settings, sources
     from calfeed.web.context import init_context
 
     init_context(app)
     for module in (pages, auth, feeds, dashboard, settings, health):
         app.register_blueprint(module.bp)
     app.register_blueprint(sources.bp)  # issue 11
+    app.register_blueprint(passkeys.bp)  # issue 11
     # Calendar apps never send CSRF tokens, and the feed route only reads.
     csrf.exempt(feeds.bp)
     csrf.exempt(health.bp)

@@ -207,6 +207,25 @@ EN: dict[str, str] = {
     "src.remove": "Remove",
     "src.remove_help": "Removes the calendar and everything read from it.",
     "src.removed": "Removed, with everything read from it.",
+    "pk.start_title": "No Google? Start with your calendar's address",
+    "pk.start_help": (
+        "Paste the secret .ics address of your Outlook, iCloud, Fastmail or Nextcloud calendar "
+        "and create a passkey: it is how you sign in again, with no password."
+    ),
+    "pk.signup": "Create a passkey and start",
+    "pk.signin": "Sign in with a passkey",
+    "pk.title": "Passkeys",
+    "pk.count": "Passkeys for this account: {count}.",
+    "pk.help": "A passkey signs you in on this device without Google or a password.",
+    "pk.add": "Add a passkey",
+    "pk.added": "Passkey added: you can sign in with it from now on.",
+    "pk.working": "Waiting for your passkey…",
+    "pk.cancelled": "No passkey was used. Try again when you are ready.",
+    "pk.failed": "The passkey could not be checked. Try again.",
+    "pk.unsupported": "This browser cannot use passkeys.",
+    "pk.expired": "This passkey request has expired. Try again.",
+    "pk.unknown": "This passkey belongs to no calfeed account.",
+    "pk.exists": "This passkey is already added.",
 }
 
 ID: dict[str, str] = {
@@ -416,6 +435,25 @@ ID: dict[str, str] = {
     "src.remove": "Hapus",
     "src.remove_help": "Menghapus kalender dan semua yang dibaca darinya.",
     "src.removed": "Dihapus, beserta semua yang dibaca darinya.",
+    "pk.start_title": "Tanpa Google? Mulai dengan alamat kalender Anda",
+    "pk.start_help": (
+        "Tempelkan alamat .ics rahasia kalender Outlook, iCloud, Fastmail atau Nextcloud Anda "
+        "lalu buat passkey: dengan itu Anda masuk lagi, tanpa kata sandi."
+    ),
+    "pk.signup": "Buat passkey dan mulai",
+    "pk.signin": "Masuk dengan passkey",
+    "pk.title": "Passkey",
+    "pk.count": "Passkey untuk akun ini: {count}.",
+    "pk.help": "Passkey memasukkan Anda di perangkat ini tanpa Google atau kata sandi.",
+    "pk.add": "Tambah passkey",
+    "pk.added": "Passkey ditambahkan: mulai sekarang Anda dapat masuk dengannya.",
+    "pk.working": "Menunggu passkey Anda…",
+    "pk.cancelled": "Tidak ada passkey yang dipakai. Coba lagi bila Anda siap.",
+    "pk.failed": "Passkey tidak dapat diperiksa. Coba lagi.",
+    "pk.unsupported": "Peramban ini tidak dapat memakai passkey.",
+    "pk.expired": "Permintaan passkey ini sudah kedaluwarsa. Coba lagi.",
+    "pk.unknown": "Passkey ini bukan milik akun calfeed mana pun.",
+    "pk.exists": "Passkey ini sudah ditambahkan.",
 }
 
 CATALOGS: dict[str, dict[str, str]] = {"en": EN, "id": ID}

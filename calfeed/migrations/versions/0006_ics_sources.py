@@ -1,4 +1,4 @@
-"""calendars read from a secret .ics address, and their events (issue 11)
+"""calendars read from a secret .ics address, their events, and passkeys (issue 11)
 
 Revision ID: 0006
 Revises: 0003
@@ -74,9 +74,28 @@ def upgrade() -> None:
         sa.UniqueConstraint("source_id", "event_id", name="uq_ics_events_source_event"),
     )
     op.create_index("ix_ics_events_user_end", "ics_events", ["user_id", "end_at"])
+    op.create_table(
+        "passkeys",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("credential_id", sa.String(length=1400), nullable=False),
+        sa.Column("user_handle", sa.String(length=100), nullable=False),
+        sa.Column("public_key", sa.LargeBinary(), nullable=False),
+        sa.Column("sign_count", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("last_used_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_passkeys_user_id_users"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_passkeys")),
+        sa.UniqueConstraint("credential_id", name=op.f("uq_passkeys_credential_id")),
+    )
+    op.create_index(op.f("ix_passkeys_user_id"), "passkeys", ["user_id"])
 
 
 def downgrade() -> None:
+    op.drop_index(op.f("ix_passkeys_user_id"), table_name="passkeys")
+    op.drop_table("passkeys")
     op.drop_index("ix_ics_events_user_end", table_name="ics_events")
     op.drop_table("ics_events")
     op.drop_index(op.f("ix_ics_sources_next_read_at"), table_name="ics_sources")
