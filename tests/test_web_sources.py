@@ -162,3 +162,20 @@ def test_indonesian_words(app, client, carol, csrf_token) -> None:
     signed_in(client, carol)
     page = client.get("/dashboard?lang=id").get_data(as_text=True)
     assert "Calendars by address" in page or "Kalender lewat alamat" in page
+
+
+def test_marks_on_an_address_interview_through_the_dashboard(
+    app, client, carol, csrf_token, served: IcsServer
+) -> None:
+    """Point 4: the dashboard's mark form works on an .ics interview as on a Google one."""
+    signed_in(client, carol)
+    post(client, csrf_token, "/sources/add", address=served.url("/outlook.ics"))
+    (source,) = sources(app)
+    with session_scope(runtime(app).sessions) as s:
+        keys = [k for (k,) in s.query(IcsEvent.event_id)]
+    page = client.get("/dashboard").get_data(as_text=True)
+    key = next(f"ics:{source.id}/{k}" for k in keys if f"ics:{source.id}/{k}" in page)
+    before = client.get(carol.feed_path).data.count(b"BEGIN:VEVENT")
+    answer = post(client, csrf_token, "/dashboard/mark", event=key, mark="not_interview", value="1")
+    assert answer.status_code == 303
+    assert client.get(carol.feed_path).data.count(b"BEGIN:VEVENT") < before
