@@ -39,6 +39,9 @@ from calfeed.store.schema import User
 #: the read window, as for Google (`calfeed.sync`)
 WINDOW_BACK = timedelta(days=60)
 WINDOW_AHEAD = timedelta(days=365)
+#: a source is downloaded whole (no validators) at least this often: recurring series are
+#: expanded in a window that moves with time, and a 304 would leave it where it was
+FULL_READ_EVERY = timedelta(days=7)
 #: the longest wait between two reads of a failing source
 MAX_BACKOFF = timedelta(days=1)
 NAME_LIMIT = 80
@@ -176,6 +179,9 @@ def read_ics_source(
         assert user is not None  # the source's foreign key
         failures = source.failures
         etag, modified = source.etag, source.last_modified
+        stale = source.content_read_at is None or now - source.content_read_at >= FULL_READ_EVERY
+        if stale:
+            etag = modified = None
         address_enc = source.address_enc
         self_emails = [user.google_email] if user.google_email else []
     try:
@@ -231,6 +237,7 @@ def _record_success(
                 next_read_at=source.next_read_at,
             )
         source.etag, source.last_modified = got.etag, got.last_modified
+        source.content_read_at = now
         changed = db.replace_source_events(s, source, events)
         user = s.get(User, source.user_id)
         assert user is not None

@@ -280,6 +280,26 @@ def test_time_limit_while_streaming(ics_server: IcsServer) -> None:
     assert time.monotonic() - started < 4.0  # generous: a loaded machine
 
 
+def test_time_limit_covers_name_lookup() -> None:
+    def slow(host: str, port: int) -> list[str]:
+        time.sleep(3)
+        return ["127.0.0.1"]
+
+    policy = FetchPolicy(allowed_networks=LOOPBACK, timeout=1.0, resolver=slow)
+    started = time.monotonic()
+    with pytest.raises(FetchFailed, match="in time"):
+        fetch("http://slow.example/cal.ics", policy)
+    assert time.monotonic() - started < 2.9
+
+
+def test_unknown_host_is_a_failure() -> None:
+    def nowhere(host: str, port: int) -> list[str]:
+        raise OSError("Name or service not known")
+
+    with pytest.raises(FetchFailed, match="cannot be found"):
+        fetch("https://nowhere.example/cal.ics", FetchPolicy(resolver=nowhere))
+
+
 def test_time_limit_when_no_answer_comes() -> None:
     class Silent(BaseHTTPRequestHandler):
         def log_message(self, *args: object) -> None:

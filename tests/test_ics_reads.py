@@ -132,6 +132,20 @@ def test_etag_and_304(session_factory, user_id, ics_server: IcsServer) -> None:
     assert data_version(session_factory, user_id) == version  # nothing a feed shows changed
 
 
+def test_a_week_after_the_last_download_no_validators_are_sent(
+    session_factory, user_id, ics_server: IcsServer
+) -> None:
+    """A 304 would leave the expansion window of recurring events where it was: weekly, the
+    calendar is downloaded whole again."""
+    ics_server.routes["/cal.ics"] = Route(calendar())
+    source_id = add(session_factory, user_id, ics_server, "/cal.ics")
+    read(session_factory, source_id)
+    assert read(session_factory, source_id, NOW + timedelta(days=6)).status == "unchanged"
+    assert "if-none-match" in ics_server.requests[-1].headers
+    assert read(session_factory, source_id, NOW + timedelta(days=7)).status == "read"
+    assert "if-none-match" not in ics_server.requests[-1].headers
+
+
 def test_last_modified_sent_back(session_factory, user_id, ics_server: IcsServer) -> None:
     when = "Wed, 25 Nov 2026 10:00:00 GMT"
     ics_server.routes["/cal.ics"] = Route(calendar(), etag=False, last_modified=when)

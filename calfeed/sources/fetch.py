@@ -158,7 +158,33 @@ def check_ip(ip: IPAddress, policy: FetchPolicy) -> None:
     raise FetchRefused(f"{ip} is a private address")
 
 
-def _resolve(host: str, port: int, policy: FetchPolicy) -> list[IPAddress]:
+def _lookup(host: str, port: int, policy: FetchPolicy, timeout: float) -> list[str]:
+    """The addresses of `host`, within `timeout` seconds (the system resolver has no deadline of
+    its own, so it runs in a thread that is left behind if it hangs)."""
+    found: list[str] = []
+    failed: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            if policy.resolver is not None:
+                found.extend(policy.resolver(host, port))
+            else:
+                infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+                found.extend(str(info[4][0]) for info in infos)
+        except (OSError, UnicodeError, LookupError) as exc:
+            failed.append(exc)
+
+    worker = threading.Thread(target=work, daemon=True, name="calfeed-dns")
+    worker.start()
+    worker.join(max(timeout, 0.0))
+    if worker.is_alive():
+        raise FetchFailed(f"the host {host} could not be looked up in time")
+    if failed or not found:
+        raise FetchFailed(f"the host {host} cannot be found")
+    return found
+
+
+def _resolve(host: str, port: int, policy: FetchPolicy, deadline: float) -> list[IPAddress]:
     """Every address of `host`, each checked; FetchRefused on the first one not allowed."""
     if host.rstrip(".").lower() in METADATA_NAMES:
         raise FetchRefused(f"{host} is a cloud metadata host")
@@ -168,16 +194,8 @@ def _resolve(host: str, port: int, policy: FetchPolicy) -> list[IPAddress]:
         literal = None
     if literal is not None:
         found = [str(literal)]
-    elif policy.resolver is not None:
-        found = list(policy.resolver(host, port))
     else:
-        try:
-            infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-        except (OSError, UnicodeError):
-            raise FetchFailed(f"the host {host} cannot be found") from None
-        found = [str(info[4][0]) for info in infos]
-    if not found:
-        raise FetchFailed(f"the host {host} cannot be found")
+        found = _lookup(host, port, policy, deadline - time.monotonic())
     addresses = []
     for text in dict.fromkeys(found):
         ip = ipaddress.ip_address(text.split("%", 1)[0])
@@ -237,7 +255,7 @@ def _request(
     parts = urlsplit(url)
     host = parts.hostname or ""
     port = parts.port or (443 if parts.scheme == "https" else 80)
-    addresses = _resolve(host, port, policy)
+    addresses = _resolve(host, port, policy, deadline)
     headers = {
         "Host": parts.netloc,
         "User-Agent": policy.user_agent,

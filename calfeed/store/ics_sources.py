@@ -67,6 +67,8 @@ class IcsSource(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_success_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # the last 200 (content read and expanded): a 304 does not move the expansion window
+    content_read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(Text)
     failures: Mapped[int] = mapped_column(Integer, default=0)
     next_read_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
