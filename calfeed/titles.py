@@ -311,9 +311,16 @@ _SYMBOLS = ("So", "Sk", "Cs", "Co")
 
 
 def _strip_symbols(text: str) -> str:
-    """Emoji, pictographs and runs of punctuation carry no meaning for E2."""
+    """Emoji, pictographs and runs of punctuation carry no meaning for E2.
+
+    U+FFFD stands for a letter that could not be decoded, inside a word: splitting there would cut
+    "Glob\ufffdex" to a wrong company "Glob".
+    """
     kept = [
-        " " if unicodedata.category(c) in _SYMBOLS or c in "!?*#~\u200d\ufe0f" else c for c in text
+        " "
+        if (unicodedata.category(c) in _SYMBOLS and c != "\ufffd") or c in "!?*#~\u200d\ufe0f"
+        else c
+        for c in text
     ]
     return "".join(kept)
 

@@ -152,6 +152,17 @@ EN: dict[str, str] = {
     "rule.C4": "the latest round of this application replaces earlier check-ins (rule C4)",
     "lang.en": "English",
     "lang.id": "Bahasa Indonesia",
+    # issue 7
+    "nav.sign_out": "Sign out",
+    "auth.signed_out": "Signed out.",
+    "dash.pages": "Pages of interviews",
+    "dash.prev": "Previous page",
+    "dash.next": "Next page",
+    "dash.page_of": "Page {page} of {pages}",
+    "dash.events_cut": "Your calendars hold more events than calfeed reads for one person (5,000): "
+    "the latest ones, furthest ahead, are left out.",
+    "dash.follow_ups_cut": "Your feed holds the 2,000 follow-ups nearest to today; the others "
+    "are left out.",
     # issue 8
     "dash.correct_company": "Company",
     "dash.correct_position": "Position",
@@ -318,6 +329,17 @@ ID: dict[str, str] = {
     "rule.C4": "putaran terakhir lamaran ini menggantikan tindak lanjut sebelumnya (aturan C4)",
     "lang.en": "English",
     "lang.id": "Bahasa Indonesia",
+    # issue 7
+    "nav.sign_out": "Keluar",
+    "auth.signed_out": "Anda sudah keluar.",
+    "dash.pages": "Halaman wawancara",
+    "dash.prev": "Halaman sebelumnya",
+    "dash.next": "Halaman berikutnya",
+    "dash.page_of": "Halaman {page} dari {pages}",
+    "dash.events_cut": "Kalender Anda berisi lebih banyak acara daripada yang dibaca calfeed untuk "
+    "satu orang (5.000): acara terjauh ke depan tidak disertakan.",
+    "dash.follow_ups_cut": "Feed Anda berisi 2.000 tindak lanjut yang paling dekat dengan hari "
+    "ini; sisanya tidak disertakan.",
     # issue 8
     "dash.correct_company": "Perusahaan",
     "dash.correct_position": "Posisi",

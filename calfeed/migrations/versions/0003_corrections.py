@@ -1,7 +1,7 @@
 """company and position corrections per interview (issue 8)
 
 Revision ID: 0003
-Revises: 0001
+Revises: 0002
 Create Date: 2026-11-26
 
 The user can correct what rule E2 read; like the stated-timeline override, the correction lives
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0003"
-down_revision = "0001"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
