@@ -10,6 +10,7 @@ from datetime import UTC, datetime, time, timedelta
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import func, select
 
 from calfeed import store
@@ -23,6 +24,7 @@ from calfeed.store import (
     Mark,
     session_scope,
 )
+from calfeed.store.migrate import alembic_config
 from calfeed.store.schema import Base
 
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
@@ -47,6 +49,10 @@ def user_id(session_factory) -> int:
         return user.id
 
 
+#: the newest migration (one head: each issue's migration is chained after the last)
+HEAD = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+
+
 def primary(session, user_id):
     return store.calendars_for_user(session, user_id)[0]
 
@@ -54,13 +60,13 @@ def primary(session, user_id):
 def test_migrations_match_the_models(engine):
     with engine.connect() as conn:
         ctx = MigrationContext.configure(conn)
-        assert ctx.get_current_revision() == "0001"
+        assert ctx.get_current_revision() == HEAD
         assert compare_metadata(ctx, Base.metadata) == []
 
 
 def test_upgrade_is_idempotent(db_url):
     store.upgrade(db_url)
-    assert store.current(db_url) == "0001"
+    assert store.current(db_url) == HEAD
 
 
 def test_connect_creates_user_with_selected_primary(session_factory, user_id):
@@ -406,9 +412,9 @@ def test_cli_db_upgrade(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("CALFEED_INSTANCE_PATH", str(tmp_path / "instance"))
     monkeypatch.setenv("CALFEED_DATABASE_URL", url)
     assert store.cli_db(["upgrade"]) == 0
-    assert "0001" in capsys.readouterr().out
+    assert HEAD in capsys.readouterr().out
     assert store.cli_db(["current"]) == 0
-    assert capsys.readouterr().out.strip() == "0001"
+    assert capsys.readouterr().out.strip() == HEAD
 
 
 def test_cli_db_reports_config_problems(monkeypatch, capsys, tmp_path):

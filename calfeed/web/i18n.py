@@ -152,6 +152,15 @@ EN: dict[str, str] = {
     "rule.C4": "the latest round of this application replaces earlier check-ins (rule C4)",
     "lang.en": "English",
     "lang.id": "Bahasa Indonesia",
+    # issue 9
+    "read.heading": "Google Calendar",
+    "read.last": "Google last read at",
+    "read.never": "Google has not been read yet: the first read is on its way.",
+    "read.pending": "a read is on its way",
+    "read.error": "the last read failed; it is tried again",
+    "read.refresh": "Refresh now",
+    "read.queued": "Google Calendar will be read in a moment.",
+    "read.too_soon": "Google Calendar was just refreshed. Try again in a minute.",
 }
 
 ID: dict[str, str] = {
@@ -304,6 +313,15 @@ ID: dict[str, str] = {
     "rule.C4": "putaran terakhir lamaran ini menggantikan tindak lanjut sebelumnya (aturan C4)",
     "lang.en": "English",
     "lang.id": "Bahasa Indonesia",
+    # issue 9
+    "read.heading": "Google Calendar",
+    "read.last": "Google terakhir dibaca",
+    "read.never": "Google belum dibaca: pembacaan pertama sedang berjalan.",
+    "read.pending": "pembacaan sedang berjalan",
+    "read.error": "pembacaan terakhir gagal; akan dicoba lagi",
+    "read.refresh": "Segarkan sekarang",
+    "read.queued": "Google Calendar akan dibaca sebentar lagi.",
+    "read.too_soon": "Google Calendar baru saja disegarkan. Coba lagi dalam semenit.",
 }
 
 CATALOGS: dict[str, dict[str, str]] = {"en": EN, "id": ID}
