@@ -213,3 +213,32 @@ def test_poll_answers_at_once_while_google_is_slow(
         assert client.get(path).status_code == 200
     assert time.monotonic() - started < 5
     assert fake_google.requests == []
+
+
+# --- the dashboard's partial ---------------------------------------------------------------------
+
+
+def test_dashboard_says_when_google_was_read_and_offers_refresh_now(
+    fake_google: FakeGoogle, google_env, sqlite_db_url
+):
+    from calfeed.web.app import build_app, jobs, runtime
+
+    app = build_app(load_config(dict(google_env, CALFEED_DATABASE_URL=sqlite_db_url)))
+    rt = runtime(app)
+    user = connect(fake_google, rt.config, rt.sessions, "ana@example.com")
+    client = app.test_client()
+    with client.session_transaction() as sess:
+        sess["uid"] = user
+    page = client.get("/dashboard").get_data(as_text=True)
+    assert "Google has not been read yet" in page and "Refresh now" in page
+    jobs(app).request_read(user)  # immediate queue: the read runs here
+    page = client.get("/dashboard").get_data(as_text=True)
+    assert "Google last read at" in page
+    token = page.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+    fake_google.reset_requests()
+    first = client.post("/dashboard/refresh", data={"csrf_token": token}, follow_redirects=True)
+    assert "will be read in a moment" in first.get_data(as_text=True)
+    assert fake_google.api_requests()  # the (immediate) read ran
+    again = client.post("/dashboard/refresh", data={"csrf_token": token}, follow_redirects=True)
+    assert "Try again in a minute" in again.get_data(as_text=True)
+    assert client.post("/dashboard/refresh").status_code == 400  # CSRF still applies

@@ -68,9 +68,9 @@ class LiveApp:
     server: Any = None
     url: str = ""
 
-    def start(self) -> LiveApp:
+    def start(self, port: int = 0) -> LiveApp:
         self.server = make_server(
-            "127.0.0.1", 0, self.app, threaded=True, request_handler=_QuietHandler
+            "127.0.0.1", port, self.app, threaded=True, request_handler=_QuietHandler
         )
         self.url = f"http://127.0.0.1:{self.server.server_port}"
         threading.Thread(
