@@ -42,6 +42,8 @@ class Config:
     #: redis://host:port/db: Redis, shared by any number of web processes and workers;
     #: "immediate": tasks run inside the caller (tests, never production)
     queue_url: str | None = None
+    #: issue 9: the queue's name (Redis keys huey.*.<name>): deployments sharing one Redis differ
+    queue_name: str = "calfeed"
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -144,6 +146,9 @@ def load_config(
     queue_url = env.get(ENV_PREFIX + "QUEUE_URL") or None
     if queue_url and not queue_url.startswith(("redis://", "rediss://", "unix://", "immediate")):
         problems.append(f"{ENV_PREFIX}QUEUE_URL must be a redis:// address (or unset)")
+    queue_name = env.get(ENV_PREFIX + "QUEUE_NAME") or ""
+    if queue_name and not queue_name.replace("_", "").isalnum():
+        problems.append(f"{ENV_PREFIX}QUEUE_NAME may hold letters, digits and _ only")
     if queue_url == "immediate" and production:
         problems.append(f"{ENV_PREFIX}QUEUE_URL=immediate runs Google reads inside web requests")
 
@@ -167,6 +172,7 @@ def load_config(
         or "https://oauth2.googleapis.com/token",
         demo=env.get(ENV_PREFIX + "DEMO", "") in ("1", "true", "yes"),
         queue_url=queue_url,
+        queue_name=env.get(ENV_PREFIX + "QUEUE_NAME") or "calfeed",
     )
     if overrides:
         from dataclasses import replace

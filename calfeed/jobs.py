@@ -58,11 +58,11 @@ class Jobs:
     """The queue of one process: enqueue reads from the web, run them in a worker."""
 
     def __init__(
-        self, config: Config, context: Callable[[], JobContext], *, name: str = QUEUE_NAME
+        self, config: Config, context: Callable[[], JobContext], *, name: str | None = None
     ) -> None:
         self.config = config
         self._context = context
-        self._name = name
+        self._name = name or config.queue_name
         self._lock = threading.Lock()
 
     @property

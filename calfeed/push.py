@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 NOTIFY_PATH = "/google/notify"
+#: the resource id of a channel asked for and not yet answered (Google's ids are never empty)
+PENDING = ""
 #: asked-for channel lifetime (Google may grant less; its answer's expiration is what we store)
 CHANNEL_TTL = timedelta(days=7)
 #: channels expiring within this are renewed by the next read (the sweep asks for one)
@@ -88,19 +90,29 @@ def ensure_channels(sessions: SessionFactory, config: Config, user_id: int, now:
         return 0
     for calendar_pk, google_id in watch:
         channel_id, token = uuid.uuid4().hex, new_secret_token()
-        answer = client.watch(
-            google_id, channel_id, address, token, int(CHANNEL_TTL.total_seconds())
-        )
+        # stored before asking: Google's "sync" message may arrive before its answer does
         with session_scope(sessions) as s:
             bg.add_channel(
                 s,
                 channel_id=channel_id,
                 user_id=user_id,
                 calendar_pk=calendar_pk,
-                resource_id=str(answer.get("resourceId", "")),
+                resource_id=PENDING,
                 token_hash=token_hash(token),
-                expires_at=_expiry(answer, now),
+                expires_at=now,  # not live until Google answered
                 now=now,
+            )
+        try:
+            answer = client.watch(
+                google_id, channel_id, address, token, int(CHANNEL_TTL.total_seconds())
+            )
+        except BaseException:
+            with session_scope(sessions) as s:
+                bg.drop_channels(s, [channel_id])
+            raise
+        with session_scope(sessions) as s:
+            bg.activate_channel(
+                s, channel_id, str(answer.get("resourceId", "")), _expiry(answer, now)
             )
         # the new channel is live: the one it renews goes (a notification meanwhile reads twice)
         stop += [(cid, rid) for cid, rid, cal in existing if cal == calendar_pk]
@@ -157,9 +169,10 @@ def verify(sessions: SessionFactory, headers: Mapping[str, str]) -> Notification
         return None
     with session_scope(sessions) as s:
         channel = bg.find_channel(s, channel_id)
-        if channel is None:
+        if channel is None or not same_secret(channel.token_hash, token_hash(token)):
             return None
-        ok = same_secret(channel.resource_id, resource_id) and same_secret(
-            channel.token_hash, token_hash(token)
-        )
-        return Notification(channel.user_id, state) if ok else None
+        if channel.resource_id == PENDING:  # only the opening "sync" can come this early
+            return Notification(channel.user_id, state) if state == "sync" else None
+        if not same_secret(channel.resource_id, resource_id):
+            return None
+        return Notification(channel.user_id, state)

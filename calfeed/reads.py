@@ -29,6 +29,10 @@ STALE_AFTER = timedelta(minutes=5)
 #: retries of a read Google failed (after the client's own short retries): waits 30 s, 1, 2, 4 min
 RETRY_BASE = 30.0
 RETRY_ATTEMPTS = 4
+#: users whose every selected calendar has a live watch channel hear of changes by notification:
+#: their safety-net read comes daily (or every CALFEED_REFRESH_INTERVAL, if that is longer), which
+#: keeps Google requests per user per day at most changes + 2 (bench/push_quota.py)
+WATCHED_INTERVAL = timedelta(hours=24)
 #: "Refresh now" at most once per this
 MANUAL_EVERY = timedelta(minutes=1)
 #: another process holds the user's lock: look again after this many seconds
@@ -78,8 +82,15 @@ def run_read(
         claimed = bg.claim_read(s, user_id, now)
     if claimed is None:
         return ReadOutcome(user_id, "nothing")
+
+    def channels() -> None:  # under the user's lock, after a good read
+        try:
+            push.ensure_channels(sessions, config, user_id, now)
+        except CalfeedError as exc:  # push is an optimisation: the schedule still reads
+            log.warning("watch channels of user %s: %s", user_id, type(exc).__name__)
+
     try:
-        result = sync.sync_user(sessions, user_id, config=config, now=now)
+        result = sync.sync_user(sessions, user_id, config=config, now=now, after_read=channels)
     except NotFound:  # deleted meanwhile: its rows are gone with it
         return ReadOutcome(user_id, "gone")
     except GoogleError as exc:
@@ -91,11 +102,6 @@ def run_read(
         return _failed(sessions, user_id, claimed, attempt, result.requests)
     with session_scope(sessions) as s:
         bg.finish_read(s, user_id, claimed)
-    if result.status == "ok":
-        try:
-            push.ensure_channels(sessions, config, user_id, now)
-        except CalfeedError as exc:  # push is an optimisation: the schedule still reads
-            log.warning("watch channels of user %s: %s", user_id, type(exc).__name__)
     return ReadOutcome(user_id, result.status, requests=result.requests)
 
 
@@ -115,9 +121,10 @@ def sweep(sessions: SessionFactory, config: Config, now: datetime) -> list[int]:
     from calfeed import push
 
     interval = timedelta(seconds=config.refresh_interval)
+    watched = max(interval, WATCHED_INTERVAL)
     with session_scope(sessions) as s:
         lost = bg.stale_requests(s, now, STALE_AFTER)
-        due = bg.due_for_schedule(s, now, interval)
+        due = bg.due_for_schedule(s, now, interval, watched)
         renew = bg.users_with_expiring_channels(s, now, push.RENEW_BEFORE)
     enqueue: list[int] = []
     with session_scope(sessions) as s:

@@ -39,6 +39,8 @@ CAL = "https://www.googleapis.com/auth/calendar"
 EVENTS_SCOPES = {f"{CAL}.events.readonly", f"{CAL}.events", f"{CAL}.readonly", CAL}
 LIST_SCOPES = {f"{CAL}.calendarlist.readonly", f"{CAL}.calendarlist", f"{CAL}.readonly", CAL}
 CALENDARS_SCOPES = {f"{CAL}.calendars.readonly", f"{CAL}.calendars", f"{CAL}.readonly", CAL}
+#: notifications are posted by this many threads (Google delivers them concurrently too)
+SENDERS = 4
 FORBIDDEN_WITH_SYNC_TOKEN = ("timeMin", "timeMax", "orderBy", "q", "updatedMin", "iCalUID")
 
 _STATUS = {
@@ -150,7 +152,7 @@ class FakeGoogle:
         self.notifications: list[tuple[str, str, int]] = []
         self.push_enabled = True
         self._outbox: queue.Queue[tuple[dict[str, Any], str] | None] = queue.Queue()
-        self._sender: threading.Thread | None = None
+        self._senders: list[threading.Thread] = []
         #: Calendar API requests in flight per user address, and the most ever seen at once
         self.in_flight: dict[str, int] = {}
         self.max_in_flight: dict[str, int] = {}
@@ -166,14 +168,18 @@ class FakeGoogle:
             target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
         )
         self._thread.start()
-        self._sender = threading.Thread(target=self._send_loop, daemon=True)
-        self._sender.start()
+        self._senders = [
+            threading.Thread(target=self._send_loop, daemon=True) for _ in range(SENDERS)
+        ]
+        for sender in self._senders:
+            sender.start()
         return self
 
     def stop(self) -> None:
-        self._outbox.put(None)
-        if self._sender is not None:
-            self._sender.join(timeout=5)
+        for _ in self._senders:
+            self._outbox.put(None)
+        for sender in self._senders:
+            sender.join(timeout=5)
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
@@ -309,6 +315,14 @@ class FakeGoogle:
     def reset_requests(self) -> None:
         with self._lock:
             self.requests.clear()
+
+    def issue_grant(self, email: str, scopes: list[str]) -> tuple[str, str]:
+        """(refresh token, access token) as a finished consent would hand out, without the
+        round trip (the scale test and benchmarks connect hundreds of users)."""
+        with self._lock:
+            refresh = "1//0" + secrets.token_urlsafe(40)
+            self._grants[refresh] = {"email": email, "scopes": list(scopes), "revoked": False}
+            return refresh, self._issue_access(refresh)
 
     def grants_for(self, email: str) -> list[dict[str, Any]]:
         with self._lock:

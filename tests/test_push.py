@@ -205,3 +205,16 @@ def test_without_a_base_url_no_channel_is_opened(fake_google, google_env, sqlite
         assert count_events(s, user) == 0  # the read ran; the calendar is empty
         assert bg.channels_for_user(s, user) == []
     assert fake_google.channels() == {}
+
+
+def test_watched_users_get_a_daily_safety_net_read_others_every_interval(
+    live, fake_google: FakeGoogle
+):
+    user = _connected(live, fake_google)
+    rt = runtime(live)
+    last = reads.status(rt.sessions, user).last_read_at
+    assert last is not None
+    interval = timedelta(seconds=rt.config.refresh_interval)
+    assert reads.sweep(rt.sessions, rt.config, last + interval + timedelta(minutes=1)) == []
+    day = last + reads.WATCHED_INTERVAL + timedelta(minutes=1)
+    assert reads.sweep(rt.sessions, rt.config, day) == [user]

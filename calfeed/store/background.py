@@ -135,15 +135,33 @@ def stale_requests(session: Session, now: datetime, stale: timedelta) -> list[in
     return list(rows)
 
 
-def due_for_schedule(session: Session, now: datetime, interval: timedelta) -> list[int]:
-    """Users with a usable grant whose last read attempt is older than `interval` (safety net)."""
+def due_for_schedule(
+    session: Session, now: datetime, interval: timedelta, watched_interval: timedelta
+) -> list[int]:
+    """Users with a usable grant whose last read attempt is older than `interval`, or older than
+    `watched_interval` when every selected calendar has a live watch channel (the safety net)."""
+    unwatched = (
+        select(Calendar.id)
+        .where(
+            Calendar.user_id == User.id,
+            Calendar.selected.is_(True),
+            ~select(WatchChannel.channel_id)
+            .where(WatchChannel.calendar_id == Calendar.id, WatchChannel.expires_at > now)
+            .exists(),
+        )
+        .exists()
+    )
     rows = session.scalars(
         select(User.id)
         .outerjoin(SyncRequest, SyncRequest.user_id == User.id)
         .where(
             User.refresh_token_enc.is_not(None),
             User.needs_reconnect.is_(False),
-            or_(User.last_sync_attempt_at.is_(None), User.last_sync_attempt_at <= now - interval),
+            or_(
+                User.last_sync_attempt_at.is_(None),
+                User.last_sync_attempt_at <= now - watched_interval,
+                and_(User.last_sync_attempt_at <= now - interval, unwatched),
+            ),
             or_(SyncRequest.user_id.is_(None), SyncRequest.wanted <= SyncRequest.done),
         )
         .order_by(User.id)
@@ -218,6 +236,16 @@ def add_channel(
             expires_at=expires_at,
             created_at=now,
         )
+    )
+
+
+def activate_channel(
+    session: Session, channel_id: str, resource_id: str, expires_at: datetime
+) -> None:
+    session.execute(
+        update(WatchChannel)
+        .where(WatchChannel.channel_id == channel_id)
+        .values(resource_id=resource_id, expires_at=expires_at)
     )
 
 

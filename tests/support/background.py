@@ -32,14 +32,27 @@ def real_now() -> datetime:
     return datetime.now(UTC)
 
 
-def connect(fake: FakeGoogle, config: Config, sessions: SessionFactory, email: str) -> int:
-    """A new Google account at the fake, consented and stored; returns the user id."""
+def connect(
+    fake: FakeGoogle, config: Config, sessions: SessionFactory, email: str, *, quick: bool = False
+) -> int:
+    """A new Google account at the fake, consented and stored; returns the user id.
+
+    `quick`: the fake issues the grant directly instead of the consent round trip (many users).
+    """
     from calfeed import sync
+    from calfeed.sources.google import SCOPES, CalendarListEntry, Grant
 
     if email not in fake._users:
         fake.add_user(email, time_zone="Asia/Jakarta")
-    fake.login_as = email
-    grant = authorize(config)
+    if quick:
+        refresh, access = fake.issue_grant(email, sorted(SCOPES))
+        primary = CalendarListEntry(email, email, "Asia/Jakarta", True, "owner")
+        grant = Grant(
+            email, refresh, access, None, tuple(sorted(SCOPES)), "Asia/Jakarta", (primary,)
+        )
+    else:
+        fake.login_as = email
+        grant = authorize(config)
     return sync.connect_user(sessions, grant, config=config, now=real_now())
 
 
