@@ -164,9 +164,9 @@ def register_jobs(app: Flask, config: Config) -> None:
         return JobContext(rt.config, rt.sessions, rt.clock)
 
     found = app.extensions["calfeed_jobs"] = Jobs(config, context)
-    from_cli = os.environ.get("FLASK_RUN_FROM_CLI") == "true"
-    reloader_parent = app.debug and os.environ.get("WERKZEUG_RUN_MAIN") != "true"
-    if from_cli and found.embedded and not reloader_parent:
+    # `flask run` sets FLASK_RUN_FROM_CLI before loading the app (with the reloader, both of its
+    # processes load it: two consumers of one SQLite queue are as safe as two worker processes)
+    if os.environ.get("FLASK_RUN_FROM_CLI") == "true" and found.embedded:
         found.start_in_process()
 
 
