@@ -11,15 +11,17 @@ The tasks are thin: ids in, one `calfeed.reads` function called. A notification'
 from __future__ import annotations
 
 import logging
-import threading
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
 from typing import Any
 
+import redis
 from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey, crontab
 from huey.consumer import Consumer
+from huey.exceptions import HueyException
 
 from calfeed import reads
 from calfeed.config import Config
@@ -27,6 +29,14 @@ from calfeed.store import SessionFactory, session_scope
 from calfeed.store import background as bg
 
 log = logging.getLogger(__name__)
+
+#: what a queue that cannot be reached raises (Redis down, the SQLite file locked for too long)
+QUEUE_ERRORS: tuple[type[Exception], ...] = (
+    OSError,
+    sqlite3.Error,
+    redis.RedisError,
+    HueyException,
+)
 
 QUEUE_NAME = "calfeed"
 QUEUE_FILE = "queue.sqlite3"
@@ -63,7 +73,6 @@ class Jobs:
         self.config = config
         self._context = context
         self._name = name or config.queue_name
-        self._lock = threading.Lock()
 
     @property
     def embedded(self) -> bool:
@@ -106,10 +115,13 @@ class Jobs:
 
     def _read(self, user_id: int, attempt: int, delay: float = 0.0) -> None:
         self.huey  # noqa: B018 - builds the queue and registers the tasks on first use
-        if delay and not self.immediate:
-            self._read_task.schedule(args=(user_id, attempt), delay=delay)
-        else:
-            self._read_task(user_id, attempt)
+        try:
+            if delay and not self.immediate:
+                self._read_task.schedule(args=(user_id, attempt), delay=delay)
+            else:
+                self._read_task(user_id, attempt)
+        except QUEUE_ERRORS as exc:  # the request is in the database: the sweep enqueues it later
+            log.warning("queue unavailable, read of user %s left to the sweep: %s", user_id, exc)
 
     def _later(self, user_id: int, attempt: int, delay: float) -> None:
         if self.immediate:

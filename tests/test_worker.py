@@ -242,3 +242,18 @@ def test_dashboard_says_when_google_was_read_and_offers_refresh_now(
     again = client.post("/dashboard/refresh", data={"csrf_token": token}, follow_redirects=True)
     assert "Try again in a minute" in again.get_data(as_text=True)
     assert client.post("/dashboard/refresh").status_code == 400  # CSRF still applies
+
+
+def test_an_unreachable_queue_loses_no_request(fake_google, google_env, sqlite_db_url):
+    from calfeed.store import make_engine, make_session_factory
+
+    config = _config(google_env, sqlite_db_url, CALFEED_QUEUE_URL="redis://127.0.0.1:1/0")
+    sessions = make_session_factory(make_engine(sqlite_db_url))
+    user = connect(fake_google, config, sessions, "ana@example.com")
+    jobs = worker_jobs(config, sessions)
+    assert jobs.request_read(user) is True  # no exception: the web request goes on
+    with session_scope(sessions) as s:
+        row = s.get(bg.SyncRequest, user)
+        assert row is not None and row.wanted == 1 and row.done == 0  # the sweep will find it
+    later = real_now() + reads.STALE_AFTER + timedelta(seconds=1)
+    assert reads.sweep(sessions, config, later) == [user]
