@@ -166,10 +166,9 @@ def polling_day(users: int, seed: int) -> float:
         _first_reads(config, sessions, ids, rng)
         plan = _changes(ids, rng)
         fake.reset_requests()
+        phase = {email: timedelta(seconds=rng.uniform(0, 900)) for email in ids}
         polls = sorted(
-            (T0 + timedelta(seconds=rng.uniform(0, 900)) + POLL_EVERY * k, email)
-            for email in ids
-            for k in range(96)
+            (T0 + phase[email] + POLL_EVERY * k, email) for email in ids for k in range(96)
         )
         events = sorted([(t, "poll", e) for t, e in polls] + [(t, "change", e) for t, e in plan])
         counter = users
