@@ -257,3 +257,27 @@ def test_an_unreachable_queue_loses_no_request(fake_google, google_env, sqlite_d
         assert row is not None and row.wanted == 1 and row.done == 0  # the sweep will find it
     later = real_now() + reads.STALE_AFTER + timedelta(seconds=1)
     assert reads.sweep(sessions, config, later) == [user]
+
+
+def test_queue_configuration_is_checked(google_env, sqlite_db_url):
+    from calfeed.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="QUEUE_URL"):
+        _config(google_env, sqlite_db_url, CALFEED_QUEUE_URL="amqp://rabbit")
+    with pytest.raises(ConfigError, match="QUEUE_NAME"):
+        _config(google_env, sqlite_db_url, CALFEED_QUEUE_NAME="a b")
+    production = dict(google_env, CALFEED_ENV="production", CALFEED_QUEUE_URL="immediate")
+    with pytest.raises(ConfigError, match="immediate"):
+        load_config(production)
+    assert _config(google_env, sqlite_db_url).queue_url is None  # the embedded default
+
+
+def test_push_needs_https_in_production(google_env, sqlite_db_url):
+    from calfeed import push
+
+    config = _config(google_env, sqlite_db_url, CALFEED_BASE_URL="http://calfeed.example")
+    assert push.notify_address(config) == "http://calfeed.example/google/notify"  # not production
+    assert push.notify_address(replace(config, env="production")) is None
+    secure = replace(config, env="production", base_url="https://calfeed.example")
+    assert push.notify_address(secure) == "https://calfeed.example/google/notify"
+    assert push.notify_address(replace(config, base_url=None)) is None  # scheduled reads only
