@@ -3,12 +3,14 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN = $(VENV)/bin
 
-.PHONY: install demo test lint bench chromium
+.PHONY: install demo test lint bench chromium lock
 
-$(BIN)/.installed: pyproject.toml
+# Installs exactly the locked, hashed releases (requirements-dev.txt), then calfeed itself.
+$(BIN)/.installed: pyproject.toml requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-dev.txt
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 
 tests/js/node_modules/.installed: tests/js/package.json tests/js/package-lock.json
@@ -36,3 +38,14 @@ lint: install
 
 bench: install
 	$(BIN)/python bench/engine.py
+
+# The locks: requirements.txt for deployments (platforms install it for the Procfile) and
+# requirements-dev.txt for CI and `make install` (the test extra too); every release hashed.
+# Regenerate after any change to the dependencies in pyproject.toml (tests/test_lock.py checks).
+UV = $(VENV)/bin/uv
+UV_COMPILE = $(UV) pip compile pyproject.toml --quiet --universal --python-version 3.11 \
+	--generate-hashes --no-header --annotation-style line
+lock:
+	test -x $(UV) || ( $(PYTHON) -m venv $(VENV) && $(BIN)/python -m pip install --quiet 'uv>=0.5' )
+	$(UV_COMPILE) -o requirements.txt
+	$(UV_COMPILE) --extra test -o requirements-dev.txt

@@ -53,6 +53,14 @@ class JobContext:
     clock: Callable[[], datetime]
 
 
+def _describe(exc: BaseException) -> str:
+    """An exception as one log-safe phrase (issue 7's masking: no feed secret, no token)."""
+    from calfeed.web.logmask import clean_line
+
+    text = clean_line(str(exc))
+    return f"{type(exc).__name__}: {text[:200]}" if text else type(exc).__name__
+
+
 def make_huey(config: Config, name: str = QUEUE_NAME) -> Huey:
     """The Huey instance for `config.queue_url` (built lazily by `Jobs`: no I/O before use)."""
     url = config.queue_url
@@ -94,9 +102,14 @@ class Jobs:
 
         def read(user_id: int, attempt: int = 0) -> str:
             ctx = context()
-            outcome = reads.run_read(
-                ctx.sessions, ctx.config, user_id, ctx.clock(), attempt=attempt
-            )
+            try:
+                outcome = reads.run_read(
+                    ctx.sessions, ctx.config, user_id, ctx.clock(), attempt=attempt
+                )
+            except Exception as exc:  # a bug or a broken database: one masked line, then retried
+                log.error("read of user %s broke: %s", user_id, _describe(exc))
+                again = reads.backoff(attempt) if attempt + 1 < reads.RETRY_ATTEMPTS else None
+                outcome = reads.ReadOutcome(user_id, "broke", retry_in=again)  # then: the sweep
             if outcome.retry_in is not None:
                 self._later(user_id, attempt + (outcome.status != "busy"), outcome.retry_in)
             return outcome.status

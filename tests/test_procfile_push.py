@@ -39,7 +39,7 @@ def _command(argv: list[str], port: int) -> list[str]:
 
 def test_procfile_has_release_web_and_worker():
     assert set(procfile()) == {"release", "web", "worker"}
-    assert procfile()["worker"] == ["calfeed", "worker"]
+    assert procfile()["worker"] == ["python", "-m", "calfeed", "worker"]
 
 
 def test_procfile_processes_deliver_a_change_by_push_while_google_is_slow(
@@ -53,12 +53,16 @@ def test_procfile_processes_deliver_a_change_by_push_while_google_is_slow(
         CALFEED_DATABASE_URL=f"sqlite:///{tmp_path / 'calfeed.sqlite3'}",
         CALFEED_BASE_URL=base,
         WEB_CONCURRENCY="2",
+        PORT=str(port),
+        HOST="127.0.0.1",
         CALFEED_ENV="development",  # plain-http session cookies (the test speaks http)
     )
     commands = procfile()
-    subprocess.run(_command(commands["release"], port), env=env, check=True, timeout=60)
+    subprocess.run(_command(commands["release"], port), env=env, check=True, timeout=60, cwd=ROOT)
     processes = [
-        subprocess.Popen(_command(commands[name], port), env=env, stderr=subprocess.DEVNULL)
+        subprocess.Popen(
+            _command(commands[name], port), env=env, stderr=subprocess.DEVNULL, cwd=ROOT
+        )
         for name in ("web", "worker")
     ]
     try:

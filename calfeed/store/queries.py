@@ -384,18 +384,23 @@ def count_events(session: Session, user_id: int) -> int:
 
 
 def source_events_for_user(
-    session: Session, user_id: int
+    session: Session, user_id: int, *, limit: int | None = None
 ) -> tuple[list[SourceEvent], list[Skipped]]:
     """Every cached event of the user's selected calendars, parsed by the core.
 
+    With `limit`, at most that many, earliest end first (issue 7: bounded work per user).
     A stored event that no longer parses is reported as Skipped, never fatal to the feed.
     """
-    rows = session.execute(
+    query = (
         select(Calendar.google_id, Calendar.time_zone, Event.google_id, Event.raw_json)
         .join(Event, Event.calendar_id == Calendar.id)
         .where(Calendar.user_id == user_id, Calendar.selected, Event.status != "cancelled")
-        .order_by(Calendar.google_id, Event.google_id)
     )
+    if limit is None:
+        query = query.order_by(Calendar.google_id, Event.google_id)
+    else:
+        query = query.order_by(Event.end_at, Calendar.google_id, Event.google_id).limit(limit)
+    rows = session.execute(query)
     events: list[SourceEvent] = []
     skipped: list[Skipped] = []
     for calendar_id, zone, event_id, raw in rows:
@@ -421,6 +426,8 @@ def _marks(row: Mark) -> Marks:
         not_interview=row.not_interview,
         closed=row.closed,
         timeline=row.timeline,
+        company=row.company,
+        position=row.position,
     )
 
 
@@ -451,6 +458,8 @@ def set_mark(session: Session, user_id: int, event_key: str, marks: Marks, now: 
                 "not_interview": marks.not_interview,
                 "closed": marks.closed,
                 "timeline": marks.timeline,
+                "company": marks.company,
+                "position": marks.position,
                 "updated_at": now,
             }
         ],
@@ -461,6 +470,8 @@ def set_mark(session: Session, user_id: int, event_key: str, marks: Marks, now: 
             "not_interview",
             "closed",
             "timeline",
+            "company",
+            "position",
             "updated_at",
         ),
     )

@@ -21,7 +21,7 @@ from sqlalchemy import Engine, Select, and_, bindparam, select
 
 from calfeed.config import Config
 from calfeed.crypto import same_secret, token_hash
-from calfeed.errors import CalfeedError, NotFound
+from calfeed.errors import NotFound
 from calfeed.store import FeedCache, SessionFactory, User, engine_of
 from calfeed.web.rendering import render
 from calfeed.web.variants import DEFAULT, BadFeedQuery, Variant, parse_variant
@@ -182,9 +182,17 @@ def serve_feed(
         return found.fresh
     try:
         fresh = render(sessions, found.user_id, variant, now)
-    except CalfeedError:
+    except Exception as exc:  # any failure (a poisonous event, a read-only database): last good
         if found.cached is None:
             raise
-        log.exception("feed render failed; serving the last good feed")
+        log.error("feed render failed, serving the last good feed: %s", describe(exc))
         return found.cached
     return Served(fresh.ics, fresh.etag, fresh.rendered_at)
+
+
+def describe(exc: BaseException) -> str:
+    """An exception as one log-safe phrase: its type and its masked, escaped, shortened text."""
+    from calfeed.web.logmask import clean_line
+
+    text = clean_line(str(exc))
+    return f"{type(exc).__name__}: {text[:200]}" if text else type(exc).__name__

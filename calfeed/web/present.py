@@ -18,6 +18,8 @@ import segno
 from markupsafe import Markup
 
 from calfeed import store
+from calfeed.detect import name_from_email
+from calfeed.limits import DASHBOARD_PAGE, MAX_EVENTS_PER_USER, MAX_FOLLOW_UPS_PER_FEED
 from calfeed.model import Draft, FollowUp, Interview, Marks
 from calfeed.pipeline import build_feed
 from calfeed.store import SessionFactory, session_scope
@@ -69,6 +71,8 @@ class InterviewCard:
     timeline_override: str
     marks: Marks
     follow_ups: list[FollowUpCard] = field(default_factory=list)
+    company_override: str | None = None  # issue 8: the user's correction (None: as read)
+    position_override: str | None = None
 
 
 @dataclass(frozen=True)
@@ -84,6 +88,13 @@ class Dashboard:
     excluded: list[Excluded]
     needs_reconnect: bool
     feed: FeedLinks | None = None
+    # issue 7: bounded work. This page of cards, how many pages, and whether a cap cut anything
+    page: int = 1
+    pages: int = 1
+    events_cut: bool = False
+    follow_ups_cut: bool = False
+    name_unset: bool = False  # issue 8: "Your name" is not set: the dashboard hints at it
+    signature: str = ""  # how the drafts are signed meanwhile (from the Google address)
 
 
 def feed_links(url: str) -> FeedLinks:
@@ -176,37 +187,71 @@ def _interview_card(
         timeline_override=marks.timeline or "",
         marks=marks,
         follow_ups=follow_ups,
+        company_override=marks.company,
+        position_override=marks.position,
     )
 
 
-def dashboard(sessions: SessionFactory, user_id: int, now: datetime) -> Dashboard:
-    """Upcoming and recent interviews with their follow-ups, drafts and the user's marks."""
+def dashboard(sessions: SessionFactory, user_id: int, now: datetime, page: int = 1) -> Dashboard:
+    """Upcoming and recent interviews with their follow-ups, drafts and the user's marks.
+
+    Paged (`DASHBOARD_PAGE` cards, upcoming first) and read under the same caps as the feed.
+    """
     with session_scope(sessions) as s:
         user = store.get_user(s, user_id)
         assert user is not None, "callers pass a signed-in user"
         settings = store.rule_settings_of(user)
-        events, _skipped = store.source_events_for_user(s, user_id)
+        events, _skipped = store.source_events_for_user(s, user_id, limit=MAX_EVENTS_PER_USER)
+        events_cut = len(events) >= MAX_EVENTS_PER_USER and (
+            store.count_events(s, user_id) > MAX_EVENTS_PER_USER
+        )
         marks = store.marks_for_user(s, user_id)
         reconnect = user.needs_reconnect
-    result = build_feed(events, settings, marks=marks)
+        name_unset = not settings.user_name
+        signature = name_from_email(user.google_email) if user.google_email else ""
+    result = build_feed(events, settings, marks=marks, now=now, limit=MAX_FOLLOW_UPS_PER_FEED)
+    follow_ups_cut = len(result.follow_ups) >= MAX_FOLLOW_UPS_PER_FEED
     by_interview: dict[str, list[FollowUpCard]] = {}
     for f in sorted(result.follow_ups, key=lambda f: f.start):
         follow_up = _follow_up_card(f, result.drafts, result.notes, settings.lang)
         by_interview.setdefault(f.interview.key, []).append(follow_up)
-    upcoming: list[InterviewCard] = []
-    recent: list[InterviewCard] = []
+    upcoming_found: list[Interview] = []
+    recent_found: list[Interview] = []
     for i in sorted(result.interviews, key=lambda i: i.start):
-        card = _interview_card(
+        if i.end >= now:
+            upcoming_found.append(i)
+        elif i.end >= now - RECENT or any(
+            f.start >= now for f in by_interview.get(i.key, [])
+        ):
+            recent_found.append(i)
+    recent_found.reverse()
+    shown = [*upcoming_found, *recent_found]
+    pages = max(1, -(-len(shown) // DASHBOARD_PAGE))
+    page = min(max(1, page), pages)
+    window = {id(i) for i in shown[(page - 1) * DASHBOARD_PAGE : page * DASHBOARD_PAGE]}
+
+    def card_of(i: Interview) -> InterviewCard:
+        return _interview_card(
             i, marks.get(i.key, Marks()), by_interview.get(i.key, []), settings.lang
         )
-        if i.end >= now:
-            upcoming.append(card)
-        elif i.end >= now - RECENT or any(f.start >= now for f in card.follow_ups):
-            recent.append(card)
+
+    upcoming = [card_of(i) for i in upcoming_found if id(i) in window]
+    recent = [card_of(i) for i in recent_found if id(i) in window]
     titles = {e.key: e.summary for e in events}
     excluded = [
         Excluded(key, titles[key])
         for key, m in sorted(marks.items())
         if m.not_interview and key in titles
     ]
-    return Dashboard(upcoming, list(reversed(recent)), excluded, reconnect)
+    return Dashboard(
+        upcoming,
+        recent,
+        excluded,
+        reconnect,
+        page=page,
+        pages=pages,
+        events_cut=events_cut,
+        follow_ups_cut=follow_ups_cut,
+        name_unset=name_unset,
+        signature=signature,
+    )

@@ -1,7 +1,7 @@
 """background reads: read requests and Google watch channels (issue 9)
 
 Revision ID: 0004
-Revises: 0001
+Revises: 0003
 Create Date: 2026-11-26
 
 `sync_requests`: reads wanted/done per user, so a lost queue message is found and enqueued again.
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0004"
-down_revision = "0001"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
