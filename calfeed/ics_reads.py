@@ -292,6 +292,30 @@ def _record_failure(
         )
 
 
+def read_source_now(
+    sessions: SessionFactory, config: Config, source_id: int, now: datetime
+) -> ReadStatus:
+    """The worker's task body (issue 9's queue): read one source if it is due."""
+    try:
+        result = read_ics_source(
+            sessions,
+            TokenCipher(config.encryption_key),
+            source_id,
+            now,
+            policy=policy_for(config),
+            interval=timedelta(seconds=config.source_interval),
+        )
+    except NotFound:  # removed after it was queued
+        return "skipped"
+    return result.status
+
+
+def due_source_ids(sessions: SessionFactory, now: datetime) -> list[int]:
+    """Sources whose next read is due (the worker's minute sweep enqueues them)."""
+    with session_scope(sessions) as s:
+        return db.due_sources(s, now)
+
+
 def read_due_sources(
     sessions: SessionFactory,
     cipher: TokenCipher,
@@ -300,7 +324,7 @@ def read_due_sources(
     policy: FetchPolicy,
     interval: timedelta,
 ) -> list[SourceRead]:
-    """Read every source that is due, one after the other (the sweep, until the queue has it)."""
+    """Read every source that is due, one after the other, here (tests, the command line)."""
     with session_scope(sessions) as s:
         due = db.due_sources(s, now)
     return [

@@ -7,7 +7,11 @@ Import from here; the submodules are an implementation detail:
 
 from __future__ import annotations
 
-from calfeed.store import ics_sources, passkeys  # issue 11: registers their tables
+from calfeed.store import (  # each registers its tables on Base.metadata
+    background,  # issue 9
+    ics_sources,  # issue 11
+    passkeys,  # issue 11
+)
 from calfeed.store.db import (
     SessionFactory,
     engine_of,
@@ -85,6 +89,7 @@ __all__ = [
     "ics_sources",
     "passkeys",
     "User",
+    "background",
     "bump_data_version",
     "calendars_for_user",
     "cli_db",

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, flash, redirect, request, url_for
+from flask import Blueprint, current_app, flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -23,6 +23,7 @@ from calfeed.ics_reads import SourceExists, SourceRead
 from calfeed.sources.fetch import FetchRefused
 from calfeed.store import ics_sources as db
 from calfeed.store import session_scope
+from calfeed.web.app import jobs
 from calfeed.web.context import _, current_user_id, require_user, rt
 from calfeed.web.forms import flag
 
@@ -165,16 +166,19 @@ def remove(source_id: int) -> ResponseReturnValue:
 
 @bp.post("/<int:source_id>/read")
 def read(source_id: int) -> ResponseReturnValue:
-    """ "Read now": still at most one read per source per interval (politeness)."""
+    """ "Read now": a read in the background worker, still at most one per source per interval."""
     user_id = require_user()
+    now = rt().clock()
     with session_scope(rt().sessions) as s:
-        if db.get_source(s, user_id, source_id) is None:
+        source = db.get_source(s, user_id, source_id)
+        if source is None:
             raise NotFound("no such calendar")
-    result = read_now(user_id, source_id, force=False)
-    if result.status == "skipped":
+        due = not source.paused and (source.next_read_at is None or source.next_read_at <= now)
+    if not due:
         flash(_("src.not_yet"), "ok")
-    else:
-        flash(*found_message(result))
+        return _back()
+    jobs(current_app).request_source_read(source_id)
+    flash(_("src.queued"), "ok")
     return _back()
 
 

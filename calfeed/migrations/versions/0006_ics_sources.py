@@ -1,7 +1,7 @@
 """calendars read from a secret .ics address, their events, and passkeys (issue 11)
 
 Revision ID: 0006
-Revises: 0003
+Revises: 0004
 Create Date: 2026-11-26
 
 See calfeed/store/ics_sources.py: the address is stored encrypted, events as the core's
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006"
-down_revision = "0003"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
