@@ -158,7 +158,9 @@ def test_two_web_processes_two_workers_200_users(fake_google: FakeGoogle, google
                 for event_id in expected:
                     if follow_up_uid(email, event_id, "thank-you").encode() not in body:
                         return False
-                if body.count(b"BEGIN:VEVENT") != 2 * len(expected):
+                # one thank-you per interview (T1); check-ins are one per application (C4), and
+                # issue 8 reads every "Acme <n>" as the company Acme, so they are not counted
+                if body.count(b"UID:thank-you-") != len(expected):
                     return False
             return True
 
