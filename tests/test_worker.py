@@ -227,11 +227,7 @@ def test_dashboard_says_when_google_was_read_and_offers_refresh_now(
     rt = runtime(app)
     user = connect(fake_google, rt.config, rt.sessions, "ana@example.com")
     client = app.test_client()
-    from calfeed.web import service
-
-    with client.session_transaction() as sess:  # a session as a sign-in leaves it (issue 7)
-        sess["uid"] = user
-        sess["sn"] = service.renew_session_nonce(rt.sessions, user, keep=True)
+    _sign_in(client, user)
     page = client.get("/dashboard").get_data(as_text=True)
     assert "Google has not been read yet" in page and "Refresh now" in page
     jobs(app).request_read(user)  # immediate queue: the read runs here
@@ -284,3 +280,14 @@ def test_push_needs_https_in_production(google_env, sqlite_db_url):
     secure = replace(config, env="production", base_url="https://calfeed.example")
     assert push.notify_address(secure) == "https://calfeed.example/google/notify"
     assert push.notify_address(replace(config, base_url=None)) is None  # scheduled reads only
+
+
+def _sign_in(client, user_id: int) -> None:
+    """A session as a sign-in leaves it (issue 7: user id and session nonce)."""
+    from calfeed.web import service
+    from calfeed.web.app import runtime
+
+    nonce = service.renew_session_nonce(runtime(client.application).sessions, user_id, keep=True)
+    with client.session_transaction() as sess:
+        sess["uid"] = user_id
+        sess["sn"] = nonce
