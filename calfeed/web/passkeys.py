@@ -54,8 +54,9 @@ def _relying_party() -> tuple[str, str]:
     return parts.hostname or "localhost", f"{parts.scheme}://{parts.netloc}"
 
 
-def _error(key: str, status: int = 400, **values: object) -> ResponseReturnValue:
-    return jsonify({"error": _(key).format(**values)}), status
+def _error(message: str, status: int = 400) -> ResponseReturnValue:
+    """A ceremony refused: JSON the script shows in the form's status line."""
+    return jsonify({"error": message}), status
 
 
 def _registration(user_name: str, handle: str, exclude: list[str]) -> tuple[str, bytes]:
@@ -104,7 +105,7 @@ def signup_options() -> ResponseReturnValue:
     try:
         url = normalize_address(address)
     except FetchRefused as exc:
-        return _error("src.refused", reason=exc)
+        return _error(_("src.refused").format(reason=exc))
     handle = bytes_to_base64url(secrets.token_bytes(32))
     host = urlsplit(url).hostname or "calendar"
     options, challenge = _registration(f"calfeed ({name or host})", handle, [])
@@ -122,11 +123,11 @@ def signup_options() -> ResponseReturnValue:
 def signup_verify() -> ResponseReturnValue:
     pending = _take("signup")
     if pending is None:
-        return _error("pk.expired")
+        return _error(_("pk.expired"))
     try:
         verified = _verified_registration(pending)
     except WebAuthnException:
-        return _error("pk.failed")
+        return _error(_("pk.failed"))
     runtime = rt()
     now = runtime.clock()
     with session_scope(runtime.sessions) as s:
@@ -173,7 +174,7 @@ def signin_options() -> ResponseReturnValue:
 def signin_verify() -> ResponseReturnValue:
     pending = _take("signin")
     if pending is None:
-        return _error("pk.expired")
+        return _error(_("pk.expired"))
     credential = request.get_json(silent=True) or {}
     runtime = rt()
     now = runtime.clock()
@@ -181,7 +182,7 @@ def signin_verify() -> ResponseReturnValue:
     with session_scope(runtime.sessions) as s:
         row = db.find_passkey(s, str(credential.get("id", ""))[:1400])
         if row is None:
-            return _error("pk.unknown")
+            return _error(_("pk.unknown"))
         try:
             verified = verify_authentication_response(
                 credential=credential,
@@ -192,7 +193,7 @@ def signin_verify() -> ResponseReturnValue:
                 credential_current_sign_count=row.sign_count,
             )
         except WebAuthnException:
-            return _error("pk.failed")
+            return _error(_("pk.failed"))
         row.sign_count = verified.new_sign_count
         row.last_used_at = now
         user_id = row.user_id
@@ -228,15 +229,15 @@ def add_verify() -> ResponseReturnValue:
     user_id = require_user()
     pending = _take("add")
     if pending is None or pending.get("user") != user_id:
-        return _error("pk.expired")
+        return _error(_("pk.expired"))
     try:
         verified = _verified_registration(pending)
     except WebAuthnException:
-        return _error("pk.failed")
+        return _error(_("pk.failed"))
     with session_scope(rt().sessions) as s:
         credential_id = bytes_to_base64url(verified.credential_id)
         if db.find_passkey(s, credential_id) is not None:
-            return _error("pk.exists", 409)
+            return _error(_("pk.exists"), 409)
         db.add_passkey(
             s,
             user_id,
