@@ -5,9 +5,15 @@ BIN = $(VENV)/bin
 
 .PHONY: install demo test lint bench chromium
 
-$(BIN)/.installed: pyproject.toml
+# what running needs (make demo) ...
+$(BIN)/.installed-run: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+# ... and what testing needs on top (make test)
+$(BIN)/.installed: $(BIN)/.installed-run
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
@@ -17,7 +23,7 @@ tests/js/node_modules/.installed: tests/js/package.json tests/js/package-lock.js
 
 install: $(BIN)/.installed
 
-demo: install
+demo: $(BIN)/.installed-run
 	$(BIN)/calfeed demo
 
 # The browser tests drive Debian's chromium; install it when missing so they never skip in CI.

@@ -59,6 +59,8 @@ class IcsRead:
     skipped: tuple[Skipped, ...]
     calendar_time_zone: str | None
     name: str | None
+    #: events read, but not quite as written (e.g. an RRULE with both COUNT and UNTIL)
+    warnings: tuple[Skipped, ...] = ()
 
 
 def read_ics(
@@ -102,11 +104,12 @@ def read_ics(
     own_zones = _own_zones(calendars)
     groups: dict[str, list[icalendar.Event]] = {}
     skipped: list[Skipped] = []
+    warnings: list[Skipped] = []
     vevents = (e for c in calendars for e in c.subcomponents if isinstance(e, icalendar.Event))
     for index, component in enumerate(vevents):
         uid = _text(component.get("UID"), 1024).strip() or f"#{index}"
         try:
-            _prepare(component, uid, own_zones, local)
+            warnings.extend(Skipped(uid, w) for w in _prepare(component, uid, own_zones, local))
         except InvalidEvent as exc:
             skipped.append(Skipped(uid, exc.reason))
             continue
@@ -121,7 +124,7 @@ def read_ics(
         except (InvalidEvent, OverflowError, *_PARSE_ERRORS) as exc:  # the library's, on odd input
             reason = exc.reason if isinstance(exc, InvalidEvent) else f"cannot expand: {exc}"
             skipped.append(Skipped(uid, _one_line(reason)))
-    return IcsRead(tuple(events), tuple(skipped), zone, name)
+    return IcsRead(tuple(events), tuple(skipped), zone, name, tuple(warnings))
 
 
 def _parse(data: bytes) -> list[icalendar.Calendar]:
@@ -170,8 +173,12 @@ def iana_zone(tzid: str) -> str | None:
 
 def _prepare(
     component: icalendar.Event, uid: str, own_zones: dict[str, tzinfo], local: tzinfo
-) -> None:
-    """Bind TZIDs, then check the event can be expanded; raises InvalidEvent saying why not."""
+) -> list[str]:
+    """Bind TZIDs, then check the event can be expanded; raises InvalidEvent saying why not.
+
+    Returns warnings: what was read otherwise than written.
+    """
+    warnings: list[str] = []
     component["UID"] = uid  # recurring_ical_events groups a series by UID
     if "DTSTART" not in component:
         raise InvalidEvent("no DTSTART", uid)
@@ -191,6 +198,11 @@ def _prepare(
             raise InvalidEvent(f"RRULE is not a rule: {_text(rule, 80)!r}", uid)
         if _TOO_DENSE.intersection(rule.get("FREQ", ())) or rule.get("BYSECOND"):
             raise InvalidEvent("repeats more often than hourly: not expanded", uid)
+        if "COUNT" in rule and "UNTIL" in rule:
+            # RFC 5545 3.3.10 forbids both, yet real exports hold them; dateutil deprecates the
+            # pair, so read the rule with UNTIL (the firmer end) and say so
+            del rule["COUNT"]
+            warnings.append("RRULE has both COUNT and UNTIL (RFC 5545 forbids it): read with UNTIL")
     try:
         for prop_name in _TIME_PROPS:
             for value in _values(component.get(prop_name)):
@@ -204,6 +216,7 @@ def _prepare(
         raise InvalidEvent("start and end mix a date and a date-time", uid)
     if end < start:
         raise InvalidEvent("ends before it starts", uid)
+    return warnings
 
 
 def _bind(
