@@ -8,6 +8,7 @@ from urllib.parse import quote
 import pytest
 
 from calfeed.store import Mark, User, session_scope
+from calfeed.web import present
 from calfeed.web.app import runtime
 from tests.support.web import signed_in
 from tests.test_web_feeds import JANE, vevents
@@ -81,11 +82,16 @@ def test_mark_heard_back_removes_the_check_in_and_undo_restores(app, client, ali
     signed_in(client, alice)
     token = csrf_token(client)
     r = post_mark(client, token, JANE_KEY, "heard_back")
-    assert r.status_code == 303 and r.headers["Location"].startswith("/dashboard#i-")
+    # back at the interview that changed, where "Saved." is shown (issue 10, point 2)
+    anchor = present.anchor_of(JANE_KEY)
+    assert r.status_code == 303 and r.headers["Location"] == f"/dashboard?saved={anchor}#{anchor}"
     feed = client.get(alice.feed_path).data
     assert ("check-in", f"{JANE}@google.com") not in vevents(feed)
-    page = client.get("/dashboard").get_data(as_text=True)
-    assert "Undo heard back" in page and "Saved." in page
+    page = client.get(r.headers["Location"]).get_data(as_text=True)
+    card = page[page.index(f'id="{anchor}"') :]
+    card = card[: card.index("</article>")]
+    assert "Undo heard back" in card and "Saved." in card
+    assert page.count("Saved.") == 1
     post_mark(client, token, JANE_KEY, "heard_back", "0")
     assert ("check-in", f"{JANE}@google.com") in vevents(client.get(alice.feed_path).data)
 
@@ -188,7 +194,7 @@ def test_set_timeline_moves_the_check_in_at_once(client, alice, csrf_token):
     assert check_in_start(client.get(alice.feed_path).data) == before
 
 
-@pytest.mark.parametrize("text", ["soonish", "x" * 101, "hear back someday"])
+@pytest.mark.parametrize("text", ["soonish", "hear back someday"])
 def test_bad_timeline_is_400_with_message_and_changes_nothing(app, client, alice, csrf_token, text):
     signed_in(client, alice)
     r = client.post(
@@ -199,6 +205,24 @@ def test_bad_timeline_is_400_with_message_and_changes_nothing(app, client, alice
     page = r.get_data(as_text=True)
     assert "calfeed cannot read that timeline" in page and 'aria-invalid="true"' in page
     assert marks_of(app, alice.id) == []
+    # beside its field, the field focused, the typed text kept (issue 10, point 2)
+    field = page[page.index(f'id="{present.anchor_of(JANE_KEY)}-tl"') :]
+    field = field[: field.index("</p>")]
+    assert f'value="{text}"' in field and "autofocus" in field
+    assert "calfeed cannot read that timeline" in field
+
+
+def test_too_long_timeline_says_too_long_and_keeps_the_text(app, client, alice, csrf_token):
+    signed_in(client, alice)
+    text = "within " + "x" * 100
+    r = client.post(
+        "/dashboard/timeline",
+        data={"csrf_token": csrf_token(client), "event": JANE_KEY, "timeline": text},
+    )
+    assert r.status_code == 400
+    page = r.get_data(as_text=True)
+    assert "Too long: at most 100 characters." in page and f'value="{text}"' in page
+    assert marks_of(app, alice.id) == []
 
 
 def test_rotate_from_dashboard(client, alice, csrf_token):
@@ -206,7 +230,7 @@ def test_rotate_from_dashboard(client, alice, csrf_token):
     r = client.post("/dashboard/rotate", data={"csrf_token": csrf_token(client)})
     assert r.status_code == 303
     assert client.get(alice.feed_path).status_code == 404
-    page = client.get("/dashboard").get_data(as_text=True)
+    page = client.get(r.headers["Location"]).get_data(as_text=True)
     new = re.search(r'value="http://localhost(/feeds/[^"]+\.ics)"', page).group(1)
     assert new != alice.feed_path and client.get(new).status_code == 200
     assert "new address" in page
@@ -255,3 +279,41 @@ def test_dates_read_naturally_in_both_languages() -> None:
     assert _due(due, "Asia/Jakarta", "id") == "Rab 2 Des 2026, 10.00 (Asia/Jakarta)"
     overnight = _when(start, datetime(2026, 11, 24, 1, 0, tzinfo=tz), "Asia/Jakarta", "en")
     assert overnight == "Mon 23 Nov 2026, 10:00–Tue 24 Nov 2026, 01:00 (Asia/Jakarta)"
+
+
+def test_dashboard_opens_on_the_days_actions(client, alice):
+    """Issue 10, point 1: overdue and due today first, then this week, then interviews."""
+    page = signed_in(client, alice).get("/dashboard").get_data(as_text=True)
+    order = [page.index(h) for h in ("To do today", "Upcoming interviews", "Your calendar feed")]
+    assert order == sorted(order)
+    today = page[page.index("To do today") : page.index("Upcoming interviews")]
+    assert "<details>" in today and "Open in e-mail app" in today  # drafts one click away
+
+
+@pytest.mark.parametrize(
+    ("hours", "en", "id_"),
+    [
+        (0.5, "due now", "jatuh tempo sekarang"),
+        (1, "1 hour late", "terlambat 1 jam"),
+        (5, "5 hours late", "terlambat 5 jam"),
+        (30, "1 day late", "terlambat 1 hari"),
+        (73, "3 days late", "terlambat 3 hari"),
+    ],
+)
+def test_an_overdue_follow_up_says_how_late(hours, en, id_, now):
+    from datetime import timedelta
+
+    due = now - timedelta(hours=hours)
+    assert present.late_by(due, now, "en") == en
+    assert present.late_by(due, now, "id") == id_
+    assert present.late_by(now + timedelta(minutes=1), now, "en") == ""
+
+
+def test_notes_fit_where_they_are_read(client, alice, now):
+    """Dashboard tips never send the user to the dashboard, nor ask for a recorded timeline."""
+    page = signed_in(client, alice).get("/dashboard").get_data(as_text=True)
+    tips = re.findall(r'<p class="notes">(.*?)</p>', page, re.S)
+    assert tips
+    assert not any("calfeed dashboard" in t or "dasbor calfeed" in t for t in tips)
+    recorded = [t for t in tips if "They said you would hear back" in t]  # Jane: within a week
+    assert recorded and not any("Did they say when" in t for t in recorded)

@@ -15,7 +15,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from calfeed.errors import NotFound
 from calfeed.web import present, service
 from calfeed.web.context import _, require_user, rt
-from calfeed.web.forms import flag, parse_timeline_field
+from calfeed.web.forms import MAX_TIMELINE, flag, parse_timeline_field
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 
@@ -27,22 +27,42 @@ def feed_url(token: str) -> str:
 
 
 def _page(
-    user_id: int, status: int = 200, error: str | None = None, fields: dict[str, str] | None = None
+    user_id: int,
+    status: int = 200,
+    error: str | None = None,
+    fields: dict[str, str] | None = None,
+    typed: dict[str, str] | None = None,
 ) -> tuple[str, int]:
+    """The page; after a refused form: the message beside its field, the typed text kept."""
     runtime = rt()
     now = runtime.clock()
     token = service.feed_token(runtime.sessions, runtime.cipher, user_id, now)
     dash = present.dashboard(runtime.sessions, user_id, now)
     links = present.feed_links(feed_url(token))
+    saved = request.args.get("saved", "")
+    fields = fields or {}
+    past = {c.anchor for c in dash.recent} | {c.key for c in dash.recent}
+    error_link = next((present.anchor_of(k) + "-tl" for k in fields), None)
     html = render_template(
-        "dashboard.html", dash=dash, feed=links, form_error=error, field_errors=fields or {}
+        "dashboard.html",
+        dash=dash,
+        feed=links,
+        form_error=error,
+        error_link=error_link,
+        field_errors=fields,
+        typed=typed or {},
+        saved=saved,
+        past_open=saved in past or any(k in past for k in fields),
     )
     return html, status
 
 
 def _back(key: str | None = None) -> BaseResponse:
-    anchor = "#" + present.anchor_of(key) if key else ""
-    return redirect(url_for("dashboard.index") + anchor, code=303)
+    """Back to the page, at what changed, where "Saved." is shown (not at the top)."""
+    if key is None:
+        return redirect(url_for("dashboard.index"), code=303)
+    anchor = key if key == "feed" else present.anchor_of(key)
+    return redirect(url_for("dashboard.index", saved=anchor) + "#" + anchor, code=303)
 
 
 @bp.get("")
@@ -64,24 +84,30 @@ def mark() -> ResponseReturnValue:
         service.set_mark(rt().sessions, user_id, key, name, value, rt().clock())
     except NotFound:
         return _page(user_id, 400, _("err.event"))
-    flash(_("dash.saved"), "ok")
-    return _back(None if name == "not_interview" else key)
+    if name == "not_interview":  # the card leaves (or comes back): say so at the top
+        flash(_("dash.saved"), "ok")
+        return _back()
+    return _back(key)
 
 
 @bp.post("/timeline")
 def timeline() -> ResponseReturnValue:
     user_id = require_user()
     key = request.form.get("event", "")
+    raw = request.form.get("timeline", "")
     now = rt().clock()
+    if len(raw.strip()) > MAX_TIMELINE:
+        return _page(
+            user_id, 400, _("err.form"), {key: _("err.too_long").format(n=MAX_TIMELINE)}, {key: raw}
+        )
     # relative phrases need a day to count from; any day of the read window will do to check
-    text, ok = parse_timeline_field(request.form.get("timeline", ""), (now - timedelta(60)).date())
+    text, ok = parse_timeline_field(raw, (now - timedelta(60)).date())
     if not ok:
-        return _page(user_id, 400, _("err.form"), {key: _("err.timeline")})
+        return _page(user_id, 400, _("err.form"), {key: _("err.timeline")}, {key: raw})
     try:
         service.set_timeline(rt().sessions, user_id, key, text, now)
     except NotFound:
         return _page(user_id, 400, _("err.event"))
-    flash(_("dash.saved"), "ok")
     return _back(key)
 
 
@@ -90,5 +116,4 @@ def rotate() -> ResponseReturnValue:
     user_id = require_user()
     runtime = rt()
     service.rotate_feed_token(runtime.sessions, runtime.cipher, user_id, runtime.clock())
-    flash(_("dash.rotated"), "ok")
-    return _back()
+    return _back("feed")

@@ -29,6 +29,8 @@ from calfeed.timeline import parse_timeline
 
 MAX_KEYWORDS = 50
 MAX_KEYWORD_LEN = 60
+MAX_TIMELINE = 100  # a stated timeline override, in characters
+MAX_TIME_ZONE = 64  # an IANA zone name
 
 
 @dataclass
@@ -91,7 +93,10 @@ def parse_settings(form: MultiDict[str, str], known_calendars: Sequence[str]) ->
     if values["lang"] not in ("en", "id"):
         errors["lang"] = "err.lang"
     try:
-        RuleSettings(time_zone=values["time_zone"])
+        if len(values["time_zone"]) > MAX_TIME_ZONE:
+            errors["time_zone"] = "err.time_zone_long"
+        else:
+            RuleSettings(time_zone=values["time_zone"])
     except SettingsError:
         errors["time_zone"] = "err.time_zone"
     if values["thank_you"] not in ("soon", "evening"):
@@ -116,7 +121,8 @@ def parse_settings(form: MultiDict[str, str], known_calendars: Sequence[str]) ->
         errors["holiday_country"] = "err.country"
     keywords = _keywords(values["keywords"])
     if keywords is None:
-        errors["keywords"] = "err.keywords"
+        long_word = any(len(w.strip()) > MAX_KEYWORD_LEN for w in _split(values["keywords"]))
+        errors["keywords"] = "err.keyword_long" if long_word else "err.keywords"
     calendars = list(dict.fromkeys(values["calendars"]))
     if known_calendars and (not calendars or not set(calendars) <= set(known_calendars)):
         errors["calendars"] = "err.calendars"
@@ -144,8 +150,12 @@ def parse_settings(form: MultiDict[str, str], known_calendars: Sequence[str]) ->
     return result
 
 
+def _split(raw: str) -> list[str]:
+    return raw.replace("\r", "\n").replace(",", "\n").split("\n")
+
+
 def _keywords(raw: str) -> tuple[str, ...] | None:
-    words = [w.strip() for w in raw.replace("\r", "\n").replace(",", "\n").split("\n")]
+    words = [w.strip() for w in _split(raw)]
     unique = tuple(dict.fromkeys(w for w in words if w))
     if not unique or len(unique) > MAX_KEYWORDS or any(len(w) > MAX_KEYWORD_LEN for w in unique):
         return None
@@ -157,7 +167,7 @@ def parse_timeline_field(raw: str, interview_day: date) -> tuple[str | None, boo
     text = raw.strip()
     if not text:
         return None, True
-    if len(text) > 100 or parse_timeline(text, interview_day) is None:
+    if len(text) > MAX_TIMELINE or parse_timeline(text, interview_day) is None:
         return None, False
     return text, True
 

@@ -152,6 +152,30 @@ EN: dict[str, str] = {
     "rule.C4": "the latest round of this application replaces earlier check-ins (rule C4)",
     "lang.en": "English",
     "lang.id": "Bahasa Indonesia",
+    # issue 10: the action-first dashboard, forms that help
+    "dash.today": "To do today",
+    "dash.today_none": "Nothing to send today.",
+    "dash.week": "Later this week",
+    "dash.upcoming_interviews": "Upcoming interviews",
+    "dash.past": "Done and past",
+    "dash.details": "Details, marks and timeline",
+    "dash.show_draft": "Draft",
+    "dash.do.thank-you": "Send thank-you:",
+    "dash.do.check-in": "Check in:",
+    "dash.send_now.thank-you": (
+        "Send it now anyway: whatever the timing, a short thank-you is better than none."
+    ),
+    "dash.send_now.check-in": "Check in now: once, politely and briefly.",
+    "late.now": "due now",
+    "late.hour": "{n} hour late",
+    "late.hours": "{n} hours late",
+    "late.day": "{n} day late",
+    "late.days": "{n} days late",
+    "err.go_to_field": "Go to the field",
+    "err.too_long": "Too long: at most {n} characters.",
+    "err.time_zone_long": "Too long for a time zone name: at most 64 characters.",
+    "err.keyword_long": "A keyword is too long: at most 60 characters each.",
+    "settings.saved": "Saved. The feed follows the new settings from its next read.",
 }
 
 ID: dict[str, str] = {
@@ -304,6 +328,31 @@ ID: dict[str, str] = {
     "rule.C4": "putaran terakhir lamaran ini menggantikan tindak lanjut sebelumnya (aturan C4)",
     "lang.en": "English",
     "lang.id": "Bahasa Indonesia",
+    # issue 10: the action-first dashboard, forms that help
+    "dash.today": "Untuk hari ini",
+    "dash.today_none": "Tidak ada yang perlu dikirim hari ini.",
+    "dash.week": "Sisa minggu ini",
+    "dash.upcoming_interviews": "Wawancara mendatang",
+    "dash.past": "Selesai dan lampau",
+    "dash.details": "Rincian, tanda, dan jangka waktu",
+    "dash.show_draft": "Draf",
+    "dash.do.thank-you": "Kirim terima kasih:",
+    "dash.do.check-in": "Tindak lanjuti:",
+    "dash.send_now.thank-you": (
+        "Tetap kirim sekarang: kapan pun waktunya, ucapan terima kasih singkat lebih baik "
+        "daripada tidak sama sekali."
+    ),
+    "dash.send_now.check-in": "Tindak lanjuti sekarang: sekali saja, sopan dan singkat.",
+    "late.now": "jatuh tempo sekarang",
+    "late.hour": "terlambat {n} jam",
+    "late.hours": "terlambat {n} jam",
+    "late.day": "terlambat {n} hari",
+    "late.days": "terlambat {n} hari",
+    "err.go_to_field": "Ke isian itu",
+    "err.too_long": "Terlalu panjang: paling banyak {n} karakter.",
+    "err.time_zone_long": "Terlalu panjang untuk nama zona waktu: paling banyak 64 karakter.",
+    "err.keyword_long": "Ada kata kunci yang terlalu panjang: paling banyak 60 karakter.",
+    "settings.saved": "Tersimpan. Feed mengikuti pengaturan baru sejak pembacaan berikutnya.",
 }
 
 CATALOGS: dict[str, dict[str, str]] = {"en": EN, "id": ID}

@@ -18,6 +18,7 @@ import segno
 from markupsafe import Markup
 
 from calfeed import store
+from calfeed.drafts import load_templates, notes_for
 from calfeed.model import Draft, FollowUp, Interview, Marks
 from calfeed.pipeline import build_feed
 from calfeed.store import SessionFactory, session_scope
@@ -50,6 +51,7 @@ class FollowUpCard:
     start: datetime
     due: str
     start_iso: str
+    due_short: str  # "Wed 2 Dec, 10:00": the action line's
     rule: str
     drafts: list[DraftCard]
     notes: str
@@ -78,12 +80,29 @@ class Excluded:
 
 
 @dataclass(frozen=True)
+class Action:
+    """One follow-up to act on: a line on the dashboard, its drafts one click away."""
+
+    anchor: str
+    interview_key: str
+    interview_title: str
+    follow_up: FollowUpCard
+    #: how late, e.g. "2 days late"; empty when not yet due (an overdue one still asks to send now)
+    late_by: str
+    #: the mark that closes it: thank-you sent, or heard back for a check-in
+    mark: str
+
+
+@dataclass(frozen=True)
 class Dashboard:
     upcoming: list[InterviewCard]
     recent: list[InterviewCard]
     excluded: list[Excluded]
     needs_reconnect: bool
     feed: FeedLinks | None = None
+    #: overdue and due today (in the user's zone), then the rest of the next seven days
+    today: list[Action] = field(default_factory=list)
+    week: list[Action] = field(default_factory=list)
 
 
 def feed_links(url: str) -> FeedLinks:
@@ -129,9 +148,29 @@ def _when(start: datetime, end: datetime, zone: str, lang: str = "en") -> str:
     return f"{_day(s, lang)}, {_clock(s, lang)}–{until} ({zone})"
 
 
+def _due_short(moment: datetime, zone: str, lang: str = "en") -> str:
+    local = moment.astimezone(ZoneInfo(zone))
+    days, months = DAYS.get(lang, DAYS["en"]), MONTHS.get(lang, MONTHS["en"])
+    day = f"{days[local.weekday()]} {local.day} {months[local.month - 1]}"
+    return f"{day}, {_clock(local, lang)}"
+
+
 def _due(moment: datetime, zone: str, lang: str = "en") -> str:
     local = moment.astimezone(ZoneInfo(zone))
     return f"{_day(local, lang)}, {_clock(local, lang)} ({zone})"
+
+
+def late_by(due: datetime, now: datetime, lang: str = "en") -> str:
+    """How late a follow-up is ("3 hours late", "2 days late"); empty when it is not due yet."""
+    if due >= now:
+        return ""
+    hours = int((now - due).total_seconds() // 3600)
+    if hours < 1:
+        return gettext("late.now", lang)
+    if hours < 24:
+        return gettext("late.hours" if hours > 1 else "late.hour", lang).format(n=hours)
+    days = hours // 24
+    return gettext("late.days" if days > 1 else "late.day", lang).format(n=days)
 
 
 def _follow_up_card(
@@ -153,6 +192,7 @@ def _follow_up_card(
         start=f.start,
         due=_due(f.start, f.interview.zone, lang),
         start_iso=f.start.isoformat(),
+        due_short=_due_short(f.start, f.interview.zone, lang),
         rule=rule if rule != f"rule.{f.rule}" else f.rule,
         drafts=drafts,
         notes=notes.get(f.uid, ""),
@@ -189,10 +229,33 @@ def dashboard(sessions: SessionFactory, user_id: int, now: datetime) -> Dashboar
         marks = store.marks_for_user(s, user_id)
         reconnect = user.needs_reconnect
     result = build_feed(events, settings, marks=marks)
+    # notes as the dashboard reads them: no "set it on the dashboard", no asking for a timeline
+    # that is already recorded (the feed's own notes keep saying where to do it)
+    templates = load_templates()
+    notes = {f.uid: notes_for(f, settings, templates, place="dashboard") for f in result.follow_ups}
     by_interview: dict[str, list[FollowUpCard]] = {}
+    today: list[Action] = []
+    week: list[Action] = []
+    zone = ZoneInfo(settings.time_zone)
+    end_of_today = datetime.combine(
+        now.astimezone(zone).date() + timedelta(days=1), datetime.min.time(), tzinfo=zone
+    )
     for f in sorted(result.follow_ups, key=lambda f: f.start):
-        follow_up = _follow_up_card(f, result.drafts, result.notes, settings.lang)
+        follow_up = _follow_up_card(f, result.drafts, notes, settings.lang)
         by_interview.setdefault(f.interview.key, []).append(follow_up)
+        if f.start >= end_of_today + timedelta(days=6):
+            continue
+        if f.start < now and f.interview.end < now - RECENT:
+            continue  # long past, like its interview: no longer asked for
+        action = Action(
+            anchor="a-" + hashlib.sha256(f.uid.encode()).hexdigest()[:10],
+            interview_key=f.interview.key,
+            interview_title=f.interview.title,
+            follow_up=follow_up,
+            late_by=late_by(f.start, now, settings.lang),
+            mark="thank_you_sent" if f.kind == "thank-you" else "heard_back",
+        )
+        (today if f.start < end_of_today else week).append(action)
     upcoming: list[InterviewCard] = []
     recent: list[InterviewCard] = []
     for i in sorted(result.interviews, key=lambda i: i.start):
@@ -209,4 +272,6 @@ def dashboard(sessions: SessionFactory, user_id: int, now: datetime) -> Dashboar
         for key, m in sorted(marks.items())
         if m.not_interview and key in titles
     ]
-    return Dashboard(upcoming, list(reversed(recent)), excluded, reconnect)
+    return Dashboard(
+        upcoming, list(reversed(recent)), excluded, reconnect, today=today, week=week
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from calfeed.calendar_days import country_names
@@ -12,6 +12,21 @@ from calfeed.web.context import _, require_user, rt
 from calfeed.web.forms import SettingsForm, parse_settings, settings_values
 
 bp = Blueprint("settings", __name__, url_prefix="/settings")
+
+#: the form's fields top to bottom: the first one in error gets the focus
+FIELD_ORDER = (
+    "lang",
+    "time_zone",
+    "thank_you",
+    "thank_you_delay",
+    "evening_at",
+    "grace_days",
+    "no_timeline_days",
+    "check_in_at",
+    "holiday_country",
+    "keywords",
+    "calendars",
+)
 
 COMMON_ZONES = (
     "Asia/Jakarta",
@@ -33,10 +48,13 @@ def _render(
     form: SettingsForm, calendars: list[service.CalendarChoice], status: int
 ) -> tuple[str, int]:
     errors = {name: _(key) for name, key in form.errors.items()}
+    first_error = next((name for name in FIELD_ORDER if name in errors), None)
     html = render_template(
         "settings.html",
         values=form.values,
         errors=errors,
+        first_error=first_error,
+        saved=request.args.get("saved") == "1" and not errors,
         calendars=calendars,
         countries=country_names(),
         common_zones=COMMON_ZONES,
@@ -64,5 +82,5 @@ def save() -> ResponseReturnValue:
     except NotFound:
         form.errors["calendars"] = "err.calendars"
         return _render(form, calendars, 400)
-    flash(_("dash.saved"), "ok")
-    return redirect(url_for("settings.index"), code=303)
+    # "Saved." appears beside the button that saved, where the user is looking
+    return redirect(url_for("settings.index", saved="1") + "#save", code=303)
