@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN = $(VENV)/bin
 
-.PHONY: install demo test lint bench chromium
+.PHONY: install demo test lint bench chromium messages catalogs
 
 # what running needs (make demo) ...
 $(BIN)/.installed-run: pyproject.toml
@@ -23,14 +23,14 @@ tests/js/node_modules/.installed: tests/js/package.json tests/js/package-lock.js
 
 install: $(BIN)/.installed
 
-demo: $(BIN)/.installed-run
+demo: $(BIN)/.installed-run catalogs
 	$(BIN)/calfeed demo
 
 # The browser tests drive Debian's chromium; install it when missing so they never skip in CI.
 chromium:
 	@test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium)
 
-test: install tests/js/node_modules/.installed chromium
+test: install catalogs tests/js/node_modules/.installed chromium
 	$(BIN)/ruff check calfeed tests bench
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
@@ -42,3 +42,18 @@ lint: install
 
 bench: install
 	$(BIN)/python bench/engine.py
+
+# The pages' translations (calfeed/web/i18n.py): `make messages` extracts the English msgids
+# from the code and templates and merges them into every catalog (then translate the new or
+# changed entries, marked fuzzy or empty); `make catalogs` compiles them (the wheel build and
+# `make install` do too). A new language: $(BIN)/pybabel init -i $(POT) -d $(CATALOGS) -l xx
+CATALOGS = calfeed/translations
+POT = $(CATALOGS)/messages.pot
+
+messages: install
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k ngettext:1,2 --no-location --sort-output \
+		--project calfeed --copyright-holder calfeed -o $(POT) calfeed templates
+	$(BIN)/pybabel update -i $(POT) -d $(CATALOGS) --no-location --width 100
+
+catalogs: $(BIN)/.installed-run
+	$(BIN)/pybabel compile -d $(CATALOGS) --statistics

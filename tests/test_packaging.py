@@ -48,6 +48,21 @@ def test_wheel_carries_templates_migrations_static_and_demo(wheel: zipfile.ZipFi
     assert not any(n.startswith("tests/") for n in names)
 
 
+def test_wheel_carries_the_compiled_catalogs(wheel: zipfile.ZipFile) -> None:
+    """The .mo files are build output (not in git): the wheel build compiles them (issue 10)."""
+    from io import BytesIO
+
+    from babel.support import Translations
+
+    names = set(wheel.namelist())
+    for po in Path(ROOT, "calfeed", "translations").glob("*/LC_MESSAGES/messages.po"):
+        mo = po.relative_to(ROOT).with_suffix(".mo").as_posix()
+        assert mo in names
+        assert po.relative_to(ROOT).as_posix() in names
+        catalog = Translations(BytesIO(wheel.read(mo)))
+        assert catalog.gettext("Settings") == "Pengaturan"
+
+
 def test_console_script_declared(wheel: zipfile.ZipFile) -> None:
     [entry_points] = [n for n in wheel.namelist() if n.endswith("entry_points.txt")]
     assert "calfeed = calfeed.cli:main" in wheel.read(entry_points).decode()

@@ -265,6 +265,7 @@ def test_old_interview_stays_while_its_check_in_is_ahead(app, client, alice, csr
 
 
 def test_dates_read_naturally_in_both_languages() -> None:
+    """Babel's (CLDR) formats of each language (issue 10, point 3), in the interview's zone."""
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
@@ -272,13 +273,14 @@ def test_dates_read_naturally_in_both_languages() -> None:
 
     tz = ZoneInfo("Asia/Jakarta")
     start, end = datetime(2026, 11, 23, 10, 0, tzinfo=tz), datetime(2026, 11, 23, 11, 30, tzinfo=tz)
-    assert _when(start, end, "Asia/Jakarta", "en") == "Mon 23 Nov 2026, 10:00–11:30 (Asia/Jakarta)"
-    assert _when(start, end, "Asia/Jakarta", "id") == "Sen 23 Nov 2026, 10.00–11.30 (Asia/Jakarta)"
+    jakarta = "Asia/Jakarta"
+    assert _when(start, end, jakarta, "en") == "Mon, Nov 23, 2026, 10:00–11:30 (Asia/Jakarta)"
+    assert _when(start, end, jakarta, "id") == "Sen, 23 Nov 2026, 10.00–11.30 (Asia/Jakarta)"
     # shown in the interview's own zone (rule Z1), whatever zone the instant arrives in
     due = datetime(2026, 12, 2, 3, 0, tzinfo=ZoneInfo("UTC"))
-    assert _due(due, "Asia/Jakarta", "id") == "Rab 2 Des 2026, 10.00 (Asia/Jakarta)"
+    assert _due(due, "Asia/Jakarta", "id") == "Rab, 2 Des 2026, 10.00 (Asia/Jakarta)"
     overnight = _when(start, datetime(2026, 11, 24, 1, 0, tzinfo=tz), "Asia/Jakarta", "en")
-    assert overnight == "Mon 23 Nov 2026, 10:00–Tue 24 Nov 2026, 01:00 (Asia/Jakarta)"
+    assert overnight == "Mon, Nov 23, 2026, 10:00–Tue, Nov 24, 2026, 01:00 (Asia/Jakarta)"
 
 
 def test_dashboard_opens_on_the_days_actions(client, alice):

@@ -12,6 +12,7 @@ from flask.typing import ResponseReturnValue
 from calfeed.web import accounts
 from calfeed.web.context import _, require_user, rt, sign_in, sign_out
 from calfeed.web.errors import error_page
+from calfeed.web.i18n import N_
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -28,7 +29,7 @@ def _redirect_uri() -> str:
 def connect() -> ResponseReturnValue:
     runtime = rt()
     if not runtime.config.google_configured:
-        return error_page(503, "index.not_configured")
+        return error_page(503, N_("Google sign-in is not configured on this server."))
     url, state = accounts.begin_connect(runtime, _redirect_uri(), runtime.clock())
     session[STATE_KEY] = state
     return redirect(url, code=303)
@@ -50,5 +51,5 @@ def disconnect() -> ResponseReturnValue:
     user_id = require_user()
     accounts.disconnect(rt(), user_id)
     sign_out()
-    flash(_("settings.deleted"), "ok")
+    flash(_("Disconnected. Everything calfeed stored about you is deleted."), "ok")
     return redirect(url_for("pages.index"), code=303)

@@ -16,8 +16,14 @@ from calfeed.errors import NotFound
 from calfeed.web import present, service
 from calfeed.web.context import _, require_user, rt
 from calfeed.web.forms import MAX_TIMELINE, flag, parse_timeline_field
+from calfeed.web.i18n import N_
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
+
+FORM_REFUSED = N_("Nothing was changed. Please fix the marked fields.")
+TIMELINE_UNREADABLE = N_(
+    "calfeed cannot read that timeline. Try: within a week, 5 business days, 10d."
+)
 
 
 def feed_url(token: str) -> str:
@@ -79,13 +85,13 @@ def mark() -> ResponseReturnValue:
         flag(request.form, "value"),
     )
     if name not in service.MARK_FIELDS or value is None:
-        return _page(user_id, 400, _("err.action"))
+        return _page(user_id, 400, _("Unknown action."))
     try:
         service.set_mark(rt().sessions, user_id, key, name, value, rt().clock())
     except NotFound:
-        return _page(user_id, 400, _("err.event"))
+        return _page(user_id, 400, _("That interview is not in your calendar."))
     if name == "not_interview":  # the card leaves (or comes back): say so at the top
-        flash(_("dash.saved"), "ok")
+        flash(_("Saved."), "ok")
         return _back()
     return _back(key)
 
@@ -97,17 +103,16 @@ def timeline() -> ResponseReturnValue:
     raw = request.form.get("timeline", "")
     now = rt().clock()
     if len(raw.strip()) > MAX_TIMELINE:
-        return _page(
-            user_id, 400, _("err.form"), {key: _("err.too_long").format(n=MAX_TIMELINE)}, {key: raw}
-        )
+        too_long = _("Too long: at most %(n)s characters.", n=MAX_TIMELINE)
+        return _page(user_id, 400, _(FORM_REFUSED), {key: too_long}, {key: raw})
     # relative phrases need a day to count from; any day of the read window will do to check
     text, ok = parse_timeline_field(raw, (now - timedelta(60)).date())
     if not ok:
-        return _page(user_id, 400, _("err.form"), {key: _("err.timeline")}, {key: raw})
+        return _page(user_id, 400, _(FORM_REFUSED), {key: _(TIMELINE_UNREADABLE)}, {key: raw})
     try:
         service.set_timeline(rt().sessions, user_id, key, text, now)
     except NotFound:
-        return _page(user_id, 400, _("err.event"))
+        return _page(user_id, 400, _("That interview is not in your calendar."))
     return _back(key)
 
 

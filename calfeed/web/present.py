@@ -15,6 +15,7 @@ from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 import segno
+from babel.dates import format_skeleton
 from markupsafe import Markup
 
 from calfeed import store
@@ -22,7 +23,7 @@ from calfeed.drafts import load_templates, notes_for
 from calfeed.model import Draft, FollowUp, Interview, Marks
 from calfeed.pipeline import build_feed
 from calfeed.store import SessionFactory, session_scope
-from calfeed.web.i18n import gettext
+from calfeed.web.i18n import N_, gettext, ngettext
 
 #: past interviews stay this long on the dashboard, or for as long as a follow-up is still ahead
 RECENT = timedelta(days=30)
@@ -119,45 +120,44 @@ def anchor_of(key: str) -> str:
     return "i-" + hashlib.sha256(key.encode()).hexdigest()[:12]
 
 
-#: short day and month names; locale-independent on purpose (the server's locale is not the user's)
-DAYS = {
-    "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
-    "id": ("Sen", "Sel", "Rab", "Kam", "Jum", "Sab", "Min"),
-}
-MONTHS = {
-    "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
-    "id": ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"),
-}
-
-
 def _clock(moment: datetime, lang: str) -> str:
-    # Indonesian writes times with a dot (PUEBI): 18.00
-    return f"{moment:%H.%M}" if lang == "id" else f"{moment:%H:%M}"
+    """The time of day in the language's own pattern (Babel/CLDR): 18:00, Indonesian 18.00."""
+    return format_skeleton("Hm", moment, tzinfo=moment.tzinfo, locale=lang)
 
 
 def _day(moment: datetime, lang: str) -> str:
-    days, months = DAYS.get(lang, DAYS["en"]), MONTHS.get(lang, MONTHS["en"])
-    return f"{days[moment.weekday()]} {moment.day} {months[moment.month - 1]} {moment.year}"
+    """The day with its weekday, in the language's own pattern (Babel/CLDR)."""
+    return format_skeleton("yMMMEd", moment, tzinfo=moment.tzinfo, locale=lang)
 
 
 def _when(start: datetime, end: datetime, zone: str, lang: str = "en") -> str:
-    """ "Mon 23 Nov 2026, 10:00–11:00 (Asia/Jakarta)", in the interview's own zone (rule Z1)."""
+    """ "Mon, Nov 23, 2026, 10:00–11:00 (Asia/Jakarta)", in the interview's own zone (rule Z1)."""
     tz = ZoneInfo(zone)
     s, e = start.astimezone(tz), end.astimezone(tz)
     until = _clock(e, lang) if e.date() == s.date() else f"{_day(e, lang)}, {_clock(e, lang)}"
     return f"{_day(s, lang)}, {_clock(s, lang)}–{until} ({zone})"
 
 
-def _due_short(moment: datetime, zone: str, lang: str = "en") -> str:
-    local = moment.astimezone(ZoneInfo(zone))
-    days, months = DAYS.get(lang, DAYS["en"]), MONTHS.get(lang, MONTHS["en"])
-    day = f"{days[local.weekday()]} {local.day} {months[local.month - 1]}"
-    return f"{day}, {_clock(local, lang)}"
-
-
 def _due(moment: datetime, zone: str, lang: str = "en") -> str:
     local = moment.astimezone(ZoneInfo(zone))
     return f"{_day(local, lang)}, {_clock(local, lang)} ({zone})"
+
+
+def _due_short(moment: datetime, zone: str, lang: str = "en") -> str:
+    local = moment.astimezone(ZoneInfo(zone))
+    day = format_skeleton("MMMEd", local, tzinfo=local.tzinfo, locale=lang)
+    return f"{day}, {_clock(local, lang)}"
+
+
+#: why a follow-up is when it is, by the rule that fixed its time
+RULE_REASONS = {
+    "T2": N_("soon after the interview ends, while it is fresh (rule T2)"),
+    "T3": N_("in the evening of the interview day, never the next day (rule T3)"),
+    "C1": N_("the timeline they gave plus a few days of grace, on a working day (rule C1)"),
+    "C2": N_("no timeline was given: one to two weeks is the usual wait (rule C2)"),
+    "C3": N_("moved to a working day at your check-in time (rule C3)"),
+    "C4": N_("the latest round of this application replaces earlier check-ins (rule C4)"),
+}
 
 
 def late_by(due: datetime, now: datetime, lang: str = "en") -> str:
@@ -166,11 +166,10 @@ def late_by(due: datetime, now: datetime, lang: str = "en") -> str:
         return ""
     hours = int((now - due).total_seconds() // 3600)
     if hours < 1:
-        return gettext("late.now", lang)
+        return gettext("due now", lang)
     if hours < 24:
-        return gettext("late.hours" if hours > 1 else "late.hour", lang).format(n=hours)
-    days = hours // 24
-    return gettext("late.days" if days > 1 else "late.day", lang).format(n=days)
+        return ngettext("%(num)d hour late", "%(num)d hours late", hours, lang)
+    return ngettext("%(num)d day late", "%(num)d days late", hours // 24, lang)
 
 
 def _follow_up_card(
@@ -186,14 +185,14 @@ def _follow_up_card(
         )
         for n, d in enumerate(result_drafts.get(f.uid, []))
     ]
-    rule = gettext(f"rule.{f.rule}", lang)
+    reason = RULE_REASONS.get(f.rule)
     return FollowUpCard(
         kind=f.kind,
         start=f.start,
         due=_due(f.start, f.interview.zone, lang),
         start_iso=f.start.isoformat(),
         due_short=_due_short(f.start, f.interview.zone, lang),
-        rule=rule if rule != f"rule.{f.rule}" else f.rule,
+        rule=gettext(reason, lang) if reason else f.rule,
         drafts=drafts,
         notes=notes.get(f.uid, ""),
     )

@@ -10,6 +10,7 @@ from calfeed.errors import NotFound
 from calfeed.web import service
 from calfeed.web.context import _, require_user, rt
 from calfeed.web.forms import SettingsForm, parse_settings, settings_values
+from calfeed.web.i18n import N_
 
 bp = Blueprint("settings", __name__, url_prefix="/settings")
 
@@ -80,7 +81,7 @@ def save() -> ResponseReturnValue:
     try:
         service.save_settings(rt().sessions, user_id, form.settings, form.calendars, rt().clock())
     except NotFound:
-        form.errors["calendars"] = "err.calendars"
+        form.errors["calendars"] = N_("Choose at least one of your calendars.")
         return _render(form, calendars, 400)
     # "Saved." appears beside the button that saved, where the user is looking
     return redirect(url_for("settings.index", saved="1") + "#save", code=303)
