@@ -53,7 +53,7 @@ POT = $(CATALOGS)/messages.pot
 messages: install
 	$(BIN)/pybabel extract -F babel.cfg -k N_ -k ngettext:1,2 --no-location --sort-output \
 		--project calfeed --copyright-holder calfeed -o $(POT) calfeed templates
-	$(BIN)/pybabel update -i $(POT) -d $(CATALOGS) --no-location --width 100
+	$(BIN)/pybabel update -i $(POT) -d $(CATALOGS) --width 100 --ignore-obsolete
 
 catalogs: $(BIN)/.installed-run
 	$(BIN)/pybabel compile -d $(CATALOGS) --statistics

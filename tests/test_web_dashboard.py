@@ -36,16 +36,55 @@ def test_dashboard_needs_sign_in(client, alice):
     assert "Please connect Google Calendar first." in page
 
 
-def test_dashboard_shows_feed_address_and_subscribe_links(client, alice):
+def test_dashboard_shows_feed_address_and_subscribe_links(app, client, alice):
+    from dataclasses import replace
+
+    rt = runtime(app)
+    app.extensions["calfeed"] = replace(
+        rt, config=replace(rt.config, base_url="https://calfeed.example")
+    )
     page = signed_in(client, alice).get("/dashboard").get_data(as_text=True)
-    url = f"http://localhost/feeds/{alice.token}.ics"
+    url = f"https://calfeed.example/feeds/{alice.token}.ics"
     assert f'value="{url}"' in page
-    webcal = f"webcal://localhost/feeds/{alice.token}.ics"
+    webcal = f"webcal://calfeed.example/feeds/{alice.token}.ics"
     assert f'href="{webcal}"' in page
     google = "https://calendar.google.com/calendar/r?cid=" + quote(webcal, safe="")
     assert f'href="{google}"' in page
     assert "<svg" in page and 'class="segno"' in page  # the QR code, inline
     assert "Apple Calendar" in page and "Outlook" in page and "Google Calendar" in page
+    assert 'id="not-public"' not in page
+
+
+def test_a_private_feed_address_says_google_cannot_reach_it(client, alice):
+    """Issue 10, point 5: localhost (and the demo, a private network) is out of Google's reach."""
+    page = signed_in(client, alice).get("/dashboard").get_data(as_text=True)
+    webcal = f"webcal://localhost/feeds/{alice.token}.ics"
+    assert f'href="{webcal}"' in page  # Apple Calendar / Outlook on this machine: yes
+    assert "calendar.google.com" not in page  # no button that cannot work
+    notice = page[page.index('id="not-public"') :]
+    assert "Google Calendar" in notice[: notice.index("</p>")]
+
+
+@pytest.mark.parametrize(
+    ("host", "public"),
+    [
+        ("calfeed.example.com", True),
+        ("8.8.8.8", True),
+        ("localhost", False),
+        ("demo.localhost", False),
+        ("127.0.0.1", False),
+        ("192.168.1.20", False),
+        ("10.0.0.5", False),
+        ("172.16.3.4", False),
+        ("[::1]", False),
+        ("fe80::1", False),
+        ("myhost", False),
+        ("printer.local", False),
+        ("box.home.arpa", False),
+    ],
+)
+def test_which_feed_hosts_google_can_reach(host, public):
+    assert present.is_public_host(host) is public
 
 
 def test_dashboard_lists_interviews_with_drafts(client, alice):

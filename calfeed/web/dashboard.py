@@ -44,7 +44,7 @@ def _page(
     now = runtime.clock()
     token = service.feed_token(runtime.sessions, runtime.cipher, user_id, now)
     dash = present.dashboard(runtime.sessions, user_id, now)
-    links = present.feed_links(feed_url(token))
+    links = present.feed_links(feed_url(token), demo=runtime.config.demo)
     saved = request.args.get("saved", "")
     fields = fields or {}
     past = {c.anchor for c in dash.recent} | {c.key for c in dash.recent}

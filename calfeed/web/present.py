@@ -8,10 +8,11 @@ the calendar shows cannot drift apart.
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo
 
 import segno
@@ -35,6 +36,9 @@ class FeedLinks:
     webcal: str
     google: str
     qr_svg: Markup
+    #: False when the address is not public (localhost, a private network, the demo): Google
+    #: Calendar fetches feeds from Google's servers and cannot reach it; apps on this machine can
+    public: bool = True
 
 
 @dataclass(frozen=True)
@@ -106,13 +110,30 @@ class Dashboard:
     week: list[Action] = field(default_factory=list)
 
 
-def feed_links(url: str) -> FeedLinks:
+def feed_links(url: str, *, demo: bool = False) -> FeedLinks:
     """Subscribe links for one feed address: webcal:// for Apple/Outlook, Google's add-by-URL."""
     webcal = "webcal://" + url.split("://", 1)[1]
     google = "https://calendar.google.com/calendar/r?cid=" + quote(webcal, safe="")
     qr = segno.make(url, error="m")
     svg = qr.svg_inline(scale=4, border=2, title=None, omitsize=False)
-    return FeedLinks(url, webcal, google, Markup(svg))  # noqa: S704 - segno's own markup
+    public = not demo and is_public_host(urlsplit(url).hostname or "")
+    return FeedLinks(url, webcal, google, Markup(svg), public)  # noqa: S704 - segno's own markup
+
+
+#: names that never resolve on the public internet (RFC 6761, RFC 6762, RFC 8375, common use)
+_PRIVATE_SUFFIXES = (".localhost", ".local", ".internal", ".lan", ".home.arpa", ".invalid", ".test")
+
+
+def is_public_host(host: str) -> bool:
+    """Whether Google's servers could fetch from `host`: not loopback, private or link-local."""
+    host = host.strip("[]").rstrip(".").lower()
+    if not host or host == "localhost" or host.endswith(_PRIVATE_SUFFIXES):
+        return False
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return "." in host  # a single-label name only resolves on a local network
+    return address.is_global
 
 
 def anchor_of(key: str) -> str:
