@@ -52,7 +52,8 @@ def _feed_parser(sub: argparse._SubParsersAction) -> None:
         help="derive follow-ups from a saved calendar and write the .ics feed",
         description="Read interview events from a saved Google events.list JSON or an .ics file "
         "and write the follow-up feed (stdout by default).",
-        epilog=f"Rule ids (D1, T2, C1, ...) are explained in {RULES_DOC}.",
+        epilog=f"Each rule id (D1, T2, C1, ...) has its paragraph in {RULES_DOC} (the anchor is "
+        "the id in lower case, e.g. docs/rules.md#c1), and at /rules on a running calfeed.",
     )
     src = p.add_mutually_exclusive_group(required=True)
     src.add_argument("--events", type=Path, metavar="FILE.json", help="Google events.list JSON")
@@ -67,15 +68,16 @@ def _feed_parser(sub: argparse._SubParsersAction) -> None:
         "--timezone",
         default="UTC",
         metavar="ZONE",
-        help="your IANA zone (e.g. Asia/Jakarta), for events without one (rule Z1; default: UTC)",
+        help="your IANA zone (e.g. Asia/Jakarta), for events without one "
+        "(rule Z1: docs/rules.md#z1; default: UTC)",
     )
     p.add_argument(
         "--thank-you",
         choices=["soon", "evening"],
         default="soon",
         dest="thank_you",
-        help="when the thank-you is due: soon after the interview or that evening (rule T1; "
-        "default: soon)",
+        help="when the thank-you is due: soon after the interview or that evening "
+        "(rules T2, T3: docs/rules.md#t2; default: soon)",
     )
     lo, hi = THANK_YOU_DELAY_MINUTES
     p.add_argument(
@@ -83,7 +85,8 @@ def _feed_parser(sub: argparse._SubParsersAction) -> None:
         type=int,
         default=60,
         metavar="MIN",
-        help=f"minutes after the interview ends, {lo}-{hi} (rule T2; default: 60)",
+        help=f"minutes after the interview ends, {lo}-{hi} "
+        "(rule T2: docs/rules.md#t2; default: 60)",
     )
     p.add_argument(
         "--evening-at",
@@ -91,7 +94,7 @@ def _feed_parser(sub: argparse._SubParsersAction) -> None:
         default=time(18),
         metavar="HH:MM",
         help=f"the evening thank-you's time, {EVENING_AT[0]:%H:%M}-{EVENING_AT[1]:%H:%M} "
-        "(rule T3; default: 18:00)",
+        "(rule T3: docs/rules.md#t3; default: 18:00)",
     )
     p.add_argument(
         "--grace-days",
@@ -99,7 +102,7 @@ def _feed_parser(sub: argparse._SubParsersAction) -> None:
         default=2,
         metavar="N",
         help=f"working days after the stated timeline, {GRACE_DAYS[0]}-{GRACE_DAYS[1]} "
-        "(rule C1; default: 2)",
+        "(rule C1: docs/rules.md#c1; default: 2)",
     )
     p.add_argument(
         "--no-timeline-days",
@@ -107,7 +110,7 @@ def _feed_parser(sub: argparse._SubParsersAction) -> None:
         default=7,
         metavar="N",
         help=f"days to wait when no timeline was stated, {NO_TIMELINE_DAYS[0]}-"
-        f"{NO_TIMELINE_DAYS[1]} (rule C2; default: 7)",
+        f"{NO_TIMELINE_DAYS[1]} (rule C2: docs/rules.md#c2; default: 7)",
     )
     p.add_argument(
         "--check-in-at",
@@ -115,19 +118,20 @@ def _feed_parser(sub: argparse._SubParsersAction) -> None:
         default=time(10),
         metavar="HH:MM",
         help=f"the check-in's time, {CHECK_IN_AT[0]:%H:%M}-{CHECK_IN_AT[1]:%H:%M} "
-        "(rule C3; default: 10:00)",
+        "(rule C3: docs/rules.md#c3; default: 10:00)",
     )
     p.add_argument(
         "--holidays",
         metavar="CC",
-        help="skip this country's public holidays: a two-letter code such as ID, US, DE (rule C3)",
+        help="skip this country's public holidays: a two-letter code such as ID, US, DE "
+        "(rule C3: docs/rules.md#c3)",
     )
     p.add_argument(
         "--keyword",
         action="append",
         default=[],
         metavar="WORD",
-        help="an extra word that marks an interview, repeatable (rule D1)",
+        help="an extra word that marks an interview, repeatable (rule D1: docs/rules.md#d1)",
     )
     p.add_argument(
         "--kinds",
@@ -147,7 +151,8 @@ def _feed_parser(sub: argparse._SubParsersAction) -> None:
         action="append",
         default=[],
         metavar="ADDRESS",
-        help=".ics: your own address(es), so you are never taken for an interviewer (E1)",
+        help=".ics: your own address(es), so you are never taken for an interviewer "
+        "(rule E1: docs/rules.md#e1)",
     )
     p.add_argument(
         "--from",

@@ -43,6 +43,7 @@ def test_wheel_carries_templates_migrations_static_and_demo(wheel: zipfile.ZipFi
     for page in Path(ROOT, "templates").glob("*.html"):
         assert f"calfeed/templates/{page.name}" in names
     assert "calfeed/demo/calendar.json" in names
+    assert "calfeed/docs/rules.md" in names  # the /rules page (issue 10)
     assert any(n.startswith("calfeed/migrations/versions/") for n in names)
     assert any(n.startswith("calfeed/static/") for n in names)
     assert not any(n.startswith("tests/") for n in names)

@@ -53,6 +53,7 @@ class DraftCard:
 @dataclass(frozen=True)
 class FollowUpCard:
     kind: str
+    rule_id: str  # "T2": links to its paragraph on /rules (#t2)
     start: datetime
     due: str
     start_iso: str
@@ -170,14 +171,14 @@ def _due_short(moment: datetime, zone: str, lang: str = "en") -> str:
     return f"{day}, {_clock(local, lang)}"
 
 
-#: why a follow-up is when it is, by the rule that fixed its time
+#: why a follow-up is when it is, by the rule that fixed its time (the page links the rule id)
 RULE_REASONS = {
-    "T2": N_("soon after the interview ends, while it is fresh (rule T2)"),
-    "T3": N_("in the evening of the interview day, never the next day (rule T3)"),
-    "C1": N_("the timeline they gave plus a few days of grace, on a working day (rule C1)"),
-    "C2": N_("no timeline was given: one to two weeks is the usual wait (rule C2)"),
-    "C3": N_("moved to a working day at your check-in time (rule C3)"),
-    "C4": N_("the latest round of this application replaces earlier check-ins (rule C4)"),
+    "T2": N_("soon after the interview ends, while it is fresh"),
+    "T3": N_("in the evening of the interview day, never the next day"),
+    "C1": N_("the timeline they gave plus a few days of grace, on a working day"),
+    "C2": N_("no timeline was given: one to two weeks is the usual wait"),
+    "C3": N_("moved to a working day at your check-in time"),
+    "C4": N_("the latest round of this application replaces earlier check-ins"),
 }
 
 
@@ -209,11 +210,12 @@ def _follow_up_card(
     reason = RULE_REASONS.get(f.rule)
     return FollowUpCard(
         kind=f.kind,
+        rule_id=f.rule,
         start=f.start,
         due=_due(f.start, f.interview.zone, lang),
         start_iso=f.start.isoformat(),
         due_short=_due_short(f.start, f.interview.zone, lang),
-        rule=gettext(reason, lang) if reason else f.rule,
+        rule=gettext(reason, lang) if reason else "",
         drafts=drafts,
         notes=notes.get(f.uid, ""),
     )
