@@ -9,6 +9,7 @@ With CALFEED_UPDATE_SCREENSHOT=1 it refreshes docs/dashboard.png.
 from __future__ import annotations
 
 import os
+import re
 import threading
 import urllib.request
 from collections.abc import Iterator
@@ -229,3 +230,112 @@ def test_works_without_javascript(browser, live_server) -> None:
     assert "Saved." in page.text_content("main")
     assert page.locator("li.action.thank-you", has_text="Phone screen: Globex").count() == 0
     context.close()
+
+
+# --- accessibility (issue 10, point 6) -----------------------------------------------------------
+
+#: what axe-core checks: WCAG 2.0 and 2.1, levels A and AA
+WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+
+
+def axe_violations(page) -> list[str]:  # type: ignore[no-untyped-def]
+    from axe_playwright_python.sync_playwright import Axe
+
+    # closed <details> hide their content from axe: open them all so every part is checked
+    page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
+    results = Axe().run(page, options=WCAG_AA)
+    return [
+        f"{v['id']}: {v['help']} ({len(v['nodes'])}x, e.g. {v['nodes'][0]['target']})"
+        for v in results.response["violations"]
+    ]
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_pages_have_no_wcag_aa_violations(browser, live_server, viewport) -> None:
+    context = browser.new_context(viewport=viewport)  # type: ignore[attr-defined]
+    page = context.new_page()
+    found: dict[str, list[str]] = {}
+    for path in ("/", "/?lang=id", "/dashboard", "/settings", "/rules", "/no-such-page"):
+        page.goto(live_server + path)
+        found[path] = axe_violations(page)
+    # the pages as they are after a refused form: errors beside the fields
+    page.goto(live_server + "/settings")
+    page.fill("#grace_days", "0")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save settings").click()
+    found["/settings (refused)"] = axe_violations(page)
+    page.goto(live_server + "/dashboard")
+    page.locator("details.more > summary").first.click()
+    page.locator("article.interview input[name='timeline']").first.fill("someday maybe")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Set timeline").first.click()
+    found["/dashboard (refused)"] = axe_violations(page)
+    assert {path: v for path, v in found.items() if v} == {}
+    context.close()
+
+
+def tab_to(page, text: str, limit: int = 120) -> None:  # type: ignore[no-untyped-def]
+    """Press Tab until the focused element's text (or value) starts with `text`."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(
+            "(document.activeElement.innerText || document.activeElement.value || '').trim()"
+        )
+        if focused.startswith(text):
+            outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+            assert outline != "none", f"{text!r} has no visible focus"
+            return
+    raise AssertionError(f"{text!r} cannot be reached with the Tab key")
+
+
+def test_keyboard_only_subscribe_and_mark(browser, live_server) -> None:
+    context = browser.new_context(viewport=DESKTOP)  # type: ignore[attr-defined]
+    page = context.new_page()
+    page.goto(live_server + "/")
+    tab_to(page, "Open ")  # the demo's "connect": its dashboard
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    # subscribe: the webcal link is reachable and names the feed
+    tab_to(page, "Subscribe (Apple Calendar, Outlook)")
+    href = page.evaluate("document.activeElement.href")
+    assert href.startswith("webcal://127.0.0.1:") and href.endswith(".ics")
+    # mark: open today's first action with Enter, then its "Thank-you sent" button
+    page.goto(live_server + "/dashboard")
+    tab_to(page, "Send thank-you:")
+    title = page.evaluate("document.activeElement.querySelector('.who').innerText")
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.parentElement.open")
+    tab_to(page, "Thank-you sent")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    card = page.locator("article.interview", has_text=title)
+    assert card.locator("p.saved").is_visible()
+    assert card.get_by_role("button", name="Undo thank-you sent").count() == 1
+    context.close()
+
+
+def test_keyboard_only_connect(browser, google_env, fake_google, tmp_path: Path, now) -> None:  # type: ignore[no-untyped-def]
+    """Not the demo: connect Google (the loopback fake) from the start page by keyboard alone."""
+    from calfeed import store
+    from calfeed.config import load_config
+    from tests.support.google_fake import TEST_EMAIL
+    from tests.support.web import make_app
+
+    config = load_config(dict(google_env, CALFEED_DATABASE_URL=f"sqlite:///{tmp_path / 'c.db'}"))
+    store.upgrade(config.database_url)
+    fake_google.login_as = TEST_EMAIL
+    server = make_server("127.0.0.1", 0, make_app(config, now), threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        context = browser.new_context(viewport=PHONE)  # type: ignore[attr-defined]
+        page = context.new_page()
+        page.goto(f"http://127.0.0.1:{server.server_port}/")
+        tab_to(page, "Connect Google Calendar")
+        with page.expect_navigation(url=re.compile(r"/dashboard")):
+            page.keyboard.press("Enter")  # consent (the fake allows), callback, dashboard
+        assert page.locator("h1").text_content() == "Your follow-ups"
+        context.close()
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
