@@ -172,7 +172,7 @@ def test_dashboard_opens_on_what_to_do(browser, live_server, viewport) -> None:
     page = context.new_page()
     page.goto(live_server + "/dashboard")
     headings = page.locator("main h2").all_text_contents()
-    assert headings[:3] == ["To do today", "Later this week", "Upcoming interviews"]
+    assert headings[:3] == ["To do today", "In the next 7 days", "Upcoming interviews"]
     today = page.locator("section.todo").first.locator("li.action")
     # overdue thank-yous say how late and still ask to be sent now
     first = today.first
