@@ -46,3 +46,13 @@ def test_help_cites_rules_with_their_paragraph(capsys):
         assert anchor in ANCHORS and anchor[0] == rule[0].lower(), (rule, anchor)
     bare = re.findall(r"\brule ([A-Z]\d)\b(?!: docs)", text)
     assert bare == [], f"rule ids in --help without their link: {bare}"
+
+
+@pytest.mark.parametrize("lang", ["en", "id"])
+def test_the_feed_cites_no_rule_without_its_paragraph(lang):
+    """Event texts speak plainly; any rule id they ever cite must come with its paragraph."""
+    feed = (ROOT / "tests" / "fixtures" / "golden" / f"sample.{lang}.ics").read_bytes().decode()
+    text = feed.replace("\r\n ", "")  # unfold
+    for match in re.finditer(r"\b(?:rules?|aturan) ([A-Z]\d)\b", text):
+        tail = text[match.end() : match.end() + 40]
+        assert f"rules.md#{match.group(1).lower()}" in tail or "/rules#" in tail, match.group(0)
