@@ -237,3 +237,14 @@ def test_calfeed_deprecation_warnings_are_errors_in_the_test_run():
     # a third-party module's warning stays a warning
     with pytest.warns(DeprecationWarning):
         warnings.warn_explicit("y", DeprecationWarning, "other.py", 1, module="other")
+
+
+@pytest.mark.parametrize("name", ["/proc/no-such-folder/x.db", "not-a-database.txt"])
+def test_db_upgrade_sqlite_file_problem_is_one_line_and_exit_2(monkeypatch, capsys, tmp_path, name):
+    path = tmp_path / name if not name.startswith("/") else Path(name)
+    if not name.startswith("/"):
+        path.write_text("just some text, not SQLite\n" * 100)
+    monkeypatch.setenv("CALFEED_DATABASE_URL", f"sqlite:///{path}")
+    assert main(["db", "upgrade"]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and err.startswith("calfeed: database sqlite")

@@ -12,7 +12,7 @@ from alembic import command
 from alembic.config import Config as AlembicConfig
 from sqlalchemy.exc import SQLAlchemyError
 
-from calfeed.errors import ConfigError
+from calfeed.errors import ConfigError, SourceError
 
 
 def alembic_config(database_url: str) -> AlembicConfig:
@@ -47,7 +47,12 @@ def cli_db(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="calfeed db", description="Database schema commands.")
     sub = parser.add_subparsers(dest="action", required=True)
     up = sub.add_parser("upgrade", help="apply the schema migrations (safe to run repeatedly)")
-    up.add_argument("--revision", default="head")
+    up.add_argument(
+        "--revision",
+        default="head",
+        metavar="REV",
+        help="the schema revision to reach, e.g. 0001 (default: head, the newest)",
+    )
     sub.add_parser("current", help="print the schema revision of the database")
     args = parser.parse_args(argv)
 
@@ -64,8 +69,11 @@ def cli_db(argv: list[str]) -> int:
             print(f"database is at {current(database_url) or 'no revision'}")
         else:
             print(current(database_url) or "no revision")
-    except SQLAlchemyError as exc:
-        raise ConfigError(f"database {_masked(database_url)}: {_first_line(exc)}") from None
+    except (SQLAlchemyError, OSError) as exc:
+        problem = f"database {_masked(database_url)}: {_first_line(exc)}"
+        if database_url.startswith("sqlite"):  # a file problem: one line, exit status 2
+            raise SourceError(problem) from None
+        raise ConfigError(problem) from None
     return 0
 
 
@@ -79,5 +87,7 @@ def _masked(database_url: str) -> str:
 
 
 def _first_line(exc: BaseException) -> str:
+    if isinstance(exc, OSError):
+        return f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": ")
     text = str(getattr(exc, "orig", None) or exc).strip()
     return text.splitlines()[0] if text else type(exc).__name__
