@@ -358,3 +358,7 @@ def test_notes_fit_where_they_are_read(client, alice, now):
     assert not any("calfeed dashboard" in t or "dasbor calfeed" in t for t in tips)
     recorded = [t for t in tips if "They said you would hear back" in t]  # Jane: within a week
     assert recorded and not any("Did they say when" in t for t in recorded)
+    # the timeline form says it is already recorded instead of asking for it
+    jane = page[page.index(f'id="{present.anchor_of(JANE_KEY)}-tlh"') :]
+    hint = jane[: jane.index("</p>")]
+    assert "Already recorded from the event's notes: “within a week”" in hint
