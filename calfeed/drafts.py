@@ -151,6 +151,7 @@ def notes_for(
     return templates.render(
         name,
         place=place,
+        rule=follow_up.rule,  # the feed cites it, with its paragraph in docs/rules.md
         several=len(interview.interviewers) > 1,
         example_date=(interview.start.date() + timedelta(days=10)).isoformat(),
         timeline=interview.timeline.text if interview.timeline else "",
