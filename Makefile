@@ -3,18 +3,21 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN = $(VENV)/bin
 
-.PHONY: install demo test lint bench chromium messages catalogs
+.PHONY: install demo test lint bench chromium lock messages catalogs
 
-# what running needs (make demo) ...
-$(BIN)/.installed-run: pyproject.toml
+# What running needs (make demo): exactly the locked, hashed releases of requirements.txt, then
+# calfeed itself (its build compiles the translation catalogs) ...
+$(BIN)/.installed-run: pyproject.toml requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
 
-# ... and what testing needs on top (make test)
-$(BIN)/.installed: $(BIN)/.installed-run
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+# ... and what testing needs on top (make test): the locked requirements-dev.txt.
+$(BIN)/.installed: $(BIN)/.installed-run requirements-dev.txt
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-dev.txt
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 
 tests/js/node_modules/.installed: tests/js/package.json tests/js/package-lock.json
@@ -42,6 +45,17 @@ lint: install
 
 bench: install
 	$(BIN)/python bench/engine.py
+
+# The locks: requirements.txt for deployments (platforms install it for the Procfile) and
+# requirements-dev.txt for CI and `make install` (the test extra too); every release hashed.
+# Regenerate after any change to the dependencies in pyproject.toml (tests/test_lock.py checks).
+UV = $(VENV)/bin/uv
+UV_COMPILE = $(UV) pip compile pyproject.toml --quiet --universal --python-version 3.11 \
+	--generate-hashes --no-header --annotation-style line
+lock:
+	test -x $(UV) || ( $(PYTHON) -m venv $(VENV) && $(BIN)/python -m pip install --quiet 'uv>=0.5' )
+	$(UV_COMPILE) -o requirements.txt
+	$(UV_COMPILE) --extra test -o requirements-dev.txt
 
 # The pages' translations (calfeed/web/i18n.py): `make messages` extracts the English msgids
 # from the code and templates and merges them into every catalog (then translate the new or

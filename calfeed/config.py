@@ -38,6 +38,10 @@ class Config:
     google_auth_uri: str
     google_token_uri: str
     demo: bool = False
+    #: milliseconds a feed poll waits for its Google read (issue 7: the poll ends within ~2 s)
+    poll_deadline_ms: int = 1500
+    #: reverse proxies in front of the app whose X-Forwarded-For/-Proto are trusted (production)
+    proxy_count: int = 1
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -67,20 +71,38 @@ def _int(
     return value
 
 
+#: the shortest CALFEED_SECRET_KEY production accepts (it signs the session cookies)
+MIN_SECRET_KEY_BYTES = 32
+
+
 def _local_secret(instance_path: Path, name: str, make: str) -> str:
-    """Read or create a secret kept in the instance folder (local use only, never production)."""
+    """Read or create a secret kept in the instance folder (local use only, never production).
+
+    The folder is made 0700 and the file appears complete and 0600 in one step (written to a
+    private temporary file, then linked into place), so no other user can ever read it, and two
+    processes starting at once agree on one value.
+    """
     path = instance_path / name
     if path.exists():
         return path.read_text().strip()
-    instance_path.mkdir(parents=True, exist_ok=True)
+    instance_path.mkdir(mode=0o700, parents=True, exist_ok=True)
     if make == "fernet":
         from cryptography.fernet import Fernet
 
         value = Fernet.generate_key().decode()
     else:
         value = secrets.token_urlsafe(48)
-    path.write_text(value + "\n")
-    path.chmod(0o600)
+    temporary = instance_path / f".{name}.{secrets.token_hex(8)}.tmp"
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "w") as out:
+            out.write(value + "\n")
+        try:
+            os.link(temporary, path)
+        except FileExistsError:  # another process won the race: use its value
+            return path.read_text().strip()
+    finally:
+        temporary.unlink(missing_ok=True)
     return value
 
 
@@ -131,6 +153,11 @@ def load_config(
         return _local_secret(inst, name.lower(), make)
 
     secret_key = secret("SECRET_KEY", "token")
+    if production and secret_key and len(secret_key.encode()) < MIN_SECRET_KEY_BYTES:
+        problems.append(
+            f"{ENV_PREFIX}SECRET_KEY must be at least {MIN_SECRET_KEY_BYTES} bytes in production"
+            " (e.g. python -c 'import secrets; print(secrets.token_urlsafe(48))')"
+        )
     encryption_key = secret("ENCRYPTION_KEY", "fernet")
     if encryption_key:
         try:
@@ -151,6 +178,9 @@ def load_config(
     base_url = (env.get(ENV_PREFIX + "BASE_URL") or "").rstrip("/") or None
     if base_url and not base_url.startswith(("http://", "https://")):
         problems.append(f"{ENV_PREFIX}BASE_URL must start with http:// or https://")
+    if production and not base_url:
+        # without it the OAuth redirect and the feed address would follow the request's Host
+        problems.append(f"{ENV_PREFIX}BASE_URL is required in production (https://your.host)")
 
     config = Config(
         env=mode,
@@ -171,6 +201,8 @@ def load_config(
         google_token_uri=env.get(ENV_PREFIX + "GOOGLE_TOKEN_URI")
         or "https://oauth2.googleapis.com/token",
         demo=env.get(ENV_PREFIX + "DEMO", "") in ("1", "true", "yes"),
+        poll_deadline_ms=_int(env, "POLL_DEADLINE_MS", 1500, 100, 25_000, problems),
+        proxy_count=_int(env, "PROXY_COUNT", 1, 0, 5, problems),
     )
     if overrides:
         from dataclasses import replace

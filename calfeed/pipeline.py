@@ -28,6 +28,7 @@ from calfeed.model import (
 )
 from calfeed.revisions import revise
 from calfeed.rules import follow_ups
+from calfeed.sanitize import clean_event
 
 FEED_NAMES = {"en": "Interview follow-ups", "id": "Tindak lanjut wawancara"}
 #: a feed of one kind (`?kinds=`, `--kinds`) is named apart: two subscriptions must not look alike
@@ -73,6 +74,7 @@ def derive(
     events: Sequence[SourceEvent], settings: RuleSettings, marks: Mapping[str, Marks] | None = None
 ) -> tuple[list[Interview], list[FollowUp]]:
     """Interviews and their follow-ups, without drafts or rendering (for dashboards)."""
+    events = [clean_event(e) for e in events]  # no bidi tricks or odd separators downstream
     interviews = detect(events, settings, marks)
     return interviews, follow_ups(interviews, settings, marks)
 
@@ -90,6 +92,15 @@ def feed_name(lang: Lang, kinds: Collection[str]) -> str:
     return FEED_NAMES[lang]
 
 
+def nearest(follow_ups: Sequence[FollowUp], limit: int, now: datetime | None) -> list[FollowUp]:
+    """The `limit` follow-ups nearest to `now` (the latest ones without it), in their order."""
+    anchor = now or max(f.start for f in follow_ups)
+    keep = set(
+        id(f) for f in sorted(follow_ups, key=lambda f: (abs(f.start - anchor), f.uid))[:limit]
+    )
+    return [f for f in follow_ups if id(f) in keep]
+
+
 def build_feed(
     events: Sequence[SourceEvent],
     settings: RuleSettings,
@@ -102,6 +113,7 @@ def build_feed(
     name: str | None = None,
     skipped: Sequence[Skipped] = (),
     refresh: timedelta = timedelta(hours=1),
+    limit: int | None = None,
 ) -> FeedResult:
     """Run the whole core once.
 
@@ -111,6 +123,7 @@ def build_feed(
         kinds: which follow-up kinds to publish (users may want separate calendars).
         notices: extra all-day events, e.g. "reconnect Google".
         skipped: events the reader already skipped, passed through for reporting.
+        limit: the most follow-ups to publish (those nearest to `now`, or the latest without it).
     """
     if revisions is not None and now is None:
         raise ValueError("stateful runs (revisions given) need `now`")
@@ -118,6 +131,8 @@ def build_feed(
     lang = settings.lang
     interviews, found = derive(events, settings, marks)
     chosen = [f for f in found if f.kind in kinds]
+    if limit is not None and len(chosen) > limit:  # issue 7: keep those nearest to now
+        chosen = nearest(chosen, limit, now)
     drafts: dict[str, list[Draft]] = {}
     notes: dict[str, str] = {}
     descriptions: dict[str, str] = {}

@@ -163,6 +163,8 @@ def _apply(
                 drop.append(record.google_id)
                 if record.status == "cancelled":
                     cancelled.append(record.google_id)
+        if read.full and not read.next_sync_token:  # never: google_api refuses such a read
+            raise GoogleError("a full read without nextSyncToken replaces nothing")
         if read.full:
             stored, removed = replace_events(session, calendar, keep)
             calendar.last_full_read_at = now
@@ -209,6 +211,9 @@ def sync_user(
                 raise NotFound("no such user")
             if user.needs_reconnect or not user.refresh_token_enc:
                 return SyncResult(user_id, "reconnect", error=user.reconnect_reason)
+            # recorded before Google is asked: a read that is killed (worker timeout, deploy)
+            # still counts as tried, so the next polls serve the cache instead of retrying it
+            user.last_sync_attempt_at = now
             refresh_enc, access_enc = user.refresh_token_enc, user.access_token_enc
             access_expiry = user.access_token_expires_at
             calendars = [

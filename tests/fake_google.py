@@ -109,6 +109,7 @@ class _Fault:
     remaining: int
     reason: str | None
     delay: float
+    body: str | None = None
 
 
 class FakeGoogle:
@@ -272,10 +273,15 @@ class FakeGoogle:
         prefix: str = "/calendar/v3/",
         reason: str | None = None,
         delay: float = 0.0,
+        body: str | None = None,
     ) -> None:
-        """The next `count` requests under `prefix` fail with `status` (after `delay` seconds)."""
+        """The next `count` requests under `prefix` fail with `status` (after `delay` seconds).
+
+        `body` answers those bytes as they are (e.g. "" or a JSON page without nextSyncToken,
+        with status 200: what a misbehaving proxy or a truncated answer looks like).
+        """
         with self._lock:
-            self._faults.append(_Fault(prefix, status, count, reason, delay))
+            self._faults.append(_Fault(prefix, status, count, reason, delay, body))
 
     def api_requests(self, prefix: str = "/calendar/v3/") -> list[Recorded]:
         with self._lock:
@@ -314,6 +320,8 @@ class FakeGoogle:
             time.sleep(fault.delay)
         if fault.status == 0:
             return None
+        if fault.body is not None:
+            return Response(fault.body, fault.status, content_type="application/json")
         if fault.reason == "html":  # what a proxy in front of Google may send
             return Response(
                 "<html><body>502 Bad Gateway</body></html>", fault.status, content_type="text/html"

@@ -51,7 +51,7 @@ def test_security_headers_everywhere(client, alice, path):
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp
     assert "frame-ancestors 'none'" in csp and "default-src 'none'" in csp
     assert r.headers["X-Content-Type-Options"] == "nosniff"
-    assert r.headers["Referrer-Policy"] == "no-referrer"
+    assert r.headers["Referrer-Policy"] == "same-origin"
 
 
 def test_feed_has_security_headers_too(client, alice):
@@ -92,9 +92,7 @@ def test_session_cookie_not_secure_in_local_development(sqlite_db_url, tmp_path,
 
 
 def test_set_cookie_header_flags(client, alice):
-    with client.session_transaction() as sess:
-        sess["uid"] = alice.id
-    r = client.get("/dashboard")
+    r = signed_in(client, alice).get("/dashboard")
     header = r.headers.get("Set-Cookie", "")
     assert "HttpOnly" in header and "SameSite=Lax" in header and "Secure" in header
 

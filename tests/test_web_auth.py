@@ -52,9 +52,12 @@ def test_connect_sends_to_google_with_pkce_and_state(google_app, fake_google):
     assert query["code_challenge_method"] == ["S256"] and query["state"][0]
     assert query["access_type"] == ["offline"]
     assert query["redirect_uri"] == ["http://localhost/auth/callback"]
+    with session_scope(runtime(google_app).sessions) as s:  # issue 7: anonymous visits write
+        assert s.query(PendingAuthorization).count() == 0  # nothing; the verifier rides along
+    for _ in range(20):  # ...in the session, encrypted
+        start(google_app.test_client())
     with session_scope(runtime(google_app).sessions) as s:
-        pending = s.query(PendingAuthorization).one()
-        assert query["state"][0] not in pending.state_hash  # only a hash of the state is kept
+        assert s.query(PendingAuthorization).count() == 0
 
 
 def test_full_connect_lands_on_dashboard_with_feed(google_app, fake_google):

@@ -271,18 +271,22 @@ def test_head_gives_headers_without_body(client, alice):
 
 
 def test_feed_address_is_https_behind_a_proxy_in_production(sqlite_db_url, tmp_path, now):
+    """The address comes from CALFEED_BASE_URL: a forged X-Forwarded-Host changes nothing."""
     from dataclasses import replace
 
     from tests.support.web import seed_user
 
-    config = replace(web_config(sqlite_db_url, tmp_path), env="production")
+    config = replace(
+        web_config(sqlite_db_url, tmp_path), env="production", base_url="https://cal.example"
+    )
     app = make_app(config, now)
     user = seed_user(app, "carol@example.com", now)
     client = signed_in(app.test_client(), user)
     page = client.get(
-        "/dashboard", headers={"X-Forwarded-Proto": "https", "X-Forwarded-Host": "cal.example"}
+        "/dashboard", headers={"X-Forwarded-Proto": "https", "X-Forwarded-Host": "evil.example"}
     ).get_data(as_text=True)
     assert f'value="https://cal.example/feeds/{user.token}.ics"' in page
+    assert "evil.example" not in page
     assert "max-age=" in client.get("/").headers["Strict-Transport-Security"]
 
 

@@ -10,6 +10,12 @@ Faults, as Google documents them, map to calfeed.errors:
 - 410 `fullSyncRequired` on a sync-token read: SyncTokenExpired (the caller reads in full).
 - `invalid_grant` on refresh, 403 `insufficientPermissions`: ReauthorizationRequired.
 - 404 on a calendar: CalendarGone.
+- an answer that is not the JSON object expected (an HTML page or an empty body with 200, items
+  that are not a list, a read whose last page has no `nextSyncToken`): GoogleError, retried like
+  a 5xx. Never "zero events": a full read replaces the stored events, so trusting such an answer
+  would empty the feed (issue 7, point 5).
+
+Lone surrogates in the JSON (which no database can store) become U+FFFD as the answer is read.
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ from googleapiclient.errors import HttpError
 
 from calfeed.config import Config
 from calfeed.errors import GoogleError, ReauthorizationRequired
+from calfeed.sanitize import clean_surrogates
 from calfeed.sources.google import HTTP_TIMEOUT, CalendarListEntry
 
 __all__ = [
@@ -48,6 +55,10 @@ RETRY_REASONS = frozenset({"rateLimitExceeded", "userRateLimitExceeded", "backen
 
 class SyncTokenExpired(GoogleError):
     """HTTP 410: the sync token is no longer valid; only a full read can continue."""
+
+
+class UnexpectedAnswer(GoogleError):
+    """A 200 whose body is not the JSON object the Calendar API documents."""
 
 
 class CalendarGone(GoogleError):
@@ -153,7 +164,15 @@ class CalendarClient:
             try:
                 self.requests += 1
                 result = request.execute(num_retries=0)
-                return result if isinstance(result, dict) else {}
+                if not isinstance(result, dict):
+                    raise UnexpectedAnswer(f"a JSON {type(result).__name__}, not an object")
+                cleaned: dict[str, Any] = clean_surrogates(result)
+                return cleaned
+            except (UnexpectedAnswer, ValueError) as exc:  # ValueError: the body is not JSON
+                if last:
+                    raise GoogleError(
+                        f"Google Calendar answered something unexpected: {type(exc).__name__}"
+                    ) from exc
             except HttpError as exc:
                 if exc.status_code == 410:
                     raise SyncTokenExpired("sync token expired; a full read is needed") from exc
@@ -188,8 +207,7 @@ class CalendarClient:
             answer = self._execute(
                 self._service.calendarList().list(maxResults=250, pageToken=page_token)
             )
-            for item in answer.get("items", []):
-                entries.append(_entry(item))
+            entries.extend(_entry(item) for item in _items(answer) if isinstance(item, dict))
             page_token = answer.get("nextPageToken")
             if not page_token:
                 return entries
@@ -227,10 +245,16 @@ class CalendarClient:
 
     def _read_pages(self, params: dict[str, Any], *, full: bool) -> EventsRead:
         read = EventsRead(full=full)
+        last: dict[str, Any] = {}
         for answer in self._pages(params):
-            read.items.extend(i for i in answer.get("items", []) if isinstance(i, dict))
+            read.items.extend(i for i in _items(answer) if isinstance(i, dict))
             read.time_zone = answer.get("timeZone") or read.time_zone
-            read.next_sync_token = answer.get("nextSyncToken") or read.next_sync_token
+            last = answer
+        token = last.get("nextSyncToken")
+        if not isinstance(token, str) or not token:
+            # Google ends every complete read with one; without it the read is not complete
+            raise GoogleError("Google Calendar's last page had no nextSyncToken")
+        read.next_sync_token = token
         return read
 
     def _pages(self, params: dict[str, Any]) -> Iterator[dict[str, Any]]:
@@ -241,6 +265,14 @@ class CalendarClient:
             page_token = answer.get("nextPageToken")
             if not page_token:
                 return
+
+
+def _items(answer: dict[str, Any]) -> list[Any]:
+    """The page's `items` (absent means none); anything but a list is not a Calendar answer."""
+    items = answer.get("items", [])
+    if not isinstance(items, list):
+        raise GoogleError("Google Calendar answered items that are not a list")
+    return items
 
 
 def _entry(item: dict[str, Any]) -> CalendarListEntry:

@@ -30,6 +30,7 @@ from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 from calfeed.errors import InvalidEvent, SourceError
 from calfeed.events import valid_zone
 from calfeed.model import Attendee, Skipped, SourceEvent
+from calfeed.sources import rrule_bound
 
 #: properties holding the dates a series is computed from; one unreadable -> the event is skipped
 _TIME_PROPS = ("DTSTART", "DTEND", "RECURRENCE-ID", "EXDATE", "RDATE")
@@ -115,11 +116,24 @@ def read_ics(
             continue
         groups.setdefault(uid, []).append(component)
     events: list[SourceEvent] = []
+    budget = float(rrule_bound.MAX_FILE_STEPS)  # issue 7: expansion work is bounded for every shape
     for uid, components in groups.items():
+        cost = _expansion_cost(components, window_end)
+        if cost > rrule_bound.MAX_SERIES_STEPS:
+            skipped.append(Skipped(uid, _TOO_OFTEN.format(cost, rrule_bound.MAX_SERIES_STEPS)))
+            continue
+        if cost > budget:
+            skipped.append(Skipped(uid, _FILE_FULL.format(rrule_bound.MAX_FILE_STEPS)))
+            continue
+        budget -= cost
         try:
+            occurrences = list(_expand(components, window_start, window_end))
+            if len(occurrences) > rrule_bound.MAX_SERIES_OCCURRENCES:
+                occurrences = occurrences[: rrule_bound.MAX_SERIES_OCCURRENCES]
+                skipped.append(Skipped(uid, _CUT.format(rrule_bound.MAX_SERIES_OCCURRENCES)))
             events.extend(
                 _source_event(occurrence, uid, recurring, calendar_id, zone, selves)
-                for occurrence, recurring in _expand(components, window_start, window_end)
+                for occurrence, recurring in occurrences
             )
         except (InvalidEvent, OverflowError, *_PARSE_ERRORS) as exc:  # the library's, on odd input
             reason = exc.reason if isinstance(exc, InvalidEvent) else f"cannot expand: {exc}"
@@ -235,6 +249,21 @@ def _bind(
     elif value.tzinfo is None:
         return value.replace(tzinfo=local)
     return value.astimezone(local) if value.tzname() == "UTC" else value
+
+
+_TOO_OFTEN = "repeats too often to expand: about {:,.0f} times up to the window's end (max {:,})"
+_FILE_FULL = "not expanded: the file's recurring events together pass {:,} occurrences"
+_CUT = "only its first {:,} occurrences in the window are used"
+
+
+def _expansion_cost(components: list[icalendar.Event], end: datetime) -> float:
+    """Upper bound of the occurrences expanding this series walks through (`rrule_bound`)."""
+    cost = float(len(components))
+    for component in components:
+        for rule in _values(component.get("RRULE")):
+            cost += rrule_bound.steps(rule, component.start, end)
+        cost += sum(len(getattr(v, "dts", [v])) for v in _values(component.get("RDATE")))
+    return cost
 
 
 def _expand(

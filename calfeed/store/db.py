@@ -34,7 +34,8 @@ def make_engine(database_url: str, **kwargs: Any) -> Engine:
     """An Engine for `database_url`; for a SQLite file, its folder is created first."""
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite":
-        if url.database and url.database != ":memory:":
+        # "file:..." with ?uri=true is an SQLite URI (e.g. mode=ro), not a path to create
+        if url.database and url.database != ":memory:" and not url.database.startswith("file:"):
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)

@@ -384,18 +384,23 @@ def count_events(session: Session, user_id: int) -> int:
 
 
 def source_events_for_user(
-    session: Session, user_id: int
+    session: Session, user_id: int, *, limit: int | None = None
 ) -> tuple[list[SourceEvent], list[Skipped]]:
     """Every cached event of the user's selected calendars, parsed by the core.
 
+    With `limit`, at most that many, earliest end first (issue 7: bounded work per user).
     A stored event that no longer parses is reported as Skipped, never fatal to the feed.
     """
-    rows = session.execute(
+    query = (
         select(Calendar.google_id, Calendar.time_zone, Event.google_id, Event.raw_json)
         .join(Event, Event.calendar_id == Calendar.id)
         .where(Calendar.user_id == user_id, Calendar.selected, Event.status != "cancelled")
-        .order_by(Calendar.google_id, Event.google_id)
     )
+    if limit is None:
+        query = query.order_by(Calendar.google_id, Event.google_id)
+    else:
+        query = query.order_by(Event.end_at, Calendar.google_id, Event.google_id).limit(limit)
+    rows = session.execute(query)
     events: list[SourceEvent] = []
     skipped: list[Skipped] = []
     for calendar_id, zone, event_id, raw in rows:

@@ -69,6 +69,8 @@ class User(Base):
     """One person: their Google grant (encrypted), settings, feed secret and sync status."""
 
     __tablename__ = "users"
+    # ids are never reused (SQLite would hand a deleted user's id to the next one otherwise)
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     # the primary calendar's id, i.e. the Google address; NULL for the demo user
@@ -90,6 +92,9 @@ class User(Base):
     last_sync_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_sync_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_sync_error: Mapped[str | None] = mapped_column(Text)
+    # random, in the row and in the session cookie: a session opens only this row, and only until
+    # the next sign-in or sign-out (`calfeed.web.context`); NULL: no session can open it
+    session_nonce: Mapped[str | None] = mapped_column(String(64))
 
     calendars: Mapped[list[Calendar]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True

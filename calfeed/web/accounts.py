@@ -1,34 +1,36 @@
 """Connecting and disconnecting Google: the service functions behind the auth blueprint.
 
-The OAuth `state` travels in the signed session cookie (bound to this browser); the PKCE
-`code_verifier` stays server-side, encrypted, in issue 3's pending-authorization table, taken
-exactly once, so a replayed callback finds nothing. Nothing is stored for the user until Google
-has answered with a usable grant.
+The OAuth `state` and the PKCE `code_verifier` travel in the signed session cookie (bound to
+this browser), the verifier encrypted with the service's Fernet key; both are taken from the
+session at the callback, so a replayed callback finds nothing. Nothing is written to the database
+until Google has answered with a usable grant, so anonymous visitors cannot grow any table
+(issue 7, point 9; the pending-authorization table of issue 3 is no longer written).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from calfeed import store, sync
+from calfeed import sync
 from calfeed.sources import google
-from calfeed.store import session_scope
 from calfeed.web.app import Runtime
 from calfeed.web.feedcache import try_sync
 
 
-def begin_connect(rt: Runtime, redirect_uri: str, now: datetime) -> tuple[str, str]:
-    """Start consent: returns (Google's consent URL, the state to bind to the browser session)."""
+def begin_connect(rt: Runtime, redirect_uri: str) -> tuple[str, str, str]:
+    """Start consent: returns (Google's consent URL, the state, the encrypted PKCE verifier),
+    the last two to keep in the browser's session until the callback."""
     start = google.start_authorization(rt.config, redirect_uri)
-    with session_scope(rt.sessions) as s:
-        store.save_pending_authorization(
-            s, start.state, rt.cipher.encrypt(start.code_verifier), now
-        )
-    return start.url, start.state
+    return start.url, start.state, rt.cipher.encrypt(start.code_verifier)
 
 
 def finish_connect(
-    rt: Runtime, expected_state: str | None, redirect_uri: str, callback_url: str, now: datetime
+    rt: Runtime,
+    expected_state: str | None,
+    verifier_enc: str | None,
+    redirect_uri: str,
+    callback_url: str,
+    now: datetime,
 ) -> int:
     """Complete consent and store the grant; returns the user id to sign in.
 
@@ -36,11 +38,7 @@ def finish_connect(
         google.AuthorizationError: denied, wrong/replayed state, no code, refused code, scopes.
         GoogleError: Google did not answer.
     """
-    if not expected_state:
-        raise google.AuthorizationError("state_mismatch")
-    with session_scope(rt.sessions) as s:
-        verifier_enc = store.take_pending_authorization(s, expected_state, now)
-    if verifier_enc is None:
+    if not expected_state or not verifier_enc:
         raise google.AuthorizationError("state_mismatch")
     grant = google.finish_authorization(
         rt.config, redirect_uri, expected_state, rt.cipher.decrypt(verifier_enc), callback_url

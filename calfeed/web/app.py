@@ -120,12 +120,14 @@ def register_wsgi(app: Flask, config: Config) -> None:
     from calfeed.web.middleware import EdgeMiddleware
 
     wsgi = EdgeMiddleware(WarmFeeds(app.wsgi_app, app), https_only=config.production)
-    if config.production:
-        # Platforms (Heroku, Dokku, Scalingo) end TLS at their router: trust its one hop so
-        # external URLs (the OAuth redirect, the feed address) say https.
+    if config.production and config.proxy_count:
+        # Platforms (Heroku, Dokku, Scalingo) end TLS at their router: trust its hops
+        # (CALFEED_PROXY_COUNT, default 1) for the client address and the scheme. Never the
+        # host: external URLs come from CALFEED_BASE_URL, required in production.
         from werkzeug.middleware.proxy_fix import ProxyFix
 
-        wsgi = ProxyFix(wsgi, x_for=1, x_proto=1, x_host=1)  # type: ignore[assignment]
+        hops = config.proxy_count
+        wsgi = ProxyFix(wsgi, x_for=hops, x_proto=hops, x_host=0)  # type: ignore[assignment]
     app.wsgi_app = wsgi  # type: ignore[method-assign]
 
 

@@ -17,6 +17,7 @@ from calfeed.web.i18n import N_
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 STATE_KEY = "oauth_state"
+VERIFIER_KEY = "oauth_pkce"  # the PKCE verifier, Fernet-encrypted (the cookie is only signed)
 
 
 def _redirect_uri() -> str:
@@ -30,17 +31,18 @@ def connect() -> ResponseReturnValue:
     runtime = rt()
     if not runtime.config.google_configured:
         return error_page(503, N_("Google sign-in is not configured on this server."))
-    url, state = accounts.begin_connect(runtime, _redirect_uri(), runtime.clock())
+    url, state, verifier_enc = accounts.begin_connect(runtime, _redirect_uri())
     session[STATE_KEY] = state
+    session[VERIFIER_KEY] = verifier_enc
     return redirect(url, code=303)
 
 
 @bp.get("/callback")
 def callback() -> ResponseReturnValue:
     runtime = rt()
-    expected = session.pop(STATE_KEY, None)
+    expected, verifier_enc = session.pop(STATE_KEY, None), session.pop(VERIFIER_KEY, None)
     user_id = accounts.finish_connect(
-        runtime, expected, _redirect_uri(), request.url, runtime.clock()
+        runtime, expected, verifier_enc, _redirect_uri(), request.url, runtime.clock()
     )
     sign_in(user_id)
     return redirect(url_for("dashboard.index"), code=303)
@@ -49,7 +51,16 @@ def callback() -> ResponseReturnValue:
 @bp.post("/disconnect")
 def disconnect() -> ResponseReturnValue:
     user_id = require_user()
+    sign_out(user_id)  # first: even if deleting fails half-way, no cookie opens the row again
     accounts.disconnect(rt(), user_id)
-    sign_out()
     flash(_("Disconnected. Everything calfeed stored about you is deleted."), "ok")
+    return redirect(url_for("pages.index"), code=303)
+
+
+@bp.post("/signout")
+def signout() -> ResponseReturnValue:
+    """End this session (and the user's others: the nonce they share is renewed)."""
+    user_id = require_user()
+    sign_out(user_id)
+    flash(_("Signed out."), "ok")
     return redirect(url_for("pages.index"), code=303)

@@ -1,6 +1,8 @@
 """Who is asking and in which language: the request context every page shares.
 
-Signed-in state is the user id in Flask's signed session cookie, nothing more; the language is
+Signed-in state is the user id and that user's session nonce in Flask's signed session cookie;
+both must match the user row on every request, so a cookie opens only the sign-in it came from
+(not a deleted account's successor, not a session ended by "Sign out"). The language is
 the user's setting when signed in, else `?lang=`, else the browser's Accept-Language. Both are
 computed lazily so the feed route, which renders no page, never pays for them.
 """
@@ -19,6 +21,7 @@ from calfeed.web.app import Runtime, runtime
 from calfeed.web.i18n import TRANSLATIONS, pick_lang
 
 SESSION_USER = "uid"
+SESSION_NONCE = "sn"
 
 
 class SignInRequired(CalfeedError):
@@ -37,9 +40,13 @@ def current_user_id() -> int | None:
     if "calfeed_uid" in g:
         cached: int | None = g.calfeed_uid
         return cached
-    uid = session.get(SESSION_USER)
+    uid, nonce = session.get(SESSION_USER), session.get(SESSION_NONCE)
     found: int | None = None
-    if isinstance(uid, int) and service.user_exists(rt().sessions, uid):
+    if (
+        isinstance(uid, int)
+        and isinstance(nonce, str)
+        and service.session_opens(rt().sessions, uid, nonce)
+    ):
         found = uid
     elif rt().config.demo:
         found = service.demo_user_id(rt().sessions)
@@ -47,9 +54,9 @@ def current_user_id() -> int | None:
             from calfeed.web.demo import seed
 
             found = seed(current_app, rt().clock())
-        sign_in(found)
+        sign_in(found, renew=False)
     elif uid is not None:
-        session.pop(SESSION_USER, None)  # the user was deleted: forget the stale cookie
+        session.clear()  # deleted, signed out elsewhere, or a cookie from before: forget it
     g.calfeed_uid = found
     return found
 
@@ -62,15 +69,24 @@ def require_user() -> int:
     return uid
 
 
-def sign_in(user_id: int) -> None:
-    """Start a fresh session for `user_id` (a new cookie: no session fixation)."""
+def sign_in(user_id: int, *, renew: bool = True) -> None:
+    """Start a fresh session for `user_id` (a new cookie: no session fixation).
+
+    The user's nonce is renewed, so cookies from earlier sign-ins stop working; the demo keeps
+    its shared user's nonce (`renew=False`), since every visitor is that user.
+    """
+    nonce = service.renew_session_nonce(rt().sessions, user_id, keep=not renew)
     session.clear()
     session[SESSION_USER] = user_id
+    session[SESSION_NONCE] = nonce
     session.permanent = True
     g.calfeed_uid = user_id
 
 
-def sign_out() -> None:
+def sign_out(user_id: int | None = None) -> None:
+    """End the session; with `user_id` (still stored) every other session of the user ends too."""
+    if user_id is not None:
+        service.renew_session_nonce(rt().sessions, user_id)
     session.clear()
     g.calfeed_uid = None
 

@@ -43,7 +43,8 @@ def _page(
     runtime = rt()
     now = runtime.clock()
     token = service.feed_token(runtime.sessions, runtime.cipher, user_id, now)
-    dash = present.dashboard(runtime.sessions, user_id, now)
+    page = request.args.get("page", default=1, type=int) or 1
+    dash = present.dashboard(runtime.sessions, user_id, now, page=page)
     links = present.feed_links(feed_url(token), demo=runtime.config.demo)
     saved = request.args.get("saved", "")
     fields = fields or {}

@@ -77,11 +77,28 @@ def _csrf_error(exc: CSRFError) -> Response:
 
 
 def _http_error(exc: HTTPException) -> Response:
-    return error_page(exc.code or 500)
+    answer = error_page(exc.code or 500)
+    for name, value in exc.get_headers():  # e.g. 405's Allow (RFC 9110 15.5.6)
+        if name.lower() != "content-type":
+            answer.headers[name] = value
+    return answer
+
+
+def _database_down(exc: Exception) -> bool:
+    """SQLAlchemy's OperationalError, or the driver's own (the feed lookup's raw connection)."""
+    import sqlite3
+
+    import psycopg
+    from sqlalchemy.exc import OperationalError
+
+    return isinstance(exc, OperationalError | sqlite3.OperationalError | psycopg.OperationalError)
 
 
 def _unexpected(exc: Exception) -> Response:
-    log.exception("unhandled error on %s", request.endpoint)
+    if _database_down(exc):  # one line per request, not a traceback each time
+        log.error("database unavailable on %s: %s", request.endpoint, type(exc).__name__)
+    else:
+        log.exception("unhandled error on %s", request.endpoint)
     return error_page(500)
 
 

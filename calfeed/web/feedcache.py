@@ -22,8 +22,9 @@ from sqlalchemy import Engine, Select, and_, bindparam, select
 
 from calfeed.config import Config
 from calfeed.crypto import same_secret, token_hash
-from calfeed.errors import CalfeedError, GoogleError, NotFound
+from calfeed.errors import GoogleError, NotFound
 from calfeed.store import FeedCache, SessionFactory, User, engine_of
+from calfeed.web.deadline import run_bounded
 from calfeed.web.rendering import render
 from calfeed.web.variants import DEFAULT, BadFeedQuery, Variant, parse_variant
 
@@ -201,10 +202,10 @@ def serve_feed(
             return found.cached
     try:
         fresh = render(sessions, found.user_id, variant, now)
-    except CalfeedError:
+    except Exception as exc:  # any failure (a poisonous event, a read-only database): last good
         if found.cached is None:
             raise
-        log.exception("feed render failed; serving the last good feed")
+        log.error("feed render failed, serving the last good feed: %s", describe(exc))
         return found.cached
     return Served(fresh.ics, fresh.etag, fresh.rendered_at)
 
@@ -220,16 +221,42 @@ def feed_request_retry() -> RetryPolicy:
     return RetryPolicy(attempts=3, max_wait=2.0, deadline=8.0)
 
 
-def try_sync(sessions: SessionFactory, config: Config, user_id: int, now: datetime) -> None:
-    """Read the user's Google calendars incrementally; a failure leaves the last good data."""
+def describe(exc: BaseException) -> str:
+    """An exception as one log-safe phrase: its type and its masked, escaped, shortened text."""
+    from calfeed.web.logmask import clean_line
+
+    text = clean_line(str(exc))
+    return f"{type(exc).__name__}: {text[:200]}" if text else type(exc).__name__
+
+
+def try_sync(
+    sessions: SessionFactory,
+    config: Config,
+    user_id: int,
+    now: datetime,
+    *,
+    budget: float | None = None,
+) -> None:
+    """Read the user's Google calendars incrementally, waiting at most `budget` seconds
+    (default: `CALFEED_POLL_DEADLINE_MS`).
+
+    Never raises: whatever fails (Google, the database, a bug) leaves the last good data in
+    service and is logged once, without secrets. A read still running at the deadline finishes
+    in the background (see `calfeed.web.deadline`).
+    """
     from calfeed import sync  # imported late: Google's client libraries are heavy to load
 
-    try:
-        result = sync.sync_user(
-            sessions, user_id, config=config, now=now, retry=feed_request_retry()
-        )
-    except GoogleError as exc:  # retried inside sync already; the cached feed stays in service
-        log.warning("google read failed for a feed request: %s", type(exc).__name__)
+    def read() -> sync.SyncResult:
+        return sync.sync_user(sessions, user_id, config=config, now=now, retry=feed_request_retry())
+
+    seconds = budget if budget is not None else config.poll_deadline_ms / 1000
+    outcome = run_bounded(read, seconds, name="google read for a feed request")
+    if not outcome.done:
         return
-    if result.status not in ("ok", "busy"):
-        log.warning("google read for a feed request: %s", result.status)
+    exc = outcome.error
+    if isinstance(exc, GoogleError):  # retried inside sync already; the cached feed stays
+        log.warning("google read failed for a feed request: %s", type(exc).__name__)
+    elif exc is not None:
+        log.error("google read for a feed request broke: %s", describe(exc))
+    elif outcome.value is not None and outcome.value.status not in ("ok", "busy"):
+        log.warning("google read for a feed request: %s", outcome.value.status)

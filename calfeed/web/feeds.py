@@ -88,7 +88,10 @@ class WarmFeeds:
             if "/" not in token:
                 rt_ = runtime(self.app)
                 now: datetime = rt_.clock()
-                served = warm_feed(rt_.sessions, rt_.config, token, DEFAULT, now)
+                try:
+                    served = warm_feed(rt_.sessions, rt_.config, token, DEFAULT, now)
+                except Exception:  # noqa: BLE001 - e.g. the database is down: the Flask view
+                    served = None  # answers (and logs, once) with its own error handling
                 if served is not None:
                     return self._answer(served, environ, start_response, method == "HEAD")
         return self.wsgi_app(environ, start_response)

@@ -1,4 +1,10 @@
-"""`GET /healthz`: 200 when the database answers, 503 otherwise (for the platform's checks)."""
+"""`GET /healthz`: 200 when the database answers and accepts writes, 503 otherwise.
+
+The write check updates no row (`WHERE 1 = 0`) in a transaction that is rolled back, which a
+read-only database (PostgreSQL in read-only mode, a read-only SQLite file) refuses all the same:
+a service that can serve but not store must not look healthy (issue 7, point 4). It takes no
+lock that waits on a feed poll's sync.
+"""
 
 from __future__ import annotations
 
@@ -21,6 +27,10 @@ def healthz() -> tuple[str, int, dict[str, str]]:
     try:
         with engine_of(rt().sessions).connect() as conn:
             conn.execute(text("SELECT 1"))
+            try:
+                conn.execute(text("UPDATE users SET data_version = data_version WHERE 1 = 0"))
+            finally:
+                conn.rollback()
     except SQLAlchemyError as exc:
         log.warning("health check: database unavailable (%s)", type(exc).__name__)
         return "database unavailable\n", 503, headers

@@ -16,12 +16,15 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from calfeed.web.logmask import escape_controls
 from calfeed.web.security import HEADERS
 
 log = logging.getLogger("calfeed.request")
 
 StartResponse = Callable[..., Any]
 WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
+
+INTERNAL_ERROR = b"Error 500\n"
 
 #: path prefixes whose rest is a secret
 SECRET_PREFIXES = ("/feeds/",)
@@ -32,7 +35,7 @@ def public_path(path: str) -> str:
     for prefix in SECRET_PREFIXES:
         if path.startswith(prefix):
             return prefix + "<token>.ics"
-    return path
+    return escape_controls(path)
 
 
 class EdgeMiddleware:
@@ -56,7 +59,25 @@ class EdgeMiddleware:
             seen["length"] = next((v for n, v in headers if n.lower() == "content-length"), "-")
             return start_response(status, headers, exc_info)
 
-        result = self.app(environ, start)
+        try:
+            result = self.app(environ, start)
+        except Exception as exc:  # noqa: BLE001 - nothing may reach the server's own handler:
+            # gunicorn would log the request line with the secret and answer a bare 500
+            log.error(
+                "unhandled error on %s %s: %s",
+                environ.get("REQUEST_METHOD", "-"),
+                public_path(environ.get("PATH_INFO", "")),
+                type(exc).__name__,
+            )
+            result = [INTERNAL_ERROR]
+            start(
+                "500 INTERNAL SERVER ERROR",
+                [
+                    ("Content-Type", "text/plain; charset=utf-8"),
+                    ("Content-Length", str(len(INTERNAL_ERROR))),
+                    ("Cache-Control", "no-store"),
+                ],
+            )
         if log.isEnabledFor(logging.INFO):
             log.info(
                 "%s %s %s %s %.1fms",
@@ -70,11 +91,23 @@ class EdgeMiddleware:
 
 
 def init_logging() -> None:
-    """Quiet Werkzeug's access line (it prints tokens) and make sure ours is emitted."""
+    """Quiet Werkzeug's access line (it prints tokens) and make sure ours is emitted, masked.
+
+    When nothing else (the platform, pytest) configured logging, the root logger gets one
+    stderr handler with `logmask.MaskingFilter`: calfeed's lines and every library's warnings
+    (Google's client logs request URLs) go out masked and on one line each. Handlers already
+    there on calfeed's loggers get the filter too.
+    """
+    from calfeed.web.logmask import install
+
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    if not log.handlers and not logging.getLogger().handlers:
+    root = logging.getLogger()
+    if not root.handlers and not logging.getLogger("calfeed").handlers and not log.handlers:
         handler = logging.StreamHandler()
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
-        log.addHandler(handler)
+        root.addHandler(handler)
+        install(root)
+    install(logging.getLogger("calfeed"))
+    install(log)
     if log.level == logging.NOTSET:
         log.setLevel(logging.INFO)

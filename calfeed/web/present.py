@@ -21,6 +21,7 @@ from markupsafe import Markup
 
 from calfeed import store
 from calfeed.drafts import load_templates, notes_for
+from calfeed.limits import DASHBOARD_PAGE, MAX_EVENTS_PER_USER, MAX_FOLLOW_UPS_PER_FEED
 from calfeed.model import Draft, FollowUp, Interview, Marks
 from calfeed.pipeline import build_feed
 from calfeed.store import SessionFactory, session_scope
@@ -109,6 +110,11 @@ class Dashboard:
     #: overdue and due today (in the user's zone), then the rest of the next seven days
     today: list[Action] = field(default_factory=list)
     week: list[Action] = field(default_factory=list)
+    # issue 7: bounded work. This page of cards, how many pages, and whether a cap cut anything
+    page: int = 1
+    pages: int = 1
+    events_cut: bool = False
+    follow_ups_cut: bool = False
 
 
 def feed_links(url: str, *, demo: bool = False) -> FeedLinks:
@@ -241,16 +247,23 @@ def _interview_card(
     )
 
 
-def dashboard(sessions: SessionFactory, user_id: int, now: datetime) -> Dashboard:
-    """Upcoming and recent interviews with their follow-ups, drafts and the user's marks."""
+def dashboard(sessions: SessionFactory, user_id: int, now: datetime, page: int = 1) -> Dashboard:
+    """Upcoming and recent interviews with their follow-ups, drafts and the user's marks.
+
+    Paged (`DASHBOARD_PAGE` cards, upcoming first) and read under the same caps as the feed.
+    """
     with session_scope(sessions) as s:
         user = store.get_user(s, user_id)
         assert user is not None, "callers pass a signed-in user"
         settings = store.rule_settings_of(user)
-        events, _skipped = store.source_events_for_user(s, user_id)
+        events, _skipped = store.source_events_for_user(s, user_id, limit=MAX_EVENTS_PER_USER)
+        events_cut = len(events) >= MAX_EVENTS_PER_USER and (
+            store.count_events(s, user_id) > MAX_EVENTS_PER_USER
+        )
         marks = store.marks_for_user(s, user_id)
         reconnect = user.needs_reconnect
-    result = build_feed(events, settings, marks=marks)
+    result = build_feed(events, settings, marks=marks, now=now, limit=MAX_FOLLOW_UPS_PER_FEED)
+    follow_ups_cut = len(result.follow_ups) >= MAX_FOLLOW_UPS_PER_FEED
     # notes as the dashboard reads them: no "set it on the dashboard", no asking for a timeline
     # that is already recorded (the feed's own notes keep saying where to do it)
     templates = load_templates()
@@ -278,16 +291,28 @@ def dashboard(sessions: SessionFactory, user_id: int, now: datetime) -> Dashboar
             mark="thank_you_sent" if f.kind == "thank-you" else "heard_back",
         )
         (today if f.start < end_of_today else week).append(action)
-    upcoming: list[InterviewCard] = []
-    recent: list[InterviewCard] = []
+    upcoming_found: list[Interview] = []
+    recent_found: list[Interview] = []
     for i in sorted(result.interviews, key=lambda i: i.start):
-        card = _interview_card(
+        if i.end >= now:
+            upcoming_found.append(i)
+        elif i.end >= now - RECENT or any(
+            f.start >= now for f in by_interview.get(i.key, [])
+        ):
+            recent_found.append(i)
+    recent_found.reverse()
+    shown = [*upcoming_found, *recent_found]
+    pages = max(1, -(-len(shown) // DASHBOARD_PAGE))
+    page = min(max(1, page), pages)
+    window = {id(i) for i in shown[(page - 1) * DASHBOARD_PAGE : page * DASHBOARD_PAGE]}
+
+    def card_of(i: Interview) -> InterviewCard:
+        return _interview_card(
             i, marks.get(i.key, Marks()), by_interview.get(i.key, []), settings.lang
         )
-        if i.end >= now:
-            upcoming.append(card)
-        elif i.end >= now - RECENT or any(f.start >= now for f in card.follow_ups):
-            recent.append(card)
+
+    upcoming = [card_of(i) for i in upcoming_found if id(i) in window]
+    recent = [card_of(i) for i in recent_found if id(i) in window]
     titles = {e.key: e.summary for e in events}
     excluded = [
         Excluded(key, titles[key])
@@ -295,5 +320,14 @@ def dashboard(sessions: SessionFactory, user_id: int, now: datetime) -> Dashboar
         if m.not_interview and key in titles
     ]
     return Dashboard(
-        upcoming, list(reversed(recent)), excluded, reconnect, today=today, week=week
+        upcoming,
+        recent,
+        excluded,
+        reconnect,
+        today=today,
+        week=week,
+        page=page,
+        pages=pages,
+        events_cut=events_cut,
+        follow_ups_cut=follow_ups_cut,
     )

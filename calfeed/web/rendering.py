@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from calfeed import store
 from calfeed.errors import NotFound
+from calfeed.limits import MAX_EVENTS_PER_USER, MAX_FOLLOW_UPS_PER_FEED
 from calfeed.model import Notice
 from calfeed.pipeline import build_feed
 from calfeed.store import SessionFactory, session_scope
@@ -64,7 +65,7 @@ def render(sessions: SessionFactory, user_id: int, variant: Variant, now: dateti
             raise NotFound("no such feed")
         version = user.data_version
         settings = store.rule_settings_of(user)
-        events, skipped = store.source_events_for_user(s, user_id)
+        events, skipped = store.source_events_for_user(s, user_id, limit=MAX_EVENTS_PER_USER)
         marks = store.marks_for_user(s, user_id)
         previous = store.revisions_for_user(s, user_id)
         since = user.last_sync_attempt_at or user.updated_at
@@ -74,7 +75,13 @@ def render(sessions: SessionFactory, user_id: int, variant: Variant, now: dateti
             else []
         )
         full = build_feed(
-            events, settings, now=now, marks=marks, revisions=previous, notices=notices
+            events,
+            settings,
+            now=now,
+            marks=marks,
+            revisions=previous,
+            notices=notices,
+            limit=MAX_FOLLOW_UPS_PER_FEED,
         )
         changed = {u: r for u, r in full.revisions.items() if previous.get(u) != r}
         if changed:
@@ -95,6 +102,7 @@ def render(sessions: SessionFactory, user_id: int, variant: Variant, now: dateti
                 revisions=full.revisions,
                 kinds=variant.kinds,
                 notices=notices,
+                limit=MAX_FOLLOW_UPS_PER_FEED,
             )
             result = _cache(s, user_id, variant.key, out.ics, version, now)
         return result

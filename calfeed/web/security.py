@@ -7,7 +7,7 @@ apps, and a feed opened in a browser must not become a place to run anything.
 
 from __future__ import annotations
 
-from flask import Flask, Request
+from flask import Flask, Request, Response, request
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 
 CSP = "; ".join(
@@ -29,7 +29,9 @@ MACHINE_PREFIXES = ("/feeds/", "/healthz")
 HEADERS: dict[str, str] = {
     "Content-Security-Policy": CSP,
     "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",  # a feed address in a Referer would leak the secret
+    # same-origin: no Referer ever leaves the site (a feed address in one would leak the secret),
+    # while our own form posts carry one, which Flask-WTF's strict CSRF check demands over HTTPS
+    "Referrer-Policy": "same-origin",
     "X-Frame-Options": "DENY",  # frame-ancestors for browsers that predate CSP 2
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
     "Cross-Origin-Opener-Policy": "same-origin",
@@ -65,4 +67,15 @@ def init_security(app: Flask, *, secure: bool) -> None:
 
     configure_cookies(app, secure=secure)
     app.session_interface = LightSessionInterface()
+    app.after_request(_no_store_for_secret_pages)
     init_logging()
+
+
+#: blueprints whose pages show the feed secret: never kept by a browser or a shared cache
+SECRET_PAGES = frozenset({"dashboard", "settings"})
+
+
+def _no_store_for_secret_pages(response: Response) -> Response:
+    if request.blueprint in SECRET_PAGES:
+        response.headers["Cache-Control"] = "no-store"
+    return response

@@ -8,6 +8,7 @@ only served while their `source_version` matches it, so the change shows at once
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Collection
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -43,6 +44,23 @@ def _user(session: Session, user_id: int) -> User:
 def user_exists(sessions: SessionFactory, user_id: int) -> bool:
     with session_scope(sessions) as s:
         return s.scalar(select(User.id).where(User.id == user_id)) is not None
+
+
+def session_opens(sessions: SessionFactory, user_id: int, nonce: str) -> bool:
+    """Whether a session cookie holding (`user_id`, `nonce`) may act for that user now."""
+    with session_scope(sessions) as s:
+        stored = s.scalar(select(User.session_nonce).where(User.id == user_id))
+    return stored is not None and secrets.compare_digest(stored, nonce)
+
+
+def renew_session_nonce(sessions: SessionFactory, user_id: int, *, keep: bool = False) -> str:
+    """A new random nonce for the user's sessions (every older cookie stops working), or with
+    `keep` the current one when there is one (the demo's shared user). Raises NotFound."""
+    with session_scope(sessions) as s:
+        user = _user(s, user_id)
+        if not (keep and user.session_nonce):
+            user.session_nonce = secrets.token_urlsafe(32)
+        return user.session_nonce
 
 
 def demo_user_id(sessions: SessionFactory) -> int | None:

@@ -46,6 +46,7 @@ def web_config(db_url: str, instance: Path, **overrides: object) -> Config:
         "CALFEED_ENCRYPTION_KEY": WEB_ENCRYPTION_KEY,
         "CALFEED_DATABASE_URL": db_url,
         "CALFEED_INSTANCE_PATH": str(instance),
+        "CALFEED_POLL_DEADLINE_MS": "20000",  # see tests/support/google_fake.py
     }
     return load_config(env, overrides=overrides or None)
 
@@ -84,8 +85,12 @@ def bob(app: Flask, now: datetime) -> WebUser:
 
 
 def signed_in(client: FlaskClient, user: WebUser) -> FlaskClient:
+    """`client` with a session for `user`, as a sign-in leaves it (user id and session nonce)."""
+    app = client.application
+    nonce = service.renew_session_nonce(runtime(app).sessions, user.id, keep=True)
     with client.session_transaction() as sess:
         sess["uid"] = user.id
+        sess["sn"] = nonce
     return client
 
 
