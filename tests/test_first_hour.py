@@ -212,7 +212,7 @@ def test_make_demo_installs_only_what_running_needs(tmp_path):
         check=True,
     ).stdout
     assert "pip install" in dry and "calfeed demo" in dry
-    assert "[test]" not in dry
+    assert "[test]" not in dry and "requirements-dev.txt" not in dry
 
 
 @pytest.mark.skipif(not (ROOT / ".git").exists(), reason="needs the git checkout")
