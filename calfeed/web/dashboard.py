@@ -15,7 +15,13 @@ from werkzeug.wrappers import Response as BaseResponse
 from calfeed.errors import NotFound
 from calfeed.web import present, service
 from calfeed.web.context import _, require_user, rt
-from calfeed.web.forms import MAX_TIMELINE, flag, parse_timeline_field
+from calfeed.web.forms import (
+    MAX_CORRECTION,
+    MAX_TIMELINE,
+    flag,
+    parse_correction_field,
+    parse_timeline_field,
+)
 from calfeed.web.i18n import N_
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
@@ -49,7 +55,8 @@ def _page(
     saved = request.args.get("saved", "")
     fields = fields or {}
     past = {c.anchor for c in dash.recent} | {c.key for c in dash.recent}
-    error_link = next((present.anchor_of(k) + "-tl" for k in fields), None)
+    # field error keys: the event key (its timeline) or "<key>#correct" (its correction)
+    error_link = next((_field_id(k) for k in fields), None)
     html = render_template(
         "dashboard.html",
         dash=dash,
@@ -59,9 +66,19 @@ def _page(
         field_errors=fields,
         typed=typed or {},
         saved=saved,
-        past_open=saved in past or any(k in past for k in fields),
+        past_open=saved in past or any(k.removesuffix(CORRECT) in past for k in fields),
     )
     return html, status
+
+
+CORRECT = "#correct"
+
+
+def _field_id(error_key: str) -> str:
+    """The HTML id of the field an error key names (the summary at the top links to it)."""
+    if error_key.endswith(CORRECT):
+        return present.anchor_of(error_key.removesuffix(CORRECT)) + "-co"
+    return present.anchor_of(error_key) + "-tl"
 
 
 def _back(key: str | None = None) -> BaseResponse:
@@ -112,6 +129,25 @@ def timeline() -> ResponseReturnValue:
         return _page(user_id, 400, _(FORM_REFUSED), {key: _(TIMELINE_UNREADABLE)}, {key: raw})
     try:
         service.set_timeline(rt().sessions, user_id, key, text, now)
+    except NotFound:
+        return _page(user_id, 400, _("That interview is not in your calendar."))
+    return _back(key)
+
+
+@bp.post("/correct")
+def correct() -> ResponseReturnValue:
+    """Rule E2: the user's correction of an interview's company and position (issue 8)."""
+    user_id = require_user()
+    key = request.form.get("event", "")
+    raw_company, raw_position = request.form.get("company", ""), request.form.get("position", "")
+    company, ok_company = parse_correction_field(raw_company)
+    position, ok_position = parse_correction_field(raw_position)
+    if not (ok_company and ok_position):
+        typed = {key + "#company": raw_company, key + "#position": raw_position}
+        too_long = _("Too long: at most %(n)s characters.", n=MAX_CORRECTION)
+        return _page(user_id, 400, _(FORM_REFUSED), {key + CORRECT: too_long}, typed)
+    try:
+        service.set_correction(rt().sessions, user_id, key, company, position, rt().clock())
     except NotFound:
         return _page(user_id, 400, _("That interview is not in your calendar."))
     return _back(key)

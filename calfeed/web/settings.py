@@ -17,6 +17,7 @@ bp = Blueprint("settings", __name__, url_prefix="/settings")
 #: the form's fields top to bottom: the first one in error gets the focus
 FIELD_ORDER = (
     "lang",
+    "user_name",
     "time_zone",
     "thank_you",
     "thank_you_delay",
