@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from calfeed.calendar_days import country_names
 from calfeed.errors import NotFound
 from calfeed.web import service
+from calfeed.web.app import jobs
 from calfeed.web.context import _, require_user, rt
 from calfeed.web.forms import SettingsForm, parse_settings, settings_values
 from calfeed.web.i18n import N_
@@ -84,5 +85,8 @@ def save() -> ResponseReturnValue:
     except NotFound:
         form.errors["calendars"] = N_("Choose at least one of your calendars.")
         return _render(form, calendars, 400)
+    if set(form.calendars) != {c.id for c in calendars if c.selected}:
+        # issue 9: read the new choice (and stop the channels of deselected calendars)
+        jobs(current_app).request_read(user_id)
     # "Saved." appears beside the button that saved, where the user is looking
     return redirect(url_for("settings.index", saved="1") + "#save", code=303)
