@@ -176,8 +176,11 @@ def test_disconnect_stops_every_channel(live, fake_google: FakeGoogle):
     user = _connected(live, fake_google)
     assert fake_google.channels()
     client = live.test_client()
+    # a session as a sign-in leaves it: the user id and the session nonce (issue 7)
+    nonce = service.renew_session_nonce(runtime(live).sessions, user, keep=True)
     with client.session_transaction() as sess:
         sess["uid"] = user
+        sess["sn"] = nonce
     page = client.get("/dashboard").get_data(as_text=True)
     token = page.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
     assert client.post("/auth/disconnect", data={"csrf_token": token}).status_code == 303

@@ -22,6 +22,7 @@ from calfeed import reads
 from calfeed.config import Config, load_config
 from calfeed.store import background as bg
 from calfeed.store import count_events, make_engine, make_session_factory, session_scope
+from calfeed.web import service
 from tests.factories import google_event
 from tests.fake_google import FakeGoogle
 from tests.support.background import REDIS_URL, connect, real_now, wait_for, worker_jobs
@@ -227,8 +228,11 @@ def test_dashboard_says_when_google_was_read_and_offers_refresh_now(
     rt = runtime(app)
     user = connect(fake_google, rt.config, rt.sessions, "ana@example.com")
     client = app.test_client()
+    # a session as a sign-in leaves it: the user id and the session nonce (issue 7)
+    nonce = service.renew_session_nonce(runtime(app).sessions, user, keep=True)
     with client.session_transaction() as sess:
         sess["uid"] = user
+        sess["sn"] = nonce
     page = client.get("/dashboard").get_data(as_text=True)
     assert "Google has not been read yet" in page and "Refresh now" in page
     jobs(app).request_read(user)  # immediate queue: the read runs here
