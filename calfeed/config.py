@@ -45,8 +45,6 @@ class Config:
     queue_url: str | None = None
     #: issue 9: the queue's name (Redis keys huey.*.<name>): deployments sharing one Redis differ
     queue_name: str = "calfeed"
-    #: milliseconds a feed poll waits for its Google read (issue 7: the poll ends within ~2 s)
-    poll_deadline_ms: int = 1500
     #: reverse proxies in front of the app whose X-Forwarded-For/-Proto are trusted (production)
     proxy_count: int = 1
     #: issue 11: networks a calendar address may reach although private (tests: 127.0.0.1/32);
@@ -118,6 +116,25 @@ def _local_secret(instance_path: Path, name: str, make: str) -> str:
     return value
 
 
+def instance_path_of(env: Mapping[str, str], default: Path | None = None) -> Path:
+    """The instance folder: `CALFEED_INSTANCE_PATH`, else `default`, else ./instance."""
+    return Path(env.get(ENV_PREFIX + "INSTANCE_PATH") or default or Path.cwd() / "instance")
+
+
+def database_url_of(env: Mapping[str, str], instance_path: Path) -> str:
+    """The SQLAlchemy URL from `CALFEED_DATABASE_URL` (SQLite in the instance folder by default).
+
+    Needs no secret: `calfeed db upgrade` reads only this, so migrating works before the
+    production secrets are set (or on a machine that never holds them).
+    """
+    url = env.get(ENV_PREFIX + "DATABASE_URL") or f"sqlite:///{instance_path / 'calfeed.sqlite3'}"
+    if url.startswith("postgres://"):  # what Heroku-style platforms hand out
+        return "postgresql+psycopg://" + url.removeprefix("postgres://")
+    if url.startswith("postgresql://"):
+        return "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    return url
+
+
 def load_config(
     env: Mapping[str, str] | None = None,
     *,
@@ -134,7 +151,7 @@ def load_config(
     if mode not in ("production", "development", "test"):
         problems.append(f"{ENV_PREFIX}ENV must be production, development or test, not {mode!r}")
     production = mode == "production"
-    inst = Path(env.get(ENV_PREFIX + "INSTANCE_PATH") or instance_path or Path.cwd() / "instance")
+    inst = instance_path_of(env, instance_path)
 
     def secret(name: str, make: str) -> str:
         value = env.get(ENV_PREFIX + name, "")
@@ -162,11 +179,7 @@ def load_config(
                 f"{ENV_PREFIX}ENCRYPTION_KEY must be a Fernet key (32 url-safe base64 bytes)"
             )
 
-    database_url = env.get(ENV_PREFIX + "DATABASE_URL") or f"sqlite:///{inst / 'calfeed.sqlite3'}"
-    if database_url.startswith("postgres://"):  # what Heroku-style platforms hand out
-        database_url = "postgresql+psycopg://" + database_url.removeprefix("postgres://")
-    elif database_url.startswith("postgresql://"):
-        database_url = "postgresql+psycopg://" + database_url.removeprefix("postgresql://")
+    database_url = database_url_of(env, inst)
 
     secrets_path = env.get(ENV_PREFIX + "GOOGLE_CLIENT_SECRETS") or None
     if secrets_path and not Path(secrets_path).is_file():
@@ -219,7 +232,6 @@ def load_config(
         demo=env.get(ENV_PREFIX + "DEMO", "") in ("1", "true", "yes"),
         queue_url=queue_url,
         queue_name=env.get(ENV_PREFIX + "QUEUE_NAME") or "calfeed",
-        poll_deadline_ms=_int(env, "POLL_DEADLINE_MS", 1500, 100, 25_000, problems),
         proxy_count=_int(env, "PROXY_COUNT", 1, 0, 5, problems),
         fetch_allow=fetch_allow,
         source_interval=_int(env, "SOURCE_INTERVAL", 900, 60, 7 * 86_400, problems),

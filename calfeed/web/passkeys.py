@@ -105,7 +105,7 @@ def signup_options() -> ResponseReturnValue:
     try:
         url = normalize_address(address)
     except FetchRefused as exc:
-        return _error(_("src.refused").format(reason=exc))
+        return _error(_("This address cannot be read: %(reason)s.", reason=exc))
     handle = bytes_to_base64url(secrets.token_bytes(32))
     host = urlsplit(url).hostname or "calendar"
     options, challenge = _registration(f"calfeed ({name or host})", handle, [])
@@ -123,11 +123,11 @@ def signup_options() -> ResponseReturnValue:
 def signup_verify() -> ResponseReturnValue:
     pending = _take("signup")
     if pending is None:
-        return _error(_("pk.expired"))
+        return _error(_("This passkey request has expired. Try again."))
     try:
         verified = _verified_registration(pending)
     except WebAuthnException:
-        return _error(_("pk.failed"))
+        return _error(_("The passkey could not be checked. Try again."))
     runtime = rt()
     now = runtime.clock()
     with session_scope(runtime.sessions) as s:
@@ -151,7 +151,7 @@ def signup_verify() -> ResponseReturnValue:
     first = read_now(user_id, source_id, force=True)
     if first.refused:
         ics_reads.remove_source(runtime.sessions, user_id, source_id, now)
-        flash(_("src.refused").format(reason=first.error), "error")
+        flash(_("This address cannot be read: %(reason)s.", reason=first.error), "error")
     else:
         flash(*found_message(first))
     return jsonify({"redirect": url_for("dashboard.index")})
@@ -174,7 +174,7 @@ def signin_options() -> ResponseReturnValue:
 def signin_verify() -> ResponseReturnValue:
     pending = _take("signin")
     if pending is None:
-        return _error(_("pk.expired"))
+        return _error(_("This passkey request has expired. Try again."))
     credential = request.get_json(silent=True) or {}
     runtime = rt()
     now = runtime.clock()
@@ -182,7 +182,7 @@ def signin_verify() -> ResponseReturnValue:
     with session_scope(runtime.sessions) as s:
         row = db.find_passkey(s, str(credential.get("id", ""))[:1400])
         if row is None:
-            return _error(_("pk.unknown"))
+            return _error(_("This passkey belongs to no calfeed account."))
         try:
             verified = verify_authentication_response(
                 credential=credential,
@@ -193,7 +193,7 @@ def signin_verify() -> ResponseReturnValue:
                 credential_current_sign_count=row.sign_count,
             )
         except WebAuthnException:
-            return _error(_("pk.failed"))
+            return _error(_("The passkey could not be checked. Try again."))
         row.sign_count = verified.new_sign_count
         row.last_used_at = now
         user_id = row.user_id
@@ -229,15 +229,15 @@ def add_verify() -> ResponseReturnValue:
     user_id = require_user()
     pending = _take("add")
     if pending is None or pending.get("user") != user_id:
-        return _error(_("pk.expired"))
+        return _error(_("This passkey request has expired. Try again."))
     try:
         verified = _verified_registration(pending)
     except WebAuthnException:
-        return _error(_("pk.failed"))
+        return _error(_("The passkey could not be checked. Try again."))
     with session_scope(rt().sessions) as s:
         credential_id = bytes_to_base64url(verified.credential_id)
         if db.find_passkey(s, credential_id) is not None:
-            return _error(_("pk.exists"), 409)
+            return _error(_("This passkey is already added."), 409)
         db.add_passkey(
             s,
             user_id,
@@ -247,7 +247,7 @@ def add_verify() -> ResponseReturnValue:
             sign_count=verified.sign_count,
             now=rt().clock(),
         )
-    flash(_("pk.added"), "ok")
+    flash(_("Passkey added: you can sign in with it from now on."), "ok")
     return jsonify({"redirect": url_for("dashboard.index")})
 
 

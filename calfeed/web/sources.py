@@ -30,6 +30,8 @@ from calfeed.web.forms import flag
 bp = Blueprint("sources", __name__, url_prefix="/sources")
 
 ADDRESS_LIMIT = 2000
+#: the address field's error key on the dashboard ("@": a field id, not an event key)
+FIELD = "@ics-address"
 
 
 @dataclass(frozen=True)
@@ -62,8 +64,12 @@ def read_now(user_id: int, source_id: int, *, force: bool) -> SourceRead:
 def found_message(read: SourceRead) -> tuple[str, str]:
     """The flash after a read: what was found, or why nothing could be read."""
     if read.status == "failed":
-        return _("src.read_failed").format(error=read.error or ""), "error"
-    return _("src.found").format(events=read.events, interviews=read.interviews), "ok"
+        return _("The calendar could not be read: %(error)s", error=read.error or ""), "error"
+    return _(
+        "%(events)s events, %(interviews)s interviews",
+        events=read.events,
+        interviews=read.interviews,
+    ), "ok"
 
 
 def _rows(user_id: int) -> list[SourceRow]:
@@ -104,10 +110,11 @@ def _back() -> BaseResponse:
     return redirect(url_for("dashboard.index") + "#sources-h", code=303)
 
 
-def _refused(user_id: int, message: str) -> ResponseReturnValue:
-    from calfeed.web.dashboard import _page
+def _refused(user_id: int, message: str, typed: str = "") -> ResponseReturnValue:
+    """The dashboard again (400): the reason beside the address field, the typed text kept."""
+    from calfeed.web.dashboard import FORM_REFUSED, _page
 
-    return _page(user_id, 400, _("err.form"), {"ics-address": message})
+    return _page(user_id, 400, _(FORM_REFUSED), {FIELD: message}, {FIELD: typed})
 
 
 @bp.post("/add")
@@ -121,13 +128,16 @@ def add() -> ResponseReturnValue:
             runtime.sessions, runtime.cipher, user_id, address, name, runtime.clock()
         )
     except FetchRefused as exc:
-        return _refused(user_id, _("src.refused").format(reason=exc))
+        return _refused(user_id, _("This address cannot be read: %(reason)s.", reason=exc), address)
     except SourceExists:
-        return _refused(user_id, _("src.exists"))
+        return _refused(user_id, _("This calendar is already added."), address)
     first = read_now(user_id, source_id, force=True)
     if first.refused:  # e.g. the name resolves to a private address: nothing is kept
         ics_reads.remove_source(runtime.sessions, user_id, source_id, runtime.clock())
-        return _refused(user_id, _("src.refused").format(reason=first.error))
+        reason = first.error or ""
+        return _refused(
+            user_id, _("This address cannot be read: %(reason)s.", reason=reason), address
+        )
     flash(*found_message(first))
     return _back()
 
@@ -137,9 +147,11 @@ def rename(source_id: int) -> ResponseReturnValue:
     user_id = require_user()
     name = request.form.get("name", "")
     if not name.strip() or len(name) > ics_reads.NAME_LIMIT:
-        return _refused(user_id, _("src.bad_name"))
+        from calfeed.web.dashboard import _page
+
+        return _page(user_id, 400, _("A name is one line of at most 80 characters."))
     _do(ics_reads.rename_source, user_id, source_id, name)
-    flash(_("dash.saved"), "ok")
+    flash(_("Saved."), "ok")
     return _back()
 
 
@@ -150,9 +162,14 @@ def pause(source_id: int) -> ResponseReturnValue:
     if value is None:
         from calfeed.web.dashboard import _page
 
-        return _page(user_id, 400, _("err.action"))
+        return _page(user_id, 400, _("Unknown action."))
     _do(ics_reads.pause_source, user_id, source_id, value)
-    flash(_("src.paused") if value else _("src.resumed"), "ok")
+    flash(
+        _("Paused: its events left your feed and it is not read.")
+        if value
+        else _("Resumed: it is read again at the next chance."),
+        "ok",
+    )
     return _back()
 
 
@@ -160,7 +177,7 @@ def pause(source_id: int) -> ResponseReturnValue:
 def remove(source_id: int) -> ResponseReturnValue:
     user_id = require_user()
     _do(ics_reads.remove_source, user_id, source_id)
-    flash(_("src.removed"), "ok")
+    flash(_("Removed, with everything read from it."), "ok")
     return _back()
 
 
@@ -175,10 +192,10 @@ def read(source_id: int) -> ResponseReturnValue:
             raise NotFound("no such calendar")
         due = not source.paused and (source.next_read_at is None or source.next_read_at <= now)
     if not due:
-        flash(_("src.not_yet"), "ok")
+        flash(_("Read recently; calfeed reads each calendar at most every 15 minutes."), "ok")
         return _back()
     jobs(current_app).request_source_read(source_id)
-    flash(_("src.queued"), "ok")
+    flash(_("The calendar will be read in a moment."), "ok")
     return _back()
 
 
