@@ -1,4 +1,4 @@
-"""`calfeed feed | db | serve | demo`: the command-line shell.
+"""`calfeed feed | interviews | db | serve | demo`: the command-line shell.
 
 Errors from the core arrive as CalfeedError and leave as one line on stderr and the error's exit
 status; nothing else is caught, so a real bug still shows its traceback.
@@ -39,10 +39,27 @@ def _feed_parser(sub: argparse._SubParsersAction) -> None:
         description="Read interview events from a saved Google events.list JSON or an .ics file "
         "and write the follow-up feed (stdout by default).",
     )
+    _source_options(p)
+
+
+def _interviews_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "interviews",
+        help="show what calfeed read: each interview's company, position, people, follow-ups",
+        description="Read a saved calendar as `calfeed feed` does and show the interviews found "
+        "(non-interviews are absent), as an aligned table or as JSON.",
+    )
+    _source_options(p)
+    p.add_argument("--format", choices=["text", "json"], default="text", dest="format")
+
+
+def _source_options(p: argparse.ArgumentParser) -> None:
+    """The options `feed` and `interviews` share: the source, the rule settings, the user."""
     src = p.add_mutually_exclusive_group(required=True)
     src.add_argument("--events", type=Path, metavar="FILE.json", help="Google events.list JSON")
     src.add_argument("--ics", type=Path, metavar="FILE.ics", help="any iCalendar export")
     p.add_argument("-o", "--output", type=Path, help="write here instead of stdout")
+    p.add_argument("--name", default="", help="your name, to sign the drafts (issue 8)")
     p.add_argument("--lang", choices=["en", "id"], default="en")
     p.add_argument("--timezone", default="UTC", help="your zone, for events without one (Z1)")
     p.add_argument("--thank-you", choices=["soon", "evening"], default="soon", dest="thank_you")
@@ -93,15 +110,15 @@ def _read_events(args: argparse.Namespace) -> tuple[list[SourceEvent], list[Skip
             window_end=end,
             self_emails=args.self_email,
         )
+        for warning in read.warnings:
+            print(f"calfeed: {path}: {warning}", file=sys.stderr)
         return list(read.events), list(read.skipped)
     except SourceError as exc:
         raise SourceError(f"{path}: {exc}") from None
 
 
-def cmd_feed(args: argparse.Namespace) -> int:
-    from calfeed.pipeline import build_feed
-
-    settings = RuleSettings(
+def _settings(args: argparse.Namespace) -> RuleSettings:
+    return RuleSettings(
         lang=args.lang,
         time_zone=args.timezone,
         thank_you=args.thank_you,
@@ -112,19 +129,56 @@ def cmd_feed(args: argparse.Namespace) -> int:
         check_in_at=args.check_in_at,
         holiday_country=args.holidays,
         keywords=DEFAULT_KEYWORDS + tuple(args.keyword),
+        user_name=args.name,
     )
+
+
+def _kinds(args: argparse.Namespace) -> set[str]:
     kinds = {k.strip() for k in args.kinds.split(",") if k.strip()}
     if not kinds <= {"thank-you", "check-in"}:
         raise SourceError(f"--kinds takes thank-you and/or check-in, not {args.kinds!r}")
+    return kinds
+
+
+def _write(args: argparse.Namespace, data: bytes) -> None:
+    if args.output:
+        args.output.write_bytes(data)
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+
+
+def _read_reporting(args: argparse.Namespace) -> list[SourceEvent]:
     events, skipped = _read_events(args)
     for s in skipped:
         print(f"calfeed: skipped event {s.event_id}: {s.reason}", file=sys.stderr)
-    result = build_feed(events, settings, kinds=kinds)
-    if args.output:
-        args.output.write_bytes(result.ics)
+    return events
+
+
+def cmd_feed(args: argparse.Namespace) -> int:
+    from calfeed.pipeline import build_feed
+
+    settings = _settings(args)
+    kinds = _kinds(args)
+    result = build_feed(_read_reporting(args), settings, kinds=kinds)
+    _write(args, result.ics)
+    return 0
+
+
+def cmd_interviews(args: argparse.Namespace) -> int:
+    """`calfeed interviews`: what was read, for people (a table) and for tests (JSON)."""
+    from calfeed.pipeline import derive
+    from calfeed.report import interviews_json, interviews_table
+
+    settings = _settings(args)
+    kinds = _kinds(args)
+    interviews, follow_ups = derive(_read_reporting(args), settings)
+    chosen = [f for f in follow_ups if f.kind in kinds]
+    if args.format == "json":
+        text = interviews_json(interviews, chosen)
     else:
-        sys.stdout.buffer.write(result.ics)
-        sys.stdout.flush()
+        text = interviews_table(interviews, chosen)
+    _write(args, text.encode("utf-8"))
     return 0
 
 
@@ -134,6 +188,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     _feed_parser(sub)
+    _interviews_parser(sub)
     # listed for --help; their own parsers (in the shell modules that own them) read the options
     sub.add_parser("db", help="database migrations: calfeed db upgrade")
     sub.add_parser("serve", help="run the web service")
@@ -157,7 +212,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if argv and argv[0] in ("db", "serve", "demo"):
             return _delegate(argv[0], argv[1:])
-        return cmd_feed(build_parser().parse_args(argv))
+        args = build_parser().parse_args(argv)
+        return cmd_interviews(args) if args.command == "interviews" else cmd_feed(args)
     except CalfeedError as exc:
         print(f"calfeed: {exc}", file=sys.stderr)
         return exc.exit_code

@@ -1,4 +1,4 @@
-"""Which calendar events are interviews (rules D1-D4) and what they tell us (rules E1-E3).
+"""Which calendar events are interviews (rules D1-D5) and what they tell us (rules E1-E3).
 
 Pure: events, settings and the user's marks in, interviews out. Exclusions (D2) are not errors; an
 event that cannot be judged at all was already skipped by the reader that made it.
@@ -12,43 +12,21 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+from calfeed.companies import (
+    FREE_MAIL,
+    Party,
+    company_label,
+    label_display,
+    read_company_position,
+)
 from calfeed.model import NO_MARKS, Attendee, Interview, Marks, Person, RuleSettings, SourceEvent
 from calfeed.timeline import parse_timeline
+from calfeed.titles import names_interview_implicitly, not_interview_reason
 
 #: rule D4: an all-day interview is taken to run 09:00-17:00 local on its (last) day
 ALL_DAY_START = time(9, 0)
 ALL_DAY_END = time(17, 0)
 
-#: rule E2: interviewer domains that say nothing about the employer
-FREE_MAIL = frozenset(
-    [
-        "gmail.com",
-        "googlemail.com",
-        "yahoo.com",
-        "yahoo.co.id",
-        "ymail.com",
-        "hotmail.com",
-        "outlook.com",
-        "live.com",
-        "msn.com",
-        "icloud.com",
-        "me.com",
-        "mac.com",
-        "aol.com",
-        "proton.me",
-        "protonmail.com",
-        "gmx.com",
-        "gmx.de",
-        "mail.com",
-        "yandex.com",
-        "zoho.com",
-        "hey.com",
-        "fastmail.com",
-        "rocketmail.com",
-        "qq.com",
-        "163.com",
-    ]
-)
 #: rule E1: shared mailboxes and team names are greeted by their name, not a "first name"
 _TEAM_MAILBOX = frozenset(
     [
@@ -84,44 +62,6 @@ _SERVICE_DOMAINS = (
     "resource.calendar.google.com",
     "group.v.calendar.google.com",
 )
-_TLD_LABELS = frozenset(
-    [
-        "com",
-        "co",
-        "org",
-        "net",
-        "io",
-        "ai",
-        "id",
-        "uk",
-        "au",
-        "sg",
-        "my",
-        "de",
-        "fr",
-        "nl",
-        "ac",
-        "or",
-        "go",
-        "edu",
-        "gov",
-        "biz",
-        "info",
-        "us",
-        "ca",
-        "in",
-        "jp",
-        "eu",
-        "app",
-        "dev",
-        "tech",
-        "inc",
-        "ltd",
-    ]
-)
-_HOST_PREFIXES = frozenset(
-    ["mail", "email", "careers", "jobs", "hr", "recruiting", "talent", "people", "corp", "www"]
-)
 
 
 @lru_cache(maxsize=64)
@@ -138,6 +78,12 @@ def keyword_pattern(keywords: tuple[str, ...]) -> re.Pattern[str]:
 def is_interview_title(title: str, keywords: tuple[str, ...]) -> bool:
     """Rule D1: the title names an interview keyword as a whole word."""
     return keyword_pattern(keywords).search(title) is not None
+
+
+def is_interview(title: str, pattern: re.Pattern[str]) -> bool:
+    """Rules D1 and D5: a keyword (or a name such as "superday"), and not about an interview."""
+    named = pattern.search(title) is not None or names_interview_implicitly(title)
+    return named and not_interview_reason(title) is None
 
 
 def exclusion(event: SourceEvent, marks: Marks) -> str | None:
@@ -170,8 +116,11 @@ def _is_user(person: Attendee, event: SourceEvent) -> bool:
 
 
 def _is_mailbox(email: str) -> bool:
+    """A person or team to write to: not a robot, a calendar service or a scheduling tool (E2)."""
     local, _, domain = email.casefold().partition("@")
-    return bool(domain) and not _NOT_A_PERSON.match(local) and not domain.endswith(_SERVICE_DOMAINS)
+    if not domain or _NOT_A_PERSON.match(local) or domain.endswith(_SERVICE_DOMAINS):
+        return False
+    return domain in FREE_MAIL or company_label(email) is not None
 
 
 def interviewers(event: SourceEvent) -> tuple[Person, ...]:
@@ -197,102 +146,36 @@ def interviewers(event: SourceEvent) -> tuple[Person, ...]:
 
 
 def company_from_domain(email: str) -> str | None:
-    """Rule E2 fallback: `jane@careers.acme.co.id` -> "Acme"; free-mail domains say nothing."""
-    domain = email.rpartition("@")[2].casefold().strip(".")
-    if not domain or domain in FREE_MAIL or domain.endswith(_SERVICE_DOMAINS):
-        return None
-    labels = domain.split(".")
-    while len(labels) > 1 and labels[-1] in _TLD_LABELS:
-        labels.pop()
-    labels = [label for label in labels if label not in _HOST_PREFIXES] or labels
-    name = labels[-1].replace("-", " ").strip()
-    return name.title() if name and name not in _TLD_LABELS else None
+    """Rule E2: `jane@careers.acme.co.id` -> "Acme"; free mail and tools' domains say nothing."""
+    label = company_label(email)
+    return label_display(label) if label else None
 
 
-_SEPARATORS = re.compile(r"\s+[-–—|]\s+|\s*[:：]\s+")
-_PARENS = re.compile(r"\(([^()]{2,80})\)")
-_WITH = re.compile(r"\b(?:with|dengan|w/)\s+[^()\-–—|:]*", re.IGNORECASE)
-_AT = re.compile(r"\s(?:at|di|@)\s+(.+)$", re.IGNORECASE)
-_FILLER = re.compile(
-    r"\b(?:for|untuk|posisi|position|role|the|a|an|re|round|ke|\d+(?:st|nd|rd|th)?)\b",
-    re.IGNORECASE,
-)
-
-
-def _clean(text: str, keywords: tuple[str, ...]) -> str:
-    """What is left of a title part once keywords and filler words are gone.
-
-    Leftovers with no capitalised word ("loop" of "Interview loop", "prep") name nothing.
-    """
-    text = keyword_pattern(keywords).sub(" ", text)
-    text = _FILLER.sub(" ", text)
-    text = re.sub(r"\s+", " ", text).strip(" -–—|:,.()[]").strip()
-    return text if any(w[:1].isupper() or w[:1].isdigit() for w in text.split()) else ""
-
-
-def company_and_position(title: str, keywords: tuple[str, ...]) -> tuple[str | None, str | None]:
-    """Rule E2: read the company and position from common title shapes.
+def company_and_position(
+    title: str,
+    keywords: tuple[str, ...],
+    people: tuple[Person, ...] = (),
+    user: tuple[str, ...] = (),
+) -> tuple[str | None, str | None]:
+    """Rule E2: the company and position an event names (see `companies.read_company_position`).
 
     "Interview with Jane (Acme) - Store Manager", "Acme: Store Manager interview",
     "Wawancara PT Maju Jaya - Manajer Toko", "Phone screen: Globex",
     "Designer interview at Initech".
     """
-    title = re.sub(r"\s+", " ", title).strip()[:300]
-    parens = _PARENS.search(title)
-    aside = parens.group(1).strip() if parens else None
-    # "with Jane (Acme)": the parenthesis names the company; elsewhere it is usually the role
-    aside_is_company = bool(
-        parens and re.search(r"\b(?:with|dengan)\s+[^()]*$", title[: parens.start()], re.I)
-    )
-    if parens:
-        title = (title[: parens.start()] + title[parens.end() :]).strip()
-    company, position = _split_title(title, keywords)
-    if aside:
-        if aside_is_company or company is None:
-            if company is not None and position is None:
-                position = company
-            company = aside
-        elif position is None:
-            position = aside
-    return (company or None), (position or None)
+    parties = tuple(Party(p.name, p.email) for p in people)
+    return read_company_position(title, keyword_pattern(keywords), parties, user)
 
 
-def _split_title(title: str, keywords: tuple[str, ...]) -> tuple[str | None, str | None]:
-    """Company and position from a title without parentheses (see company_and_position)."""
-    company: str | None = None
-    position: str | None = None
-    parts = [p for p in _SEPARATORS.split(title, maxsplit=1) if p.strip()]
-    pattern = keyword_pattern(keywords)
-    if len(parts) == 2:
-        left, right = parts
-        at = _AT.search(right)
-        if at:
-            company, right = _clean(at.group(1), keywords) or None, right[: at.start()]
-        if pattern.search(left) and not pattern.search(right):
-            rest = _clean(_WITH.sub(" ", left), keywords)
-            if company is None and rest:
-                company, position = rest, _clean(right, keywords) or None
-            elif company is None:
-                company = _clean(right, keywords) or None
-            else:
-                position = _clean(right, keywords) or None
-        else:
-            if company is None:
-                company = _clean(left, keywords) or None
-            position = _clean(right, keywords) or None
-        return company, position
-    text = parts[0] if parts else ""
-    at = _AT.search(text)
-    if at:
-        company = _clean(at.group(1), keywords) or None
-        text = text[: at.start()]
-    rest = _clean(_WITH.sub(" ", text), keywords)
-    if rest:
-        if company is None and not _WITH.search(text):
-            company = rest
-        elif company is not None:
-            position = rest
-    return company, position
+def user_names(event: SourceEvent, settings: RuleSettings) -> tuple[str, ...]:
+    """Rule E2: the user's own names and addresses, which are never a company or a position."""
+    names: list[str] = [settings.user_name]
+    for a in (*event.attendees, *((event.organizer,) if event.organizer else ())):
+        if _is_user(a, event):
+            names += [a.email, a.display_name or "", name_from_email(a.email)]
+    if "@" in event.calendar_id:
+        names += [event.calendar_id, name_from_email(event.calendar_id)]
+    return tuple(n for n in dict.fromkeys(names) if n)
 
 
 def _local_span(event: SourceEvent, zone: ZoneInfo) -> tuple[datetime, datetime]:
@@ -311,10 +194,14 @@ def to_interview(event: SourceEvent, settings: RuleSettings, marks: Marks = NO_M
     """Everything rules E1-E3 and Z1 read from one event already judged to be an interview."""
     zone_name = zone_for(event, settings)
     start, end = _local_span(event, ZoneInfo(zone_name))
-    company, position = company_and_position(event.summary, settings.keywords)
     people = interviewers(event)
-    if company is None:
-        company = next((c for p in people if (c := company_from_domain(p.email))), None)
+    company, position = company_and_position(
+        event.summary, settings.keywords, people, user_names(event, settings)
+    )
+    if marks.company is not None:  # rule E2: the user's correction wins, "" clears
+        company = marks.company or None
+    if marks.position is not None:
+        position = marks.position or None
     timeline = None
     overridden = False
     if marks.timeline:  # rule E3: an override always wins
@@ -361,7 +248,7 @@ def latest_by_key(events: Iterable[SourceEvent]) -> list[SourceEvent]:
 def detect(
     events: Iterable[SourceEvent], settings: RuleSettings, marks: Mapping[str, Marks] | None = None
 ) -> list[Interview]:
-    """Rules D1-D4: the interviews among `events`, in start order (ties by key, deterministic).
+    """Rules D1-D5: the interviews among `events`, in start order (ties by key, deterministic).
 
     Recurring interviews arrive as expanded instances and count once each (rule D3).
     """
@@ -370,7 +257,7 @@ def detect(
     found = []
     for event in latest_by_key(events):
         mark = marks.get(event.key, NO_MARKS)
-        if exclusion(event, mark) is None and pattern.search(event.summary):
+        if exclusion(event, mark) is None and is_interview(event.summary, pattern):
             found.append(to_interview(event, settings, mark))
     found.sort(key=lambda i: (i.start.astimezone(UTC), i.key))
     return found

@@ -83,15 +83,30 @@ def mailto(to: Person | None, subject: str, body: str) -> str:
     return f"mailto:{address}?subject={_quote(subject)}&body={_quote(body)}"
 
 
-def sender_name(interview: Interview) -> str:
-    """How the user signs: their display name on the event, else from their address."""
+#: how a draft is signed when nothing tells the user's name (never blank, issue 8)
+NAME_PLACEHOLDER: dict[Lang, str] = {"en": "[Your name]", "id": "[Nama Anda]"}
+
+
+def sender_name(interview: Interview, user_name: str = "", lang: Lang = "en") -> str:
+    """How the user signs: their setting, else their name on the event, else from their address.
+
+    Never blank: a placeholder the user sees and fills in when nothing else is known.
+    """
     from calfeed.detect import name_from_email
 
-    for attendee in interview.event.attendees:
+    if user_name.strip():
+        return " ".join(user_name.split())
+    event = interview.event
+    people = (*event.attendees, *((event.organizer,) if event.organizer else ()))
+    for attendee in people:
         if attendee.is_self:
-            return attendee.display_name or name_from_email(attendee.email)
-    calendar_id = interview.event.calendar_id
-    return name_from_email(calendar_id) if "@" in calendar_id else ""
+            shown = (attendee.display_name or "").strip()
+            name = shown if shown and "@" not in shown else name_from_email(attendee.email)
+            if name:
+                return name
+    calendar_id = event.calendar_id
+    name = name_from_email(calendar_id) if "@" in calendar_id else ""
+    return name or NAME_PLACEHOLDER[lang]
 
 
 def subject_of(interview: Interview, lang: Lang) -> str:
@@ -108,11 +123,12 @@ def title_for(follow_up: FollowUp, lang: Lang) -> str:
 
 
 def drafts_for(
-    follow_up: FollowUp, lang: Lang, templates: DraftTemplates | None = None
+    follow_up: FollowUp, lang: Lang, templates: DraftTemplates | None = None, user_name: str = ""
 ) -> list[Draft]:
     """One draft per interviewer (rule T7), or one unaddressed draft when nobody is known."""
     templates = templates or load_templates()
     interview = follow_up.interview
+    sender = sender_name(interview, user_name, lang)
     name = f"{TEMPLATE_KINDS[follow_up.kind]}.{lang}.txt"
     recipients: list[Person | None] = list(interview.interviewers) or [None]
     drafts = []
@@ -122,7 +138,7 @@ def drafts_for(
             first_name=person.greeting if person else "",
             company=interview.company,
             position=interview.position,
-            sender=sender_name(interview),
+            sender=sender,
         )
         head, _, body = text.partition("\n")
         subject = head.removeprefix("Subject:").strip() if head.startswith("Subject:") else ""
@@ -167,7 +183,7 @@ def description_for(
 ) -> Description:
     """The plain-text DESCRIPTION of a follow-up event: drafts, their links, then the notes."""
     lang = settings.lang
-    drafts = drafts_for(follow_up, lang, templates)
+    drafts = drafts_for(follow_up, lang, templates, settings.user_name)
     blocks: list[str] = []
     for draft in drafts:
         lines = []

@@ -20,10 +20,11 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, vDuration
 
-from calfeed.vtimezone import vtimezone
+from calfeed.vtimezone import FIRST_YEAR, vtimezone
 
 PRODID = "-//calfeed//calfeed follow-ups 1.0//EN"
 
@@ -177,11 +178,34 @@ def render_feed(
         chunk, named = event_bytes(item)
         chunks.append(chunk)
         used |= named
-    zones = b"".join(vtimezone(zone) for zone in sorted(used))
+    first_years = _first_years(ordered)
+    zones = b"".join(
+        vtimezone(zone, min(FIRST_YEAR, first_years.get(zone, FIRST_YEAR))) for zone in sorted(used)
+    )
     body = b"".join(chunks)
     closing = b"END:VCALENDAR\r\n"
     head = cal.to_ical().removesuffix(closing)
     return head + zones + body + closing
+
+
+#: zone definitions go back at most this far (the tz database's history is patchy before it)
+EARLIEST_YEAR = 1900
+
+
+def _first_years(events: Sequence[FeedEvent]) -> dict[str, int]:
+    """Per zone, the year before the earliest instant the feed writes in it (issue 8).
+
+    The zone definitions start in FIRST_YEAR; a feed holding older instants (Berlin in 1999) gets
+    definitions that begin before them, so every reader finds the same offset.
+    """
+    years: dict[str, int] = {}
+    for item in events:
+        for value in (item.start, item.end):
+            zone = getattr(value, "tzinfo", None)
+            if isinstance(zone, ZoneInfo) and isinstance(value, datetime):
+                year = max(EARLIEST_YEAR, value.year - 1)
+                years[zone.key] = min(years.get(zone.key, FIRST_YEAR), year)
+    return years
 
 
 def _instant(value: datetime | date) -> datetime:

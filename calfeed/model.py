@@ -97,7 +97,10 @@ class Person:
 
     @property
     def first_name(self) -> str:
-        return self.name.split()[0] if self.name.strip() else ""
+        """The name to greet them by (`Dr. "Ann" O'Neil` -> Ann); "" when none can be told."""
+        from calfeed.people import first_name
+
+        return first_name(self.name)
 
     @property
     def greeting(self) -> str:
@@ -134,6 +137,8 @@ class Marks:
     not_interview: bool = False
     closed: bool = False
     timeline: str | None = None  # an override in any E3 form, e.g. "2 weeks" or "#followup 10d"
+    company: str | None = None  # rule E2: the user's correction; None = as read
+    position: str | None = None  # rule E2: the user's correction; None = as read
 
 
 NO_MARKS = Marks()
@@ -210,6 +215,7 @@ EVENING_AT = (time(17, 0), time(20, 0))  # rule T3
 GRACE_DAYS = (1, 5)  # rule C1
 NO_TIMELINE_DAYS = (7, 14)  # rule C2
 CHECK_IN_AT = (time(6, 0), time(18, 0))  # rule C3
+MAX_USER_NAME = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,6 +235,7 @@ class RuleSettings:
     check_in_at: time = time(10, 0)  # rule C3
     holiday_country: str | None = None  # rule C3: skip this country's public holidays
     keywords: tuple[str, ...] = DEFAULT_KEYWORDS  # rule D1
+    user_name: str = ""  # how the user signs the drafts (issue 8); "" = from their address
     extra: Mapping[str, str] = field(default_factory=dict, compare=False, hash=False)
 
     def __post_init__(self) -> None:
@@ -257,6 +264,8 @@ class RuleSettings:
 
             if self.holiday_country not in supported_countries():
                 problems.append(f"unknown holiday country {self.holiday_country!r}")
+        if len(self.user_name) > MAX_USER_NAME or "\n" in self.user_name:
+            problems.append(f"user_name must be one line of at most {MAX_USER_NAME} characters")
         if not any(k.strip() for k in self.keywords):
             problems.append("at least one interview keyword is needed (rule D1)")
         if problems:

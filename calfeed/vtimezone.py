@@ -127,12 +127,16 @@ def _observance(first: Transition, rrule: str | None) -> list[str]:
 
 
 @lru_cache(maxsize=128)
-def vtimezone(zone: str) -> bytes:
-    """The VTIMEZONE component for `zone`, as CRLF-terminated bytes (cached per zone)."""
-    changes = transitions(zone)
+def vtimezone(zone: str, first_year: int = FIRST_YEAR) -> bytes:
+    """The VTIMEZONE component for `zone`, as CRLF-terminated bytes (cached per zone).
+
+    `first_year` moves the start back for feeds holding instants before FIRST_YEAR (issue 8);
+    feeds that do not keep the one definition every reader has cached.
+    """
+    changes = transitions(zone, first_year)
     lines = ["BEGIN:VTIMEZONE", f"TZID:{zone}"]
     if not changes:
-        moment = datetime(FIRST_YEAR, 1, 1, tzinfo=UTC).astimezone(ZoneInfo(zone))
+        moment = datetime(first_year, 1, 1, tzinfo=UTC).astimezone(ZoneInfo(zone))
         steady = Transition(
             datetime(1970, 1, 1, tzinfo=UTC),
             moment.utcoffset(),  # type: ignore[arg-type]

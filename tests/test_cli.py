@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -126,3 +127,73 @@ def test_regression_service_commands_get_their_options(command: str, monkeypatch
     monkeypatch.setattr(web_cli, command, lambda argv: seen.append(argv) or 0)
     assert main([command, "--port", "5077"]) == 0
     assert seen == [["--port", "5077"]]
+
+
+# --- `calfeed interviews` (issue 8 point 7)
+INTERVIEW_KEYS = {
+    "id",
+    "ical_uid",
+    "start",
+    "company",
+    "position",
+    "interviewers",
+    "timeline",
+    "follow_ups",
+}
+
+
+def test_interviews_json_is_exactly_the_contract(capsysbinary) -> None:
+    code, out, err = run(capsysbinary, "interviews", "--events", str(SAMPLE), "--format", "json")
+    assert (code, err) == (0, "")
+    document = json.loads(out)
+    assert set(document) == {"interviews"}
+    entries = document["interviews"]
+    payload = json.loads(SAMPLE.read_text())
+    titles = {item["id"]: item.get("summary", "") for item in payload["items"]}
+    assert entries and len(entries) < len(titles)  # non-interviews are absent
+    for entry in entries:
+        assert set(entry) == INTERVIEW_KEYS
+        assert entry["id"] in titles
+        assert isinstance(entry["ical_uid"], str | None)
+        assert datetime.fromisoformat(entry["start"]).tzinfo is not None
+        assert isinstance(entry["company"], str | None)
+        assert isinstance(entry["position"], str | None)
+        assert all(set(p) == {"name", "email"} for p in entry["interviewers"])
+        assert isinstance(entry["timeline"], str | None)
+        for follow_up in entry["follow_ups"]:
+            assert set(follow_up) == {"kind", "start"}
+            assert follow_up["kind"] in ("thank-you", "check-in")
+            assert datetime.fromisoformat(follow_up["start"]).tzinfo is not None
+    first = entries[0]
+    assert (first["company"], first["position"]) == ("Acme", "Store Manager")
+    assert [f["kind"] for f in first["follow_ups"]] == ["thank-you", "check-in"]
+
+
+def test_interviews_share_the_feed_options(capsysbinary) -> None:
+    code, out, _ = run(
+        capsysbinary, "interviews", "--events", str(SAMPLE), "--format", "json",
+        "--kinds", "check-in",
+    )  # fmt: skip
+    assert code == 0
+    kinds = {f["kind"] for e in json.loads(out)["interviews"] for f in e["follow_ups"]}
+    assert kinds == {"check-in"}
+
+
+def test_interviews_text_is_an_aligned_table(capsysbinary) -> None:
+    code, out, _ = run(capsysbinary, "interviews", "--events", str(SAMPLE))
+    assert code == 0
+    lines = out.decode().splitlines()
+    header = lines[0]
+    assert header.split() == ["start", "company", "position", "interviewers", "timeline",
+                              "follow-ups"]  # fmt: skip
+    starts = [header.index(word) for word in ("company", "position", "interviewers")]
+    for line in lines[1:]:
+        for column in starts:
+            assert line[column - 2 : column] == "  " and line[column] != " "
+    assert "Acme" in lines[1] and "Store Manager" in lines[1]
+
+
+def test_name_signs_the_drafts(capsysbinary) -> None:
+    code, out, _ = run(capsysbinary, "feed", "--events", str(SAMPLE), "--name", "Budi S.")
+    assert code == 0
+    assert b"Budi S." in out.replace(b"\r\n ", b"")

@@ -277,3 +277,10 @@ def test_d3_expanded_instances_and_an_incremental_answer(load_json, settings: Ru
         (1, 9),
         (2, 13),
     ]  # moved; 3rd cancelled
+
+
+def test_an_undecodable_letter_does_not_cut_the_company():
+    """Regression: U+FFFD (a letter the reader could not decode) was taken for an emoji, splitting
+    "Glob\ufffdex" into the wrong company "Glob" (rule E2: a wrong company is worse than none)."""
+    company, _position = company_and_position("Interview - Glob\ufffdex", DEFAULT_KEYWORDS)
+    assert company in (None, "Glob\ufffdex")

@@ -206,7 +206,9 @@ def test_outlook_people_owner_and_rooms() -> None:
 def test_outlook_custom_zone_uses_the_files_own_vtimezone() -> None:
     (sync,) = by_summary(read("outlook_export"), "Team sync with Pune office")
     assert sync.start == utc(2026, 12, 4, 4, 30)
-    assert sync.time_zone is None  # no IANA name to report
+    # issue 8: an IANA zone keeping the same time (+05:30 all year: Asia/Colombo sorts first),
+    # so rule Z1 works in the event's own zone
+    assert sync.time_zone == "Asia/Colombo"
 
 
 CUSTOM_ZONE_EVENT = (

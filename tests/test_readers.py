@@ -543,7 +543,8 @@ def test_unicode_feed_really_folds_multibyte_text() -> None:
     lines = feed("unicode-id").ics.split(b"\r\n")
     continued = [line for line in lines if line.startswith(b" ")]
     assert any(len(line) < 75 and any(b >= 0x80 for b in line) for line in continued)
-    assert "🎯".encode() in feed("unicode-id").ics
+    # emoji are meeting noise to rule E2 and leave the names; the guillemets stay
+    assert "«Jakarta Selatan»".encode() in feed("unicode-id").ics
 
 
 def run_cli(events: Path, *, seed: str, zone: str = "Asia/Jakarta") -> bytes:

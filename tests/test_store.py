@@ -10,6 +10,7 @@ from datetime import UTC, datetime, time, timedelta
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import func, select
 
 from calfeed import store
@@ -23,6 +24,7 @@ from calfeed.store import (
     Mark,
     session_scope,
 )
+from calfeed.store.migrate import alembic_config
 from calfeed.store.schema import Base
 
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
@@ -53,9 +55,7 @@ def primary(session, user_id):
 
 def head_revision() -> str:
     """The one head of the migration chain (each issue appends its revision)."""
-    from alembic.script import ScriptDirectory
 
-    from calfeed.store.migrate import alembic_config
 
     heads = ScriptDirectory.from_config(alembic_config("sqlite://")).get_heads()
     assert len(heads) == 1, heads

@@ -30,7 +30,16 @@ from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 from calfeed.errors import InvalidEvent, SourceError
 from calfeed.events import valid_zone
 from calfeed.model import Attendee, Skipped, SourceEvent
+from calfeed.people import guess_owner
 from calfeed.sources import rrule_bound
+from calfeed.sources.ics_input import (
+    Notes,
+    decode,
+    equivalent_zone,
+    parse_piecewise,
+    quiet_libraries,
+    zone_from_display_name,
+)
 
 #: properties holding the dates a series is computed from; one unreadable -> the event is skipped
 _TIME_PROPS = ("DTSTART", "DTEND", "RECURRENCE-ID", "EXDATE", "RDATE")
@@ -60,6 +69,7 @@ class IcsRead:
     skipped: tuple[Skipped, ...]
     calendar_time_zone: str | None
     name: str | None
+    warnings: tuple[str, ...] = ()  # what was left out or guessed, said plainly (issue 8)
 
 
 def read_ics(
@@ -90,7 +100,21 @@ def read_ics(
     """
     if window_start.tzinfo is None or window_end.tzinfo is None:
         raise ValueError("read_ics needs a timezone-aware window")
-    calendars = _parse(data)
+    notes = Notes()
+    with quiet_libraries(notes):
+        read = _read(data, calendar_id, window_start, window_end, self_emails, notes)
+    return dataclasses.replace(read, warnings=tuple(notes.warnings))
+
+
+def _read(
+    data: bytes,
+    calendar_id: str,
+    window_start: datetime,
+    window_end: datetime,
+    self_emails: Collection[str],
+    notes: Notes,
+) -> IcsRead:
+    calendars = _parse(data, notes)
     head = calendars[0]
     zone = valid_zone(_text(head.get("X-WR-TIMEZONE")).strip())
     name = _text(head.get("X-WR-CALNAME"), 200).strip() or None
@@ -102,7 +126,7 @@ def read_ics(
     local = ZoneInfo(zone or "UTC")
     own_zones = _own_zones(calendars)
     groups: dict[str, list[icalendar.Event]] = {}
-    skipped: list[Skipped] = []
+    skipped: list[Skipped] = list(notes.skipped)
     vevents = (e for c in calendars for e in c.subcomponents if isinstance(e, icalendar.Event))
     for index, component in enumerate(vevents):
         uid = _text(component.get("UID"), 1024).strip() or f"#{index}"
@@ -133,19 +157,44 @@ def read_ics(
                 for occurrence, recurring in occurrences
             )
         except (InvalidEvent, OverflowError, *_PARSE_ERRORS) as exc:  # the library's, on odd input
-            reason = exc.reason if isinstance(exc, InvalidEvent) else f"cannot expand: {exc}"
+            # the library's own words are no message for a person (issue 8)
+            reason = exc.reason if isinstance(exc, InvalidEvent) else "its repeats cannot be read"
             skipped.append(Skipped(uid, _one_line(reason)))
+    if not selves and (guessed := guess_owner(events)):  # issue 8: nobody is marked `self`
+        events = [_mark_self(e, guessed) for e in events]
     return IcsRead(tuple(events), tuple(skipped), zone, name)
 
 
-def _parse(data: bytes) -> list[icalendar.Calendar]:
-    """Every VCALENDAR in the bytes (some tools concatenate exports), or SourceError saying why."""
+def _mark_self(event: SourceEvent, owner: str) -> SourceEvent:
+    """The event with the owner's own entries flagged `is_self`, as Google would have sent it."""
+
+    def mark(person: Attendee) -> Attendee:
+        mine = person.email.casefold() == owner
+        return dataclasses.replace(person, is_self=True) if mine else person
+
+    organizer = mark(event.organizer) if event.organizer else None
+    return dataclasses.replace(
+        event, attendees=tuple(map(mark, event.attendees)), organizer=organizer
+    )
+
+
+def _parse(data: bytes, notes: Notes) -> list[icalendar.Calendar]:
+    """Every VCALENDAR in the bytes (some tools concatenate exports), or SourceError saying why.
+
+    One unreadable component does not reject the file: it is read again piece by piece.
+    """
     if b"BEGIN:VCALENDAR" not in data.upper():
         raise SourceError("not an iCalendar file: no BEGIN:VCALENDAR")
+    text = decode(data, notes)
     try:
-        parsed = icalendar.Calendar.from_ical(data, multiple=True)
-    except _PARSE_ERRORS as exc:
-        raise SourceError(f"not a readable iCalendar file: {_one_line(str(exc))}") from None
+        parsed = icalendar.Calendar.from_ical(text, multiple=True)
+    except _PARSE_ERRORS:
+        parsed = parse_piecewise(text, notes)
+        if not any(c.subcomponents for c in parsed):  # nothing left worth reading
+            # the library's own words are no message for a person (issue 8)
+            raise SourceError(
+                "not a readable iCalendar file: nothing in it can be read as an event"
+            ) from None
     calendars = [c for c in parsed if isinstance(c, icalendar.Calendar)]
     if not calendars:
         raise SourceError("not a complete iCalendar file: no VCALENDAR ends (truncated?)")
@@ -166,9 +215,12 @@ def _own_zones(calendars: Iterable[icalendar.Calendar]) -> dict[str, tzinfo]:
             tzid = _text(component.get("TZID")).strip()
             if tzid and tzid not in zones:
                 try:
-                    zones[tzid] = component.to_tz(lookup_tzid=False)
+                    own = component.to_tz(lookup_tzid=False)
                 except _PARSE_ERRORS:
                     continue  # unusable rules: events naming it are skipped as "unknown zone"
+                # rule Z1: an IANA zone keeping the same time lets the rules use the event's zone
+                iana = equivalent_zone(tzid, own)
+                zones[tzid] = ZoneInfo(iana) if iana else own
     return zones
 
 
@@ -176,6 +228,8 @@ def iana_zone(tzid: str) -> str | None:
     """The IANA name a TZID stands for: itself, a Windows name's CLDR zone, or a `/vendor/` path."""
     cleaned = tzid.strip().strip('"').strip("/")
     if known := valid_zone(cleaned) or valid_zone(WINDOWS_TO_OLSON.get(cleaned)):
+        return known
+    if known := zone_from_display_name(cleaned):  # "(UTC+01:00) Amsterdam, Berlin, ..."
         return known
     # RFC 5545 3.2.19 "globally unique" ids, e.g. /mozilla.org/20070129_1/Europe/Berlin
     parts = cleaned.split("/")

@@ -426,6 +426,8 @@ def _marks(row: Mark) -> Marks:
         not_interview=row.not_interview,
         closed=row.closed,
         timeline=row.timeline,
+        company=row.company,
+        position=row.position,
     )
 
 
@@ -456,6 +458,8 @@ def set_mark(session: Session, user_id: int, event_key: str, marks: Marks, now: 
                 "not_interview": marks.not_interview,
                 "closed": marks.closed,
                 "timeline": marks.timeline,
+                "company": marks.company,
+                "position": marks.position,
                 "updated_at": now,
             }
         ],
@@ -466,6 +470,8 @@ def set_mark(session: Session, user_id: int, event_key: str, marks: Marks, now: 
             "not_interview",
             "closed",
             "timeline",
+            "company",
+            "position",
             "updated_at",
         ),
     )

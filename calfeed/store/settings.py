@@ -3,8 +3,8 @@
 JSON (not columns) because the settings grow with the rules and are always read whole; the shape is
 plain and stable: {"lang": "en", "time_zone": "Asia/Jakarta", "thank_you": "soon",
 "thank_you_delay": 60 (minutes), "evening_at": "18:00", "grace_days": 2, "no_timeline_days": 7,
-"check_in_at": "10:00", "holiday_country": "ID" | null, "keywords": [...]}. Missing keys take the
-defaults of `RuleSettings`, so a new setting needs no data migration.
+"check_in_at": "10:00", "holiday_country": "ID" | null, "keywords": [...], "user_name": "..."}.
+Missing keys take the defaults of `RuleSettings`, so a new setting needs no data migration.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ def settings_to_dict(settings: RuleSettings) -> dict[str, Any]:
         "check_in_at": settings.check_in_at.strftime("%H:%M"),
         "holiday_country": settings.holiday_country,
         "keywords": list(settings.keywords),
+        "user_name": settings.user_name,
     }
 
 
@@ -40,7 +41,7 @@ def settings_from_dict(data: dict[str, Any]) -> RuleSettings:
     """Build RuleSettings from the stored dict; raises SettingsError for values out of range."""
     kwargs: dict[str, Any] = {}
     try:
-        for name in ("lang", "time_zone", "thank_you", "holiday_country"):
+        for name in ("lang", "time_zone", "thank_you", "holiday_country", "user_name"):
             if name in data:
                 kwargs[name] = data[name]
         for name in ("grace_days", "no_timeline_days"):

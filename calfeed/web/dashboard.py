@@ -15,7 +15,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from calfeed.errors import NotFound
 from calfeed.web import present, service
 from calfeed.web.context import _, require_user, rt
-from calfeed.web.forms import flag, parse_timeline_field
+from calfeed.web.forms import flag, parse_correction_field, parse_timeline_field
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 
@@ -80,6 +80,23 @@ def timeline() -> ResponseReturnValue:
         return _page(user_id, 400, _("err.form"), {key: _("err.timeline")})
     try:
         service.set_timeline(rt().sessions, user_id, key, text, now)
+    except NotFound:
+        return _page(user_id, 400, _("err.event"))
+    flash(_("dash.saved"), "ok")
+    return _back(key)
+
+
+@bp.post("/correct")
+def correct() -> ResponseReturnValue:
+    """Rule E2: the user's correction of an interview's company and position (issue 8)."""
+    user_id = require_user()
+    key = request.form.get("event", "")
+    company, ok_company = parse_correction_field(request.form.get("company", ""))
+    position, ok_position = parse_correction_field(request.form.get("position", ""))
+    if not (ok_company and ok_position):
+        return _page(user_id, 400, _("err.form"), {key + "#correct": _("err.correction")})
+    try:
+        service.set_correction(rt().sessions, user_id, key, company, position, rt().clock())
     except NotFound:
         return _page(user_id, 400, _("err.event"))
     flash(_("dash.saved"), "ok")

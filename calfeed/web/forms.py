@@ -20,6 +20,7 @@ from calfeed.model import (
     CHECK_IN_AT,
     EVENING_AT,
     GRACE_DAYS,
+    MAX_USER_NAME,
     NO_TIMELINE_DAYS,
     THANK_YOU_DELAY_MINUTES,
     RuleSettings,
@@ -85,6 +86,7 @@ def parse_settings(form: MultiDict[str, str], known_calendars: Sequence[str]) ->
         )
     }
     values["keywords"] = get("keywords") or ""
+    values["user_name"] = " ".join((get("user_name") or "").split())  # issue 8
     values["calendars"] = form.getlist("calendars")
     result = SettingsForm(values)
     errors = result.errors
@@ -117,6 +119,8 @@ def parse_settings(form: MultiDict[str, str], known_calendars: Sequence[str]) ->
     keywords = _keywords(values["keywords"])
     if keywords is None:
         errors["keywords"] = "err.keywords"
+    if len(values["user_name"]) > MAX_USER_NAME:
+        errors["user_name"] = "err.user_name"
     calendars = list(dict.fromkeys(values["calendars"]))
     if known_calendars and (not calendars or not set(calendars) <= set(known_calendars)):
         errors["calendars"] = "err.calendars"
@@ -136,6 +140,7 @@ def parse_settings(form: MultiDict[str, str], known_calendars: Sequence[str]) ->
             check_in_at=check_in,
             holiday_country=country,
             keywords=keywords,
+            user_name=values["user_name"],
         )
     except SettingsError:  # a range the checks above missed: refuse rather than store it
         errors["keywords"] = "err.form"
@@ -165,3 +170,22 @@ def parse_timeline_field(raw: str, interview_day: date) -> tuple[str | None, boo
 def flag(form: Mapping[str, str], name: str) -> bool | None:
     """A '1'/'0' form flag, or None for anything else."""
     return {"1": True, "0": False}.get(form.get(name, ""))
+
+
+#: issue 8: how long a corrected company or position may be, and the word for "none"
+MAX_CORRECTION = 120
+NO_VALUE = "-"
+
+
+def parse_correction_field(raw: str) -> tuple[str | None, bool]:
+    """(value to store, ok) for a company/position correction (rule E2).
+
+    Empty: None, back to what calfeed reads; "-": "" (none, the drafts leave it out); else the
+    text on one line, at most MAX_CORRECTION characters.
+    """
+    text = " ".join(raw.split())
+    if not text:
+        return None, True
+    if text == NO_VALUE:
+        return "", True
+    return (text, True) if len(text) <= MAX_CORRECTION else (None, False)

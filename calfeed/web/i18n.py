@@ -163,6 +163,20 @@ EN: dict[str, str] = {
     "the latest ones, furthest ahead, are left out.",
     "dash.follow_ups_cut": "Your feed holds the 2,000 follow-ups nearest to today; the others "
     "are left out.",
+    # issue 8
+    "dash.correct_company": "Company",
+    "dash.correct_position": "Position",
+    "dash.correct_hint": (
+        "Correct what calfeed read. Leave empty to use what it reads; type - for none."
+    ),
+    "dash.correct_save": "Save correction",
+    "err.correction": "A company or position is one line of at most 120 characters.",
+    "dash.name_hint": "Your drafts are signed with the name calfeed found on your calendar.",
+    "dash.name_hint_signed": "Your drafts are signed \"{name}\", read from your address.",
+    "dash.name_hint_link": "Set your name in Settings.",
+    "settings.user_name": "Your name",
+    "settings.user_name_hint": "How your drafts are signed, e.g. Sari Wijaya.",
+    "err.user_name": "Your name is one line of at most 100 characters.",
 }
 
 ID: dict[str, str] = {
@@ -326,6 +340,22 @@ ID: dict[str, str] = {
     "satu orang (5.000): acara terjauh ke depan tidak disertakan.",
     "dash.follow_ups_cut": "Feed Anda berisi 2.000 tindak lanjut yang paling dekat dengan hari "
     "ini; sisanya tidak disertakan.",
+    # issue 8
+    "dash.correct_company": "Perusahaan",
+    "dash.correct_position": "Posisi",
+    "dash.correct_hint": (
+        "Koreksi yang dibaca calfeed. Kosongkan untuk memakai hasil bacaan; ketik - bila tidak ada."
+    ),
+    "dash.correct_save": "Simpan koreksi",
+    "err.correction": "Perusahaan atau posisi berupa satu baris, paling banyak 120 karakter.",
+    "dash.name_hint": (
+        "Draf Anda ditandatangani dengan nama yang ditemukan calfeed di kalender Anda."
+    ),
+    "dash.name_hint_signed": "Draf Anda ditandatangani \"{name}\", dibaca dari alamat e-mail Anda.",
+    "dash.name_hint_link": "Atur nama Anda di Pengaturan.",
+    "settings.user_name": "Nama Anda",
+    "settings.user_name_hint": "Nama penanda tangan draf Anda, mis. Sari Wijaya.",
+    "err.user_name": "Nama berupa satu baris, paling banyak 100 karakter.",
 }
 
 CATALOGS: dict[str, dict[str, str]] = {"en": EN, "id": ID}

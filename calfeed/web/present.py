@@ -18,6 +18,7 @@ import segno
 from markupsafe import Markup
 
 from calfeed import store
+from calfeed.detect import name_from_email
 from calfeed.limits import DASHBOARD_PAGE, MAX_EVENTS_PER_USER, MAX_FOLLOW_UPS_PER_FEED
 from calfeed.model import Draft, FollowUp, Interview, Marks
 from calfeed.pipeline import build_feed
@@ -70,6 +71,8 @@ class InterviewCard:
     timeline_override: str
     marks: Marks
     follow_ups: list[FollowUpCard] = field(default_factory=list)
+    company_override: str | None = None  # issue 8: the user's correction (None: as read)
+    position_override: str | None = None
 
 
 @dataclass(frozen=True)
@@ -90,6 +93,8 @@ class Dashboard:
     pages: int = 1
     events_cut: bool = False
     follow_ups_cut: bool = False
+    name_unset: bool = False  # issue 8: "Your name" is not set: the dashboard hints at it
+    signature: str = ""  # how the drafts are signed meanwhile (from the Google address)
 
 
 def feed_links(url: str) -> FeedLinks:
@@ -182,6 +187,8 @@ def _interview_card(
         timeline_override=marks.timeline or "",
         marks=marks,
         follow_ups=follow_ups,
+        company_override=marks.company,
+        position_override=marks.position,
     )
 
 
@@ -200,6 +207,8 @@ def dashboard(sessions: SessionFactory, user_id: int, now: datetime, page: int =
         )
         marks = store.marks_for_user(s, user_id)
         reconnect = user.needs_reconnect
+        name_unset = not settings.user_name
+        signature = name_from_email(user.google_email) if user.google_email else ""
     result = build_feed(events, settings, marks=marks, now=now, limit=MAX_FOLLOW_UPS_PER_FEED)
     follow_ups_cut = len(result.follow_ups) >= MAX_FOLLOW_UPS_PER_FEED
     by_interview: dict[str, list[FollowUpCard]] = {}
@@ -243,4 +252,6 @@ def dashboard(sessions: SessionFactory, user_id: int, now: datetime, page: int =
         pages=pages,
         events_cut=events_cut,
         follow_ups_cut=follow_ups_cut,
+        name_unset=name_unset,
+        signature=signature,
     )

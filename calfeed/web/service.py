@@ -175,6 +175,24 @@ def set_timeline(
         store.set_mark(s, user_id, event_key, marks, now)
 
 
+def set_correction(
+    sessions: SessionFactory,
+    user_id: int,
+    event_key: str,
+    company: str | None,
+    position: str | None,
+    now: datetime,
+) -> None:
+    """Record the user's correction of one interview's company and position (rule E2).
+
+    None for a field means "as calfeed reads it"; "" means "none" (the drafts then leave it out).
+    """
+    with session_scope(sessions) as s:
+        _require_event(s, user_id, event_key)
+        marks = replace(store.get_mark(s, user_id, event_key), company=company, position=position)
+        store.set_mark(s, user_id, event_key, marks, now)
+
+
 # --- settings ------------------------------------------------------------------------------------
 
 

@@ -1,0 +1,281 @@
+"""Company and position from all the evidence an event holds (rule E2).
+
+Pure. The title's parts (see `titles.segments`) are weighed against the people on the event: their
+names (a person is not a company), the user's own name (never a company or role) and the
+registrable names of their e-mail domains (not free mail, not the scheduling and applicant-tracking
+tools' own domains). Where the evidence is thin or conflicts the slot stays empty: a missing
+company degrades a draft gracefully, a wrong one embarrasses the user.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from publicsuffixlist import PublicSuffixList
+
+from calfeed.titles import (
+    HONORIFICS,
+    Segment,
+    has_org_word,
+    role_words,
+    segments,
+    strip_stage_and_noise,
+)
+
+#: rule E2: free-mail domains say nothing about the employer
+FREE_MAIL = frozenset(
+    """gmail.com googlemail.com yahoo.com yahoo.co.id yahoo.co.uk ymail.com hotmail.com outlook.com
+    outlook.co.id live.com msn.com icloud.com me.com mac.com aol.com proton.me protonmail.com
+    gmx.com gmx.de gmx.net web.de mail.com yandex.com yandex.ru zoho.com zohomail.com hey.com
+    fastmail.com rocketmail.com qq.com 163.com 126.com naver.com hanmail.net rediffmail.com
+    tutanota.com pm.me""".split()
+)
+#: rule E2: scheduling and applicant-tracking senders: the tool, never the employer
+TOOL_DOMAINS = frozenset(
+    """greenhouse.io greenhouse-mail.io lever.co ashbyhq.com ashby.com calendly.com goodtime.io
+    gem.com myworkday.com workday.com myworkdayjobs.com smartrecruiters.com workable.com
+    workablemail.com icims.com jobvite.com bamboohr.com recruitee.com teamtailor.com
+    teamtailor-mail.com breezy.hr jazzhr.com applytojob.com zoom.us google.com cal.com
+    savvycal.com youcanbook.me doodle.com hirevue.com codility.com hackerrank.com coderpad.io
+    personio.de personio.com pinpointhq.com paradox.ai prelude.co yello.co cronofy.com
+    kalibrr.com glints.com jobstreet.com jobstreet.co.id zohorecruit.com rippling.com
+    modernhire.com brighthire.ai calendar.app.google""".split()
+)
+_SERVICE_HOSTS = ("calendar.google.com", "resource.calendar.google.com")
+
+
+@dataclass(frozen=True, slots=True)
+class Party:
+    """Someone on the event other than the user: a display name as given, and an address."""
+
+    name: str
+    email: str
+
+
+@lru_cache(maxsize=1)
+def _psl() -> PublicSuffixList:
+    return PublicSuffixList()  # ships its own copy of the list: no network
+
+
+@lru_cache(maxsize=4096)
+def registrable_domain(domain: str) -> str | None:
+    """`careers.acme.co.id` -> `acme.co.id` (the public suffix list's registrable name)."""
+    domain = domain.casefold().strip(". ")
+    if not domain or "." not in domain:
+        return None
+    return _psl().privatesuffix(domain)
+
+
+@lru_cache(maxsize=4096)
+def company_label(email: str) -> str | None:
+    """Rule E2: the employer's name an address carries (`kim@careers.acme-robotics.co.id` ->
+    "acme-robotics"), or None for free mail, tools and calendar services."""
+    domain = email.rpartition("@")[2].casefold().strip(". ")
+    if not domain or domain.endswith(_SERVICE_HOSTS):
+        return None
+    labels = domain.split(".")
+    parents = {".".join(labels[i:]) for i in range(len(labels) - 1)}
+    base = registrable_domain(domain)
+    if base is None or base in FREE_MAIL or parents & TOOL_DOMAINS:
+        return None
+    public = _psl().publicsuffix(base) or ""
+    label = base[: len(base) - len(public)].strip(".")
+    return label or None
+
+
+def label_display(label: str) -> str:
+    """How a bare domain label reads as a name: "acme-robotics" -> "Acme Robotics"."""
+    return " ".join(w.capitalize() for w in re.split(r"[-_]+", label) if w)
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"[^0-9a-z]", "", text.casefold())
+
+
+def _without_org_words(text: str) -> str:
+    return " ".join(w for w in text.split() if not has_org_word(w))
+
+
+def agrees(text: str, label: str) -> bool:
+    """Rule E2: a name and a domain label say the same ("Datadog" ~ "datadoghq")."""
+    for variant in {_squash(text), _squash(_without_org_words(text))}:
+        if len(variant) < 3:
+            continue
+        if variant == label.replace("-", "").replace("_", ""):
+            return True
+        squashed = _squash(label)
+        if len(variant) >= 4 and squashed.startswith(variant) and len(squashed) - len(variant) <= 3:
+            return True
+    return False
+
+
+def _tokens(text: str) -> set[str]:
+    return {t for t in re.findall(r"\w+", text.casefold()) if len(t) > 1}
+
+
+@lru_cache(maxsize=256)
+def _user_pattern(user_names: tuple[str, ...]) -> re.Pattern[str] | None:
+    """One pattern for the user's names and addresses, whole first, then their words."""
+    names = sorted({n.strip() for n in user_names if n and n.strip()}, key=len, reverse=True)
+    words = sorted({t for n in names for t in n.split() if len(t) >= 3}, key=len, reverse=True)
+    alternatives = [re.escape(n) for n in [*names, *words]]
+    if not alternatives:
+        return None
+    return re.compile(rf"(?<!\w)(?:{'|'.join(alternatives)})(?!\w)", re.IGNORECASE)
+
+
+def _without_user(title: str, user_names: tuple[str, ...]) -> str:
+    """The title with the user's own name and address removed (never a company or role)."""
+    pattern = _user_pattern(user_names)
+    return pattern.sub(" ", title) if pattern else title
+
+
+def _is_person(text: str, parties: Sequence[Party]) -> bool:
+    words = text.split()
+    if words and words[0].casefold().rstrip(".") in {h.rstrip(".") for h in HONORIFICS}:
+        return True
+    tokens = _tokens(text)
+    if not tokens:
+        return False
+    for party in parties:
+        local = party.email.split("@", 1)[0]
+        known = _tokens(party.name) | _tokens(re.sub(r"[._\-+\d]+", " ", local))
+        if tokens <= known:
+            return True
+    return False
+
+
+def _looks_like_a_name(text: str) -> bool:
+    """Two or three capitalised words: "Jane Doe" (after "with", taken for a person)."""
+    words = text.split()
+    return 2 <= len(words) <= 3 and all(w[:1].isupper() and w.isalpha() for w in words)
+
+
+@dataclass(frozen=True, slots=True)
+class _Part:
+    index: int
+    segment: Segment
+    text: str
+
+
+def _parts(title: str, keywords: re.Pattern[str]) -> list[_Part]:
+    found = []
+    for i, segment in enumerate(segments(title)):
+        text = strip_stage_and_noise(segment.text, keywords)
+        if any(c.isalpha() for c in text):
+            found.append(_Part(i, segment, text))
+    return found
+
+
+@lru_cache(maxsize=8192)
+def read_company_position(
+    title: str,
+    keywords: re.Pattern[str],
+    parties: tuple[Party, ...] = (),
+    user_names: tuple[str, ...] = (),
+) -> tuple[str | None, str | None]:
+    """Rule E2: the company and position an event names, each None when not clear.
+
+    Args:
+        title: the event's title.
+        keywords: the interview keywords (rule D1) as one pattern; they are never a name.
+        parties: interviewers and organizer other than the user.
+        user_names: the user's name(s) and address(es); never read as company or position.
+
+    Cached: a feed is rebuilt from the same events on every poll.
+    """
+    parts = _parts(_without_user(title, user_names), keywords)
+    people = {p.index for p in parts if _is_person(p.text, parties)}
+    labels = sorted({lab for party in parties if (lab := company_label(party.email))})
+
+    roles = [
+        p
+        for p in parts
+        if role_words(p.text)
+        and not has_org_word(p.text)
+        and p.segment.joined_by not in ("with", "between", "name")
+        and p.index not in people
+        and not any(agrees(p.text, lab) for lab in labels)
+    ]
+    position_part = next((p for p in roles if p.segment.joined_by == "for"), None) or (
+        roles[0] if roles else None
+    )
+    position = position_part.text if position_part else None
+
+    best: tuple[int, int, str] | None = None
+    for part in parts:
+        if part in roles:
+            continue
+        score = _company_score(part, parts, people, labels, has_role=bool(roles))
+        if score >= 1 and (best is None or score > best[0]):
+            best = (score, part.index, part.text)
+    company = _trim_lowercase_tail(best[2]) if best else None
+    if company is None:
+        company = _company_from_domains(labels, parties)
+    return _never_the_user(company, user_names), _never_the_user(position, user_names)
+
+
+def _company_score(
+    part: _Part, parts: list[_Part], people: set[int], labels: Sequence[str], *, has_role: bool
+) -> int:
+    """How strongly one title part names the employer; 0 or less: not at all."""
+    text, joined = part.text, part.segment.joined_by
+    org = has_org_word(text)
+    domain = any(agrees(text, lab) for lab in labels)
+    if domain:
+        return 5 + org
+    if joined in ("between", "name", "via") or (part.index in people and not org):
+        return 0
+    if text.islower() and text != part.segment.text:
+        return 0  # "interview prep": a lowercase leftover beside a keyword names nothing
+    if not text.islower() and text[:1].islower() and not org:
+        return 0  # "without a UID": a phrase, not a name (names start with a capital)
+    score = 3 if org else 0
+    if joined in ("at", "from"):
+        score += 2
+    elif joined == "(":
+        previous = next((p for p in reversed(parts) if p.index < part.index), None)
+        after_person = previous is not None and previous.index in people
+        after_with = previous is not None and previous.segment.joined_by == "with"
+        score += 2 if (after_person or after_with) else 1
+    elif joined == "with":
+        if not org and (not has_role or _looks_like_a_name(text)):
+            return 0  # "with Jane", "with Jane Doe": a person as often as a company
+        score += 0 if org else 1
+    elif joined == "":
+        score += 1
+    return score
+
+
+def _trim_lowercase_tail(text: str) -> str:
+    """ "Globex engineering" -> "Globex": a name does not end in lowercase words (a department)."""
+    if text.islower():
+        return text
+    words = text.split()
+    while len(words) > 1 and words[-1].islower():
+        words.pop()
+    return " ".join(words)
+
+
+def _company_from_domains(labels: Sequence[str], parties: Sequence[Party]) -> str | None:
+    """Rule E2: one employer's domain among the people; spelled as their names spell it."""
+    if len(labels) != 1:
+        return None  # none, or several employers: conflicting evidence
+    label = labels[0]
+    for party in parties:
+        for word in re.findall(r"[\w&'-]+", party.name):
+            if agrees(word, label):
+                return word
+    return label_display(label)
+
+
+def _never_the_user(value: str | None, user_names: Sequence[str]) -> str | None:
+    if not value:
+        return None
+    own = set()
+    for name in user_names:
+        own |= _tokens(name)
+    return None if _tokens(value) and _tokens(value) <= own else value

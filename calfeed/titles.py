@@ -1,0 +1,390 @@
+"""How an event's title reads: "not an interview" (rule D5) and the title's parts (rule E2).
+
+Pure and table-driven: the vocabularies below are the whole of the knowledge. `segments` cuts a
+title the way a person reads it (on separators, brackets and connector words) and tells, for each
+part, which word joined it to the rest; `companies.read_company_position` weighs the parts.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+#: rule D5: words that make an event about an interview rather than the interview itself, on
+#: their own anywhere in the title (English and Indonesian)
+NOT_INTERVIEW_WORDS = (
+    # preparation and practice
+    "prep",
+    "preparation",
+    "prepare",
+    "preparing",
+    "prepping",
+    "practice",
+    "practise",
+    "practicing",
+    "mock",
+    "rehearsal",
+    "rehearse",
+    "coaching",
+    "tips",
+    "webinar",
+    "persiapan",
+    "latihan",
+    "simulasi",
+    "belajar",
+    # around the interview: writing the thank-you, a debrief
+    "thank-you",
+    "thank you",
+    "terima kasih",
+    "debrief",
+    "outfit",
+    # press and podcast interviews
+    "podcast",
+    "journalist",
+    "wartawan",
+    # the user interviewing others
+    "candidate",
+    "candidates",
+    "kandidat",
+    "conduct",
+    "participant",
+    "usability",
+)
+#: rule D5: phrases that need their context, since the word alone is also a company's or a role's
+#: ("Acme Media", "Best Buy", "Research Scientist", "Training Manager", "Acme Travel")
+NOT_INTERVIEW_PHRASES = (
+    r"^\W*research\b(?!\s+(?:scientist|engineer|analyst|assistant|associate|fellow|intern|lead))",
+    r"\bresearch\s+(?:for|on|about|before)\b",
+    r"\b(?:press|media)\s+(?:interview|conference|wawancara)",
+    r"\b(?:interview|wawancara)\s+(?:with|dengan)\s+(?:the\s+)?(?:press|media)\b",
+    r"^\W*(?:travel|commute|drive|berangkat|perjalanan)\b",
+    r"\b(?:travel|commute)\s+to\b",
+    r"^\W*(?:buy|shop|shopping|beli)\b",
+    r"\b(?:interview|interviewer|panel)\s+training\b",
+    r"\binterview\s+questions\b",
+    r"\btraining\s+(?:for|on)\s+(?:interview|hiring)",
+)
+#: rule D5: words that name an interview without the keyword (always counted as interviews)
+IMPLICIT_INTERVIEW = ("technical screen", "tech screen", "superday", "super day")
+
+#: rule E2: stage words; never a position on their own
+STAGE_WORDS = (
+    "phone screen",
+    "screening call",
+    "hiring manager",
+    "recruiter call",
+    "system design",
+    "culture fit",
+    "technical round",
+    "final round",
+    "tahap akhir",
+    "interview kerja",
+    "tes wawancara",
+    "screen",
+    "screening",
+    "phone",
+    "video",
+    "technical",
+    "tech",
+    "teknis",
+    "final",
+    "onsite",
+    "on-site",
+    "loop",
+    "panel",
+    "behavioral",
+    "behavioural",
+    "coding",
+    "case",
+    "hr",
+    "hrd",
+    "user",
+    "intro",
+    "introductory",
+    "initial",
+    "first",
+    "second",
+    "third",
+    "1st",
+    "2nd",
+    "3rd",
+    "4th",
+    "round",
+    "stage",
+    "tahap",
+    "akhir",
+    "awal",
+    "lanjutan",
+    "follow-up",
+    "follow up",
+    "psikotes",
+    "tes",
+    "test",
+    "assessment",
+    "recruiter",
+    "interview",
+    "interviews",
+    "wawancara",
+    "superday",
+    "call",
+    "chat",
+)
+#: rule E2: meeting noise, invitations, job portals, times
+NOISE_WORDS = (
+    "microsoft teams",
+    "google meet",
+    "updated invitation",
+    "calon karyawan",
+    "zoom",
+    "meet",
+    "teams",
+    "skype",
+    "webex",
+    "online",
+    "offline",
+    "virtual",
+    "remote",
+    "invitation",
+    "invite",
+    "meeting",
+    "schedule",
+    "session",
+    "confirmation",
+    "confirmed",
+    "scheduled",
+    "reminder",
+    "updated",
+    "undangan",
+    "pengingat",
+    "jadwal",
+    "tomorrow",
+    "today",
+    "besok",
+    "hari ini",
+    "job",
+    "kerja",
+    "jobstreet",
+    "kalibrr",
+    "glints",
+    "linkedin",
+    "indeed",
+    "karir",
+    "dealls",
+    "day",
+    "minute",
+    "minutes",
+    "min",
+    "mins",
+    "hour",
+    "the",
+    "a",
+    "an",
+    "my",
+    "our",
+    "dan",
+    "ke",
+    "re",
+    "fwd",
+    "position",
+    "role",
+    "lowongan",
+)
+#: rule E2: nouns that make a phrase a position (English and Indonesian)
+ROLE_NOUNS = frozenset(
+    """engineer engineers developer programmer analyst manager designer scientist architect
+    consultant specialist officer associate intern internship assistant coordinator lead director
+    administrator admin accountant auditor cashier kasir clerk representative executive supervisor
+    staff staf manajer magang teller sekretaris secretary akuntan nurse teacher guru barista
+    driver chef cook operator technician teknisi writer editor generalist trainee owner sde swe
+    sre researcher strategist planner controller partner advisor agent attendant receptionist
+    practitioner pharmacist apoteker dosen lecturer tutor trader underwriter head kepala
+    werkstudent marketer copywriter illustrator animator photographer videographer""".split()
+)
+#: rule E2: legal forms and organisation nouns: a phrase holding one names an organisation
+ORG_WORDS = frozenset(
+    """pt pt. tbk tbk. inc inc. ltd ltd. llc corp corp. corporation gmbh ag plc co co. company
+    cv persero group holdings bank sekolah school hospital universitas university labs studio
+    studios foundation yayasan koperasi""".split()
+)
+#: words that introduce a person
+HONORIFICS = frozenset("ibu bu pak bapak mr mr. ms ms. mrs mrs. dr dr. kak mas mbak".split())
+
+Connector = str  # "" (a separator), "with", "at", "for", "from", "between", "x", "(", "["
+
+_CONNECTORS = {
+    "with": "with",
+    "w/": "with",
+    "dengan": "with",
+    "bersama": "with",
+    "between": "between",
+    "and": "between",
+    "at": "at",
+    "@": "at",
+    "di": "at",
+    "from": "from",
+    "dari": "from",
+    "for": "for",
+    "untuk": "for",
+    "posisi": "for",
+    "a.n.": "name",
+    "via": "via",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """One part of a title and what joined it to the part before."""
+
+    text: str
+    joined_by: Connector
+    bracketed: bool = False
+
+
+def _words_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    ordered = sorted({w.casefold() for w in words}, key=len, reverse=True)
+    alternatives = "|".join(r"[\s-]+".join(map(re.escape, w.split())) for w in ordered)
+    return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])", re.IGNORECASE)
+
+
+_NOT_INTERVIEW = re.compile(
+    _words_pattern(NOT_INTERVIEW_WORDS).pattern + "|" + "|".join(NOT_INTERVIEW_PHRASES),
+    re.IGNORECASE,
+)
+_IMPLICIT = _words_pattern(IMPLICIT_INTERVIEW)
+_STAGE = _words_pattern(STAGE_WORDS)
+_NOISE = _words_pattern(NOISE_WORDS)
+_EDGE = (
+    _words_pattern(NOISE_WORDS + STAGE_WORDS)
+    .pattern.removeprefix("(?<![\\w-])")
+    .removesuffix("(?![\\w-])")
+)
+_LEADING = re.compile(rf"^(?:{_EDGE})(?![\w-])", re.IGNORECASE)
+_TRAILING = re.compile(rf"(?<![\w-])(?:{_EDGE})$", re.IGNORECASE)
+
+
+def not_interview_reason(title: str) -> str | None:
+    """Rule D5: the word that makes this event about an interview rather than one, or None."""
+    found = _NOT_INTERVIEW.search(title)
+    return found.group().casefold() if found else None
+
+
+def names_interview_implicitly(title: str) -> bool:
+    """Rule D5: "technical screen", "superday": an interview without the keyword."""
+    return _IMPLICIT.search(title) is not None
+
+
+_EMAIL = re.compile(r"\(?\s*[\w.+'-]+@[\w-]+(?:\.[\w-]+)+\s*\)?")
+_INVITE_TAIL = re.compile(
+    r"\s@\s+(?:mon|tue|wed|thu|fri|sat|sun|sen|sel|rab|kam|jum|sab|min)\w*\b.*$", re.I
+)
+_REQUISITION = re.compile(r"\b(?:req(?:uisition)?\.?\s*#?\s*\d[\w-]*|j?r-[\d-]+\d)\b", re.I)
+_TIMES = re.compile(r"\b\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm|wib|wita|wit)?\b|\b\d+\b", re.I)
+_SEPARATORS = re.compile(
+    r"\s+[-–—|/]+\s+|\s+[-–—]|[-–—]\s+|\s*[:：]\s*|\s*<>\s*|\s+x\s+"
+    r"|,(?!\s*(?:inc|ltd|llc|tbk|corp|co)\b)\s*",
+    re.IGNORECASE,
+)
+_BRACKET_SEPARATORS = re.compile(r"\s+[-–—|/]+\s+|\s*[:：]\s*")
+_BRACKETS = re.compile(r"[\[(<（]([^\[\]()<>（）]*)[\])>）]")
+_CONNECTOR = re.compile(
+    r"(?<![\w/])(with|w/|dengan|bersama|between|and|at|@|di|from|dari|for|untuk|posisi|a\.n\.|via)"
+    r"(?![\w/])",
+    re.IGNORECASE,
+)
+
+
+_SYMBOLS = ("So", "Sk", "Cs", "Co")
+
+
+def _strip_symbols(text: str) -> str:
+    """Emoji, pictographs and runs of punctuation carry no meaning for E2.
+
+    U+FFFD stands for a letter that could not be decoded, inside a word: splitting there would cut
+    "Glob\ufffdex" to a wrong company "Glob".
+    """
+    kept = [
+        " "
+        if (unicodedata.category(c) in _SYMBOLS and c != "\ufffd") or c in "!?*#~\u200d\ufe0f"
+        else c
+        for c in text
+    ]
+    return "".join(kept)
+
+
+def prepare(title: str) -> str:
+    """The title without addresses, invitation tails, requisition ids and symbols."""
+    text = " ".join(title.split())[:300]
+    text = _INVITE_TAIL.sub("", text)
+    text = _EMAIL.sub(" ", text)
+    text = _REQUISITION.sub(" ", text)
+    text = _strip_symbols(text)
+    return " ".join(text.split())
+
+
+@lru_cache(maxsize=4096)
+def segments(title: str) -> tuple[Segment, ...]:
+    """Rule E2: the title's parts, split on separators, brackets and connector words."""
+    text = f" {prepare(title)} "  # a separator left at an edge still splits
+    pieces: list[tuple[str, bool]] = []
+    last = 0
+    for match in _BRACKETS.finditer(text):
+        inside = match.group(1).strip()
+        if " " not in inside and has_org_word(inside):
+            continue  # "PT Bank Rakyat Indonesia (Persero) Tbk": part of the legal name
+        pieces.append((text[last : match.start()], False))
+        pieces.append((match.group(1), True))
+        last = match.end()
+    pieces.append((text[last:], False))
+    found: list[Segment] = []
+    for piece, bracketed in pieces:
+        # inside brackets a comma does not separate: "(Product Manager, Payments)"
+        parts = _SEPARATORS.split(piece) if not bracketed else _BRACKET_SEPARATORS.split(piece)
+        for i, part in enumerate(parts):
+            joined: Connector = "(" if bracketed and i == 0 else ""
+            for j, chunk in enumerate(_CONNECTOR.split(part)):
+                if j % 2 == 1:
+                    joined = _CONNECTORS[chunk.casefold()]
+                    continue
+                chunk = chunk.strip(" .,;'\"/|–—")
+                if chunk:
+                    found.append(Segment(chunk, joined, bracketed))
+                joined = "" if not bracketed else "("
+    return tuple(found)
+
+
+def role_words(text: str) -> list[str]:
+    """The role nouns in `text` (rule E2), in order."""
+    return [w for w in re.findall(r"[\w/]+", text.casefold()) if w in ROLE_NOUNS]
+
+
+def has_org_word(text: str) -> bool:
+    """A legal form or organisation noun (PT, Tbk, Inc, GmbH, Bank, Sekolah...)."""
+    return any(w in ORG_WORDS for w in re.findall(r"[\w.]+", text.casefold()))
+
+
+def strip_stage_and_noise(text: str, keywords: re.Pattern[str]) -> str:
+    """What a part names once keywords, stage words, noise and numbers are gone.
+
+    A stage word right before a role noun is part of the role ("HR Generalist", "Tech Lead").
+    """
+    text = keywords.sub(" ", text)
+    text = _IMPLICIT.sub(" ", text)
+    text = " ".join(_TIMES.sub(" ", text).split())
+    # only at the edges: inside a name or role they belong to it ("Admin Online Shop")
+    while True:
+        lead = _LEADING.match(text)
+        if lead and not _next_word_is_role(text, lead.end()):
+            text = text[lead.end() :].lstrip()
+            continue
+        trail = _TRAILING.search(text)
+        if trail:
+            text = text[: trail.start()].rstrip()
+            continue
+        return text.strip(" -–—|:,.;'\"&+")
+
+
+def _next_word_is_role(text: str, end: int) -> bool:
+    following = re.match(r"\s+([\w/]+)", text[end:])
+    return bool(following and following.group(1).casefold() in ROLE_NOUNS)
