@@ -1,10 +1,9 @@
 """gunicorn settings for deployments (`gunicorn -c gunicorn.conf.py 'calfeed:create_app()'`).
 
-Threads, not one sync worker: a feed poll that waits on Google must not hold the only worker, so
-`/healthz` and other polls keep answering. A poll's Google read is bounded by the app itself
-(`calfeed.web.deadline`, about 2 s), far inside `timeout`, so gunicorn never kills a worker in the
-middle of a sync. Every value can be overridden on the command line or with the environment
-variables below (`WEB_CONCURRENCY` is the platforms' usual name for the process count).
+Threads, not one sync worker: a slow request must not hold the only worker, so `/healthz` and
+polls keep answering. A poll never reads Google (issue 9: the Procfile's `worker:` does), so no
+request comes near `timeout`. Every value can be overridden on the command line or with the
+environment variables below (`WEB_CONCURRENCY` is the platforms' usual name for the process count).
 """
 
 import os

@@ -1,4 +1,4 @@
-"""`calfeed feed | interviews | db | serve | demo`: the command-line shell.
+"""`calfeed feed | interviews | db | serve | demo | worker`: the command-line shell.
 
 Errors from the core arrive as CalfeedError and leave as one line on stderr and the error's exit
 status; nothing else is caught, so a real bug still shows its traceback.
@@ -193,6 +193,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("db", help="database migrations: calfeed db upgrade")
     sub.add_parser("serve", help="run the web service")
     sub.add_parser("demo", help="run the service on the bundled sample calendar")
+    sub.add_parser("worker", help="run the background worker (every Google read)")
     return parser
 
 
@@ -201,6 +202,10 @@ def _delegate(command: str, argv: list[str]) -> int:
         from calfeed.store import cli_db
 
         return cli_db(argv)
+    if command == "worker":
+        from calfeed import worker
+
+        return worker.main(argv)
     from calfeed.web import cli as web_cli
 
     return web_cli.serve(argv) if command == "serve" else web_cli.demo(argv)
@@ -210,7 +215,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `calfeed` console script."""
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
-        if argv and argv[0] in ("db", "serve", "demo"):
+        if argv and argv[0] in ("db", "serve", "demo", "worker"):
             return _delegate(argv[0], argv[1:])
         args = build_parser().parse_args(argv)
         return cmd_interviews(args) if args.command == "interviews" else cmd_feed(args)

@@ -28,7 +28,7 @@ class Config:
     secret_key: str
     encryption_key: str
     database_url: str
-    refresh_interval: int  # seconds a cached feed is served before Google is read again
+    refresh_interval: int  # issue 9: seconds between scheduled background reads (the safety net)
     base_url: str | None  # public origin, e.g. https://calfeed.example; None: from the request
     google_client_secrets: Path | None
     google_client_id: str | None
@@ -38,6 +38,12 @@ class Config:
     google_auth_uri: str
     google_token_uri: str
     demo: bool = False
+    #: issue 9: the task queue. None: a SQLite file in the instance folder (nothing to install);
+    #: redis://host:port/db: Redis, shared by any number of web processes and workers;
+    #: "immediate": tasks run inside the caller (tests, never production)
+    queue_url: str | None = None
+    #: issue 9: the queue's name (Redis keys huey.*.<name>): deployments sharing one Redis differ
+    queue_name: str = "calfeed"
     #: milliseconds a feed poll waits for its Google read (issue 7: the poll ends within ~2 s)
     poll_deadline_ms: int = 1500
     #: reverse proxies in front of the app whose X-Forwarded-For/-Proto are trusted (production)
@@ -167,13 +173,22 @@ def load_config(
         # without it the OAuth redirect and the feed address would follow the request's Host
         problems.append(f"{ENV_PREFIX}BASE_URL is required in production (https://your.host)")
 
+    queue_url = env.get(ENV_PREFIX + "QUEUE_URL") or None
+    if queue_url and not queue_url.startswith(("redis://", "rediss://", "unix://", "immediate")):
+        problems.append(f"{ENV_PREFIX}QUEUE_URL must be a redis:// address (or unset)")
+    queue_name = env.get(ENV_PREFIX + "QUEUE_NAME") or ""
+    if queue_name and not queue_name.replace("_", "").isalnum():
+        problems.append(f"{ENV_PREFIX}QUEUE_NAME may hold letters, digits and _ only")
+    if queue_url == "immediate" and production:
+        problems.append(f"{ENV_PREFIX}QUEUE_URL=immediate runs Google reads inside web requests")
+
     config = Config(
         env=mode,
         instance_path=inst,
         secret_key=secret_key,
         encryption_key=encryption_key,
         database_url=database_url,
-        refresh_interval=_int(env, "REFRESH_INTERVAL", 300, 30, 86_400, problems),
+        refresh_interval=_int(env, "REFRESH_INTERVAL", 6 * 3600, 30, 7 * 86_400, problems),
         base_url=base_url,
         google_client_secrets=Path(secrets_path) if secrets_path else None,
         google_client_id=env.get(ENV_PREFIX + "GOOGLE_CLIENT_ID") or None,
@@ -186,6 +201,8 @@ def load_config(
         google_token_uri=env.get(ENV_PREFIX + "GOOGLE_TOKEN_URI")
         or "https://oauth2.googleapis.com/token",
         demo=env.get(ENV_PREFIX + "DEMO", "") in ("1", "true", "yes"),
+        queue_url=queue_url,
+        queue_name=env.get(ENV_PREFIX + "QUEUE_NAME") or "calfeed",
         poll_deadline_ms=_int(env, "POLL_DEADLINE_MS", 1500, 100, 25_000, problems),
         proxy_count=_int(env, "PROXY_COUNT", 1, 0, 5, problems),
     )

@@ -104,6 +104,7 @@ def zone_for(event: SourceEvent, settings: RuleSettings) -> str:
     return event.time_zone or event.calendar_time_zone or settings.time_zone
 
 
+@lru_cache(maxsize=4096)
 def name_from_email(email: str) -> str:
     """Rule E1: `jane.doe@acme.com` -> "Jane Doe" when no display name is given."""
     local = email.split("@", 1)[0].split("+", 1)[0]

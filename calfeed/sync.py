@@ -189,10 +189,13 @@ def sync_user(
     sleep: Callable[[float], None] = time.sleep,
     retry: RetryPolicy | None = None,
     rng: random.Random | None = None,
+    after_read: Callable[[], None] | None = None,
 ) -> SyncResult:
     """Read the user's selected calendars from Google and update the cached events.
 
     Never runs twice at once for one user (across processes): a second caller gets "busy".
+    `after_read` runs after a read without errors, still under the lock (issue 9: the watch
+    channels, so no two Google calls of one user ever overlap).
 
     Raises:
         NotFound: no such user.
@@ -264,6 +267,8 @@ def sync_user(
                 )
             error = "; ".join(errors) or None
             record_sync(session, user_id, now=now, error=error, succeeded=not errors)
+        if after_read is not None and not errors:
+            after_read()
     return SyncResult(
         user_id,
         "failed" if errors else "ok",

@@ -264,15 +264,27 @@ _LEADING = re.compile(rf"^(?:{_EDGE})(?![\w-])", re.IGNORECASE)
 _TRAILING = re.compile(rf"(?<![\w-])(?:{_EDGE})$", re.IGNORECASE)
 
 
+#: substrings one of which every D5 match holds: most titles are cleared without the regex
+_D5_TRIGGERS = tuple(
+    """prep pract mock rehears coach tips webinar persiap latihan simulasi belajar thank terima
+    debrief outfit podcast journal wartawan candid kandidat conduct particip usabil research press
+    media travel commute drive berangkat perjalanan buy shop beli training question""".split()
+)
+
+
 def not_interview_reason(title: str) -> str | None:
     """Rule D5: the word that makes this event about an interview rather than one, or None."""
+    low = title.casefold()
+    if not any(t in low for t in _D5_TRIGGERS):
+        return None
     found = _NOT_INTERVIEW.search(title)
     return found.group().casefold() if found else None
 
 
 def names_interview_implicitly(title: str) -> bool:
     """Rule D5: "technical screen", "superday": an interview without the keyword."""
-    return _IMPLICIT.search(title) is not None
+    low = title.casefold()
+    return ("screen" in low or "super" in low) and _IMPLICIT.search(title) is not None
 
 
 _EMAIL = re.compile(r"\(?\s*[\w.+'-]+@[\w-]+(?:\.[\w-]+)+\s*\)?")

@@ -8,6 +8,13 @@ shapes and error bodies follow Google's documentation:
 
 State lives in plain dicts under one lock; tests seed it (`add_user`, `put_event`, ...), make it
 misbehave (`inject`, `expire_sync_tokens`, `revoke_user`), and read what was asked (`requests`).
+
+issue 9: push notifications. `events.watch` opens a web_hook channel and `channels.stop` closes it;
+every change to a watched calendar (put_event, delete_event, cancel_series) is announced to each of
+its channels by a real HTTP POST from a sender thread, with Google's headers (X-Goog-Channel-ID,
+X-Goog-Channel-Token, X-Goog-Resource-ID, X-Goog-Resource-URI, X-Goog-Resource-State `sync` when the
+channel opens and `exists` after, X-Goog-Message-Number, X-Goog-Channel-Expiration). What was sent
+and how the service answered is in `notifications`; `flush_notifications()` waits for the sender.
 """
 
 from __future__ import annotations
@@ -16,6 +23,7 @@ import base64
 import hashlib
 import itertools
 import json
+import queue
 import secrets
 import threading
 import time
@@ -31,6 +39,8 @@ CAL = "https://www.googleapis.com/auth/calendar"
 EVENTS_SCOPES = {f"{CAL}.events.readonly", f"{CAL}.events", f"{CAL}.readonly", CAL}
 LIST_SCOPES = {f"{CAL}.calendarlist.readonly", f"{CAL}.calendarlist", f"{CAL}.readonly", CAL}
 CALENDARS_SCOPES = {f"{CAL}.calendars.readonly", f"{CAL}.calendars", f"{CAL}.readonly", CAL}
+#: notifications are posted by this many threads (Google delivers them concurrently too)
+SENDERS = 4
 FORBIDDEN_WITH_SYNC_TOKEN = ("timeMin", "timeMax", "orderBy", "q", "updatedMin", "iCalUID")
 
 _STATUS = {
@@ -138,6 +148,15 @@ class FakeGoogle:
         self._server: Any = None
         self._thread: threading.Thread | None = None
         self.url = ""
+        #: issue 9: open channels by id, what was sent (channel id, state, HTTP status), the sender
+        self._channels: dict[str, dict[str, Any]] = {}
+        self.notifications: list[tuple[str, str, int]] = []
+        self.push_enabled = True
+        self._outbox: queue.Queue[tuple[dict[str, Any], str] | None] = queue.Queue()
+        self._senders: list[threading.Thread] = []
+        #: Calendar API requests in flight per user address, and the most ever seen at once
+        self.in_flight: dict[str, int] = {}
+        self.max_in_flight: dict[str, int] = {}
 
     # --- lifecycle ------------------------------------------------------------------------------
 
@@ -150,9 +169,18 @@ class FakeGoogle:
             target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
         )
         self._thread.start()
+        self._senders = [
+            threading.Thread(target=self._send_loop, daemon=True) for _ in range(SENDERS)
+        ]
+        for sender in self._senders:
+            sender.start()
         return self
 
     def stop(self) -> None:
+        for _ in self._senders:
+            self._outbox.put(None)
+        for sender in self._senders:
+            sender.join(timeout=5)
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
@@ -224,6 +252,7 @@ class FakeGoogle:
             resource["updated"] = stamp
             resource.setdefault("iCalUID", f"{resource['id']}@google.com")
             cal.events[resource["id"]] = (version, resource)
+            self._announce(calendar_id)
             return resource
 
     def delete_event(self, calendar_id: str, event_id: str) -> None:
@@ -232,6 +261,7 @@ class FakeGoogle:
             cal = self._calendars[calendar_id]
             _, old = cal.events[event_id]
             cal.events[event_id] = (self._tick(), {**old, "status": "cancelled"})
+            self._announce(calendar_id)
 
     def cancel_series(self, calendar_id: str, series_id: str) -> None:
         """Delete a whole recurring series, reporting (as the worst case) only the series id as
@@ -243,6 +273,7 @@ class FakeGoogle:
                     cal.events[event_id] = (version, {**event, "status": "cancelled"})
             tomb = {"id": series_id, "etag": '"0"', "status": "cancelled"}
             cal.events[series_id] = (self._tick(), tomb)
+            self._announce(calendar_id)
 
     def events(self, calendar_id: str) -> list[dict[str, Any]]:
         with self._lock:
@@ -290,6 +321,14 @@ class FakeGoogle:
     def reset_requests(self) -> None:
         with self._lock:
             self.requests.clear()
+
+    def issue_grant(self, email: str, scopes: list[str]) -> tuple[str, str]:
+        """(refresh token, access token) as a finished consent would hand out, without the
+        round trip (the scale test and benchmarks connect hundreds of users)."""
+        with self._lock:
+            refresh = "1//0" + secrets.token_urlsafe(40)
+            self._grants[refresh] = {"email": email, "scopes": list(scopes), "revoked": False}
+            return refresh, self._issue_access(refresh)
 
     def grants_for(self, email: str) -> list[dict[str, Any]]:
         with self._lock:
@@ -342,8 +381,146 @@ class FakeGoogle:
         if path == "/revoke" and request.method == "POST":
             return self._revoke(request)
         if segments[1:3] == ["calendar", "v3"] and request.method == "GET":
-            return self._api(request, segments[3:])
+            return self._tracked(request, segments[3:], self._api)
+        if segments[1:3] == ["calendar", "v3"] and request.method == "POST":
+            return self._tracked(request, segments[3:], self._push_api)
         return _json(api_error(404, "notFound", "Not Found"), 404)
+
+    # --- push notifications (issue 9) ------------------------------------------------------------
+
+    def channels(self) -> dict[str, dict[str, Any]]:
+        """The open channels by id (copies)."""
+        with self._lock:
+            return {k: dict(v) for k, v in self._channels.items()}
+
+    def _announce(self, calendar_id: str) -> None:
+        """Queue an `exists` notification to every channel watching `calendar_id` (lock held)."""
+        if not self.push_enabled:
+            return
+        for channel in self._channels.values():
+            if channel["calendar_id"] == calendar_id:
+                channel["number"] += 1
+                self._outbox.put((dict(channel), "exists"))
+
+    def notify(self, channel_id: str, state: str = "exists") -> None:
+        """Send one notification on an open channel now (as Google does on a change)."""
+        with self._lock:
+            channel = self._channels[channel_id]
+            channel["number"] += 1
+            self._outbox.put((dict(channel), state))
+
+    def flush_notifications(self, timeout: float = 10.0) -> None:
+        """Wait until every queued notification has been delivered (or failed)."""
+        deadline = time.monotonic() + timeout
+        while self._outbox.unfinished_tasks and time.monotonic() < deadline:
+            time.sleep(0.01)
+
+    def _send_loop(self) -> None:
+        import requests
+
+        while True:
+            item = self._outbox.get()
+            try:
+                if item is None:
+                    return
+                channel, state = item
+                headers = {
+                    "X-Goog-Channel-ID": channel["id"],
+                    "X-Goog-Channel-Token": channel["token"],
+                    "X-Goog-Channel-Expiration": channel["expiration_http"],
+                    "X-Goog-Resource-ID": channel["resource_id"],
+                    "X-Goog-Resource-URI": channel["resource_uri"],
+                    "X-Goog-Resource-State": state,
+                    "X-Goog-Message-Number": str(channel["number"]),
+                    "Content-Length": "0",
+                }
+                try:
+                    answer = requests.post(channel["address"], headers=headers, timeout=10)
+                    status = answer.status_code
+                except requests.RequestException:
+                    status = 0
+                with self._lock:
+                    self.notifications.append((channel["id"], state, status))
+            finally:
+                self._outbox.task_done()
+
+    def _tracked(self, request: Request, parts: list[str], handler: Any) -> Response:
+        """Count API requests in flight per user (the scale test: never two reads at once)."""
+        who = self._auth(request)
+        if isinstance(who, Response):
+            return who
+        email = who[0]
+        with self._lock:
+            self.in_flight[email] = self.in_flight.get(email, 0) + 1
+            self.max_in_flight[email] = max(self.max_in_flight.get(email, 0), self.in_flight[email])
+        try:
+            return handler(request, parts)
+        finally:
+            with self._lock:
+                self.in_flight[email] -= 1
+
+    def _push_api(self, request: Request, parts: list[str]) -> Response:
+        who = self._auth(request)
+        if isinstance(who, Response):
+            return who
+        email, scopes = who
+        not_found = _json(api_error(404, "notFound", "Not Found"), 404)
+        try:
+            body = json.loads(request.get_data(as_text=True) or "{}")
+        except json.JSONDecodeError:
+            return _json(api_error(400, "parseError", "Parse Error"), 400)
+        with self._lock:
+            if parts == ["channels", "stop"]:
+                channel = self._channels.get(str(body.get("id")))
+                if channel is None or channel["resource_id"] != body.get("resourceId"):
+                    return not_found
+                if channel["email"] != email:
+                    return _json(api_error(403, "forbidden", "Forbidden"), 403)
+                del self._channels[channel["id"]]
+                return Response(status=204)
+            if len(parts) == 4 and parts[0] == "calendars" and parts[2:] == ["events", "watch"]:
+                if not scopes & EVENTS_SCOPES:
+                    return _insufficient()
+                cal_id = email if parts[1] == "primary" else parts[1]
+                if cal_id not in self._users.get(email, []):
+                    return not_found
+                if body.get("type") != "web_hook" or not str(body.get("address", "")).startswith(
+                    ("https://", "http://")
+                ):
+                    return _json(api_error(400, "invalid", "Invalid Value"), 400)
+                channel_id = str(body.get("id", ""))
+                if not channel_id or channel_id in self._channels:
+                    return _json(api_error(400, "channelIdNotUnique", "Channel id not unique"), 400)
+                ttl = int((body.get("params") or {}).get("ttl", 604800))
+                expires_ms = int((time.time() + min(ttl, 2592000)) * 1000)
+                channel = {
+                    "id": channel_id,
+                    "calendar_id": cal_id,
+                    "email": email,
+                    "resource_id": "res-" + secrets.token_urlsafe(12),
+                    "resource_uri": f"{self.api_endpoint}calendars/{cal_id}/events?alt=json",
+                    "token": str(body.get("token", "")),
+                    "address": str(body["address"]),
+                    "expiration": expires_ms,
+                    "expiration_http": datetime.fromtimestamp(expires_ms / 1000, UTC).strftime(
+                        "%a, %d %b %Y %H:%M:%S GMT"
+                    ),
+                    "number": 1,
+                }
+                self._channels[channel_id] = channel
+                if self.push_enabled:
+                    self._outbox.put((dict(channel), "sync"))
+                return _json(
+                    {
+                        "kind": "api#channel",
+                        "id": channel_id,
+                        "resourceId": channel["resource_id"],
+                        "resourceUri": channel["resource_uri"],
+                        "token": channel["token"],
+                        "expiration": str(expires_ms),
+                    }
+                )
+        return not_found
 
     # --- OAuth ------------------------------------------------------------------------------------
 

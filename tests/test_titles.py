@@ -225,3 +225,13 @@ def test_property_a_scheduling_tools_domain_is_never_the_company(
     party = Party(f"{tool.capitalize()} Scheduling", f"{local}@{sub}{domain}")
     company, _ = read_company_position(title, K, (party,), ("Sari Job",))
     assert company is None
+
+
+def test_d5_prefilter_covers_every_word_and_phrase() -> None:
+    # the substring prefilter must never hide a D5 word or phrase
+    from calfeed.titles import _D5_TRIGGERS, NOT_INTERVIEW_PHRASES, NOT_INTERVIEW_WORDS
+
+    for word in NOT_INTERVIEW_WORDS:
+        assert any(t in word for t in _D5_TRIGGERS), word
+    for phrase in NOT_INTERVIEW_PHRASES:
+        assert any(t in phrase for t in _D5_TRIGGERS), phrase

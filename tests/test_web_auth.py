@@ -162,9 +162,11 @@ def connected_feed(google_app, fake_google) -> tuple[object, str]:
     return client, page.split('value="http://localhost', 1)[1].split('"', 1)[0]
 
 
-def test_stale_feed_reads_google_incrementally(google_app, fake_google, now):
+def test_stale_feed_is_read_by_the_schedule_never_by_the_poll(google_app, fake_google, now):
     from dataclasses import replace
     from datetime import timedelta
+
+    from calfeed.web.app import jobs
 
     client, feed_path = connected_feed(google_app, fake_google)
     fake_google.put_event(TEST_EMAIL, interview("new1", "Interview - Globex Analyst", "2026-11-25"))
@@ -173,8 +175,12 @@ def test_stale_feed_reads_google_incrementally(google_app, fake_google, now):
     assert b"Globex" not in fresh.data and fake_google.api_requests() == []  # cache, no read
     later = now + timedelta(seconds=runtime(google_app).config.refresh_interval + 1)
     google_app.extensions["calfeed"] = replace(runtime(google_app), clock=lambda: later)
-    stale = client.get(feed_path)
-    assert stale.status_code == 200 and b"Globex" in stale.data
+    stale = client.get(feed_path)  # issue 9: a poll never calls Google, however stale
+    assert stale.status_code == 200 and b"Globex" not in stale.data
+    assert fake_google.api_requests() == []
+    assert jobs(google_app).sweep_now() == 1  # the scheduled read (immediate queue: runs here)
+    read = client.get(feed_path)
+    assert read.status_code == 200 and b"Globex" in read.data
     reads = fake_google.api_requests()
     events_reads = [r for r in reads if r.path.endswith("/events")]
     assert events_reads and all("syncToken" in r.params for r in events_reads), reads
@@ -189,8 +195,11 @@ def test_revoked_grant_keeps_last_good_feed_with_a_notice(google_app, fake_googl
     before = client.get(feed_path)
     assert b"Initech" in before.data
     fake_google.revoke_user(TEST_EMAIL)
-    later = now + timedelta(hours=1)
+    later = now + timedelta(seconds=runtime(google_app).config.refresh_interval + 1)
     google_app.extensions["calfeed"] = replace(runtime(google_app), clock=lambda: later)
+    from calfeed.web.app import jobs
+
+    jobs(google_app).sweep_now()  # the scheduled read finds the grant revoked
     after = client.get(feed_path)
     assert after.status_code == 200
     assert b"Initech" in after.data and b"reconnect Google Calendar" in after.data

@@ -20,6 +20,7 @@ Lone surrogates in the JSON (which no database can store) become U+FFFD as the a
 
 from __future__ import annotations
 
+import contextlib
 import random
 import time
 from collections.abc import Callable, Iterator
@@ -242,6 +243,27 @@ class CalendarClient:
             "maxResults": MAX_RESULTS,
         }
         return self._read_pages(params, full=False)
+
+    def watch(
+        self, calendar_id: str, channel_id: str, address: str, token: str, ttl: int
+    ) -> dict[str, Any]:
+        """issue 9: open a push channel (`events.watch`, web_hook); Google's answer (resourceId,
+        expiration in epoch milliseconds)."""
+        body = {
+            "id": channel_id,
+            "type": "web_hook",
+            "address": address,
+            "token": token,
+            "params": {"ttl": str(ttl)},
+        }
+        return self._execute(self._service.events().watch(calendarId=calendar_id, body=body))
+
+    def stop_channel(self, channel_id: str, resource_id: str) -> None:
+        """issue 9: `channels.stop`; a channel Google no longer knows counts as stopped."""
+        with contextlib.suppress(CalendarGone):
+            self._execute(
+                self._service.channels().stop(body={"id": channel_id, "resourceId": resource_id})
+            )
 
     def _read_pages(self, params: dict[str, Any], *, full: bool) -> EventsRead:
         read = EventsRead(full=full)

@@ -7,6 +7,7 @@ Import from here; the submodules are an implementation detail:
 
 from __future__ import annotations
 
+from calfeed.store import background  # issue 9: registers its tables on Base.metadata
 from calfeed.store.db import (
     SessionFactory,
     engine_of,
@@ -82,6 +83,7 @@ __all__ = [
     "SessionFactory",
     "SyncLease",
     "User",
+    "background",
     "bump_data_version",
     "calendars_for_user",
     "cli_db",

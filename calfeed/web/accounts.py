@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from calfeed import sync
+from flask import current_app
+
+from calfeed import push, sync
 from calfeed.sources import google
-from calfeed.web.app import Runtime
-from calfeed.web.feedcache import try_sync
+from calfeed.web.app import Runtime, jobs
 
 
 def begin_connect(rt: Runtime, redirect_uri: str) -> tuple[str, str, str]:
@@ -44,7 +45,8 @@ def finish_connect(
         rt.config, redirect_uri, expected_state, rt.cipher.decrypt(verifier_enc), callback_url
     )
     user_id = sync.connect_user(rt.sessions, grant, config=rt.config, now=now)
-    try_sync(rt.sessions, rt.config, user_id, now)  # the first read, so the dashboard is not empty
+    # issue 9: the first read runs in the worker at once; the dashboard says when it has
+    jobs(current_app).request_read(user_id)
     return user_id
 
 
@@ -53,4 +55,5 @@ def disconnect(rt: Runtime, user_id: int) -> bool:
 
     Returns whether Google confirmed the revocation; the data is deleted either way.
     """
+    push.stop_all(rt.sessions, rt.config, user_id)  # issue 9: while the grant still works
     return sync.disconnect_user(rt.sessions, user_id, config=rt.config)

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from flask import Flask
@@ -19,6 +20,9 @@ from flask_wtf import CSRFProtect
 from calfeed.config import Config, load_config
 from calfeed.crypto import TokenCipher
 from calfeed.store.db import SessionFactory, make_engine, make_session_factory
+
+if TYPE_CHECKING:
+    from calfeed.jobs import Jobs
 
 csrf = CSRFProtect()
 
@@ -62,6 +66,7 @@ def build_app(config: Config | None = None) -> Flask:
     register_errors(app)
     register_cli(app)
     register_wsgi(app, config)
+    register_jobs(app, config)
     return app
 
 
@@ -96,15 +101,18 @@ def register_security(app: Flask, config: Config) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from calfeed.web import auth, dashboard, feeds, health, pages, settings
+    from calfeed.web import auth, background, dashboard, feeds, health, pages, settings
     from calfeed.web.context import init_context
 
     init_context(app)
     for module in (pages, auth, feeds, dashboard, settings, health):
         app.register_blueprint(module.bp)
+    app.register_blueprint(background.bp)  # issue 9
     # Calendar apps never send CSRF tokens, and the feed route only reads.
     csrf.exempt(feeds.bp)
     csrf.exempt(health.bp)
+    # issue 9: Google's push notifications carry no CSRF token; they are verified by channel
+    csrf.exempt(background.notify)
 
 
 def register_errors(app: Flask) -> None:
@@ -144,6 +152,30 @@ def register_cli(app: Flask) -> None:
         click.echo("database schema is up to date")
 
     app.cli.add_command(db)
+
+
+def register_jobs(app: Flask, config: Config) -> None:
+    """issue 9: the task queue (built on first use); `flask run` on the embedded default runs a
+    worker in its own process, as `calfeed serve` does."""
+    import os
+
+    from calfeed.jobs import JobContext, Jobs
+
+    def context() -> JobContext:
+        rt = runtime(app)
+        return JobContext(rt.config, rt.sessions, rt.clock)
+
+    found = app.extensions["calfeed_jobs"] = Jobs(config, context)
+    # `flask run` sets FLASK_RUN_FROM_CLI before loading the app (with the reloader, both of its
+    # processes load it: two consumers of one SQLite queue are as safe as two worker processes)
+    if os.environ.get("FLASK_RUN_FROM_CLI") == "true" and found.embedded:
+        found.start_in_process()
+
+
+def jobs(app: Flask) -> Jobs:
+    """The task queue attached to `app` by `build_app`."""
+    found: Jobs = app.extensions["calfeed_jobs"]
+    return found
 
 
 def runtime(app: Flask) -> Runtime:

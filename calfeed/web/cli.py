@@ -53,8 +53,18 @@ def serve(argv: list[str]) -> int:
         for problem in exc.problems:
             print(f"calfeed: {problem}", file=sys.stderr)
         return exc.exit_code
+    from calfeed.web.app import jobs
+
+    queue = jobs(app)
+    consumer = queue.start_in_process() if queue.embedded else None  # issue 9
     print(f"calfeed: serving on http://{args.host}:{args.port}/", flush=True)
-    _run(app, args.host, args.port)
+    if consumer is not None:
+        print("calfeed: Google reads run in this process (embedded queue)", flush=True)
+    try:
+        _run(app, args.host, args.port)
+    finally:
+        if consumer is not None:
+            consumer.stop()
     return 0
 
 

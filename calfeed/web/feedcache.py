@@ -2,11 +2,10 @@
 
 Calendar apps poll, so the common request must cost one indexed query: the user (by the hash of
 the secret) joined with the cached variant. The cached bytes are served while
-- their `source_version` equals the user's `data_version` (nothing the feed depends on changed:
-  a mark, a setting, a sync that found changes all bump it), and
-- Google was tried within the refresh interval (or the user has no Google grant to read).
-Otherwise the request reads Google incrementally (one reader per user at a time: issue 3's lock),
-re-renders, and stores the result. A failed read keeps the last good feed in service.
+their `source_version` equals the user's `data_version` (nothing the feed depends on changed: a
+mark, a setting, a sync that found changes all bump it); otherwise the request re-renders from the
+stored events and stores the result. A poll never reads Google (issue 9): the worker does
+(`calfeed.reads`), and a read that found changes bumps the version, so the next poll re-renders.
 """
 
 from __future__ import annotations
@@ -15,16 +14,15 @@ import logging
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Engine, Select, and_, bindparam, select
 
 from calfeed.config import Config
 from calfeed.crypto import same_secret, token_hash
-from calfeed.errors import GoogleError, NotFound
+from calfeed.errors import NotFound
 from calfeed.store import FeedCache, SessionFactory, User, engine_of
-from calfeed.web.deadline import run_bounded
 from calfeed.web.rendering import render
 from calfeed.web.variants import DEFAULT, BadFeedQuery, Variant, parse_variant
 
@@ -35,12 +33,8 @@ __all__ = [
     "Variant",
     "parse_variant",
     "serve_feed",
-    "try_sync",
     "warm_feed",
 ]
-
-if TYPE_CHECKING:
-    from calfeed.sources.google_api import RetryPolicy
 
 log = logging.getLogger(__name__)
 
@@ -140,14 +134,13 @@ class _Found:
 
     user_id: int
     version: int
-    sync_due: bool
     cached: Served | None
     cached_version: int | None
 
     @property
     def fresh(self) -> Served | None:
         """The cached bytes when they can be served as they are."""
-        if self.cached is not None and self.cached_version == self.version and not self.sync_due:
+        if self.cached is not None and self.cached_version == self.version:
             return self.cached
         return None
 
@@ -161,13 +154,9 @@ def _find(
     row = _lookup(sessions, hashed, variant.key)
     if row is None or not same_secret(row[1] or "", hashed):
         return None
-    user_id, _h, version, has_grant, reconnect, attempted, ics, etag, rendered_at, source = row
-    interval = timedelta(seconds=config.refresh_interval)
-    sync_due = bool(has_grant and not reconnect) and (
-        attempted is None or now - attempted >= interval
-    )
+    user_id, _h, version, _grant, _reconnect, _attempted, ics, etag, rendered_at, source = row
     cached = Served(ics, etag, rendered_at) if ics is not None else None
-    return _Found(user_id, version, sync_due, cached, source)
+    return _Found(user_id, version, cached, source)
 
 
 def warm_feed(
@@ -181,7 +170,7 @@ def warm_feed(
 def serve_feed(
     sessions: SessionFactory, config: Config, token: str, variant: Variant, now: datetime
 ) -> Served:
-    """The feed bytes for `token`, from the cache when fresh, else re-read and re-rendered.
+    """The feed bytes for `token`, from the cache when fresh, else rendered from stored events.
 
     Raises:
         NotFound: no user has this secret (the caller says no more than 404).
@@ -191,15 +180,6 @@ def serve_feed(
         raise NotFound("no such feed")
     if found.fresh is not None:
         return found.fresh
-    if found.sync_due:
-        try_sync(sessions, config, found.user_id, now)
-        # a read that changed nothing (or failed, or ran elsewhere) leaves the version alone:
-        # the cached bytes are still right, and re-rendering them would only cost time
-        found = _find(sessions, config, token, variant, now)
-        if found is None:
-            raise NotFound("no such feed")
-        if found.cached is not None and found.cached_version == found.version:
-            return found.cached
     try:
         fresh = render(sessions, found.user_id, variant, now)
     except Exception as exc:  # any failure (a poisonous event, a read-only database): last good
@@ -210,53 +190,9 @@ def serve_feed(
     return Served(fresh.ics, fresh.etag, fresh.rendered_at)
 
 
-def feed_request_retry() -> RetryPolicy:
-    """Retries for a read inside a calendar app's poll: brief, since the app is waiting.
-
-    The last good feed is served when the read fails, and the next poll tries again, so a poll
-    gives up after about 8 seconds instead of the 25 a background read may take.
-    """
-    from calfeed.sources.google_api import RetryPolicy
-
-    return RetryPolicy(attempts=3, max_wait=2.0, deadline=8.0)
-
-
 def describe(exc: BaseException) -> str:
     """An exception as one log-safe phrase: its type and its masked, escaped, shortened text."""
     from calfeed.web.logmask import clean_line
 
     text = clean_line(str(exc))
     return f"{type(exc).__name__}: {text[:200]}" if text else type(exc).__name__
-
-
-def try_sync(
-    sessions: SessionFactory,
-    config: Config,
-    user_id: int,
-    now: datetime,
-    *,
-    budget: float | None = None,
-) -> None:
-    """Read the user's Google calendars incrementally, waiting at most `budget` seconds
-    (default: `CALFEED_POLL_DEADLINE_MS`).
-
-    Never raises: whatever fails (Google, the database, a bug) leaves the last good data in
-    service and is logged once, without secrets. A read still running at the deadline finishes
-    in the background (see `calfeed.web.deadline`).
-    """
-    from calfeed import sync  # imported late: Google's client libraries are heavy to load
-
-    def read() -> sync.SyncResult:
-        return sync.sync_user(sessions, user_id, config=config, now=now, retry=feed_request_retry())
-
-    seconds = budget if budget is not None else config.poll_deadline_ms / 1000
-    outcome = run_bounded(read, seconds, name="google read for a feed request")
-    if not outcome.done:
-        return
-    exc = outcome.error
-    if isinstance(exc, GoogleError):  # retried inside sync already; the cached feed stays
-        log.warning("google read failed for a feed request: %s", type(exc).__name__)
-    elif exc is not None:
-        log.error("google read for a feed request broke: %s", describe(exc))
-    elif outcome.value is not None and outcome.value.status not in ("ok", "busy"):
-        log.warning("google read for a feed request: %s", outcome.value.status)

@@ -177,6 +177,15 @@ EN: dict[str, str] = {
     "settings.user_name": "Your name",
     "settings.user_name_hint": "How your drafts are signed, e.g. Sari Wijaya.",
     "err.user_name": "Your name is one line of at most 100 characters.",
+    # issue 9
+    "read.heading": "Google Calendar",
+    "read.last": "Google last read at",
+    "read.never": "Google has not been read yet: the first read is on its way.",
+    "read.pending": "a read is on its way",
+    "read.error": "the last read failed; it is tried again",
+    "read.refresh": "Refresh now",
+    "read.queued": "Google Calendar will be read in a moment.",
+    "read.too_soon": "Google Calendar was just refreshed. Try again in a minute.",
 }
 
 ID: dict[str, str] = {
@@ -356,6 +365,15 @@ ID: dict[str, str] = {
     "settings.user_name": "Nama Anda",
     "settings.user_name_hint": "Nama penanda tangan draf Anda, mis. Sari Wijaya.",
     "err.user_name": "Nama berupa satu baris, paling banyak 100 karakter.",
+    # issue 9
+    "read.heading": "Google Calendar",
+    "read.last": "Google terakhir dibaca",
+    "read.never": "Google belum dibaca: pembacaan pertama sedang berjalan.",
+    "read.pending": "pembacaan sedang berjalan",
+    "read.error": "pembacaan terakhir gagal; akan dicoba lagi",
+    "read.refresh": "Segarkan sekarang",
+    "read.queued": "Google Calendar akan dibaca sebentar lagi.",
+    "read.too_soon": "Google Calendar baru saja disegarkan. Coba lagi dalam semenit.",
 }
 
 CATALOGS: dict[str, dict[str, str]] = {"en": EN, "id": ID}

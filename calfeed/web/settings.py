@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from calfeed.calendar_days import country_names
 from calfeed.errors import NotFound
 from calfeed.web import service
+from calfeed.web.app import jobs
 from calfeed.web.context import _, require_user, rt
 from calfeed.web.forms import SettingsForm, parse_settings, settings_values
 
@@ -64,5 +65,8 @@ def save() -> ResponseReturnValue:
     except NotFound:
         form.errors["calendars"] = "err.calendars"
         return _render(form, calendars, 400)
+    if set(form.calendars) != {c.id for c in calendars if c.selected}:
+        # issue 9: read the new choice (and stop the channels of deselected calendars)
+        jobs(current_app).request_read(user_id)
     flash(_("dash.saved"), "ok")
     return redirect(url_for("settings.index"), code=303)

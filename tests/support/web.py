@@ -47,6 +47,7 @@ def web_config(db_url: str, instance: Path, **overrides: object) -> Config:
         "CALFEED_DATABASE_URL": db_url,
         "CALFEED_INSTANCE_PATH": str(instance),
         "CALFEED_POLL_DEADLINE_MS": "20000",  # see tests/support/google_fake.py
+        "CALFEED_QUEUE_URL": "immediate",  # issue 9: reads run inside the request in these tests
     }
     return load_config(env, overrides=overrides or None)
 

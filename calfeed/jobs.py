@@ -1,0 +1,191 @@
+"""issue 9: the task queue (Huey) and its tasks; why Huey: docs/dev/queue.md.
+
+`CALFEED_QUEUE_URL` unset: a SQLite file in the instance folder (`queue.sqlite3`), shared by the
+web and worker processes of one machine, nothing to install. `redis://...`: Redis, shared by any
+number of processes on any number of machines. `immediate`: tasks run inside the caller (tests).
+
+The tasks are thin: ids in, one `calfeed.reads` function called. A notification's read waits
+`COALESCE` seconds on the queue, so a burst of notifications becomes one read.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cached_property
+from typing import Any
+
+import redis
+from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey, crontab
+from huey.consumer import Consumer
+from huey.exceptions import HueyException
+
+from calfeed import reads
+from calfeed.config import Config
+from calfeed.store import SessionFactory, session_scope
+from calfeed.store import background as bg
+
+log = logging.getLogger(__name__)
+
+#: what a queue that cannot be reached raises (Redis down, the SQLite file locked for too long)
+QUEUE_ERRORS: tuple[type[Exception], ...] = (
+    OSError,
+    sqlite3.Error,
+    redis.RedisError,
+    HueyException,
+)
+
+QUEUE_NAME = "calfeed"
+QUEUE_FILE = "queue.sqlite3"
+#: seconds a notification's read waits, so the notifications of one burst share it
+COALESCE = 1.0
+
+
+@dataclass(frozen=True)
+class JobContext:
+    """What a task needs: configuration, database sessions and the clock."""
+
+    config: Config
+    sessions: SessionFactory
+    clock: Callable[[], datetime]
+
+
+def _describe(exc: BaseException) -> str:
+    """An exception as one log-safe phrase (issue 7's masking: no feed secret, no token)."""
+    from calfeed.web.logmask import clean_line
+
+    text = clean_line(str(exc))
+    return f"{type(exc).__name__}: {text[:200]}" if text else type(exc).__name__
+
+
+def make_huey(config: Config, name: str = QUEUE_NAME) -> Huey:
+    """The Huey instance for `config.queue_url` (built lazily by `Jobs`: no I/O before use)."""
+    url = config.queue_url
+    if url == "immediate":
+        return MemoryHuey(name, immediate=True, results=False)
+    if url:
+        return RedisHuey(name, url=url, results=False)
+    config.instance_path.mkdir(parents=True, exist_ok=True)
+    return SqliteHuey(name, filename=str(config.instance_path / QUEUE_FILE), results=False)
+
+
+class Jobs:
+    """The queue of one process: enqueue reads from the web, run them in a worker."""
+
+    def __init__(
+        self, config: Config, context: Callable[[], JobContext], *, name: str | None = None
+    ) -> None:
+        self.config = config
+        self._context = context
+        self._name = name or config.queue_name
+
+    @property
+    def embedded(self) -> bool:
+        """The default SQLite queue: `calfeed serve` then runs a worker in its own process."""
+        return not self.config.queue_url
+
+    @property
+    def immediate(self) -> bool:
+        return self.config.queue_url == "immediate"
+
+    @cached_property
+    def huey(self) -> Huey:
+        huey = make_huey(self.config, self._name)
+        self._register(huey)
+        return huey
+
+    def _register(self, huey: Huey) -> None:
+        context = self._context
+
+        def read(user_id: int, attempt: int = 0) -> str:
+            ctx = context()
+            try:
+                outcome = reads.run_read(
+                    ctx.sessions, ctx.config, user_id, ctx.clock(), attempt=attempt
+                )
+            except Exception as exc:  # a bug or a broken database: one masked line, then retried
+                log.error("read of user %s broke: %s", user_id, _describe(exc))
+                again = reads.backoff(attempt) if attempt + 1 < reads.RETRY_ATTEMPTS else None
+                outcome = reads.ReadOutcome(user_id, "broke", retry_in=again)  # then: the sweep
+            if outcome.retry_in is not None:
+                self._later(user_id, attempt + (outcome.status != "busy"), outcome.retry_in)
+            return outcome.status
+
+        def sweep() -> int:
+            ctx = context()
+            users = reads.sweep(ctx.sessions, ctx.config, ctx.clock())
+            for user_id in users:
+                self._read(user_id, 0)
+            return len(users)
+
+        self._read_task = huey.task(name="read")(read)
+        self._sweep_task = huey.periodic_task(crontab(minute="*"), name="sweep")(sweep)
+
+    # --- enqueueing -----------------------------------------------------------------------------
+
+    def _read(self, user_id: int, attempt: int, delay: float = 0.0) -> None:
+        self.huey  # noqa: B018 - builds the queue and registers the tasks on first use
+        try:
+            if delay and not self.immediate:
+                self._read_task.schedule(args=(user_id, attempt), delay=delay)
+            else:
+                self._read_task(user_id, attempt)
+        except QUEUE_ERRORS as exc:  # the request is in the database: the sweep enqueues it later
+            log.warning("queue unavailable, read of user %s left to the sweep: %s", user_id, exc)
+
+    def _later(self, user_id: int, attempt: int, delay: float) -> None:
+        if self.immediate:
+            return  # immediate mode has no clock to wait on: the sweep asks again
+        ctx = self._context()
+        with session_scope(ctx.sessions) as s:
+            bg.mark_queued(s, user_id, ctx.clock())
+        self._read_task.schedule(args=(user_id, attempt), delay=delay)
+
+    def request_read(self, user_id: int, *, coalesce: bool = False) -> bool:
+        """Ask for a read of the user (connect, notification, schedule); True when a task was
+        put on the queue, False when one already waiting covers it."""
+        ctx = self._context()
+        if not reads.request(ctx.sessions, user_id, ctx.clock()):
+            return False
+        self._read(user_id, 0, COALESCE if coalesce else 0.0)
+        return True
+
+    def refresh_now(self, user_id: int) -> bool:
+        """ "Refresh now" from the dashboard; False when rate-limited."""
+        ctx = self._context()
+        enqueue = reads.request_manual(ctx.sessions, user_id, ctx.clock())
+        if enqueue is None:
+            return False
+        if enqueue:
+            self._read(user_id, 0)
+        return True
+
+    def sweep_now(self) -> int:
+        """Run the periodic sweep once, here (tests, `calfeed worker --once`)."""
+        self.huey  # noqa: B018 - registers the tasks
+        return int(self._sweep_task.call_local())
+
+    # --- running --------------------------------------------------------------------------------
+
+    def consumer(self, workers: int = 2, **options: Any) -> Consumer:
+        options.setdefault("worker_type", "thread")
+        options.setdefault("periodic", True)
+        options.setdefault("max_delay", 1.0)  # an idle worker looks for work at least every second
+        return self.huey.create_consumer(workers=workers, **options)
+
+    def start_in_process(self, workers: int = 2) -> Consumer:
+        """Worker threads inside this process (`calfeed serve`, `flask run`), without taking over
+        its signal handlers; stop with `consumer.stop()`."""
+        consumer = self.consumer(workers, check_worker_health=False)
+        consumer.scheduler.start()
+        for _worker, thread in consumer.worker_threads:
+            thread.start()
+        log.info("calfeed: %d worker thread(s) on the embedded queue", workers)
+        return consumer
+
+    def flush(self) -> None:
+        """Drop everything queued (tests; a distinct queue name keeps other queues untouched)."""
+        self.huey.flush()

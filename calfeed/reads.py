@@ -1,0 +1,150 @@
+"""issue 9: the background reads of Google, as service functions the queue's tasks call.
+
+Every Google read runs here, in a worker, never in a feed poll or a page. The tasks are thin (a user
+id in, one of these functions called); what makes the queue safe to lose lives in the database
+(`calfeed.store.background`): a request bumps `wanted`, a finished read sets `done`, and the
+periodic `sweep` finds wanted reads whose queue message vanished. One read per user at a time
+across every process is issue 3's lock inside `sync.sync_user`.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from calfeed.config import Config
+from calfeed.errors import CalfeedError, GoogleError, NotFound
+from calfeed.store import SessionFactory, session_scope
+from calfeed.store import background as bg
+
+log = logging.getLogger(__name__)
+
+#: a task already queued for the user absorbs further requests (coalescing) for this long; after
+#: it, a request enqueues anew (the message may have been lost)
+REQUEUE_AFTER = timedelta(minutes=5)
+#: a wanted read neither queued nor running for this long had its message lost: enqueue again
+STALE_AFTER = timedelta(minutes=5)
+#: retries of a read Google failed (after the client's own short retries): waits 30 s, 1, 2, 4 min
+RETRY_BASE = 30.0
+RETRY_ATTEMPTS = 4
+#: users whose every selected calendar has a live watch channel hear of changes by notification:
+#: their safety-net read comes daily (or every CALFEED_REFRESH_INTERVAL, if that is longer), which
+#: keeps Google requests per user per day at most changes + 2 (bench/push_quota.py)
+WATCHED_INTERVAL = timedelta(hours=24)
+#: "Refresh now" at most once per this
+MANUAL_EVERY = timedelta(minutes=1)
+#: another process holds the user's lock: look again after this many seconds
+BUSY_DELAY = 2.0
+
+
+@dataclass(frozen=True)
+class ReadOutcome:
+    """What one task did: `status` from `sync.SyncResult` or "nothing" (no read was wanted);
+    `retry_in` seconds when the task must run again later."""
+
+    user_id: int
+    status: str
+    retry_in: float | None = None
+    requests: int = 0
+
+
+def request(sessions: SessionFactory, user_id: int, now: datetime) -> bool:
+    """Ask for a read of the user; True when the caller must put a task on the queue."""
+    with session_scope(sessions) as s:
+        return bg.request_read(s, user_id, now, REQUEUE_AFTER)
+
+
+def backoff(attempt: int, rng: random.Random | None = None) -> float:
+    """Seconds before retry number `attempt` (0-based): exponential, with jitter (half to full)."""
+    full = RETRY_BASE * 2**attempt
+    return (rng or random.Random()).uniform(full / 2, full)  # noqa: S311 - jitter
+
+
+def run_read(
+    sessions: SessionFactory,
+    config: Config,
+    user_id: int,
+    now: datetime,
+    *,
+    attempt: int = 0,
+) -> ReadOutcome:
+    """Run the wanted read of one user (the queue's read task calls this and nothing else).
+
+    Claims the requests made so far, reads Google through `sync.sync_user` (which takes the
+    per-user lock), and marks them done; a failed read is retried with backoff, a busy one soon.
+    A worker killed in the middle leaves the requests wanted, and `sweep` enqueues them again.
+    """
+    from calfeed import push, sync  # imported late: Google's client libraries are heavy to load
+
+    with session_scope(sessions) as s:
+        claimed = bg.claim_read(s, user_id, now)
+    if claimed is None:
+        return ReadOutcome(user_id, "nothing")
+
+    def channels() -> None:  # under the user's lock, after a good read
+        try:
+            push.ensure_channels(sessions, config, user_id, now)
+        except CalfeedError as exc:  # push is an optimisation: the schedule still reads
+            log.warning("watch channels of user %s: %s", user_id, type(exc).__name__)
+
+    try:
+        result = sync.sync_user(sessions, user_id, config=config, now=now, after_read=channels)
+    except NotFound:  # deleted meanwhile: its rows are gone with it
+        return ReadOutcome(user_id, "gone")
+    except GoogleError as exc:
+        log.warning("google read of user %s failed: %s", user_id, type(exc).__name__)
+        return _failed(sessions, user_id, claimed, attempt, 0)
+    if result.status == "busy":
+        return ReadOutcome(user_id, "busy", retry_in=BUSY_DELAY)
+    if result.status == "failed":
+        return _failed(sessions, user_id, claimed, attempt, result.requests)
+    with session_scope(sessions) as s:
+        bg.finish_read(s, user_id, claimed)
+    return ReadOutcome(user_id, result.status, requests=result.requests)
+
+
+def _failed(
+    sessions: SessionFactory, user_id: int, claimed: int, attempt: int, requests: int
+) -> ReadOutcome:
+    if attempt + 1 < RETRY_ATTEMPTS:
+        return ReadOutcome(user_id, "failed", retry_in=backoff(attempt), requests=requests)
+    with session_scope(sessions) as s:  # give up until the next scheduled read
+        bg.finish_read(s, user_id, claimed)
+    return ReadOutcome(user_id, "failed", requests=requests)
+
+
+def sweep(sessions: SessionFactory, config: Config, now: datetime) -> list[int]:
+    """The periodic safety net: users to enqueue a read for (lost messages, due schedule, channels
+    about to expire). Requests are recorded here; the caller enqueues the returned users."""
+    from calfeed import push
+
+    interval = timedelta(seconds=config.refresh_interval)
+    watched = max(interval, WATCHED_INTERVAL)
+    with session_scope(sessions) as s:
+        lost = bg.stale_requests(s, now, STALE_AFTER)
+        due = bg.due_for_schedule(s, now, interval, watched)
+        renew = bg.users_with_expiring_channels(s, now, push.RENEW_BEFORE)
+    enqueue: list[int] = []
+    with session_scope(sessions) as s:
+        for user_id in lost:
+            bg.mark_queued(s, user_id, now)
+            enqueue.append(user_id)
+        for user_id in sorted(set(due) | set(renew)):
+            if user_id not in enqueue and bg.request_read(s, user_id, now, REQUEUE_AFTER):
+                enqueue.append(user_id)
+    return enqueue
+
+
+def request_manual(sessions: SessionFactory, user_id: int, now: datetime) -> bool | None:
+    """ "Refresh now": None when rate-limited, else whether a task must be enqueued."""
+    with session_scope(sessions) as s:
+        if not bg.take_manual_slot(s, user_id, now, MANUAL_EVERY):
+            return None
+        return bg.request_read(s, user_id, now, REQUEUE_AFTER)
+
+
+def status(sessions: SessionFactory, user_id: int) -> bg.ReadStatus:
+    with session_scope(sessions) as s:
+        return bg.read_status(s, user_id)
