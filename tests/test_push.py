@@ -23,6 +23,7 @@ from calfeed.web.app import build_app, jobs, runtime
 from tests.factories import google_event
 from tests.fake_google import FakeGoogle
 from tests.support.background import LiveApp, connect, free_port, real_now, wait_for
+from tests.support.web import sign_in_client
 
 EMAIL = "ana@example.com"
 
@@ -176,8 +177,7 @@ def test_disconnect_stops_every_channel(live, fake_google: FakeGoogle):
     user = _connected(live, fake_google)
     assert fake_google.channels()
     client = live.test_client()
-    with client.session_transaction() as sess:
-        sess["uid"] = user
+    sign_in_client(client, user)
     page = client.get("/dashboard").get_data(as_text=True)
     token = page.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
     assert client.post("/auth/disconnect", data={"csrf_token": token}).status_code == 303

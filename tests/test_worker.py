@@ -25,6 +25,7 @@ from calfeed.store import count_events, make_engine, make_session_factory, sessi
 from tests.factories import google_event
 from tests.fake_google import FakeGoogle
 from tests.support.background import REDIS_URL, connect, real_now, wait_for, worker_jobs
+from tests.support.web import sign_in_client
 
 
 def _config(google_env: dict[str, str], db_url: str, **env: str) -> Config:
@@ -227,8 +228,7 @@ def test_dashboard_says_when_google_was_read_and_offers_refresh_now(
     rt = runtime(app)
     user = connect(fake_google, rt.config, rt.sessions, "ana@example.com")
     client = app.test_client()
-    with client.session_transaction() as sess:
-        sess["uid"] = user
+    sign_in_client(client, user)
     page = client.get("/dashboard").get_data(as_text=True)
     assert "Google has not been read yet" in page and "Refresh now" in page
     jobs(app).request_read(user)  # immediate queue: the read runs here

@@ -105,3 +105,12 @@ def csrf_token() -> Callable[[FlaskClient, str], str]:
         return found.group(1)
 
     return read
+
+
+def sign_in_client(client: FlaskClient, user_id: int) -> FlaskClient:
+    """`client` signed in as `user_id` (user id and session nonce in its session, issue 7)."""
+    nonce = service.renew_session_nonce(runtime(client.application).sessions, user_id, keep=True)
+    with client.session_transaction() as sess:
+        sess["uid"] = user_id
+        sess["sn"] = nonce
+    return client
