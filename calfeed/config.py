@@ -44,8 +44,6 @@ class Config:
     queue_url: str | None = None
     #: issue 9: the queue's name (Redis keys huey.*.<name>): deployments sharing one Redis differ
     queue_name: str = "calfeed"
-    #: milliseconds a feed poll waits for its Google read (issue 7: the poll ends within ~2 s)
-    poll_deadline_ms: int = 1500
     #: reverse proxies in front of the app whose X-Forwarded-For/-Proto are trusted (production)
     proxy_count: int = 1
     extra: Mapping[str, str] = field(default_factory=dict)
@@ -203,7 +201,6 @@ def load_config(
         demo=env.get(ENV_PREFIX + "DEMO", "") in ("1", "true", "yes"),
         queue_url=queue_url,
         queue_name=env.get(ENV_PREFIX + "QUEUE_NAME") or "calfeed",
-        poll_deadline_ms=_int(env, "POLL_DEADLINE_MS", 1500, 100, 25_000, problems),
         proxy_count=_int(env, "PROXY_COUNT", 1, 0, 5, problems),
     )
     if overrides:

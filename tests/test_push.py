@@ -23,7 +23,6 @@ from calfeed.web.app import build_app, jobs, runtime
 from tests.factories import google_event
 from tests.fake_google import FakeGoogle
 from tests.support.background import LiveApp, connect, free_port, real_now, wait_for
-from tests.support.web import sign_in_client
 
 EMAIL = "ana@example.com"
 
@@ -177,7 +176,7 @@ def test_disconnect_stops_every_channel(live, fake_google: FakeGoogle):
     user = _connected(live, fake_google)
     assert fake_google.channels()
     client = live.test_client()
-    sign_in_client(client, user)
+    _sign_in(client, user)
     page = client.get("/dashboard").get_data(as_text=True)
     token = page.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
     assert client.post("/auth/disconnect", data={"csrf_token": token}).status_code == 303
@@ -218,3 +217,14 @@ def test_watched_users_get_a_daily_safety_net_read_others_every_interval(
     assert reads.sweep(rt.sessions, rt.config, last + interval + timedelta(minutes=1)) == []
     day = last + reads.WATCHED_INTERVAL + timedelta(minutes=1)
     assert reads.sweep(rt.sessions, rt.config, day) == [user]
+
+
+def _sign_in(client, user_id: int) -> None:
+    """A session as a sign-in leaves it (issue 7: user id and session nonce)."""
+    from calfeed.web import service
+    from calfeed.web.app import runtime
+
+    nonce = service.renew_session_nonce(runtime(client.application).sessions, user_id, keep=True)
+    with client.session_transaction() as sess:
+        sess["uid"] = user_id
+        sess["sn"] = nonce

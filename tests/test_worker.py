@@ -25,7 +25,6 @@ from calfeed.store import count_events, make_engine, make_session_factory, sessi
 from tests.factories import google_event
 from tests.fake_google import FakeGoogle
 from tests.support.background import REDIS_URL, connect, real_now, wait_for, worker_jobs
-from tests.support.web import sign_in_client
 
 
 def _config(google_env: dict[str, str], db_url: str, **env: str) -> Config:
@@ -228,7 +227,7 @@ def test_dashboard_says_when_google_was_read_and_offers_refresh_now(
     rt = runtime(app)
     user = connect(fake_google, rt.config, rt.sessions, "ana@example.com")
     client = app.test_client()
-    sign_in_client(client, user)
+    _sign_in(client, user)
     page = client.get("/dashboard").get_data(as_text=True)
     assert "Google has not been read yet" in page and "Refresh now" in page
     jobs(app).request_read(user)  # immediate queue: the read runs here
@@ -281,3 +280,14 @@ def test_push_needs_https_in_production(google_env, sqlite_db_url):
     secure = replace(config, env="production", base_url="https://calfeed.example")
     assert push.notify_address(secure) == "https://calfeed.example/google/notify"
     assert push.notify_address(replace(config, base_url=None)) is None  # scheduled reads only
+
+
+def _sign_in(client, user_id: int) -> None:
+    """A session as a sign-in leaves it (issue 7: user id and session nonce)."""
+    from calfeed.web import service
+    from calfeed.web.app import runtime
+
+    nonce = service.renew_session_nonce(runtime(client.application).sessions, user_id, keep=True)
+    with client.session_transaction() as sess:
+        sess["uid"] = user_id
+        sess["sn"] = nonce

@@ -47,9 +47,6 @@ def google_env(fake_google: FakeGoogle, tmp_path: Path) -> dict[str, str]:
         "CALFEED_GOOGLE_TOKEN_URI": fake_google.token_uri,
         "CALFEED_GOOGLE_REVOKE_URI": fake_google.revoke_uri,
         "CALFEED_GOOGLE_API_ENDPOINT": fake_google.api_endpoint,
-        # generous: a loaded test machine must not turn a slow first read into a missing one
-        # (tests of the deadline itself set their own)
-        "CALFEED_POLL_DEADLINE_MS": "20000",
         "CALFEED_QUEUE_URL": "immediate",  # issue 9: reads run inside the request in these tests
     }
 

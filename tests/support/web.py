@@ -46,7 +46,6 @@ def web_config(db_url: str, instance: Path, **overrides: object) -> Config:
         "CALFEED_ENCRYPTION_KEY": WEB_ENCRYPTION_KEY,
         "CALFEED_DATABASE_URL": db_url,
         "CALFEED_INSTANCE_PATH": str(instance),
-        "CALFEED_POLL_DEADLINE_MS": "20000",  # see tests/support/google_fake.py
         "CALFEED_QUEUE_URL": "immediate",  # issue 9: reads run inside the request in these tests
     }
     return load_config(env, overrides=overrides or None)
@@ -105,12 +104,3 @@ def csrf_token() -> Callable[[FlaskClient, str], str]:
         return found.group(1)
 
     return read
-
-
-def sign_in_client(client: FlaskClient, user_id: int) -> FlaskClient:
-    """`client` signed in as `user_id` (user id and session nonce in its session, issue 7)."""
-    nonce = service.renew_session_nonce(runtime(client.application).sessions, user_id, keep=True)
-    with client.session_transaction() as sess:
-        sess["uid"] = user_id
-        sess["sn"] = nonce
-    return client
