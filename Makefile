@@ -3,12 +3,19 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN = $(VENV)/bin
 
-.PHONY: install demo test lint bench chromium lock
+.PHONY: install demo test lint bench chromium lock messages catalogs
 
-# Installs exactly the locked, hashed releases (requirements-dev.txt), then calfeed itself.
-$(BIN)/.installed: pyproject.toml requirements-dev.txt
+# What running needs (make demo): exactly the locked, hashed releases of requirements.txt, then
+# calfeed itself (its build compiles the translation catalogs) ...
+$(BIN)/.installed-run: pyproject.toml requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $@
+
+# ... and what testing needs on top (make test): the locked requirements-dev.txt.
+$(BIN)/.installed: $(BIN)/.installed-run requirements-dev.txt
 	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-dev.txt
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
@@ -19,14 +26,14 @@ tests/js/node_modules/.installed: tests/js/package.json tests/js/package-lock.js
 
 install: $(BIN)/.installed
 
-demo: install
+demo: $(BIN)/.installed-run catalogs
 	$(BIN)/calfeed demo
 
 # The browser tests drive Debian's chromium; install it when missing so they never skip in CI.
 chromium:
 	@test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium)
 
-test: install tests/js/node_modules/.installed chromium
+test: install catalogs tests/js/node_modules/.installed chromium
 	$(BIN)/ruff check calfeed tests bench
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
@@ -49,3 +56,18 @@ lock:
 	test -x $(UV) || ( $(PYTHON) -m venv $(VENV) && $(BIN)/python -m pip install --quiet 'uv>=0.5' )
 	$(UV_COMPILE) -o requirements.txt
 	$(UV_COMPILE) --extra test -o requirements-dev.txt
+
+# The pages' translations (calfeed/web/i18n.py): `make messages` extracts the English msgids
+# from the code and templates and merges them into every catalog (then translate the new or
+# changed entries, marked fuzzy or empty); `make catalogs` compiles them (the wheel build and
+# `make install` do too). A new language: $(BIN)/pybabel init -i $(POT) -d $(CATALOGS) -l xx
+CATALOGS = calfeed/translations
+POT = $(CATALOGS)/messages.pot
+
+messages: install
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k ngettext:1,2 --no-location --sort-output \
+		--project calfeed --copyright-holder calfeed -o $(POT) calfeed templates
+	$(BIN)/pybabel update -i $(POT) -d $(CATALOGS) --width 100 --ignore-obsolete
+
+catalogs: $(BIN)/.installed-run
+	$(BIN)/pybabel compile -d $(CATALOGS) --statistics

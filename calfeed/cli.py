@@ -14,7 +14,21 @@ from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 from calfeed.errors import CalfeedError, SourceError
-from calfeed.model import DEFAULT_KEYWORDS, RuleSettings, Skipped, SourceEvent
+from calfeed.model import (
+    CHECK_IN_AT,
+    DEFAULT_KEYWORDS,
+    EVENING_AT,
+    GRACE_DAYS,
+    LANGS,
+    NO_TIMELINE_DAYS,
+    THANK_YOU_DELAY_MINUTES,
+    RuleSettings,
+    Skipped,
+    SourceEvent,
+)
+
+#: where the numbered rules are explained (in the repository and the installed package's docs)
+RULES_DOC = "docs/rules.md"
 
 
 def _clock(text: str) -> time:
@@ -38,6 +52,8 @@ def _feed_parser(sub: argparse._SubParsersAction) -> None:
         help="derive follow-ups from a saved calendar and write the .ics feed",
         description="Read interview events from a saved Google events.list JSON or an .ics file "
         "and write the follow-up feed (stdout by default).",
+        epilog=f"Each rule id (D1, T2, C1, ...) has its paragraph in {RULES_DOC} (the anchor is "
+        "the id in lower case, e.g. docs/rules.md#c1), and at /rules on a running calfeed.",
     )
     _source_options(p)
 
@@ -50,7 +66,13 @@ def _interviews_parser(sub: argparse._SubParsersAction) -> None:
         "(non-interviews are absent), as an aligned table or as JSON.",
     )
     _source_options(p)
-    p.add_argument("--format", choices=["text", "json"], default="text", dest="format")
+    p.add_argument(
+        "--format",
+        choices=["text", "json"],
+        default="text",
+        dest="format",
+        help="text (an aligned table) or json (default: text)",
+    )
 
 
 def _source_options(p: argparse.ArgumentParser) -> None:
@@ -58,29 +80,122 @@ def _source_options(p: argparse.ArgumentParser) -> None:
     src = p.add_mutually_exclusive_group(required=True)
     src.add_argument("--events", type=Path, metavar="FILE.json", help="Google events.list JSON")
     src.add_argument("--ics", type=Path, metavar="FILE.ics", help="any iCalendar export")
-    p.add_argument("-o", "--output", type=Path, help="write here instead of stdout")
-    p.add_argument("--name", default="", help="your name, to sign the drafts (issue 8)")
-    p.add_argument("--lang", choices=["en", "id"], default="en")
-    p.add_argument("--timezone", default="UTC", help="your zone, for events without one (Z1)")
-    p.add_argument("--thank-you", choices=["soon", "evening"], default="soon", dest="thank_you")
-    p.add_argument("--thank-you-delay", type=int, default=60, metavar="MIN", help="T2: 0-180")
-    p.add_argument("--evening-at", type=_clock, default=time(18), metavar="HH:MM", help="T3")
-    p.add_argument("--grace-days", type=int, default=2, help="C1: 1-5")
-    p.add_argument("--no-timeline-days", type=int, default=7, help="C2: 7-14")
-    p.add_argument("--check-in-at", type=_clock, default=time(10), metavar="HH:MM", help="C3")
-    p.add_argument("--holidays", metavar="CC", help="C3: skip this country's public holidays")
-    p.add_argument("--keyword", action="append", default=[], help="D1: an extra keyword")
-    p.add_argument("--kinds", default="thank-you,check-in", help="which follow-ups to publish")
-    p.add_argument("--calendar-id", default=None, help="source calendar id (part of the UIDs)")
+    p.add_argument(
+        "-o", "--output", type=Path, metavar="FILE.ics", help="write here instead of stdout"
+    )
+    p.add_argument(
+        "--name",
+        default="",
+        metavar="NAME",
+        help="your name, to sign the drafts (default: none)",
+    )
+    p.add_argument(
+        "--lang", choices=LANGS, default="en", help="language of the texts: en or id (default: en)"
+    )
+    p.add_argument(
+        "--timezone",
+        default="UTC",
+        metavar="ZONE",
+        help="your IANA zone (e.g. Asia/Jakarta), for events without one "
+        "(rule Z1: docs/rules.md#z1; default: UTC)",
+    )
+    p.add_argument(
+        "--thank-you",
+        choices=["soon", "evening"],
+        default="soon",
+        dest="thank_you",
+        help="when the thank-you is due: soon after the interview or that evening "
+        "(rules T2, T3: docs/rules.md#t2; default: soon)",
+    )
+    lo, hi = THANK_YOU_DELAY_MINUTES
+    p.add_argument(
+        "--thank-you-delay",
+        type=int,
+        default=60,
+        metavar="MIN",
+        help=f"minutes after the interview ends, {lo}-{hi} "
+        "(rule T2: docs/rules.md#t2; default: 60)",
+    )
+    p.add_argument(
+        "--evening-at",
+        type=_clock,
+        default=time(18),
+        metavar="HH:MM",
+        help=f"the evening thank-you's time, {EVENING_AT[0]:%H:%M}-{EVENING_AT[1]:%H:%M} "
+        "(rule T3: docs/rules.md#t3; default: 18:00)",
+    )
+    p.add_argument(
+        "--grace-days",
+        type=int,
+        default=2,
+        metavar="N",
+        help=f"working days after the stated timeline, {GRACE_DAYS[0]}-{GRACE_DAYS[1]} "
+        "(rule C1: docs/rules.md#c1; default: 2)",
+    )
+    p.add_argument(
+        "--no-timeline-days",
+        type=int,
+        default=7,
+        metavar="N",
+        help=f"days to wait when no timeline was stated, {NO_TIMELINE_DAYS[0]}-"
+        f"{NO_TIMELINE_DAYS[1]} (rule C2: docs/rules.md#c2; default: 7)",
+    )
+    p.add_argument(
+        "--check-in-at",
+        type=_clock,
+        default=time(10),
+        metavar="HH:MM",
+        help=f"the check-in's time, {CHECK_IN_AT[0]:%H:%M}-{CHECK_IN_AT[1]:%H:%M} "
+        "(rule C3: docs/rules.md#c3; default: 10:00)",
+    )
+    p.add_argument(
+        "--holidays",
+        metavar="CC",
+        help="skip this country's public holidays: a two-letter code such as ID, US, DE "
+        "(rule C3: docs/rules.md#c3)",
+    )
+    p.add_argument(
+        "--keyword",
+        action="append",
+        default=[],
+        metavar="WORD",
+        help="an extra word that marks an interview, repeatable (rule D1: docs/rules.md#d1)",
+    )
+    p.add_argument(
+        "--kinds",
+        default="thank-you,check-in",
+        metavar="KINDS",
+        help="which follow-ups to publish: thank-you, check-in or both, comma-separated "
+        "(default: both)",
+    )
+    p.add_argument(
+        "--calendar-id",
+        default=None,
+        metavar="ID",
+        help="source calendar id, part of the UIDs (default: primary, or the .ics file's name)",
+    )
     p.add_argument(
         "--self-email",
         action="append",
         default=[],
         metavar="ADDRESS",
-        help=".ics: your own address(es), so you are never taken for an interviewer (E1)",
+        help=".ics: your own address(es), so you are never taken for an interviewer "
+        "(rule E1: docs/rules.md#e1)",
     )
-    p.add_argument("--from", dest="window_start", type=_window, help=".ics: expand from (ISO)")
-    p.add_argument("--to", dest="window_end", type=_window, help=".ics: expand until (ISO)")
+    p.add_argument(
+        "--from",
+        dest="window_start",
+        type=_window,
+        metavar="DATE",
+        help=".ics: expand repeating events from this ISO date (default: 60 days ago)",
+    )
+    p.add_argument(
+        "--to",
+        dest="window_end",
+        type=_window,
+        metavar="DATE",
+        help=".ics: expand repeating events until this ISO date (default: a year ahead)",
+    )
 
 
 def _read_events(args: argparse.Namespace) -> tuple[list[SourceEvent], list[Skipped]]:
@@ -142,7 +257,10 @@ def _kinds(args: argparse.Namespace) -> set[str]:
 
 def _write(args: argparse.Namespace, data: bytes) -> None:
     if args.output:
-        args.output.write_bytes(data)
+        try:
+            args.output.write_bytes(data)
+        except OSError as exc:
+            raise SourceError(f"{args.output}: cannot write: {exc.strerror or exc}") from None
     else:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()

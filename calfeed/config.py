@@ -110,6 +110,25 @@ def _local_secret(instance_path: Path, name: str, make: str) -> str:
     return value
 
 
+def instance_path_of(env: Mapping[str, str], default: Path | None = None) -> Path:
+    """The instance folder: `CALFEED_INSTANCE_PATH`, else `default`, else ./instance."""
+    return Path(env.get(ENV_PREFIX + "INSTANCE_PATH") or default or Path.cwd() / "instance")
+
+
+def database_url_of(env: Mapping[str, str], instance_path: Path) -> str:
+    """The SQLAlchemy URL from `CALFEED_DATABASE_URL` (SQLite in the instance folder by default).
+
+    Needs no secret: `calfeed db upgrade` reads only this, so migrating works before the
+    production secrets are set (or on a machine that never holds them).
+    """
+    url = env.get(ENV_PREFIX + "DATABASE_URL") or f"sqlite:///{instance_path / 'calfeed.sqlite3'}"
+    if url.startswith("postgres://"):  # what Heroku-style platforms hand out
+        return "postgresql+psycopg://" + url.removeprefix("postgres://")
+    if url.startswith("postgresql://"):
+        return "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    return url
+
+
 def load_config(
     env: Mapping[str, str] | None = None,
     *,
@@ -126,7 +145,7 @@ def load_config(
     if mode not in ("production", "development", "test"):
         problems.append(f"{ENV_PREFIX}ENV must be production, development or test, not {mode!r}")
     production = mode == "production"
-    inst = Path(env.get(ENV_PREFIX + "INSTANCE_PATH") or instance_path or Path.cwd() / "instance")
+    inst = instance_path_of(env, instance_path)
 
     def secret(name: str, make: str) -> str:
         value = env.get(ENV_PREFIX + name, "")
@@ -154,11 +173,7 @@ def load_config(
                 f"{ENV_PREFIX}ENCRYPTION_KEY must be a Fernet key (32 url-safe base64 bytes)"
             )
 
-    database_url = env.get(ENV_PREFIX + "DATABASE_URL") or f"sqlite:///{inst / 'calfeed.sqlite3'}"
-    if database_url.startswith("postgres://"):  # what Heroku-style platforms hand out
-        database_url = "postgresql+psycopg://" + database_url.removeprefix("postgres://")
-    elif database_url.startswith("postgresql://"):
-        database_url = "postgresql+psycopg://" + database_url.removeprefix("postgresql://")
+    database_url = database_url_of(env, inst)
 
     secrets_path = env.get(ENV_PREFIX + "GOOGLE_CLIENT_SECRETS") or None
     if secrets_path and not Path(secrets_path).is_file():

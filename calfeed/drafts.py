@@ -150,14 +150,24 @@ def drafts_for(
 
 
 def notes_for(
-    follow_up: FollowUp, settings: RuleSettings, templates: DraftTemplates | None = None
+    follow_up: FollowUp,
+    settings: RuleSettings,
+    templates: DraftTemplates | None = None,
+    *,
+    place: str = "feed",
 ) -> str:
-    """The dos and don'ts that go under the drafts (T6, N1 for thank-yous; C1, C2 for check-ins)."""
+    """The dos and don'ts that go under the drafts (T6, N1 for thank-yous; C1, C2 for check-ins).
+
+    `place` is where they are read: "feed" (a calendar event, which points to the dashboard) or
+    "dashboard" (which never tells the user to go to the dashboard).
+    """
     templates = templates or load_templates()
     interview = follow_up.interview
     name = f"{TEMPLATE_KINDS[follow_up.kind]}_notes.{settings.lang}.txt"
     return templates.render(
         name,
+        place=place,
+        rule=follow_up.rule,  # the feed cites it, with its paragraph in docs/rules.md
         several=len(interview.interviewers) > 1,
         example_date=(interview.start.date() + timedelta(days=10)).isoformat(),
         timeline=interview.timeline.text if interview.timeline else "",

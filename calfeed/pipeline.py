@@ -18,6 +18,7 @@ from calfeed.model import (
     Draft,
     FollowUp,
     Interview,
+    Lang,
     Marks,
     Notice,
     Revision,
@@ -30,6 +31,11 @@ from calfeed.rules import follow_ups
 from calfeed.sanitize import clean_event
 
 FEED_NAMES = {"en": "Interview follow-ups", "id": "Tindak lanjut wawancara"}
+#: a feed of one kind (`?kinds=`, `--kinds`) is named apart: two subscriptions must not look alike
+KIND_FEED_NAMES = {
+    "en": {"thank-you": "Thank-you notes", "check-in": "Check-ins"},
+    "id": {"thank-you": "Ucapan terima kasih", "check-in": "Menanyakan kabar"},
+}
 FEED_DESCRIPTIONS = {
     "en": "When to thank your interviewers and when to check in, with a draft for each (calfeed).",
     "id": "Kapan berterima kasih kepada pewawancara dan kapan menindaklanjuti, lengkap dengan "
@@ -76,6 +82,14 @@ def derive(
 def _source_stamp(follow_up: FollowUp) -> datetime:
     """Stateless stamp: when the source event last changed (deterministic, never `now`)."""
     return follow_up.interview.event.updated or EPOCH
+
+
+def feed_name(lang: Lang, kinds: Collection[str]) -> str:
+    """The calendar's name: per kind when the feed holds only one, else the common name."""
+    chosen = [k for k in FOLLOW_UP_KINDS if k in kinds]
+    if len(chosen) == 1:
+        return KIND_FEED_NAMES[lang][chosen[0]]
+    return FEED_NAMES[lang]
 
 
 def nearest(follow_ups: Sequence[FollowUp], limit: int, now: datetime | None) -> list[FollowUp]:
@@ -165,7 +179,7 @@ def build_feed(
         )
     ics = render_feed(
         items,
-        name=name or FEED_NAMES[lang],
+        name=name or feed_name(lang, kinds),
         description=FEED_DESCRIPTIONS[lang],
         refresh=refresh,
     )

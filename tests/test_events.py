@@ -81,3 +81,11 @@ def test_payload_shapes() -> None:
     assert len(events) == 1 and [s.event_id for s in skipped] == ["#1", "x"]
     with pytest.raises(SourceError):
         events_from_payload({"kind": "calendar#events"})
+
+
+def test_regression_a_zone_name_too_long_for_a_file_name_is_no_zone() -> None:
+    """Found by the property test: zoneinfo raised OSError (ENAMETOOLONG), not 'not found'."""
+    from calfeed.events import valid_zone
+
+    assert valid_zone("x" * 5000) is None
+    assert valid_zone("Asia/Jakarta") == "Asia/Jakarta"

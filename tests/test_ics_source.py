@@ -469,3 +469,28 @@ STRUCTURE = (
 def test_any_nesting_reads_or_raises_source_error(lines: list[str]) -> None:
     with contextlib.suppress(SourceError):
         assert isinstance(read(calendar(*lines)), IcsRead)
+
+
+def test_rrule_with_count_and_until_is_read_with_until_and_a_warning() -> None:
+    """Regression (issue 10): RFC 5545 forbids COUNT with UNTIL; real exports hold both."""
+    import warnings
+
+    data = calendar(
+        "BEGIN:VEVENT",
+        "UID:both@example.com",
+        "DTSTAMP:20261101T000000Z",
+        "DTSTART:20261201T090000Z",
+        "DTEND:20261201T100000Z",
+        "RRULE:FREQ=DAILY;COUNT=10;UNTIL=20261203T090000Z",
+        "SUMMARY:Interview round",
+        "END:VEVENT",
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no dateutil DeprecationWarning either
+        result = read(data)
+    assert [e.start.astimezone(UTC).day for e in result.events] == [1, 2, 3]  # UNTIL, not COUNT
+    assert result.skipped == ()
+    assert [w for w in result.warnings if "COUNT and UNTIL" in w] == [
+        "event both@example.com: RRULE has both COUNT and UNTIL (RFC 5545 forbids it): read with "
+        "UNTIL"
+    ]

@@ -43,9 +43,25 @@ def test_wheel_carries_templates_migrations_static_and_demo(wheel: zipfile.ZipFi
     for page in Path(ROOT, "templates").glob("*.html"):
         assert f"calfeed/templates/{page.name}" in names
     assert "calfeed/demo/calendar.json" in names
+    assert "calfeed/docs/rules.md" in names  # the /rules page (issue 10)
     assert any(n.startswith("calfeed/migrations/versions/") for n in names)
     assert any(n.startswith("calfeed/static/") for n in names)
     assert not any(n.startswith("tests/") for n in names)
+
+
+def test_wheel_carries_the_compiled_catalogs(wheel: zipfile.ZipFile) -> None:
+    """The .mo files are build output (not in git): the wheel build compiles them (issue 10)."""
+    from io import BytesIO
+
+    from babel.support import Translations
+
+    names = set(wheel.namelist())
+    for po in Path(ROOT, "calfeed", "translations").glob("*/LC_MESSAGES/messages.po"):
+        mo = po.relative_to(ROOT).with_suffix(".mo").as_posix()
+        assert mo in names
+        assert po.relative_to(ROOT).as_posix() in names
+        catalog = Translations(BytesIO(wheel.read(mo)))
+        assert catalog.gettext("Settings") == "Pengaturan"
 
 
 def test_console_script_declared(wheel: zipfile.ZipFile) -> None:

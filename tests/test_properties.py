@@ -88,7 +88,8 @@ def interview_events(draw: st.DrawFn) -> dict[str, Any]:
         )
     return google_event(
         start=local,
-        end=local + timedelta(minutes=length),
+        # in absolute time: wall-clock arithmetic across a fall-back night can end before it starts
+        end=(start + timedelta(minutes=length)).astimezone(ZoneInfo(zone)),
         tz=zone,
         event_id=f"e{draw(st.integers(0, 10**9))}",
         description=draw(timelines),

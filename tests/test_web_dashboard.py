@@ -8,6 +8,7 @@ from urllib.parse import quote
 import pytest
 
 from calfeed.store import Mark, User, session_scope
+from calfeed.web import present
 from calfeed.web.app import runtime
 from tests.support.web import signed_in
 from tests.test_web_feeds import JANE, vevents
@@ -35,16 +36,55 @@ def test_dashboard_needs_sign_in(client, alice):
     assert "Please connect Google Calendar first." in page
 
 
-def test_dashboard_shows_feed_address_and_subscribe_links(client, alice):
+def test_dashboard_shows_feed_address_and_subscribe_links(app, client, alice):
+    from dataclasses import replace
+
+    rt = runtime(app)
+    app.extensions["calfeed"] = replace(
+        rt, config=replace(rt.config, base_url="https://calfeed.example")
+    )
     page = signed_in(client, alice).get("/dashboard").get_data(as_text=True)
-    url = f"http://localhost/feeds/{alice.token}.ics"
+    url = f"https://calfeed.example/feeds/{alice.token}.ics"
     assert f'value="{url}"' in page
-    webcal = f"webcal://localhost/feeds/{alice.token}.ics"
+    webcal = f"webcal://calfeed.example/feeds/{alice.token}.ics"
     assert f'href="{webcal}"' in page
     google = "https://calendar.google.com/calendar/r?cid=" + quote(webcal, safe="")
     assert f'href="{google}"' in page
     assert "<svg" in page and 'class="segno"' in page  # the QR code, inline
     assert "Apple Calendar" in page and "Outlook" in page and "Google Calendar" in page
+    assert 'id="not-public"' not in page
+
+
+def test_a_private_feed_address_says_google_cannot_reach_it(client, alice):
+    """Issue 10, point 5: localhost (and the demo, a private network) is out of Google's reach."""
+    page = signed_in(client, alice).get("/dashboard").get_data(as_text=True)
+    webcal = f"webcal://localhost/feeds/{alice.token}.ics"
+    assert f'href="{webcal}"' in page  # Apple Calendar / Outlook on this machine: yes
+    assert "calendar.google.com" not in page  # no button that cannot work
+    notice = page[page.index('id="not-public"') :]
+    assert "Google Calendar" in notice[: notice.index("</p>")]
+
+
+@pytest.mark.parametrize(
+    ("host", "public"),
+    [
+        ("calfeed.example.com", True),
+        ("8.8.8.8", True),
+        ("localhost", False),
+        ("demo.localhost", False),
+        ("127.0.0.1", False),
+        ("192.168.1.20", False),
+        ("10.0.0.5", False),
+        ("172.16.3.4", False),
+        ("[::1]", False),
+        ("fe80::1", False),
+        ("myhost", False),
+        ("printer.local", False),
+        ("box.home.arpa", False),
+    ],
+)
+def test_which_feed_hosts_google_can_reach(host, public):
+    assert present.is_public_host(host) is public
 
 
 def test_dashboard_lists_interviews_with_drafts(client, alice):
@@ -81,11 +121,16 @@ def test_mark_heard_back_removes_the_check_in_and_undo_restores(app, client, ali
     signed_in(client, alice)
     token = csrf_token(client)
     r = post_mark(client, token, JANE_KEY, "heard_back")
-    assert r.status_code == 303 and r.headers["Location"].startswith("/dashboard#i-")
+    # back at the interview that changed, where "Saved." is shown (issue 10, point 2)
+    anchor = present.anchor_of(JANE_KEY)
+    assert r.status_code == 303 and r.headers["Location"] == f"/dashboard?saved={anchor}#{anchor}"
     feed = client.get(alice.feed_path).data
     assert ("check-in", f"{JANE}@google.com") not in vevents(feed)
-    page = client.get("/dashboard").get_data(as_text=True)
-    assert "Undo heard back" in page and "Saved." in page
+    page = client.get(r.headers["Location"]).get_data(as_text=True)
+    card = page[page.index(f'id="{anchor}"') :]
+    card = card[: card.index("</article>")]
+    assert "Undo heard back" in card and "Saved." in card
+    assert page.count("Saved.") == 1
     post_mark(client, token, JANE_KEY, "heard_back", "0")
     assert ("check-in", f"{JANE}@google.com") in vevents(client.get(alice.feed_path).data)
 
@@ -188,7 +233,7 @@ def test_set_timeline_moves_the_check_in_at_once(client, alice, csrf_token):
     assert check_in_start(client.get(alice.feed_path).data) == before
 
 
-@pytest.mark.parametrize("text", ["soonish", "x" * 101, "hear back someday"])
+@pytest.mark.parametrize("text", ["soonish", "hear back someday"])
 def test_bad_timeline_is_400_with_message_and_changes_nothing(app, client, alice, csrf_token, text):
     signed_in(client, alice)
     r = client.post(
@@ -199,6 +244,24 @@ def test_bad_timeline_is_400_with_message_and_changes_nothing(app, client, alice
     page = r.get_data(as_text=True)
     assert "calfeed cannot read that timeline" in page and 'aria-invalid="true"' in page
     assert marks_of(app, alice.id) == []
+    # beside its field, the field focused, the typed text kept (issue 10, point 2)
+    field = page[page.index(f'id="{present.anchor_of(JANE_KEY)}-tl"') :]
+    field = field[: field.index("</p>")]
+    assert f'value="{text}"' in field and "autofocus" in field
+    assert "calfeed cannot read that timeline" in field
+
+
+def test_too_long_timeline_says_too_long_and_keeps_the_text(app, client, alice, csrf_token):
+    signed_in(client, alice)
+    text = "within " + "x" * 100
+    r = client.post(
+        "/dashboard/timeline",
+        data={"csrf_token": csrf_token(client), "event": JANE_KEY, "timeline": text},
+    )
+    assert r.status_code == 400
+    page = r.get_data(as_text=True)
+    assert "Too long: at most 100 characters." in page and f'value="{text}"' in page
+    assert marks_of(app, alice.id) == []
 
 
 def test_rotate_from_dashboard(client, alice, csrf_token):
@@ -206,7 +269,7 @@ def test_rotate_from_dashboard(client, alice, csrf_token):
     r = client.post("/dashboard/rotate", data={"csrf_token": csrf_token(client)})
     assert r.status_code == 303
     assert client.get(alice.feed_path).status_code == 404
-    page = client.get("/dashboard").get_data(as_text=True)
+    page = client.get(r.headers["Location"]).get_data(as_text=True)
     new = re.search(r'value="http://localhost(/feeds/[^"]+\.ics)"', page).group(1)
     assert new != alice.feed_path and client.get(new).status_code == 200
     assert "new address" in page
@@ -241,6 +304,7 @@ def test_old_interview_stays_while_its_check_in_is_ahead(app, client, alice, csr
 
 
 def test_dates_read_naturally_in_both_languages() -> None:
+    """Babel's (CLDR) formats of each language (issue 10, point 3), in the interview's zone."""
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
@@ -248,10 +312,53 @@ def test_dates_read_naturally_in_both_languages() -> None:
 
     tz = ZoneInfo("Asia/Jakarta")
     start, end = datetime(2026, 11, 23, 10, 0, tzinfo=tz), datetime(2026, 11, 23, 11, 30, tzinfo=tz)
-    assert _when(start, end, "Asia/Jakarta", "en") == "Mon 23 Nov 2026, 10:00–11:30 (Asia/Jakarta)"
-    assert _when(start, end, "Asia/Jakarta", "id") == "Sen 23 Nov 2026, 10.00–11.30 (Asia/Jakarta)"
+    jakarta = "Asia/Jakarta"
+    assert _when(start, end, jakarta, "en") == "Mon, Nov 23, 2026, 10:00–11:30 (Asia/Jakarta)"
+    assert _when(start, end, jakarta, "id") == "Sen, 23 Nov 2026, 10.00–11.30 (Asia/Jakarta)"
     # shown in the interview's own zone (rule Z1), whatever zone the instant arrives in
     due = datetime(2026, 12, 2, 3, 0, tzinfo=ZoneInfo("UTC"))
-    assert _due(due, "Asia/Jakarta", "id") == "Rab 2 Des 2026, 10.00 (Asia/Jakarta)"
+    assert _due(due, "Asia/Jakarta", "id") == "Rab, 2 Des 2026, 10.00 (Asia/Jakarta)"
     overnight = _when(start, datetime(2026, 11, 24, 1, 0, tzinfo=tz), "Asia/Jakarta", "en")
-    assert overnight == "Mon 23 Nov 2026, 10:00–Tue 24 Nov 2026, 01:00 (Asia/Jakarta)"
+    assert overnight == "Mon, Nov 23, 2026, 10:00–Tue, Nov 24, 2026, 01:00 (Asia/Jakarta)"
+
+
+def test_dashboard_opens_on_the_days_actions(client, alice):
+    """Issue 10, point 1: overdue and due today first, then this week, then interviews."""
+    page = signed_in(client, alice).get("/dashboard").get_data(as_text=True)
+    order = [page.index(h) for h in ("To do today", "Upcoming interviews", "Your calendar feed")]
+    assert order == sorted(order)
+    today = page[page.index("To do today") : page.index("Upcoming interviews")]
+    assert "<details>" in today and "Open in e-mail app" in today  # drafts one click away
+
+
+@pytest.mark.parametrize(
+    ("hours", "en", "id_"),
+    [
+        (0.5, "due now", "jatuh tempo sekarang"),
+        (1, "1 hour late", "terlambat 1 jam"),
+        (5, "5 hours late", "terlambat 5 jam"),
+        (30, "1 day late", "terlambat 1 hari"),
+        (73, "3 days late", "terlambat 3 hari"),
+    ],
+)
+def test_an_overdue_follow_up_says_how_late(hours, en, id_, now):
+    from datetime import timedelta
+
+    due = now - timedelta(hours=hours)
+    assert present.late_by(due, now, "en") == en
+    assert present.late_by(due, now, "id") == id_
+    assert present.late_by(now + timedelta(minutes=1), now, "en") == ""
+
+
+def test_notes_fit_where_they_are_read(client, alice, now):
+    """Dashboard tips never send the user to the dashboard, nor ask for a recorded timeline."""
+    page = signed_in(client, alice).get("/dashboard").get_data(as_text=True)
+    tips = re.findall(r'<p class="notes">(.*?)</p>', page, re.S)
+    assert tips
+    assert not any("calfeed dashboard" in t or "dasbor calfeed" in t for t in tips)
+    recorded = [t for t in tips if "They said you would hear back" in t]  # Jane: within a week
+    assert recorded and not any("Did they say when" in t for t in recorded)
+    # the timeline form says it is already recorded instead of asking for it
+    jane = page[page.index(f'id="{present.anchor_of(JANE_KEY)}-tlh"') :]
+    hint = jane[: jane.index("</p>")]
+    assert "Already recorded from the event's notes: “within a week”" in hint

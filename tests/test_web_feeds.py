@@ -112,6 +112,25 @@ def test_kinds_variant(client, alice):
     assert both.data == client.get(alice.feed_path).data
 
 
+@pytest.mark.parametrize(
+    ("query", "name"),
+    [
+        ("?kinds=thank-you", "Thank-you notes"),
+        ("?kinds=check-in", "Check-ins"),
+        ("?kinds=thank-you&lang=id", "Ucapan terima kasih"),
+        ("?kinds=check-in&lang=id", "Menanyakan kabar"),
+        ("?kinds=thank-you,check-in", "Interview follow-ups"),
+        ("", "Interview follow-ups"),
+    ],
+)
+def test_separate_calendars_per_kind_are_named_apart(client, alice, query, name):
+    """Issue 10, point 4: two subscriptions (one per kind) must not carry the same name."""
+    from icalendar import Calendar
+
+    cal = Calendar.from_ical(client.get(alice.feed_path + query).data)
+    assert str(cal["X-WR-CALNAME"]) == name
+
+
 def test_lang_variant(client, alice):
     r = client.get(alice.feed_path + "?lang=id")
     assert r.status_code == 200

@@ -51,7 +51,7 @@ def test_save_settings_changes_the_feed(app, client, alice, csrf_token):
     signed_in(client, alice)
     before = client.get(alice.feed_path).data
     r = post(client, csrf_token)
-    assert r.status_code == 303 and r.headers["Location"] == "/settings"
+    assert r.status_code == 303 and r.headers["Location"] == "/settings?saved=1#save"
     stored = stored_settings(app, alice.id)
     assert '"thank_you": "evening"' in stored and '"holiday_country": "ID"' in stored
     assert "coffee chat" in stored
@@ -60,8 +60,8 @@ def test_save_settings_changes_the_feed(app, client, alice, csrf_token):
 
 def test_language_setting_translates_pages(client, alice, csrf_token):
     signed_in(client, alice)
-    post(client, csrf_token, lang="id")
-    page = client.get("/settings").get_data(as_text=True)
+    r = post(client, csrf_token, lang="id")
+    page = client.get(r.headers["Location"]).get_data(as_text=True)
     assert '<html lang="id">' in page and "Pengaturan" in page and "Tersimpan." in page
 
 
@@ -80,6 +80,8 @@ def test_language_setting_translates_pages(client, alice, csrf_token):
         ("holiday_country", "XX", "Unknown country."),
         ("keywords", "  \n ", "Enter at least one keyword"),
         ("calendars", "bob@example.com", "Choose at least one of your calendars."),
+        ("keywords", "interview\n" + "k" * 61, "A keyword is too long"),
+        ("time_zone", "Asia/" + "J" * 70, "Too long for a time zone name"),
     ],
 )
 def test_bad_value_is_400_with_message_and_nothing_changed(
@@ -93,6 +95,12 @@ def test_bad_value_is_400_with_message_and_nothing_changed(
     assert "Nothing was changed." in page and message in page
     assert f'id="{field}-err"' in page
     assert stored_settings(app, alice.id) == before
+    # the first field in error takes the focus; the summary links to it (issue 10, point 2)
+    assert page.count("autofocus") == 1 and f'href="#{field}"' in page
+    focused = page[: page.index("autofocus")]
+    assert focused[focused.rindex("<") :].count(f'id="{field}"') == 1
+    if field not in ("lang", "thank_you", "holiday_country", "calendars"):
+        assert f'value="{value}"' in page or value in page  # the typed text kept
 
 
 def test_settings_without_csrf_is_400(app, client, alice):

@@ -131,7 +131,8 @@ def _read(
     for index, component in enumerate(vevents):
         uid = _text(component.get("UID"), 1024).strip() or f"#{index}"
         try:
-            _prepare(component, uid, own_zones, local)
+            for warning in _prepare(component, uid, own_zones, local):
+                notes.warn(f"event {uid}: {warning}")
         except InvalidEvent as exc:
             skipped.append(Skipped(uid, exc.reason))
             continue
@@ -238,8 +239,12 @@ def iana_zone(tzid: str) -> str | None:
 
 def _prepare(
     component: icalendar.Event, uid: str, own_zones: dict[str, tzinfo], local: tzinfo
-) -> None:
-    """Bind TZIDs, then check the event can be expanded; raises InvalidEvent saying why not."""
+) -> list[str]:
+    """Bind TZIDs, then check the event can be expanded; raises InvalidEvent saying why not.
+
+    Returns warnings: what was read otherwise than written.
+    """
+    warnings: list[str] = []
     component["UID"] = uid  # recurring_ical_events groups a series by UID
     if "DTSTART" not in component:
         raise InvalidEvent("no DTSTART", uid)
@@ -259,6 +264,11 @@ def _prepare(
             raise InvalidEvent(f"RRULE is not a rule: {_text(rule, 80)!r}", uid)
         if _TOO_DENSE.intersection(rule.get("FREQ", ())) or rule.get("BYSECOND"):
             raise InvalidEvent("repeats more often than hourly: not expanded", uid)
+        if "COUNT" in rule and "UNTIL" in rule:
+            # RFC 5545 3.3.10 forbids both, yet real exports hold them; dateutil deprecates the
+            # pair, so read the rule with UNTIL (the firmer end) and say so
+            del rule["COUNT"]
+            warnings.append("RRULE has both COUNT and UNTIL (RFC 5545 forbids it): read with UNTIL")
     try:
         for prop_name in _TIME_PROPS:
             for value in _values(component.get(prop_name)):
@@ -272,6 +282,7 @@ def _prepare(
         raise InvalidEvent("start and end mix a date and a date-time", uid)
     if end < start:
         raise InvalidEvent("ends before it starts", uid)
+    return warnings
 
 
 def _bind(

@@ -12,6 +12,7 @@ from flask.typing import ResponseReturnValue
 from calfeed.web import accounts
 from calfeed.web.context import _, require_user, rt, sign_in, sign_out
 from calfeed.web.errors import error_page
+from calfeed.web.i18n import N_
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -29,7 +30,7 @@ def _redirect_uri() -> str:
 def connect() -> ResponseReturnValue:
     runtime = rt()
     if not runtime.config.google_configured:
-        return error_page(503, "index.not_configured")
+        return error_page(503, N_("Google sign-in is not configured on this server."))
     url, state, verifier_enc = accounts.begin_connect(runtime, _redirect_uri())
     session[STATE_KEY] = state
     session[VERIFIER_KEY] = verifier_enc
@@ -52,7 +53,7 @@ def disconnect() -> ResponseReturnValue:
     user_id = require_user()
     sign_out(user_id)  # first: even if deleting fails half-way, no cookie opens the row again
     accounts.disconnect(rt(), user_id)
-    flash(_("settings.deleted"), "ok")
+    flash(_("Disconnected. Everything calfeed stored about you is deleted."), "ok")
     return redirect(url_for("pages.index"), code=303)
 
 
@@ -61,5 +62,5 @@ def signout() -> ResponseReturnValue:
     """End this session (and the user's others: the nonce they share is renewed)."""
     user_id = require_user()
     sign_out(user_id)
-    flash(_("auth.signed_out"), "ok")
+    flash(_("Signed out."), "ok")
     return redirect(url_for("pages.index"), code=303)

@@ -59,9 +59,9 @@ def _inject() -> dict[str, Any]:
 def refresh() -> ResponseReturnValue:
     user_id = require_user()
     if jobs(current_app).refresh_now(user_id):
-        flash(_("read.queued"), "ok")
+        flash(_("Google Calendar will be read in a moment."), "ok")
     else:
-        flash(_("read.too_soon"), "error")
+        flash(_("Google Calendar was just refreshed. Try again in a minute."), "error")
     return redirect(url_for("dashboard.index"), code=303)
 
 

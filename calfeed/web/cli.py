@@ -2,36 +2,76 @@
 
 Werkzeug's server is for one person on one machine (the demo, development); production runs
 gunicorn from the Procfile. Both print the addresses to open and never a secret beyond the demo's
-own feed address.
+own feed address, and only once the port is known to be free.
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 import os
+import socket
 import sys
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from calfeed.errors import ConfigError
+from calfeed.errors import ConfigError, SourceError
 
 if TYPE_CHECKING:
     from flask import Flask
 
 
+class PortBusy(SourceError):
+    """The port to listen on is taken: one line and exit status 2, before any address is shown."""
+
+
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number (1-65535): {text!r}") from None
+    if not 1 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"not a port number (1-65535): {value}")
+    return value
+
+
 def _parser(prog: str, description: str) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog=prog, description=description)
     parser.add_argument(
-        "--host", default="127.0.0.1", help="address to listen on (default: %(default)s)"
+        "--host",
+        default="127.0.0.1",
+        metavar="ADDRESS",
+        help="address to listen on: 127.0.0.1 (this machine only) or 0.0.0.0 (every network) "
+        "(default: %(default)s)",
     )
     parser.add_argument(
         "--port",
-        type=int,
-        default=int(os.environ.get("PORT", "5000")),
-        help="port (default: $PORT or 5000)",
+        type=_port,
+        default=os.environ.get("PORT") or "5000",
+        metavar="N",
+        help="port to listen on, 1-65535 (default: $PORT or 5000)",
     )
     return parser
+
+
+def check_port(host: str, port: int) -> None:
+    """Raise PortBusy when `port` cannot be listened on, so no address of another program is shown.
+
+    Binds and releases at once, with SO_REUSEADDR like the server itself, so a port only in
+    TIME_WAIT from our own previous run still counts as free.
+    """
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise PortBusy(
+                    f"port {port} on {host} is already in use by another program; "
+                    f"choose another with --port (e.g. --port {port + 1 if port < 65535 else 5000})"
+                ) from None
+            raise PortBusy(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
 
 
 def _run(app: Flask, host: str, port: int) -> None:
@@ -53,6 +93,7 @@ def serve(argv: list[str]) -> int:
         for problem in exc.problems:
             print(f"calfeed: {problem}", file=sys.stderr)
         return exc.exit_code
+    check_port(args.host, args.port)
     from calfeed.web.app import jobs
 
     queue = jobs(app)
@@ -68,17 +109,43 @@ def serve(argv: list[str]) -> int:
     return 0
 
 
+def demo_folder() -> Path:
+    """Where the demo keeps its database and local secrets: the per-user data folder."""
+    from platformdirs import user_data_path
+
+    return user_data_path("calfeed", appauthor=False) / "demo"
+
+
 def demo(argv: list[str]) -> int:
     """Run the service on the bundled sample calendar; no Google account, no configuration."""
     parser = _parser("calfeed demo", "Run calfeed on a bundled sample calendar (no Google needed).")
     parser.add_argument(
-        "--instance", type=Path, help="folder for the demo database (default: a temp folder)"
+        "--instance",
+        type=Path,
+        metavar="FOLDER",
+        help="folder for the demo's database and local keys, kept between runs so the feed "
+        f"address stays the same (default: {demo_folder()})",
+    )
+    parser.add_argument(
+        "--reset",
+        action="store_true",
+        help="start over: forget the demo's marks, settings and feed address first",
     )
     args = parser.parse_args(argv)
-    from calfeed.web.demo import demo_app
+    instance: Path = args.instance or demo_folder()
+    check_port(args.host, args.port)
+    from calfeed.web.demo import demo_app, reset
 
-    instance = args.instance or Path(tempfile.mkdtemp(prefix="calfeed-demo-"))
-    app = demo_app(instance)
+    if instance.exists() and not instance.is_dir():
+        raise SourceError(f"{instance}: not a folder")
+    if args.reset:
+        reset(instance)
+    try:
+        instance.mkdir(parents=True, exist_ok=True)
+        os.chmod(instance, 0o700)  # it holds the demo's keys
+        app = demo_app(instance)
+    except OSError as exc:
+        raise SourceError(f"{exc.filename or instance}: {exc.strerror or exc}") from None
     from flask import url_for
 
     from calfeed.web import service
@@ -94,6 +161,7 @@ def demo(argv: list[str]) -> int:
     print("calfeed demo: the sample calendar, no Google account needed", flush=True)
     print(f"  dashboard: {dashboard}", flush=True)
     print(f"  feed:      {feed}", flush=True)
+    print(f"  kept in:   {instance} (`calfeed demo --reset` starts over)", flush=True)
     print("  (Ctrl+C stops it)", flush=True)
     _run(app, args.host, args.port)
     return 0

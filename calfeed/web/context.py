@@ -9,16 +9,16 @@ computed lazily so the feed route, which renders no page, never pays for them.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
+import flask_babel
 from flask import Flask, current_app, g, request, session
 
 from calfeed.errors import CalfeedError
 from calfeed.model import Lang
 from calfeed.web import service
 from calfeed.web.app import Runtime, runtime
-from calfeed.web.i18n import gettext, pick_lang
+from calfeed.web.i18n import TRANSLATIONS, pick_lang
 
 SESSION_USER = "uid"
 SESSION_NONCE = "sn"
@@ -102,15 +102,13 @@ def current_lang() -> Lang:
     return lang
 
 
-def _(key: str) -> str:
-    """Translate `key` into the request's language."""
-    return gettext(key, current_lang())
+def _(message: str, **values: object) -> str:
+    """`message` (an English msgid) in the request's language, through Flask-Babel."""
+    return flask_babel.gettext(message, **values)
 
 
 def _template_context() -> dict[str, Any]:
-    translate: Callable[[str], str] = _
     return {
-        "_": translate,
         "lang": current_lang(),
         "signed_in": current_user_id() is not None,
         "demo": rt().config.demo,
@@ -119,4 +117,8 @@ def _template_context() -> dict[str, Any]:
 
 
 def init_context(app: Flask) -> None:
+    # templates get `_`, `gettext` and `ngettext` from Flask-Babel's Jinja i18n extension
+    flask_babel.Babel(
+        app, locale_selector=current_lang, default_translation_directories=str(TRANSLATIONS)
+    )
     app.context_processor(_template_context)

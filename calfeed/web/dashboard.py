@@ -15,9 +15,21 @@ from werkzeug.wrappers import Response as BaseResponse
 from calfeed.errors import NotFound
 from calfeed.web import present, service
 from calfeed.web.context import _, require_user, rt
-from calfeed.web.forms import flag, parse_correction_field, parse_timeline_field
+from calfeed.web.forms import (
+    MAX_CORRECTION,
+    MAX_TIMELINE,
+    flag,
+    parse_correction_field,
+    parse_timeline_field,
+)
+from calfeed.web.i18n import N_
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
+
+FORM_REFUSED = N_("Nothing was changed. Please fix the marked fields.")
+TIMELINE_UNREADABLE = N_(
+    "calfeed cannot read that timeline. Try: within a week, 5 business days, 10d."
+)
 
 
 def feed_url(token: str) -> str:
@@ -27,23 +39,54 @@ def feed_url(token: str) -> str:
 
 
 def _page(
-    user_id: int, status: int = 200, error: str | None = None, fields: dict[str, str] | None = None
+    user_id: int,
+    status: int = 200,
+    error: str | None = None,
+    fields: dict[str, str] | None = None,
+    typed: dict[str, str] | None = None,
 ) -> tuple[str, int]:
+    """The page; after a refused form: the message beside its field, the typed text kept."""
     runtime = rt()
     now = runtime.clock()
     token = service.feed_token(runtime.sessions, runtime.cipher, user_id, now)
     page = request.args.get("page", default=1, type=int) or 1
     dash = present.dashboard(runtime.sessions, user_id, now, page=page)
-    links = present.feed_links(feed_url(token))
+    links = present.feed_links(feed_url(token), demo=runtime.config.demo)
+    saved = request.args.get("saved", "")
+    fields = fields or {}
+    past = {c.anchor for c in dash.recent} | {c.key for c in dash.recent}
+    # field error keys: the event key (its timeline) or "<key>#correct" (its correction)
+    error_link = next((_field_id(k) for k in fields), None)
     html = render_template(
-        "dashboard.html", dash=dash, feed=links, form_error=error, field_errors=fields or {}
+        "dashboard.html",
+        dash=dash,
+        feed=links,
+        form_error=error,
+        error_link=error_link,
+        field_errors=fields,
+        typed=typed or {},
+        saved=saved,
+        past_open=saved in past or any(k.removesuffix(CORRECT) in past for k in fields),
     )
     return html, status
 
 
+CORRECT = "#correct"
+
+
+def _field_id(error_key: str) -> str:
+    """The HTML id of the field an error key names (the summary at the top links to it)."""
+    if error_key.endswith(CORRECT):
+        return present.anchor_of(error_key.removesuffix(CORRECT)) + "-co"
+    return present.anchor_of(error_key) + "-tl"
+
+
 def _back(key: str | None = None) -> BaseResponse:
-    anchor = "#" + present.anchor_of(key) if key else ""
-    return redirect(url_for("dashboard.index") + anchor, code=303)
+    """Back to the page, at what changed, where "Saved." is shown (not at the top)."""
+    if key is None:
+        return redirect(url_for("dashboard.index"), code=303)
+    anchor = key if key == "feed" else present.anchor_of(key)
+    return redirect(url_for("dashboard.index", saved=anchor) + "#" + anchor, code=303)
 
 
 @bp.get("")
@@ -60,29 +103,34 @@ def mark() -> ResponseReturnValue:
         flag(request.form, "value"),
     )
     if name not in service.MARK_FIELDS or value is None:
-        return _page(user_id, 400, _("err.action"))
+        return _page(user_id, 400, _("Unknown action."))
     try:
         service.set_mark(rt().sessions, user_id, key, name, value, rt().clock())
     except NotFound:
-        return _page(user_id, 400, _("err.event"))
-    flash(_("dash.saved"), "ok")
-    return _back(None if name == "not_interview" else key)
+        return _page(user_id, 400, _("That interview is not in your calendar."))
+    if name == "not_interview":  # the card leaves (or comes back): say so at the top
+        flash(_("Saved."), "ok")
+        return _back()
+    return _back(key)
 
 
 @bp.post("/timeline")
 def timeline() -> ResponseReturnValue:
     user_id = require_user()
     key = request.form.get("event", "")
+    raw = request.form.get("timeline", "")
     now = rt().clock()
+    if len(raw.strip()) > MAX_TIMELINE:
+        too_long = _("Too long: at most %(n)s characters.", n=MAX_TIMELINE)
+        return _page(user_id, 400, _(FORM_REFUSED), {key: too_long}, {key: raw})
     # relative phrases need a day to count from; any day of the read window will do to check
-    text, ok = parse_timeline_field(request.form.get("timeline", ""), (now - timedelta(60)).date())
+    text, ok = parse_timeline_field(raw, (now - timedelta(60)).date())
     if not ok:
-        return _page(user_id, 400, _("err.form"), {key: _("err.timeline")})
+        return _page(user_id, 400, _(FORM_REFUSED), {key: _(TIMELINE_UNREADABLE)}, {key: raw})
     try:
         service.set_timeline(rt().sessions, user_id, key, text, now)
     except NotFound:
-        return _page(user_id, 400, _("err.event"))
-    flash(_("dash.saved"), "ok")
+        return _page(user_id, 400, _("That interview is not in your calendar."))
     return _back(key)
 
 
@@ -91,15 +139,17 @@ def correct() -> ResponseReturnValue:
     """Rule E2: the user's correction of an interview's company and position (issue 8)."""
     user_id = require_user()
     key = request.form.get("event", "")
-    company, ok_company = parse_correction_field(request.form.get("company", ""))
-    position, ok_position = parse_correction_field(request.form.get("position", ""))
+    raw_company, raw_position = request.form.get("company", ""), request.form.get("position", "")
+    company, ok_company = parse_correction_field(raw_company)
+    position, ok_position = parse_correction_field(raw_position)
     if not (ok_company and ok_position):
-        return _page(user_id, 400, _("err.form"), {key + "#correct": _("err.correction")})
+        typed = {key + "#company": raw_company, key + "#position": raw_position}
+        too_long = _("Too long: at most %(n)s characters.", n=MAX_CORRECTION)
+        return _page(user_id, 400, _(FORM_REFUSED), {key + CORRECT: too_long}, typed)
     try:
         service.set_correction(rt().sessions, user_id, key, company, position, rt().clock())
     except NotFound:
-        return _page(user_id, 400, _("err.event"))
-    flash(_("dash.saved"), "ok")
+        return _page(user_id, 400, _("That interview is not in your calendar."))
     return _back(key)
 
 
@@ -108,5 +158,4 @@ def rotate() -> ResponseReturnValue:
     user_id = require_user()
     runtime = rt()
     service.rotate_feed_token(runtime.sessions, runtime.cipher, user_id, runtime.clock())
-    flash(_("dash.rotated"), "ok")
-    return _back()
+    return _back("feed")

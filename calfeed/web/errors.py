@@ -15,11 +15,23 @@ from werkzeug.exceptions import HTTPException
 
 from calfeed.errors import CalfeedError
 from calfeed.web.context import SignInRequired, _
+from calfeed.web.i18n import N_
 
 log = logging.getLogger(__name__)
 
 #: statuses with their own message; anything else uses the 500 one (or 400 for client errors)
-MESSAGES = {400, 401, 403, 404, 405, 500, 502, 503}
+MESSAGES = {
+    400: N_("The request could not be understood. Go back, reload the page and try again."),
+    401: N_("Please connect Google Calendar again."),
+    403: N_("You may not do that."),
+    404: N_("There is nothing here."),
+    405: N_("That method is not allowed here."),
+    500: N_("Something went wrong on our side. Please try again later."),
+    502: N_("Google could not be reached. Please try again later."),
+    503: N_("The service is not available right now. Please try again later."),
+}
+OAUTH_FAILED = N_("Connecting Google did not work. Nothing was stored. You can try again.")
+CSRF_FAILED = N_("The form expired or was sent from another site. Reload the page and try again.")
 
 
 def _is_feed() -> bool:
@@ -30,13 +42,13 @@ def _plain(status: int, text: str) -> Response:
     return Response(text + "\n", status=status, content_type="text/plain; charset=utf-8")
 
 
-def error_page(status: int, message_key: str | None = None) -> Response:
-    """The error page for `status`, or plain text on machine endpoints."""
+def error_page(status: int, message: str | None = None) -> Response:
+    """The error page for `status` (`message`: an English msgid), or plain text for machines."""
     if _is_feed():
         return _plain(status, {404: "Not found", 400: "Bad request"}.get(status, "Error"))
-    key = message_key or f"err.{status if status in MESSAGES else (400 if status < 500 else 500)}"
+    message = message or MESSAGES.get(status) or MESSAGES[400 if status < 500 else 500]
     try:
-        html = render_template("error.html", status=status, message=_(key))
+        html = render_template("error.html", status=status, message=_(message))
     except Exception:  # noqa: BLE001 - e.g. the database is down: the page needs the user's language
         log.warning("error page could not be rendered; answering in plain text")
         return _plain(status, f"Error {status}")
@@ -45,7 +57,7 @@ def error_page(status: int, message_key: str | None = None) -> Response:
 
 def _calfeed_error(exc: CalfeedError) -> Response:
     if isinstance(exc, SignInRequired):
-        flash(_("err.signin"), "error")
+        flash(_("Please connect Google Calendar first."), "error")
         return redirect(url_for("pages.index"), code=303)  # type: ignore[return-value]
     status = exc.http_status
     if status >= 500:
@@ -54,14 +66,14 @@ def _calfeed_error(exc: CalfeedError) -> Response:
 
     if isinstance(exc, AuthorizationError):
         log.info("google consent failed: %s", exc.reason)
-        return error_page(400, "err.oauth")
+        return error_page(400, OAUTH_FAILED)
     if _is_feed() and status == 400:
         return _plain(400, f"Bad request: {exc}")
     return error_page(status)
 
 
 def _csrf_error(exc: CSRFError) -> Response:
-    return error_page(400, "err.csrf")
+    return error_page(400, CSRF_FAILED)
 
 
 def _http_error(exc: HTTPException) -> Response:

@@ -2,7 +2,7 @@
 
 Plain functions instead of WTForms classes: the rules' ranges already live in `RuleSettings`, the
 messages must be translated, and CSRF is checked for every form by CSRFProtect regardless. Errors
-are i18n keys so the page shows them in the user's language.
+are English messages marked for the catalogs (`N_`), translated where the page is rendered.
 """
 
 from __future__ import annotations
@@ -27,14 +27,17 @@ from calfeed.model import (
 )
 from calfeed.store.settings import settings_to_dict
 from calfeed.timeline import parse_timeline
+from calfeed.web.i18n import N_
 
 MAX_KEYWORDS = 50
 MAX_KEYWORD_LEN = 60
+MAX_TIMELINE = 100  # a stated timeline override, in characters
+MAX_TIME_ZONE = 64  # an IANA zone name
 
 
 @dataclass
 class SettingsForm:
-    """The raw values (to show again) and the errors by field name (i18n keys)."""
+    """The raw values (to show again) and the errors by field name (English msgids)."""
 
     values: dict[str, Any]
     errors: dict[str, str] = field(default_factory=dict)
@@ -91,39 +94,47 @@ def parse_settings(form: MultiDict[str, str], known_calendars: Sequence[str]) ->
     result = SettingsForm(values)
     errors = result.errors
     if values["lang"] not in ("en", "id"):
-        errors["lang"] = "err.lang"
+        errors["lang"] = N_("Choose English or Indonesian.")
     try:
-        RuleSettings(time_zone=values["time_zone"])
+        if len(values["time_zone"]) > MAX_TIME_ZONE:
+            errors["time_zone"] = N_("Too long for a time zone name: at most 64 characters.")
+        else:
+            RuleSettings(time_zone=values["time_zone"])
     except SettingsError:
-        errors["time_zone"] = "err.time_zone"
+        errors["time_zone"] = N_("Unknown time zone.")
     if values["thank_you"] not in ("soon", "evening"):
-        errors["thank_you"] = "err.thank_you"
+        errors["thank_you"] = N_("Choose soon or evening.")
     delay = _int(values["thank_you_delay"], *THANK_YOU_DELAY_MINUTES)
     if delay is None:
-        errors["thank_you_delay"] = "err.delay"
+        errors["thank_you_delay"] = N_("Enter a number of minutes from 0 to 180.")
     evening = _clock(values["evening_at"], *EVENING_AT)
     if evening is None:
-        errors["evening_at"] = "err.evening_at"
+        errors["evening_at"] = N_("Enter a time from 17:00 to 20:00.")
     grace = _int(values["grace_days"], *GRACE_DAYS)
     if grace is None:
-        errors["grace_days"] = "err.grace"
+        errors["grace_days"] = N_("Enter a number from 1 to 5.")
     wait = _int(values["no_timeline_days"], *NO_TIMELINE_DAYS)
     if wait is None:
-        errors["no_timeline_days"] = "err.no_timeline"
+        errors["no_timeline_days"] = N_("Enter a number from 7 to 14.")
     check_in = _clock(values["check_in_at"], *CHECK_IN_AT)
     if check_in is None:
-        errors["check_in_at"] = "err.check_in_at"
+        errors["check_in_at"] = N_("Enter a time from 06:00 to 18:00.")
     country = values["holiday_country"] or None
     if country is not None and country not in supported_countries():
-        errors["holiday_country"] = "err.country"
+        errors["holiday_country"] = N_("Unknown country.")
     keywords = _keywords(values["keywords"])
     if keywords is None:
-        errors["keywords"] = "err.keywords"
+        long_word = any(len(w.strip()) > MAX_KEYWORD_LEN for w in _split(values["keywords"]))
+        errors["keywords"] = (
+            N_("A keyword is too long: at most 60 characters each.")
+            if long_word
+            else N_("Enter at least one keyword (at most 50, each under 60 characters).")
+        )
     if len(values["user_name"]) > MAX_USER_NAME:
-        errors["user_name"] = "err.user_name"
+        errors["user_name"] = N_("Too long: your name is one line of at most 100 characters.")
     calendars = list(dict.fromkeys(values["calendars"]))
     if known_calendars and (not calendars or not set(calendars) <= set(known_calendars)):
-        errors["calendars"] = "err.calendars"
+        errors["calendars"] = N_("Choose at least one of your calendars.")
     if errors:
         return result
     assert delay is not None and evening is not None and check_in is not None
@@ -143,14 +154,18 @@ def parse_settings(form: MultiDict[str, str], known_calendars: Sequence[str]) ->
             user_name=values["user_name"],
         )
     except SettingsError:  # a range the checks above missed: refuse rather than store it
-        errors["keywords"] = "err.form"
+        errors["keywords"] = N_("Nothing was changed. Please fix the marked fields.")
         return result
     result.calendars = calendars
     return result
 
 
+def _split(raw: str) -> list[str]:
+    return raw.replace("\r", "\n").replace(",", "\n").split("\n")
+
+
 def _keywords(raw: str) -> tuple[str, ...] | None:
-    words = [w.strip() for w in raw.replace("\r", "\n").replace(",", "\n").split("\n")]
+    words = [w.strip() for w in _split(raw)]
     unique = tuple(dict.fromkeys(w for w in words if w))
     if not unique or len(unique) > MAX_KEYWORDS or any(len(w) > MAX_KEYWORD_LEN for w in unique):
         return None
@@ -162,7 +177,7 @@ def parse_timeline_field(raw: str, interview_day: date) -> tuple[str | None, boo
     text = raw.strip()
     if not text:
         return None, True
-    if len(text) > 100 or parse_timeline(text, interview_day) is None:
+    if len(text) > MAX_TIMELINE or parse_timeline(text, interview_day) is None:
         return None, False
     return text, True
 

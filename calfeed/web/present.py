@@ -8,22 +8,25 @@ the calendar shows cannot drift apart.
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo
 
 import segno
+from babel.dates import format_skeleton
 from markupsafe import Markup
 
 from calfeed import store
 from calfeed.detect import name_from_email
+from calfeed.drafts import load_templates, notes_for
 from calfeed.limits import DASHBOARD_PAGE, MAX_EVENTS_PER_USER, MAX_FOLLOW_UPS_PER_FEED
 from calfeed.model import Draft, FollowUp, Interview, Marks
 from calfeed.pipeline import build_feed
 from calfeed.store import SessionFactory, session_scope
-from calfeed.web.i18n import gettext
+from calfeed.web.i18n import N_, gettext, ngettext
 
 #: past interviews stay this long on the dashboard, or for as long as a follow-up is still ahead
 RECENT = timedelta(days=30)
@@ -35,6 +38,9 @@ class FeedLinks:
     webcal: str
     google: str
     qr_svg: Markup
+    #: False when the address is not public (localhost, a private network, the demo): Google
+    #: Calendar fetches feeds from Google's servers and cannot reach it; apps on this machine can
+    public: bool = True
 
 
 @dataclass(frozen=True)
@@ -49,9 +55,11 @@ class DraftCard:
 @dataclass(frozen=True)
 class FollowUpCard:
     kind: str
+    rule_id: str  # "T2": links to its paragraph on /rules (#t2)
     start: datetime
     due: str
     start_iso: str
+    due_short: str  # "Wed 2 Dec, 10:00": the action line's
     rule: str
     drafts: list[DraftCard]
     notes: str
@@ -82,12 +90,29 @@ class Excluded:
 
 
 @dataclass(frozen=True)
+class Action:
+    """One follow-up to act on: a line on the dashboard, its drafts one click away."""
+
+    anchor: str
+    interview_key: str
+    interview_title: str
+    follow_up: FollowUpCard
+    #: how late, e.g. "2 days late"; empty when not yet due (an overdue one still asks to send now)
+    late_by: str
+    #: the mark that closes it: thank-you sent, or heard back for a check-in
+    mark: str
+
+
+@dataclass(frozen=True)
 class Dashboard:
     upcoming: list[InterviewCard]
     recent: list[InterviewCard]
     excluded: list[Excluded]
     needs_reconnect: bool
     feed: FeedLinks | None = None
+    #: overdue and due today (in the user's zone), then the rest of the next seven days
+    today: list[Action] = field(default_factory=list)
+    week: list[Action] = field(default_factory=list)
     # issue 7: bounded work. This page of cards, how many pages, and whether a cap cut anything
     page: int = 1
     pages: int = 1
@@ -97,13 +122,30 @@ class Dashboard:
     signature: str = ""  # how the drafts are signed meanwhile (from the Google address)
 
 
-def feed_links(url: str) -> FeedLinks:
+def feed_links(url: str, *, demo: bool = False) -> FeedLinks:
     """Subscribe links for one feed address: webcal:// for Apple/Outlook, Google's add-by-URL."""
     webcal = "webcal://" + url.split("://", 1)[1]
     google = "https://calendar.google.com/calendar/r?cid=" + quote(webcal, safe="")
     qr = segno.make(url, error="m")
     svg = qr.svg_inline(scale=4, border=2, title=None, omitsize=False)
-    return FeedLinks(url, webcal, google, Markup(svg))  # noqa: S704 - segno's own markup
+    public = not demo and is_public_host(urlsplit(url).hostname or "")
+    return FeedLinks(url, webcal, google, Markup(svg), public)  # noqa: S704 - segno's own markup
+
+
+#: names that never resolve on the public internet (RFC 6761, RFC 6762, RFC 8375, common use)
+_PRIVATE_SUFFIXES = (".localhost", ".local", ".internal", ".lan", ".home.arpa", ".invalid", ".test")
+
+
+def is_public_host(host: str) -> bool:
+    """Whether Google's servers could fetch from `host`: not loopback, private or link-local."""
+    host = host.strip("[]").rstrip(".").lower()
+    if not host or host == "localhost" or host.endswith(_PRIVATE_SUFFIXES):
+        return False
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return "." in host  # a single-label name only resolves on a local network
+    return address.is_global
 
 
 def anchor_of(key: str) -> str:
@@ -111,29 +153,18 @@ def anchor_of(key: str) -> str:
     return "i-" + hashlib.sha256(key.encode()).hexdigest()[:12]
 
 
-#: short day and month names; locale-independent on purpose (the server's locale is not the user's)
-DAYS = {
-    "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
-    "id": ("Sen", "Sel", "Rab", "Kam", "Jum", "Sab", "Min"),
-}
-MONTHS = {
-    "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
-    "id": ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"),
-}
-
-
 def _clock(moment: datetime, lang: str) -> str:
-    # Indonesian writes times with a dot (PUEBI): 18.00
-    return f"{moment:%H.%M}" if lang == "id" else f"{moment:%H:%M}"
+    """The time of day in the language's own pattern (Babel/CLDR): 18:00, Indonesian 18.00."""
+    return format_skeleton("Hm", moment, tzinfo=moment.tzinfo, locale=lang)
 
 
 def _day(moment: datetime, lang: str) -> str:
-    days, months = DAYS.get(lang, DAYS["en"]), MONTHS.get(lang, MONTHS["en"])
-    return f"{days[moment.weekday()]} {moment.day} {months[moment.month - 1]} {moment.year}"
+    """The day with its weekday, in the language's own pattern (Babel/CLDR)."""
+    return format_skeleton("yMMMEd", moment, tzinfo=moment.tzinfo, locale=lang)
 
 
 def _when(start: datetime, end: datetime, zone: str, lang: str = "en") -> str:
-    """ "Mon 23 Nov 2026, 10:00–11:00 (Asia/Jakarta)", in the interview's own zone (rule Z1)."""
+    """ "Mon, Nov 23, 2026, 10:00–11:00 (Asia/Jakarta)", in the interview's own zone (rule Z1)."""
     tz = ZoneInfo(zone)
     s, e = start.astimezone(tz), end.astimezone(tz)
     until = _clock(e, lang) if e.date() == s.date() else f"{_day(e, lang)}, {_clock(e, lang)}"
@@ -143,6 +174,35 @@ def _when(start: datetime, end: datetime, zone: str, lang: str = "en") -> str:
 def _due(moment: datetime, zone: str, lang: str = "en") -> str:
     local = moment.astimezone(ZoneInfo(zone))
     return f"{_day(local, lang)}, {_clock(local, lang)} ({zone})"
+
+
+def _due_short(moment: datetime, zone: str, lang: str = "en") -> str:
+    local = moment.astimezone(ZoneInfo(zone))
+    day = format_skeleton("MMMEd", local, tzinfo=local.tzinfo, locale=lang)
+    return f"{day}, {_clock(local, lang)}"
+
+
+#: why a follow-up is when it is, by the rule that fixed its time (the page links the rule id)
+RULE_REASONS = {
+    "T2": N_("soon after the interview ends, while it is fresh"),
+    "T3": N_("in the evening of the interview day, never the next day"),
+    "C1": N_("the timeline they gave plus a few days of grace, on a working day"),
+    "C2": N_("no timeline was given: one to two weeks is the usual wait"),
+    "C3": N_("moved to a working day at your check-in time"),
+    "C4": N_("the latest round of this application replaces earlier check-ins"),
+}
+
+
+def late_by(due: datetime, now: datetime, lang: str = "en") -> str:
+    """How late a follow-up is ("3 hours late", "2 days late"); empty when it is not due yet."""
+    if due >= now:
+        return ""
+    hours = int((now - due).total_seconds() // 3600)
+    if hours < 1:
+        return gettext("due now", lang)
+    if hours < 24:
+        return ngettext("%(num)d hour late", "%(num)d hours late", hours, lang)
+    return ngettext("%(num)d day late", "%(num)d days late", hours // 24, lang)
 
 
 def _follow_up_card(
@@ -158,13 +218,15 @@ def _follow_up_card(
         )
         for n, d in enumerate(result_drafts.get(f.uid, []))
     ]
-    rule = gettext(f"rule.{f.rule}", lang)
+    reason = RULE_REASONS.get(f.rule)
     return FollowUpCard(
         kind=f.kind,
+        rule_id=f.rule,
         start=f.start,
         due=_due(f.start, f.interview.zone, lang),
         start_iso=f.start.isoformat(),
-        rule=rule if rule != f"rule.{f.rule}" else f.rule,
+        due_short=_due_short(f.start, f.interview.zone, lang),
+        rule=gettext(reason, lang) if reason else "",
         drafts=drafts,
         notes=notes.get(f.uid, ""),
     )
@@ -211,10 +273,33 @@ def dashboard(sessions: SessionFactory, user_id: int, now: datetime, page: int =
         signature = name_from_email(user.google_email) if user.google_email else ""
     result = build_feed(events, settings, marks=marks, now=now, limit=MAX_FOLLOW_UPS_PER_FEED)
     follow_ups_cut = len(result.follow_ups) >= MAX_FOLLOW_UPS_PER_FEED
+    # notes as the dashboard reads them: no "set it on the dashboard", no asking for a timeline
+    # that is already recorded (the feed's own notes keep saying where to do it)
+    templates = load_templates()
+    notes = {f.uid: notes_for(f, settings, templates, place="dashboard") for f in result.follow_ups}
     by_interview: dict[str, list[FollowUpCard]] = {}
+    today: list[Action] = []
+    week: list[Action] = []
+    zone = ZoneInfo(settings.time_zone)
+    end_of_today = datetime.combine(
+        now.astimezone(zone).date() + timedelta(days=1), datetime.min.time(), tzinfo=zone
+    )
     for f in sorted(result.follow_ups, key=lambda f: f.start):
-        follow_up = _follow_up_card(f, result.drafts, result.notes, settings.lang)
+        follow_up = _follow_up_card(f, result.drafts, notes, settings.lang)
         by_interview.setdefault(f.interview.key, []).append(follow_up)
+        if f.start >= end_of_today + timedelta(days=6):
+            continue
+        if f.start < now and f.interview.end < now - RECENT:
+            continue  # long past, like its interview: no longer asked for
+        action = Action(
+            anchor="a-" + hashlib.sha256(f.uid.encode()).hexdigest()[:10],
+            interview_key=f.interview.key,
+            interview_title=f.interview.title,
+            follow_up=follow_up,
+            late_by=late_by(f.start, now, settings.lang),
+            mark="thank_you_sent" if f.kind == "thank-you" else "heard_back",
+        )
+        (today if f.start < end_of_today else week).append(action)
     upcoming_found: list[Interview] = []
     recent_found: list[Interview] = []
     for i in sorted(result.interviews, key=lambda i: i.start):
@@ -248,6 +333,8 @@ def dashboard(sessions: SessionFactory, user_id: int, now: datetime, page: int =
         recent,
         excluded,
         reconnect,
+        today=today,
+        week=week,
         page=page,
         pages=pages,
         events_cut=events_cut,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from calfeed.calendar_days import country_names
@@ -11,8 +11,25 @@ from calfeed.web import service
 from calfeed.web.app import jobs
 from calfeed.web.context import _, require_user, rt
 from calfeed.web.forms import SettingsForm, parse_settings, settings_values
+from calfeed.web.i18n import N_
 
 bp = Blueprint("settings", __name__, url_prefix="/settings")
+
+#: the form's fields top to bottom: the first one in error gets the focus
+FIELD_ORDER = (
+    "lang",
+    "user_name",
+    "time_zone",
+    "thank_you",
+    "thank_you_delay",
+    "evening_at",
+    "grace_days",
+    "no_timeline_days",
+    "check_in_at",
+    "holiday_country",
+    "keywords",
+    "calendars",
+)
 
 COMMON_ZONES = (
     "Asia/Jakarta",
@@ -34,10 +51,13 @@ def _render(
     form: SettingsForm, calendars: list[service.CalendarChoice], status: int
 ) -> tuple[str, int]:
     errors = {name: _(key) for name, key in form.errors.items()}
+    first_error = next((name for name in FIELD_ORDER if name in errors), None)
     html = render_template(
         "settings.html",
         values=form.values,
         errors=errors,
+        first_error=first_error,
+        saved=request.args.get("saved") == "1" and not errors,
         calendars=calendars,
         countries=country_names(),
         common_zones=COMMON_ZONES,
@@ -63,10 +83,10 @@ def save() -> ResponseReturnValue:
     try:
         service.save_settings(rt().sessions, user_id, form.settings, form.calendars, rt().clock())
     except NotFound:
-        form.errors["calendars"] = "err.calendars"
+        form.errors["calendars"] = N_("Choose at least one of your calendars.")
         return _render(form, calendars, 400)
     if set(form.calendars) != {c.id for c in calendars if c.selected}:
         # issue 9: read the new choice (and stop the channels of deselected calendars)
         jobs(current_app).request_read(user_id)
-    flash(_("dash.saved"), "ok")
-    return redirect(url_for("settings.index"), code=303)
+    # "Saved." appears beside the button that saved, where the user is looking
+    return redirect(url_for("settings.index", saved="1") + "#save", code=303)
