@@ -1,9 +1,12 @@
-"""Measure what a feed poll answers under each fault (docs/web.md's fault table, issue 7).
+"""Measure what a feed poll and a worker's read do under each fault (docs/web.md's fault table).
 
 One connected user (the loopback fake Google, SQLite), the feed cached, then for each fault: the
-clock moves past the refresh interval (so the poll reads Google), the fault is staged, and the
-poll is timed. Prints status, seconds, whether the last good feed was served, what /healthz says
-and the log lines calfeed wrote (already masked).
+clock moves an hour on, the fault is staged, and the poll is timed (since issue 9 a poll never
+reads Google: it answers from the database); then the read the worker would run
+(`reads.run_read`, what the queue's task calls) is timed with the fault still staged, and the feed
+is polled again. Prints the poll's status and seconds, whether the last good feed was served, what
+/healthz says, the read's outcome and seconds, what the poll after the read served, and the log
+lines calfeed wrote (already masked).
 
     .venv/bin/python bench/faults.py
 """
@@ -55,7 +58,7 @@ def main() -> int:
     os.environ["OAUTHLIB_INSECURE_TRANSPORT"] = "1"
     from cryptography.fernet import Fernet
 
-    from calfeed import store
+    from calfeed import reads, store
     from calfeed.config import load_config
     from calfeed.store import User, session_scope
     from calfeed.web.app import build_app, runtime
@@ -104,7 +107,10 @@ def main() -> int:
     rows = []
     clock = [NOW]
 
-    def measure(name: str, stage: Any, **extra: str) -> None:
+    with session_scope(runtime(app).sessions) as s:
+        user_id = s.query(User.id).scalar()
+
+    def measure(name: str, stage: Any, read: bool = True, **extra: str) -> None:
         clock[0] += timedelta(hours=1)
         fake._faults.clear()  # noqa: SLF001 - the bench's own fake
         stage()
@@ -120,8 +126,27 @@ def main() -> int:
         if answer.status_code == 200:
             served = "last good" if answer.data == last[0] else "new feed"
             last[0] = answer.data
+        outcome, read_s, after = "-", 0.0, "-"
+        if read:
+            rt = runtime(target)
+            began = time.perf_counter()
+            try:
+                reads.request(rt.sessions, user_id, clock[0])
+                outcome = reads.run_read(rt.sessions, rt.config, user_id, clock[0]).status
+            except Exception as exc:  # noqa: BLE001 - the bench reports what the worker would see
+                outcome = type(exc).__name__
+            read_s = time.perf_counter() - began
+            again = target.test_client().get(feed)
+            if again.status_code == 200:
+                after = "last good" if again.data == last[0] else "new feed"
+                last[0] = again.data
+            else:
+                after = str(again.status_code)
         logged = "; ".join(dict.fromkeys(lines.lines)) or "-"
-        rows.append((name, answer.status_code, seconds, served, health, health_s, logged))
+        rows.append(
+            (name, answer.status_code, seconds, served, health, health_s, outcome, read_s, after,
+             logged)
+        )  # fmt: skip
 
     measure("none (baseline)", lambda: None)
     measure("Google 503 on every call", lambda: fake.inject(503, count=1000))
@@ -150,17 +175,20 @@ def main() -> int:
             s.query(User).update({User.last_sync_attempt_at: clock[0]})
         fake.inject(0, count=1000, delay=20.0)
 
-    measure("worker killed mid-sync", killed)
+    measure("worker killed mid-sync", killed, read=False)  # the sweep's case: tests/test_worker.py
     measure("Google hanging (20 s a call)", lambda: fake.inject(0, count=1000, delay=20.0))
     fake._faults.clear()  # noqa: SLF001
     fake.stop()
     tmp.cleanup()
 
-    print(f"{'fault':32} {'poll':>4} {'seconds':>8} {'served':>9} {'healthz':>7} {'s':>6}  logged")
-    for name, status, seconds, served, health, health_s, logged in rows:
+    print(
+        f"{'fault':32} {'poll':>4} {'seconds':>8} {'served':>9} {'healthz':>7} {'s':>6}"
+        f" {'read':>16} {'s':>6} {'then':>9}  logged"
+    )
+    for name, status, secs, served, health, health_s, outcome, read_s, after, logged in rows:
         print(
-            f"{name:32} {status:>4} {seconds:>8.3f} {served:>9} {health:>7} {health_s:>6.3f}"
-            f"  {logged}"
+            f"{name:32} {status:>4} {secs:>8.3f} {served:>9} {health:>7} {health_s:>6.3f}"
+            f" {outcome:>16} {read_s:>6.2f} {after:>9}  {logged}"
         )
     return 0
 

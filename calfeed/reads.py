@@ -98,7 +98,9 @@ def run_read(
         return _failed(sessions, user_id, claimed, attempt, 0)
     if result.status == "busy":
         return ReadOutcome(user_id, "busy", retry_in=BUSY_DELAY)
-    if result.status == "failed":
+    if result.status == "failed":  # the reason is stored (the dashboard shows it), not logged:
+        # it names calendars, which are often e-mail addresses
+        log.warning("google read of user %s failed; its stored events are kept", user_id)
         return _failed(sessions, user_id, claimed, attempt, result.requests)
     with session_scope(sessions) as s:
         bg.finish_read(s, user_id, claimed)

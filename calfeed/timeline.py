@@ -18,6 +18,7 @@ import html
 import re
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 from calfeed.model import Timeline, TimelineUnit
 
@@ -144,6 +145,17 @@ def parse_timeline(text: str, interview_day: date) -> Timeline | None:
     """
     if isinstance(interview_day, datetime):  # a datetime compares with no date: use its day
         interview_day = interview_day.date()
+    if len(text) <= _CACHED_TEXT:
+        return _parse_cached(text, interview_day)
+    return _parse(text, interview_day)
+
+
+#: notes up to this long are remembered: a feed is rebuilt from the same notes on every render,
+#: and a bounded cache of short texts keeps memory small (2,048 x 4 KB at the most)
+_CACHED_TEXT = 4096
+
+
+def _parse(text: str, interview_day: date) -> Timeline | None:
     clean = _clean(text)
     if not clean:
         return None
@@ -170,6 +182,9 @@ def parse_timeline(text: str, interview_day: date) -> Timeline | None:
                 candidates.append((match.start(), rank, found))
                 break
     return min(candidates, key=lambda c: (c[0], c[1]))[2] if candidates else None
+
+
+_parse_cached = lru_cache(maxsize=2048)(_parse)
 
 
 def _clean(text: str) -> str:
