@@ -52,6 +52,9 @@ class Config:
     fetch_allow: tuple[Any, ...] = ()
     #: issue 11: seconds between two reads of one calendar address (polite: 15 minutes)
     source_interval: int = 900
+    #: passkey sign-ups (accounts made by anonymous visitors) allowed per hour, all clients
+    #: together: a hard bound on how fast anyone can grow the tables (issue 7, point 9)
+    signups_per_hour: int = 60
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -235,6 +238,7 @@ def load_config(
         proxy_count=_int(env, "PROXY_COUNT", 1, 0, 5, problems),
         fetch_allow=fetch_allow,
         source_interval=_int(env, "SOURCE_INTERVAL", 900, 60, 7 * 86_400, problems),
+        signups_per_hour=_int(env, "SIGNUPS_PER_HOUR", 60, 1, 100_000, problems),
     )
     if overrides:
         from dataclasses import replace

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, LargeBinary, String, select
+from sqlalchemy import ForeignKey, Integer, LargeBinary, String, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from calfeed.store.schema import Base, UTCDateTime
@@ -29,6 +29,14 @@ class Passkey(Base):
     sign_count: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+def passkeys_created_since(session: Session, since: datetime) -> int:
+    """How many passkeys were registered since `since` (the sign-up bound counts these)."""
+    found = session.scalar(
+        select(func.count()).select_from(Passkey).where(Passkey.created_at >= since)
+    )
+    return int(found or 0)
 
 
 def passkeys_of(session: Session, user_id: int) -> list[Passkey]:

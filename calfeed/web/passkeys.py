@@ -13,6 +13,7 @@ CALFEED_BASE_URL (or of the request, locally), and so is the only origin accepte
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -97,8 +98,23 @@ def _verified_registration(pending: dict[str, Any]) -> Any:
 # --- sign-up with a calendar address --------------------------------------------------------------
 
 
+def _signups_full() -> bool:
+    """True when this hour's passkey sign-ups reached `CALFEED_SIGNUPS_PER_HOUR` (issue 7, point
+    9: anonymous visitors can't grow the tables without bound)."""
+    runtime = rt()
+    since = runtime.clock() - timedelta(hours=1)
+    with session_scope(runtime.sessions) as s:
+        return db.passkeys_created_since(s, since) >= runtime.config.signups_per_hour
+
+
+def _signups_full_error() -> ResponseReturnValue:
+    return _error(_("Too many new accounts were made in the last hour. Try again later."), 429)
+
+
 @bp.post("/signup/options")
 def signup_options() -> ResponseReturnValue:
+    if _signups_full():
+        return _signups_full_error()
     data = request.get_json(silent=True) or {}
     address = str(data.get("address", ""))[:2000]
     name = str(data.get("name", ""))[: ics_reads.NAME_LIMIT]
@@ -124,6 +140,8 @@ def signup_verify() -> ResponseReturnValue:
     pending = _take("signup")
     if pending is None:
         return _error(_("This passkey request has expired. Try again."))
+    if _signups_full():  # checked again: options may have been asked for before the bound filled
+        return _signups_full_error()
     try:
         verified = _verified_registration(pending)
     except WebAuthnException:
