@@ -211,3 +211,29 @@ def test_vtimezones_cover_instants_before_2000():
     parsed = vobject.readOne(data.decode())
     starts = sorted(v.dtstart.value.astimezone(UTC) for v in parsed.vevent_list)
     assert starts == [datetime(1999, 1, 1, 9, tzinfo=UTC), datetime(1999, 7, 1, 8, tzinfo=UTC)]
+
+
+def test_readings_in_threads_leave_the_warning_filters_as_they_were():
+    """Regression: `warnings.catch_warnings` swaps process-wide state, and two readings at once
+    (worker threads, a web request adding an address) restored each other's state; readings now
+    take turns, so the filters and `showwarning` are as before once all are done."""
+    import threading
+
+    data = (Path(__file__).parent / "fixtures" / "outlook_export.ics").read_bytes()
+    before = (list(warnings.filters), warnings.showwarning)
+    errors: list[BaseException] = []
+
+    def read() -> None:
+        try:
+            for _ in range(5):
+                read_ics(data, calendar_id="c", **WINDOW)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=read) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert (list(warnings.filters), warnings.showwarning) == before

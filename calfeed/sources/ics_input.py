@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import re
+import threading
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -194,10 +195,19 @@ _PLAIN: dict[str, str] = {
 }
 
 
+_WARNINGS_LOCK = threading.Lock()
+
+
 @contextmanager
 def quiet_libraries(notes: Notes) -> Iterator[None]:
-    """Collect the libraries' Python warnings while reading; turn known ones into notes."""
-    with warnings.catch_warnings(record=True) as caught:
+    """Collect the libraries' Python warnings while reading; turn known ones into notes.
+
+    `warnings.catch_warnings` swaps process-wide state: two threads inside it at once (the worker's
+    reads of calendar addresses, a web request adding one) would restore each other's state and
+    could leave warnings recorded into a dead list for good. Readings take turns instead; they
+    hold the GIL nearly all the time anyway.
+    """
+    with _WARNINGS_LOCK, warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         yield
     for item in caught:
