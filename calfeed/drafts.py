@@ -19,6 +19,10 @@ import jinja2
 
 from calfeed.model import Draft, FollowUp, FollowUpKind, Interview, Lang, Person, RuleSettings
 
+#: where a feed written by the command line points for a rule's paragraph (the repository's file);
+#: the service points to its own `/rules` page instead
+RULES_DOC = "docs/rules.md"
+
 TEMPLATE_KINDS: dict[FollowUpKind, str] = {"thank-you": "thank_you", "check-in": "check_in"}
 
 #: event titles, per language and kind; kept short (well under the 255-character limit)
@@ -155,11 +159,14 @@ def notes_for(
     templates: DraftTemplates | None = None,
     *,
     place: str = "feed",
+    rules_at: str = RULES_DOC,
 ) -> str:
     """The dos and don'ts that go under the drafts (T6, N1 for thank-yous; C1, C2 for check-ins).
 
     `place` is where they are read: "feed" (a calendar event, which points to the dashboard) or
-    "dashboard" (which never tells the user to go to the dashboard).
+    "dashboard" (which never tells the user to go to the dashboard). `rules_at` is where the feed
+    points for the rule that set the time: the service's `/rules` page, or the repository's file
+    for a feed written by the command line.
     """
     templates = templates or load_templates()
     interview = follow_up.interview
@@ -167,7 +174,8 @@ def notes_for(
     return templates.render(
         name,
         place=place,
-        rule=follow_up.rule,  # the feed cites it, with its paragraph in docs/rules.md
+        rule=follow_up.rule,  # the feed cites it, with its paragraph at `rules_at`
+        rules_at=rules_at,
         several=len(interview.interviewers) > 1,
         example_date=(interview.start.date() + timedelta(days=10)).isoformat(),
         timeline=interview.timeline.text if interview.timeline else "",
@@ -189,7 +197,11 @@ BLOCK_SEPARATOR = "\n\n———\n\n"
 
 
 def description_for(
-    follow_up: FollowUp, settings: RuleSettings, templates: DraftTemplates | None = None
+    follow_up: FollowUp,
+    settings: RuleSettings,
+    templates: DraftTemplates | None = None,
+    *,
+    rules_at: str = RULES_DOC,
 ) -> Description:
     """The plain-text DESCRIPTION of a follow-up event: drafts, their links, then the notes."""
     lang = settings.lang
@@ -209,6 +221,6 @@ def description_for(
             ("Send: " if lang == "en" else "Kirim: ") + draft.mailto,
         ]
         blocks.append("\n".join(lines))
-    notes = notes_for(follow_up, settings, templates)
+    notes = notes_for(follow_up, settings, templates, rules_at=rules_at)
     blocks.append(notes)
     return Description(BLOCK_SEPARATOR.join(b.strip() for b in blocks), drafts, notes)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 from calfeed.detect import detect
-from calfeed.drafts import description_for, load_templates, title_for
+from calfeed.drafts import RULES_DOC, description_for, load_templates, title_for
 from calfeed.feed import FeedEvent, render_feed
 from calfeed.model import (
     FOLLOW_UP_KINDS,
@@ -114,6 +114,7 @@ def build_feed(
     skipped: Sequence[Skipped] = (),
     refresh: timedelta = timedelta(hours=1),
     limit: int | None = None,
+    rules_at: str = RULES_DOC,
 ) -> FeedResult:
     """Run the whole core once.
 
@@ -124,6 +125,7 @@ def build_feed(
         notices: extra all-day events, e.g. "reconnect Google".
         skipped: events the reader already skipped, passed through for reporting.
         limit: the most follow-ups to publish (those nearest to `now`, or the latest without it).
+        rules_at: where each event's "why this time" points for its rule's paragraph.
     """
     if revisions is not None and now is None:
         raise ValueError("stateful runs (revisions given) need `now`")
@@ -138,7 +140,7 @@ def build_feed(
     descriptions: dict[str, str] = {}
     items: list[FeedEvent] = []
     for f in chosen:
-        text, drafted, notes[f.uid] = description_for(f, settings, templates)
+        text, drafted, notes[f.uid] = description_for(f, settings, templates, rules_at=rules_at)
         drafts[f.uid] = drafted
         descriptions[f.uid] = text
         items.append(

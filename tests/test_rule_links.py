@@ -59,3 +59,20 @@ def test_the_feed_cites_each_rule_with_its_paragraph(lang):
         tail = text[match.end() : match.end() + 60]
         anchor = match.group(1).lower()
         assert f"docs/rules.md#{anchor}" in tail and anchor in ANCHORS, match.group(0)
+
+
+def test_the_service_feed_points_to_its_own_rules_page(sqlite_db_url, tmp_path, now):
+    """A subscriber reads the feed in a calendar app, far from the repository: the service's feed
+    cites its own /rules page (CALFEED_BASE_URL, required in production), and the page holds each
+    anchor cited."""
+    from tests.support.web import make_app, seed_user, web_config
+
+    config = web_config(sqlite_db_url, tmp_path / "instance", base_url="https://calfeed.example")
+    app = make_app(config, now)
+    user = seed_user(app, "alice@example.com", now)
+    client = app.test_client()
+    text = client.get(user.feed_path).get_data(as_text=True).replace("\r\n ", "")
+    cited = set(re.findall(r"https://calfeed\.example/rules#([a-z]\d)", text))
+    assert cited and "docs/rules.md#" not in text
+    page = client.get("/rules").get_data(as_text=True)
+    assert all(f'id="{anchor}"' in page for anchor in cited), cited

@@ -21,6 +21,7 @@ from sqlalchemy import Engine, Select, and_, bindparam, select
 
 from calfeed.config import Config
 from calfeed.crypto import same_secret, token_hash
+from calfeed.drafts import RULES_DOC
 from calfeed.errors import NotFound
 from calfeed.store import FeedCache, SessionFactory, User, engine_of
 from calfeed.web.rendering import render
@@ -181,13 +182,19 @@ def serve_feed(
     if found.fresh is not None:
         return found.fresh
     try:
-        fresh = render(sessions, found.user_id, variant, now)
+        fresh = render(sessions, found.user_id, variant, now, rules_at=rules_page(config))
     except Exception as exc:  # any failure (a poisonous event, a read-only database): last good
         if found.cached is None:
             raise
         log.error("feed render failed, serving the last good feed: %s", describe(exc))
         return found.cached
     return Served(fresh.ics, fresh.etag, fresh.rendered_at)
+
+
+def rules_page(config: Config) -> str:
+    """Where the service's feeds point for a rule's paragraph: its own `/rules` page when its
+    public address is configured (always in production), else the repository's file."""
+    return f"{config.base_url.rstrip('/')}/rules" if config.base_url else RULES_DOC
 
 
 def describe(exc: BaseException) -> str:

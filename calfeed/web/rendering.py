@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from calfeed import store
+from calfeed.drafts import RULES_DOC
 from calfeed.errors import NotFound
 from calfeed.limits import MAX_EVENTS_PER_USER, MAX_FOLLOW_UPS_PER_FEED
 from calfeed.model import Notice
@@ -53,8 +54,17 @@ def reconnect_notice(user_id: int, lang: str, zone: str, since: datetime) -> Not
     return Notice(f"reconnect-{user_id}@calfeed", summary, description, day, since)
 
 
-def render(sessions: SessionFactory, user_id: int, variant: Variant, now: datetime) -> CachedFeed:
+def render(
+    sessions: SessionFactory,
+    user_id: int,
+    variant: Variant,
+    now: datetime,
+    *,
+    rules_at: str = RULES_DOC,
+) -> CachedFeed:
     """Re-render the user's feed from stored data and cache it (the default variant too).
+
+    `rules_at` is where each event points for its rule's paragraph (the service's `/rules`).
 
     The default variant is always rendered first because it owns the SEQUENCE/DTSTAMP bookkeeping
     (`revisions`) that every variant shares.
@@ -82,6 +92,7 @@ def render(sessions: SessionFactory, user_id: int, variant: Variant, now: dateti
             revisions=previous,
             notices=notices,
             limit=MAX_FOLLOW_UPS_PER_FEED,
+            rules_at=rules_at,
         )
         changed = {u: r for u, r in full.revisions.items() if previous.get(u) != r}
         if changed:
@@ -103,6 +114,7 @@ def render(sessions: SessionFactory, user_id: int, variant: Variant, now: dateti
                 kinds=variant.kinds,
                 notices=notices,
                 limit=MAX_FOLLOW_UPS_PER_FEED,
+                rules_at=rules_at,
             )
             result = _cache(s, user_id, variant.key, out.ics, version, now)
         return result
