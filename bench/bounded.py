@@ -143,12 +143,7 @@ def main() -> int:
             "CALFEED_SECRET_KEY": "bench-" + "s" * 40,
             "CALFEED_ENCRYPTION_KEY": Fernet.generate_key().decode(),
             "CALFEED_DATABASE_URL": url,
-            "CALFEED_GOOGLE_CLIENT_ID": fake.client_id,
-            "CALFEED_GOOGLE_CLIENT_SECRET": fake.client_secret,
-            "CALFEED_GOOGLE_AUTH_URI": fake.auth_uri,
-            "CALFEED_GOOGLE_TOKEN_URI": fake.token_uri,
-            "CALFEED_GOOGLE_REVOKE_URI": fake.revoke_uri,
-            "CALFEED_GOOGLE_API_ENDPOINT": fake.api_endpoint,
+            **fake.env(),
         }
         config = _config(env)
         factory = store.make_session_factory(store.make_engine(url))

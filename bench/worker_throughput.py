@@ -77,10 +77,7 @@ def main() -> int:
             "CALFEED_SECRET_KEY": "bench",
             "CALFEED_ENCRYPTION_KEY": Fernet.generate_key().decode(),
             "CALFEED_DATABASE_URL": url,
-            "CALFEED_GOOGLE_CLIENT_ID": fake.client_id,
-            "CALFEED_GOOGLE_CLIENT_SECRET": fake.client_secret,
-            "CALFEED_GOOGLE_TOKEN_URI": fake.token_uri,
-            "CALFEED_GOOGLE_API_ENDPOINT": fake.api_endpoint,
+            **fake.env(),
             "CALFEED_QUEUE_URL": REDIS_URL,
             "CALFEED_QUEUE_NAME": schema,
         }

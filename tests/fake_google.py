@@ -203,6 +203,18 @@ class FakeGoogle:
     def revoke_uri(self) -> str:
         return f"{self.url}/revoke"
 
+    def env(self) -> dict[str, str]:
+        """The CALFEED_GOOGLE_* settings a deployment would set to use this fake (tests and
+        benchmarks add the rest: database, keys, instance folder)."""
+        return {
+            "CALFEED_GOOGLE_CLIENT_ID": self.client_id,
+            "CALFEED_GOOGLE_CLIENT_SECRET": self.client_secret,
+            "CALFEED_GOOGLE_AUTH_URI": self.auth_uri,
+            "CALFEED_GOOGLE_TOKEN_URI": self.token_uri,
+            "CALFEED_GOOGLE_REVOKE_URI": self.revoke_uri,
+            "CALFEED_GOOGLE_API_ENDPOINT": self.api_endpoint,
+        }
+
     # --- seeding and misbehaving ----------------------------------------------------------------
 
     def add_user(self, email: str, time_zone: str = "UTC") -> str:

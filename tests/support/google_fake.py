@@ -41,12 +41,7 @@ def google_env(fake_google: FakeGoogle, tmp_path: Path) -> dict[str, str]:
         "CALFEED_INSTANCE_PATH": str(tmp_path / "instance"),
         "CALFEED_SECRET_KEY": "test-secret-key",
         "CALFEED_ENCRYPTION_KEY": TEST_ENCRYPTION_KEY,
-        "CALFEED_GOOGLE_CLIENT_ID": fake_google.client_id,
-        "CALFEED_GOOGLE_CLIENT_SECRET": fake_google.client_secret,
-        "CALFEED_GOOGLE_AUTH_URI": fake_google.auth_uri,
-        "CALFEED_GOOGLE_TOKEN_URI": fake_google.token_uri,
-        "CALFEED_GOOGLE_REVOKE_URI": fake_google.revoke_uri,
-        "CALFEED_GOOGLE_API_ENDPOINT": fake_google.api_endpoint,
+        **fake_google.env(),
         "CALFEED_QUEUE_URL": "immediate",  # issue 9: reads run inside the request in these tests
     }
 

@@ -61,12 +61,7 @@ def production_env(db_url: str, base_url: str, fake: FakeGoogle, instance: Path)
         CALFEED_DATABASE_URL=db_url,
         CALFEED_BASE_URL=base_url,
         CALFEED_INSTANCE_PATH=str(instance),
-        CALFEED_GOOGLE_CLIENT_ID=fake.client_id,
-        CALFEED_GOOGLE_CLIENT_SECRET=fake.client_secret,
-        CALFEED_GOOGLE_AUTH_URI=fake.auth_uri,
-        CALFEED_GOOGLE_TOKEN_URI=fake.token_uri,
-        CALFEED_GOOGLE_REVOKE_URI=fake.revoke_uri,
-        CALFEED_GOOGLE_API_ENDPOINT=fake.api_endpoint,
+        **fake.env(),
         # the fake speaks plain http; our own side is https
         OAUTHLIB_INSECURE_TRANSPORT="1",
         PYTHONUNBUFFERED="1",
