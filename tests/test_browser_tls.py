@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from tests.fake_google import FakeGoogle
-from tests.support.google_fake import TEST_EMAIL
+from tests.support.google_fake import TEST_EMAIL, interview_event
 from tests.support.gunicorn import (
     Deployed,
     free_port,
@@ -33,24 +33,11 @@ from tests.test_browser import browser  # noqa: F401 - the shared Chromium fixtu
 pytestmark = pytest.mark.browser
 
 
-def interview(event_id: str, summary: str, day: str) -> dict:
-    return {
-        "id": event_id,
-        "summary": summary,
-        "start": {"dateTime": f"{day}T10:00:00+07:00", "timeZone": "Asia/Jakarta"},
-        "end": {"dateTime": f"{day}T11:00:00+07:00", "timeZone": "Asia/Jakarta"},
-        "attendees": [
-            {"email": TEST_EMAIL, "self": True, "responseStatus": "accepted"},
-            {"email": "rina@acme.example", "displayName": "Rina", "organizer": True},
-        ],
-    }
-
-
 @pytest.fixture
 def production(fake_google: FakeGoogle, sqlite_db_url: str, tmp_path: Path) -> Iterator[Deployed]:
     yesterday = (datetime.now(UTC) - timedelta(days=1)).date().isoformat()
     fake_google.put_event(
-        TEST_EMAIL, interview("evt1", "Interview with Rina (Acme) - Analyst", yesterday)
+        TEST_EMAIL, interview_event("evt1", "Interview with Rina (Acme) - Analyst", yesterday)
     )
     port = free_port()
     env = production_env(sqlite_db_url, f"https://127.0.0.1:{port}", fake_google, tmp_path / "i")

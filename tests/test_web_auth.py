@@ -10,7 +10,7 @@ import requests
 from calfeed.config import load_config
 from calfeed.store import PendingAuthorization, User, session_scope
 from calfeed.web.app import runtime
-from tests.support.google_fake import TEST_EMAIL
+from tests.support.google_fake import TEST_EMAIL, interview_event
 from tests.support.web import make_app
 
 
@@ -143,16 +143,7 @@ def test_callback_ignores_next_parameters(google_app):
 
 
 def interview(event_id: str, summary: str, day: str) -> dict:
-    return {
-        "id": event_id,
-        "summary": summary,
-        "start": {"dateTime": f"{day}T10:00:00+07:00", "timeZone": "Asia/Jakarta"},
-        "end": {"dateTime": f"{day}T11:00:00+07:00", "timeZone": "Asia/Jakarta"},
-        "attendees": [
-            {"email": TEST_EMAIL, "self": True, "responseStatus": "accepted"},
-            {"email": "budi@globex.example", "displayName": "Budi", "organizer": True},
-        ],
-    }
+    return interview_event(event_id, summary, day, ("budi@globex.example", "Budi"))
 
 
 def connected_feed(google_app, fake_google) -> tuple[object, str]:

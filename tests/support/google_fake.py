@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from cryptography.fernet import Fernet
@@ -76,3 +77,24 @@ def authorize(config: Config, redirect: str = "http://localhost/auth/callback"):
 def google_grant(google_config: Config, fake_google: FakeGoogle):
     """A completed consent for ana@example.com (a real round trip through the fake)."""
     return authorize(google_config)
+
+
+def interview_event(
+    event_id: str,
+    summary: str,
+    day: str,
+    interviewer: tuple[str, str] = ("rina@acme.example", "Rina"),
+) -> dict[str, Any]:
+    """An interview as Google's events.list returns it: 10:00-11:00 Jakarta time on `day`
+    (YYYY-MM-DD), the test account attending, `interviewer` (address, name) organizing."""
+    email, name = interviewer
+    return {
+        "id": event_id,
+        "summary": summary,
+        "start": {"dateTime": f"{day}T10:00:00+07:00", "timeZone": "Asia/Jakarta"},
+        "end": {"dateTime": f"{day}T11:00:00+07:00", "timeZone": "Asia/Jakarta"},
+        "attendees": [
+            {"email": TEST_EMAIL, "self": True, "responseStatus": "accepted"},
+            {"email": email, "displayName": name, "organizer": True},
+        ],
+    }
