@@ -1,6 +1,6 @@
 """Benchmark: one user with 20,000 interviews, synced, rendered and served (issue 7, point 7).
 
-Before the caps of `calfeed.limits`, 20,000 interview events gave a 126 MB dashboard (13.5 s),
+Before the caps of `calfeed.core.limits`, 20,000 interview events gave a 126 MB dashboard (13.5 s),
 an 86 MB feed and 1.57 GB peak memory. This script seeds the loopback fake Google with N
 interview events for one user (and 1 for a baseline user), then runs each phase in a fresh
 process (so peak memory is the phase's own, as a web or worker process would see it):
@@ -76,7 +76,7 @@ def phase(name: str, env: dict[str, str], user_id: int, queue: Any) -> None:
     sizes: dict[str, int] = {}
     started = time.perf_counter()
     if name == "sync":
-        from calfeed.sync import sync_user
+        from calfeed.background.sync import sync_user
 
         result = sync_user(rt.sessions, user_id, config=config, now=NOW)
         assert result.ok, result
@@ -124,7 +124,7 @@ def main() -> int:
     from cryptography.fernet import Fernet
 
     from calfeed import store
-    from calfeed.sync import connect_user
+    from calfeed.background.sync import connect_user
     from tests.fake_google import FakeGoogle
     from tests.support.google_fake import authorize
 

@@ -34,9 +34,9 @@ from icalendar import Calendar, Event
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run from a checkout without installing
 
-from calfeed.events import events_from_payload  # noqa: E402
-from calfeed.model import RuleSettings  # noqa: E402
-from calfeed.pipeline import build_feed  # noqa: E402
+from calfeed.core.inputs.google_json import events_from_payload  # noqa: E402
+from calfeed.core.model import RuleSettings  # noqa: E402
+from calfeed.core.pipeline import build_feed  # noqa: E402
 
 TARGET = 1.5
 SELF = "budi.santoso@gmail.com"

@@ -58,7 +58,8 @@ def main() -> int:
     os.environ["OAUTHLIB_INSECURE_TRANSPORT"] = "1"
     from cryptography.fernet import Fernet
 
-    from calfeed import reads, store
+    from calfeed import store
+    from calfeed.background import reads
     from calfeed.config import load_config
     from calfeed.store import User, session_scope
     from calfeed.web.app import build_app, runtime

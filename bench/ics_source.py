@@ -23,10 +23,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from cryptography.fernet import Fernet  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 
-from calfeed import ics_reads, store  # noqa: E402
+from calfeed import store  # noqa: E402
+from calfeed.adapters.fetch import FetchPolicy  # noqa: E402
+from calfeed.background import ics_reads  # noqa: E402
+from calfeed.config import parse_networks  # noqa: E402
+from calfeed.core.inputs.ics import read_ics  # noqa: E402
 from calfeed.crypto import TokenCipher  # noqa: E402
-from calfeed.sources.fetch import FetchPolicy, parse_networks  # noqa: E402
-from calfeed.sources.ics import read_ics  # noqa: E402
 from tests.support.ics_server import IcsServer, Route  # noqa: E402
 
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)

@@ -32,7 +32,7 @@ from cryptography.fernet import Fernet  # noqa: E402
 
 from calfeed import store  # noqa: E402
 from calfeed.config import load_config  # noqa: E402
-from calfeed.rules import follow_up_uid  # noqa: E402
+from calfeed.core.rules import follow_up_uid  # noqa: E402
 from calfeed.web import service  # noqa: E402
 from calfeed.web.app import build_app, jobs, runtime  # noqa: E402
 from tests.factories import google_event  # noqa: E402

@@ -35,7 +35,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from cryptography.fernet import Fernet  # noqa: E402
 from sqlalchemy import update  # noqa: E402
 
-from calfeed import push, reads, store, sync  # noqa: E402
+from calfeed import store  # noqa: E402
+from calfeed.background import push, reads, sync  # noqa: E402
 from calfeed.config import Config, load_config  # noqa: E402
 from calfeed.store import background as bg  # noqa: E402
 from calfeed.store import session_scope  # noqa: E402

@@ -27,9 +27,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from cryptography.fernet import Fernet  # noqa: E402
 from sqlalchemy import func, select, text  # noqa: E402
 
-from calfeed import reads, store  # noqa: E402
+from calfeed import store  # noqa: E402
+from calfeed.background import reads  # noqa: E402
+from calfeed.background.jobs import JobContext, Jobs  # noqa: E402
 from calfeed.config import load_config  # noqa: E402
-from calfeed.jobs import JobContext, Jobs  # noqa: E402
 from calfeed.store import background as bg  # noqa: E402
 from calfeed.store import session_scope  # noqa: E402
 from tests.factories import google_event  # noqa: E402

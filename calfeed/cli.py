@@ -13,8 +13,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
-from calfeed.errors import CalfeedError, SourceError
-from calfeed.model import (
+from calfeed.core.model import (
     CHECK_IN_AT,
     DEFAULT_KEYWORDS,
     EVENING_AT,
@@ -26,6 +25,7 @@ from calfeed.model import (
     Skipped,
     SourceEvent,
 )
+from calfeed.errors import CalfeedError, SourceError
 
 #: where the numbered rules are explained (in the repository and the installed package's docs)
 RULES_DOC = "docs/rules.md"
@@ -216,7 +216,7 @@ def _ics_source(text: str) -> Path | str:
 
 def _fetch_address(args: argparse.Namespace, address: str) -> bytes:
     """Download `address` under the service's rules (issue 11): refusals are SourceErrors."""
-    from calfeed.sources.fetch import FetchPolicy, fetch
+    from calfeed.adapters.fetch import FetchPolicy, fetch
 
     policy = FetchPolicy(allow_private=args.allow_private_addresses)
     return fetch(address, policy).body
@@ -243,7 +243,7 @@ def _read_events(args: argparse.Namespace) -> tuple[list[SourceEvent], list[Skip
         raise SourceError(f"{path}: cannot read: {exc.strerror or exc}") from None
     try:
         if args.events:
-            from calfeed.events import events_from_payload
+            from calfeed.core.inputs.google_json import events_from_payload
 
             try:
                 payload = json.loads(data.decode("utf-8-sig"))
@@ -258,7 +258,7 @@ def _read_events(args: argparse.Namespace) -> tuple[list[SourceEvent], list[Skip
 def _read_ics_bytes(
     args: argparse.Namespace, data: bytes, default_id: str, label: str
 ) -> tuple[list[SourceEvent], list[Skipped]]:
-    from calfeed.sources.ics import read_ics
+    from calfeed.core.inputs.ics import read_ics
 
     now = datetime.now(UTC)  # the shell owns the clock; the core gets a window
     start = args.window_start or now - timedelta(days=60)
@@ -317,7 +317,7 @@ def _read_reporting(args: argparse.Namespace) -> list[SourceEvent]:
 
 
 def cmd_feed(args: argparse.Namespace) -> int:
-    from calfeed.pipeline import build_feed
+    from calfeed.core.pipeline import build_feed
 
     settings = _settings(args)
     kinds = _kinds(args)
@@ -328,8 +328,8 @@ def cmd_feed(args: argparse.Namespace) -> int:
 
 def cmd_interviews(args: argparse.Namespace) -> int:
     """`calfeed interviews`: what was read, for people (a table) and for tests (JSON)."""
-    from calfeed.pipeline import derive
-    from calfeed.report import interviews_json, interviews_table
+    from calfeed.core.pipeline import derive
+    from calfeed.core.report import interviews_json, interviews_table
 
     settings = _settings(args)
     kinds = _kinds(args)
@@ -364,7 +364,7 @@ def _delegate(command: str, argv: list[str]) -> int:
 
         return cli_db(argv)
     if command == "worker":
-        from calfeed import worker
+        from calfeed.background import worker
 
         return worker.main(argv)
     from calfeed.web import cli as web_cli

@@ -8,6 +8,7 @@ Nothing here runs at import time: call `load_config()`.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from collections.abc import Mapping
@@ -205,8 +206,6 @@ def load_config(
         problems.append(f"{ENV_PREFIX}QUEUE_URL=immediate runs Google reads inside web requests")
     fetch_allow: tuple[Any, ...] = ()
     if allow := env.get(ENV_PREFIX + "FETCH_ALLOW", "").strip():
-        from calfeed.sources.fetch import parse_networks
-
         try:
             fetch_allow = parse_networks(allow)
         except ValueError:
@@ -247,3 +246,8 @@ def load_config(
     if problems:
         raise ConfigError(problems)
     return config
+
+
+def parse_networks(text: str) -> tuple[Any, ...]:
+    """`CALFEED_FETCH_ALLOW`: comma-separated addresses or networks; raises ValueError."""
+    return tuple(ipaddress.ip_network(p.strip()) for p in text.split(",") if p.strip())

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from hypothesis import settings as hypothesis_settings
 
-from calfeed.model import RuleSettings
+from calfeed.core.model import RuleSettings
 
 # No per-example deadline: a loaded 2-core CI machine must not turn slow examples into failures.
 # In CI the examples are derandomized, so a red run is reproducible and never a coin toss.

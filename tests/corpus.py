@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from calfeed.model import Attendee, SourceEvent
+from calfeed.core.model import Attendee, SourceEvent
 
 CORPUS = Path(__file__).resolve().parent / "fixtures" / "interview_titles.jsonl"
 DEFAULT_USER = "Sari Job <sari.job@gmail.com>"

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from calfeed.events import parse_google_event
-from calfeed.model import SourceEvent
+from calfeed.core.inputs.google_json import parse_google_event
+from calfeed.core.model import SourceEvent
 
 ME = "budi.santoso@gmail.com"
 MONDAY_10 = datetime.fromisoformat("2026-11-23T10:00:00+07:00")

@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from calfeed.sources import rrule_bound
-from calfeed.sources.ics import read_ics
+from calfeed.core.inputs import rrule_bound
+from calfeed.core.inputs.ics import read_ics
 
 WINDOW = (datetime(2026, 9, 27, tzinfo=UTC), datetime(2027, 11, 26, tzinfo=UTC))
 MINUTES = ",".join(str(m) for m in range(60))
@@ -147,8 +147,8 @@ def test_a_cut_is_said_on_the_dashboard(client, alice, monkeypatch) -> None:
 
 
 def test_build_feed_limit_keeps_the_nearest() -> None:
-    from calfeed.model import RuleSettings, SourceEvent
-    from calfeed.pipeline import build_feed
+    from calfeed.core.model import RuleSettings, SourceEvent
+    from calfeed.core.pipeline import build_feed
 
     now = datetime(2026, 6, 1, 3, tzinfo=UTC)
     events = [

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from calfeed.sources.fetch import parse_networks
+from calfeed.config import parse_networks
 from calfeed.store import session_scope
 from calfeed.store.passkeys import Passkey
 from calfeed.web import service

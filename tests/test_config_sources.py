@@ -6,9 +6,9 @@ import ipaddress
 
 import pytest
 
+from calfeed.adapters.fetch import FetchPolicy
+from calfeed.background.ics_reads import policy_for
 from calfeed.config import load_config
-from calfeed.ics_reads import policy_for
-from calfeed.sources.fetch import FetchPolicy
 from tests.test_production_config import problems, production
 
 

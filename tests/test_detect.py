@@ -6,14 +6,14 @@ from datetime import date, datetime, time, timedelta
 
 import pytest
 
-from calfeed.detect import (
+from calfeed.core.detection.detect import (
     company_and_position,
     company_from_domain,
     detect,
     is_interview_title,
     name_from_email,
 )
-from calfeed.model import DEFAULT_KEYWORDS, Marks, RuleSettings
+from calfeed.core.model import DEFAULT_KEYWORDS, Marks, RuleSettings
 from tests.factories import ME, SELF, interviewer, source_event
 
 K = DEFAULT_KEYWORDS
@@ -257,8 +257,8 @@ def test_regression_duplicate_event_ids_yield_one_interview(settings: RuleSettin
 def test_d3_expanded_instances_and_an_incremental_answer(load_json, settings: RuleSettings) -> None:
     """A recurring interview loop as `events.list(singleEvents=True)` returns it, then the
     incremental answer after one instance moved and one was cancelled (rules D2, D3, C4)."""
-    from calfeed.events import events_from_payload
-    from calfeed.rules import follow_ups
+    from calfeed.core.inputs.google_json import events_from_payload
+    from calfeed.core.rules import follow_ups
 
     full, _ = events_from_payload(load_json("google_recurring_full.json"))
     interviews = detect(full, settings)
@@ -272,7 +272,9 @@ def test_d3_expanded_instances_and_an_incremental_answer(load_json, settings: Ru
 
     changes, skipped = events_from_payload(load_json("google_recurring_incremental.json"))
     assert skipped == []
-    merged = detect([*full, *changes], settings)  # later answers win (calfeed.detect.latest_by_key)
+    merged = detect(
+        [*full, *changes], settings
+    )  # later answers win (calfeed.core.detection.detect.latest_by_key)
     assert [(i.start.day, i.start.hour) for i in merged] == [
         (1, 9),
         (2, 13),

@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from calfeed.detect import detect
-from calfeed.drafts import _quote, description_for, drafts_for, mailto, title_for
-from calfeed.model import Person, RuleSettings
-from calfeed.rules import follow_ups
+from calfeed.core.detection.detect import detect
+from calfeed.core.drafts import _quote, description_for, drafts_for, mailto, title_for
+from calfeed.core.model import Person, RuleSettings
+from calfeed.core.rules import follow_ups
 from tests.factories import SELF, interviewer, source_event
 
 

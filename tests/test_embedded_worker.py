@@ -47,9 +47,11 @@ def test_the_development_servers_run_the_worker_in_process(
         assert browser.get(f"{base}/auth/connect", timeout=10).url == f"{base}/dashboard"
         wait_for(lambda: fake_google.api_requests("/calendar/v3/calendars/"), timeout=30)
         page = wait_for(
-            lambda: (p := browser.get(f"{base}/dashboard", timeout=10).text)
-            and "Google last read at" in p
-            and p,
+            lambda: (
+                (p := browser.get(f"{base}/dashboard", timeout=10).text)
+                and "Google last read at" in p
+                and p
+            ),
             timeout=30,
         )
         assert "Refresh now" in page

@@ -6,8 +6,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from calfeed.core.inputs.google_json import events_from_payload, parse_google_event
 from calfeed.errors import InvalidEvent, SourceError
-from calfeed.events import events_from_payload, parse_google_event
 from tests.factories import ME, google_event
 
 
@@ -85,7 +85,7 @@ def test_payload_shapes() -> None:
 
 def test_regression_a_zone_name_too_long_for_a_file_name_is_no_zone() -> None:
     """Found by the property test: zoneinfo raised OSError (ENAMETOOLONG), not 'not found'."""
-    from calfeed.events import valid_zone
+    from calfeed.core.inputs.google_json import valid_zone
 
     assert valid_zone("x" * 5000) is None
     assert valid_zone("Asia/Jakarta") == "Asia/Jakarta"

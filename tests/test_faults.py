@@ -132,7 +132,7 @@ def test_a_lone_surrogate_neither_breaks_polls_nor_sign_in(
 def test_any_exception_in_a_sync_serves_the_last_good_feed_logged_once(
     connected, now, monkeypatch, caplog
 ) -> None:
-    from calfeed import sync as sync_module
+    from calfeed.background import sync as sync_module
 
     app, feed_path, first, at = connected
     token = feed_path.removeprefix("/feeds/").removesuffix(".ics")
@@ -211,7 +211,7 @@ def test_a_poll_ends_in_time_with_google_hanging_and_is_not_retried(
 def test_a_broken_first_read_never_blocks_sign_in(
     google_env, db_url, now, fake_google, monkeypatch
 ) -> None:
-    from calfeed import sync as sync_module
+    from calfeed.background import sync as sync_module
 
     def broken(*args, **kwargs):
         raise UnicodeEncodeError("utf-8", "\ud800", 0, 1, "surrogates not allowed")

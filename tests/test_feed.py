@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from icalendar import Calendar
 
-from calfeed.events import events_from_payload
-from calfeed.model import Notice, RuleSettings
-from calfeed.pipeline import build_feed
+from calfeed.core.inputs.google_json import events_from_payload
+from calfeed.core.model import Notice, RuleSettings
+from calfeed.core.pipeline import build_feed
 from tests.factories import source_event
 
 GOLDEN = Path(__file__).parent / "fixtures" / "golden"
@@ -48,7 +48,7 @@ def test_calendar_properties(sample) -> None:
     assert cal["REFRESH-INTERVAL"].params["VALUE"] == "DURATION"
     assert str(cal["X-PUBLISHED-TTL"]) == "PT1H"  # a duration string, as Outlook expects
     assert "SOURCE" not in cal  # it would leak the secret address
-    assert "METHOD" not in cal  # a subscription, not an iTIP message (see calfeed/feed.py)
+    assert "METHOD" not in cal  # a subscription, not an iTIP message (see calfeed/core/feed.py)
 
 
 def test_event_properties(sample) -> None:

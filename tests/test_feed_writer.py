@@ -1,6 +1,6 @@
 """The hand-written VEVENT writer equals icalendar's own serialization, byte for byte.
 
-calfeed/feed.py writes events directly for speed (see bench/engine.py); icalendar stays the
+calfeed/core/feed.py writes events directly for speed (see bench/engine.py); icalendar stays the
 reference: here it builds the same event as a component and the bytes must match.
 """
 
@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from icalendar import Alarm, Event
 
-from calfeed.feed import FeedEvent, _clean, _unambiguous, event_bytes
+from calfeed.core.feed import FeedEvent, _clean, _unambiguous, event_bytes
 
 
 def fixed_offset_as_utc(value: datetime | date) -> datetime | date:

@@ -1,4 +1,4 @@
-"""calfeed.sources.fetch (issue 11, point 3): every refusal, against a server the test starts."""
+"""calfeed.adapters.fetch (issue 11, point 3): every refusal, against a server the test starts."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from calfeed.sources.fetch import (
+from calfeed.adapters.fetch import (
     USER_AGENT,
     FetchFailed,
     FetchPolicy,
@@ -20,8 +20,8 @@ from calfeed.sources.fetch import (
     check_ip,
     fetch,
     normalize_address,
-    parse_networks,
 )
+from calfeed.config import parse_networks
 from tests.support.ics_server import IcsServer, Route
 
 LOOPBACK = parse_networks("127.0.0.1/32")

@@ -6,14 +6,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from calfeed.errors import GoogleError, ReauthorizationRequired
-from calfeed.sources.google import user_credentials
-from calfeed.sources.google_api import (
+from calfeed.adapters.google import user_credentials
+from calfeed.adapters.google_api import (
     CalendarClient,
     CalendarGone,
     RetryPolicy,
     SyncTokenExpired,
 )
+from calfeed.errors import GoogleError, ReauthorizationRequired
 
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 WINDOW = (NOW - timedelta(days=60), NOW + timedelta(days=365))
@@ -153,7 +153,7 @@ def test_revoked_grant_raises_reauthorization_required(client, fake_google, slee
 
 
 def test_missing_scope_raises_reauthorization_required(google_config, fake_google):
-    from calfeed.sources import google
+    from calfeed.adapters import google
     from tests.support.google_fake import consent_through
 
     fake_google.grant_scopes = [google.CALENDARLIST_SCOPE, google.EVENTS_SCOPE]
@@ -246,7 +246,7 @@ def test_our_scopes_cannot_read_calendars_primary_and_need_not(client, fake_goog
 
 
 def test_calendars_primary_with_a_broad_grant(google_config, fake_google):
-    from calfeed.sources import google
+    from calfeed.adapters import google
     from tests.support.google_fake import consent_through
 
     fake_google.grant_scopes = ["https://www.googleapis.com/auth/calendar.readonly"]

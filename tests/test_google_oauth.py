@@ -7,14 +7,14 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 
-from calfeed.errors import ConfigError
-from calfeed.sources import google
-from calfeed.sources.google import (
+from calfeed.adapters import google
+from calfeed.adapters.google import (
     CALENDARLIST_SCOPE,
     EVENTS_SCOPE,
     AuthorizationError,
     ScopeNotGranted,
 )
+from calfeed.errors import ConfigError
 
 REDIRECT = "http://localhost:5000/auth/google/callback"
 

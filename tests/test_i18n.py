@@ -15,7 +15,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
-from calfeed.model import LANGS
+from calfeed.core.model import LANGS
 from calfeed.web.i18n import TRANSLATIONS
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -13,14 +13,16 @@ import pytest
 from cryptography.fernet import Fernet
 from sqlalchemy import select
 
-from calfeed import ics_reads, store
+from calfeed import store
+from calfeed.adapters.fetch import FetchPolicy, FetchRefused
+from calfeed.background import ics_reads
+from calfeed.background.ics_reads import SourceExists, backoff, read_ics_source
+from calfeed.config import parse_networks
+from calfeed.core.inputs.ics import read_ics
+from calfeed.core.model import RuleSettings
+from calfeed.core.pipeline import build_feed
 from calfeed.crypto import TokenCipher
 from calfeed.errors import NotFound
-from calfeed.ics_reads import SourceExists, backoff, read_ics_source
-from calfeed.model import RuleSettings
-from calfeed.pipeline import build_feed
-from calfeed.sources.fetch import FetchPolicy, FetchRefused, parse_networks
-from calfeed.sources.ics import read_ics
 from calfeed.store import session_scope
 from calfeed.store.ics_sources import IcsEvent, IcsSource
 from calfeed.web import service

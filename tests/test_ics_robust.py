@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from calfeed.model import RuleSettings
-from calfeed.pipeline import build_feed
-from calfeed.sources.ics import iana_zone, read_ics
+from calfeed.core.inputs.ics import iana_zone, read_ics
+from calfeed.core.model import RuleSettings
+from calfeed.core.pipeline import build_feed
 
 WINDOW = {
     "window_start": datetime(2026, 10, 1, tzinfo=UTC),
@@ -49,14 +49,21 @@ STANDARD = (
     [
         (
             "alarm TRIGGER:-15M",
-            ics(EVENT.replace("END:VEVENT", "BEGIN:VALARM\nACTION:DISPLAY\nDESCRIPTION:x\n"
-                              "TRIGGER:-15M\nEND:VALARM\nEND:VEVENT")),  # fmt: skip
+            ics(
+                EVENT.replace(
+                    "END:VEVENT",
+                    "BEGIN:VALARM\nACTION:DISPLAY\nDESCRIPTION:x\n"
+                    "TRIGGER:-15M\nEND:VALARM\nEND:VEVENT",
+                )
+            ),  # fmt: skip
             "left out an unreadable alarm of event ok-1",
         ),
         (
             "VTODO DUE:20261201T1000",
-            ics("BEGIN:VTODO\nUID:t1\nDTSTAMP:20261101T000000Z\nDUE:20261201T1000\nEND:VTODO\n",
-                EVENT),  # fmt: skip
+            ics(
+                "BEGIN:VTODO\nUID:t1\nDTSTAMP:20261101T000000Z\nDUE:20261201T1000\nEND:VTODO\n",
+                EVENT,
+            ),  # fmt: skip
             "left out an unreadable task 't1'",
         ),
         (
@@ -76,9 +83,13 @@ STANDARD = (
         ),
         (
             "TZNAME;LANGUAGE=de-DE (valid RFC 5545)",
-            ics(zone_block("Europe/Berlin", STANDARD.replace("END:STANDARD",
-                                                             "TZNAME;LANGUAGE=de-DE:MEZ\nEND:STANDARD")),
-                EVENT),  # fmt: skip
+            ics(
+                zone_block(
+                    "Europe/Berlin",
+                    STANDARD.replace("END:STANDARD", "TZNAME;LANGUAGE=de-DE:MEZ\nEND:STANDARD"),
+                ),
+                EVENT,
+            ),  # fmt: skip
             None,
         ),
     ],
@@ -117,11 +128,13 @@ END:VEVENT
     [
         (CUSTOM_PLUS_9, "Customized Time Zone"),
         (
-            zone_block("(UTC+01:00) Amsterdam, Berlin, Bern, Rome, Stockholm, Vienna",
-                       "BEGIN:STANDARD\nDTSTART:16010101T030000\nTZOFFSETFROM:+0200\n"
-                       "TZOFFSETTO:+0100\nRRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10\nEND:STANDARD",
-                       "BEGIN:DAYLIGHT\nDTSTART:16010101T020000\nTZOFFSETFROM:+0100\n"
-                       "TZOFFSETTO:+0200\nRRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3\nEND:DAYLIGHT"),
+            zone_block(
+                "(UTC+01:00) Amsterdam, Berlin, Bern, Rome, Stockholm, Vienna",
+                "BEGIN:STANDARD\nDTSTART:16010101T030000\nTZOFFSETFROM:+0200\n"
+                "TZOFFSETTO:+0100\nRRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10\nEND:STANDARD",
+                "BEGIN:DAYLIGHT\nDTSTART:16010101T020000\nTZOFFSETFROM:+0100\n"
+                "TZOFFSETTO:+0200\nRRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3\nEND:DAYLIGHT",
+            ),
             "(UTC+01:00) Amsterdam, Berlin, Bern, Rome, Stockholm, Vienna",
         ),  # fmt: skip
     ],
@@ -168,10 +181,13 @@ def test_a_cyrillic_file_is_not_taken_for_western():
 
 
 def test_no_raw_python_warning_reaches_the_user(tmp_path: Path):
-    vendor = EVENT.replace("DTSTART:20261110T030000Z",
-                           "DTSTART;TZID=/mozilla.org/20070129_1/Europe/Berlin:20261110T100000")
-    vendor = vendor.replace("DTEND:20261110T040000Z",
-                            "DTEND;TZID=/mozilla.org/20070129_1/Europe/Berlin:20261110T110000")
+    vendor = EVENT.replace(
+        "DTSTART:20261110T030000Z",
+        "DTSTART;TZID=/mozilla.org/20070129_1/Europe/Berlin:20261110T100000",
+    )
+    vendor = vendor.replace(
+        "DTEND:20261110T040000Z", "DTEND;TZID=/mozilla.org/20070129_1/Europe/Berlin:20261110T110000"
+    )
     vendor = vendor.replace("END:VEVENT", "RRULE:FREQ=WEEKLY;COUNT=3;UNTIL=20261201T000000Z\n"
                             "END:VEVENT")  # fmt: skip
     path = tmp_path / "vendor.ics"
@@ -197,7 +213,7 @@ def test_vtimezones_cover_instants_before_2000():
 
     import vobject
 
-    from calfeed.feed import FeedEvent, render_feed
+    from calfeed.core.feed import FeedEvent, render_feed
 
     berlin = ZoneInfo("Europe/Berlin")
     events = [

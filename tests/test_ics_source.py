@@ -1,4 +1,4 @@
-"""calfeed.sources.ics: real-shaped exports from Google, Outlook, iCloud and Thunderbird."""
+"""calfeed.core.inputs.ics: real-shaped exports from Google, Outlook, iCloud and Thunderbird."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from calfeed.core.inputs.ics import IcsRead, iana_zone, read_ics
+from calfeed.core.model import SourceEvent
 from calfeed.errors import SourceError
-from calfeed.model import SourceEvent
-from calfeed.sources.ics import IcsRead, iana_zone, read_ics
 
 FIXTURES = Path(__file__).parent / "fixtures"
 WINDOW_START = datetime(2026, 10, 1, tzinfo=UTC)

@@ -9,7 +9,7 @@ import pytest
 from werkzeug.test import Client
 
 from calfeed.crypto import new_secret_token
-from calfeed.web.logmask import MaskingFilter, clean_line, escape_controls, mask
+from calfeed.logmask import MaskingFilter, clean_line, escape_controls, mask
 from calfeed.web.middleware import EdgeMiddleware, public_path
 
 TOKEN = new_secret_token()

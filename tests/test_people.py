@@ -6,11 +6,11 @@ from datetime import UTC, datetime
 
 import pytest
 
-from calfeed.drafts import NAME_PLACEHOLDER, sender_name
-from calfeed.model import Person, RuleSettings
-from calfeed.people import first_name
-from calfeed.pipeline import build_feed
-from calfeed.sources.ics import read_ics
+from calfeed.core.drafts import NAME_PLACEHOLDER, sender_name
+from calfeed.core.inputs.ics import read_ics
+from calfeed.core.model import Person, RuleSettings
+from calfeed.core.people import first_name
+from calfeed.core.pipeline import build_feed
 
 WINDOW = {
     "window_start": datetime(2026, 10, 1, tzinfo=UTC),
@@ -135,7 +135,7 @@ def test_user_name_setting_is_one_short_line() -> None:
 
 def test_display_names_that_are_addresses_or_team_mailboxes() -> None:
     # issue 8 point 5: a display name that is an address reads as the address's person
-    from calfeed.detect import interviewers
+    from calfeed.core.detection.detect import interviewers
     from tests.factories import source_event
 
     event = source_event(

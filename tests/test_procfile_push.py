@@ -18,7 +18,7 @@ from pathlib import Path
 
 import requests
 
-from calfeed.rules import follow_up_uid
+from calfeed.core.rules import follow_up_uid
 from tests.factories import google_event
 from tests.fake_google import FakeGoogle
 from tests.support.background import free_port, real_now, wait_for

@@ -16,10 +16,10 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 from icalendar import Calendar
 
-from calfeed.calendar_days import is_working_day
-from calfeed.events import events_from_payload
-from calfeed.model import RuleSettings
-from calfeed.pipeline import build_feed, derive
+from calfeed.core.calendar_days import is_working_day
+from calfeed.core.inputs.google_json import events_from_payload
+from calfeed.core.model import RuleSettings
+from calfeed.core.pipeline import build_feed, derive
 from tests.factories import ME, SELF, google_event
 
 ZONES = st.sampled_from(

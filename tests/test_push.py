@@ -13,9 +13,9 @@ import pytest
 import requests
 from sqlalchemy import func, select, update
 
-from calfeed import push, reads
+from calfeed.background import push, reads
 from calfeed.config import load_config
-from calfeed.rules import follow_up_uid
+from calfeed.core.rules import follow_up_uid
 from calfeed.store import background as bg
 from calfeed.store import count_events, select_calendars, session_scope
 from calfeed.web import service
@@ -154,7 +154,7 @@ def test_deselecting_a_calendar_stops_its_channel(live, fake_google: FakeGoogle)
     fake_google.add_calendar(EMAIL, "work@group.calendar.google.com", "Work")
     user = _connected(live, fake_google)
     rt = runtime(live)
-    from calfeed import sync
+    from calfeed.background import sync
 
     sync.refresh_calendar_list(rt.sessions, user, config=rt.config, now=real_now())
     with session_scope(rt.sessions) as s:

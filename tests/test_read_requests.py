@@ -15,7 +15,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 from sqlalchemy import create_engine
 from sqlalchemy.pool import StaticPool
 
-from calfeed import reads
+from calfeed.background import reads
 from calfeed.store import Base, create_user, make_session_factory, session_scope
 from calfeed.store import background as bg
 from tests.conftest import NOW

@@ -16,7 +16,8 @@ Readers:
   (one test shows what that registry does to span-limited VTIMEZONEs).
 
 Scenarios that caught real misreads stay as regression tests (with icalendar's
-`Timezone.from_tzid` the feed was misread; calfeed/vtimezone.py holds the shape that replaced it):
+`Timezone.from_tzid` the feed was misread; calfeed/core/vtimezone.py holds the shape that replaced
+it):
 - `berlin-2026-2027`, `sydney-2026-2027`: a span crossing the same kind of change twice made an
   observance with DTSTART plus RDATE; ical.js 2.2.1 (Timezone._expandComponent) then drops the
   DTSTART onset (libical had the same bug, libical/libical#156) and read a whole season an hour off.
@@ -46,10 +47,10 @@ import icalendar
 import pytest
 import vobject
 
-from calfeed.drafts import title_for
-from calfeed.events import events_from_payload
-from calfeed.model import Notice, RuleSettings
-from calfeed.pipeline import FeedResult, build_feed
+from calfeed.core.drafts import title_for
+from calfeed.core.inputs.google_json import events_from_payload
+from calfeed.core.model import Notice, RuleSettings
+from calfeed.core.pipeline import FeedResult, build_feed
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"

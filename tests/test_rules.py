@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from calfeed.detect import detect
-from calfeed.model import Marks, RuleSettings
-from calfeed.rules import follow_up_uid, follow_ups
+from calfeed.core.detection.detect import detect
+from calfeed.core.model import Marks, RuleSettings
+from calfeed.core.rules import follow_up_uid, follow_ups
 from tests.factories import ME, source_event
 
 JKT = ZoneInfo("Asia/Jakarta")

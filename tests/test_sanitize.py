@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from calfeed.model import Attendee, RuleSettings, SourceEvent
-from calfeed.pipeline import build_feed
-from calfeed.sanitize import clean_display, clean_event, clean_surrogates
+from calfeed.core.model import Attendee, RuleSettings, SourceEvent
+from calfeed.core.pipeline import build_feed
+from calfeed.core.sanitize import clean_display, clean_event, clean_surrogates
 
 START = datetime(2026, 11, 25, 3, 0, tzinfo=UTC)
 

@@ -31,7 +31,7 @@ import requests
 from sqlalchemy import func, select
 
 from calfeed.config import load_config
-from calfeed.rules import follow_up_uid
+from calfeed.core.rules import follow_up_uid
 from calfeed.store import background as bg
 from calfeed.store import make_engine, make_session_factory, session_scope
 from calfeed.web import service
@@ -122,7 +122,7 @@ def test_two_web_processes_two_workers_200_users(fake_google: FakeGoogle, google
         )
         for _ in range(2)
     ]
-    from calfeed.jobs import JobContext, Jobs
+    from calfeed.background.jobs import JobContext, Jobs
 
     context = JobContext(config, sessions, real_now)
     jobs = Jobs(config, lambda: context)

@@ -14,9 +14,9 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import func, select
 
 from calfeed import store
+from calfeed.core.model import Marks, Revision, RuleSettings
 from calfeed.crypto import TokenCipher, new_secret_token, token_hash
 from calfeed.errors import ConfigError, SettingsError
-from calfeed.model import Marks, Revision, RuleSettings
 from calfeed.store import (
     CachedFeed,
     CalendarInfo,
@@ -55,7 +55,6 @@ def primary(session, user_id):
 
 def head_revision() -> str:
     """The one head of the migration chain (each issue appends its revision)."""
-
 
     heads = ScriptDirectory.from_config(alembic_config("sqlite://")).get_heads()
     assert len(heads) == 1, heads

@@ -13,17 +13,17 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from calfeed import store
-from calfeed.errors import NotFound
-from calfeed.model import Marks
-from calfeed.pipeline import derive
-from calfeed.store import session_scope
-from calfeed.sync import (
+from calfeed.background.sync import (
     connect_user,
     disconnect_user,
     refresh_calendar_list,
     sync_due,
     sync_user,
 )
+from calfeed.core.model import Marks
+from calfeed.core.pipeline import derive
+from calfeed.errors import NotFound
+from calfeed.store import session_scope
 
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 CAL = "ana@example.com"
@@ -393,7 +393,7 @@ def test_any_history_of_edits_faults_and_reads_converges_to_google(
     live events in the window."""
     from itertools import count
 
-    from calfeed.sources.google_api import RetryPolicy
+    from calfeed.adapters.google_api import RetryPolicy
     from tests.support.google_fake import authorize
 
     engine = store.make_engine(sqlite_db_url)

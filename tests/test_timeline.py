@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from calfeed.model import Timeline
-from calfeed.timeline import MAX_AHEAD, MAX_DAYS, SCAN_LIMIT, parse_timeline
+from calfeed.core.detection.timeline import MAX_AHEAD, MAX_DAYS, SCAN_LIMIT, parse_timeline
+from calfeed.core.model import Timeline
 
 TUESDAY = date(2026, 11, 24)  # the interview day of most cases below
 
@@ -228,7 +228,7 @@ _VOCAB = st.sampled_from(
 @given(st.lists(_VOCAB, max_size=14).map(" ".join), st.dates(date(2020, 1, 1), date(2030, 12, 31)))
 def test_prefilter_never_changes_the_answer(text: str, day: date) -> None:
     # rule E3: the substring checks that skip the full patterns are only a shortcut
-    import calfeed.timeline as module
+    import calfeed.core.detection.timeline as module
 
     fast = parse_timeline(text, day)
     with pytest.MonkeyPatch.context() as patch:

@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from calfeed.companies import (
+from calfeed.core.detection.companies import (
     TOOL_DOMAINS,
     Party,
     agrees,
@@ -21,9 +21,9 @@ from calfeed.companies import (
     read_company_position,
     registrable_domain,
 )
-from calfeed.detect import detect, is_interview, keyword_pattern
-from calfeed.model import DEFAULT_KEYWORDS, RuleSettings
-from calfeed.titles import STAGE_WORDS, not_interview_reason, segments
+from calfeed.core.detection.detect import detect, is_interview, keyword_pattern
+from calfeed.core.detection.titles import STAGE_WORDS, not_interview_reason, segments
+from calfeed.core.model import DEFAULT_KEYWORDS, RuleSettings
 from tests.corpus import load_cases, same
 
 K = keyword_pattern(DEFAULT_KEYWORDS)
@@ -229,7 +229,11 @@ def test_property_a_scheduling_tools_domain_is_never_the_company(
 
 def test_d5_prefilter_covers_every_word_and_phrase() -> None:
     # the substring prefilter must never hide a D5 word or phrase
-    from calfeed.titles import _D5_TRIGGERS, NOT_INTERVIEW_PHRASES, NOT_INTERVIEW_WORDS
+    from calfeed.core.detection.titles import (
+        _D5_TRIGGERS,
+        NOT_INTERVIEW_PHRASES,
+        NOT_INTERVIEW_WORDS,
+    )
 
     for word in NOT_INTERVIEW_WORDS:
         assert any(t in word for t in _D5_TRIGGERS), word

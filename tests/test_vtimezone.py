@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from icalendar import Timezone
 
-from calfeed.vtimezone import transitions, vtimezone
+from calfeed.core.vtimezone import transitions, vtimezone
 
 ZONES = [
     "Europe/Berlin",

@@ -112,7 +112,9 @@ def test_settings_without_csrf_is_400(app, client, alice):
 
 def test_disconnect_deletes_everything(app, client, alice, bob, csrf_token, monkeypatch):
     revoked: list[str] = []
-    monkeypatch.setattr("calfeed.sync.revoke", lambda config, t: revoked.append(t) or True)
+    monkeypatch.setattr(
+        "calfeed.background.sync.revoke", lambda config, t: revoked.append(t) or True
+    )
     with session_scope(runtime(app).sessions) as s:
         s.get(User, alice.id).refresh_token_enc = runtime(app).cipher.encrypt("refresh-1")
     signed_in(client, alice)
@@ -149,7 +151,7 @@ def test_disconnect_needs_csrf(app, client, alice):
 
 
 def test_holiday_countries_are_listed_by_name() -> None:
-    from calfeed.calendar_days import country_names, supported_countries
+    from calfeed.core.calendar_days import country_names, supported_countries
 
     names = country_names()
     assert names["ID"] == "Indonesia" and names["US"] == "United States"

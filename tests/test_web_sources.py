@@ -8,7 +8,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from calfeed.sources.fetch import parse_networks
+from calfeed.config import parse_networks
 from calfeed.store import session_scope
 from calfeed.store.ics_sources import IcsEvent, IcsSource
 from calfeed.web.app import runtime

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from calfeed import reads
+from calfeed.background import reads
 from calfeed.config import Config, load_config
 from calfeed.store import background as bg
 from calfeed.store import count_events, make_engine, make_session_factory, session_scope
@@ -272,7 +272,7 @@ def test_queue_configuration_is_checked(google_env, sqlite_db_url):
 
 
 def test_push_needs_https_in_production(google_env, sqlite_db_url):
-    from calfeed import push
+    from calfeed.background import push
 
     config = _config(google_env, sqlite_db_url, CALFEED_BASE_URL="http://calfeed.example")
     assert push.notify_address(config) == "http://calfeed.example/google/notify"  # not production

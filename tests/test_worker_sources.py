@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from cryptography.fernet import Fernet
 
-from calfeed import ics_reads
+from calfeed.background import ics_reads
 from calfeed.config import load_config
 from calfeed.crypto import TokenCipher
 from calfeed.store import create_user, make_engine, make_session_factory, session_scope

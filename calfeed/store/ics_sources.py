@@ -37,7 +37,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from calfeed.model import Attendee, Skipped, SourceEvent
+from calfeed.core.model import Attendee, Skipped, SourceEvent
 from calfeed.store.db import upsert
 from calfeed.store.schema import Base, User, UTCDateTime
 

@@ -14,10 +14,10 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from calfeed.core.inputs.google_json import parse_google_event
+from calfeed.core.model import Marks, Revision, RuleSettings, Skipped, SourceEvent
 from calfeed.crypto import same_secret, token_hash
 from calfeed.errors import InvalidEvent
-from calfeed.events import parse_google_event
-from calfeed.model import Marks, Revision, RuleSettings, Skipped, SourceEvent
 from calfeed.store.db import upsert
 from calfeed.store.schema import (
     Calendar,

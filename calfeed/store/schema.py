@@ -1,7 +1,7 @@
 """SQLAlchemy 2 tables: users, their calendars, cached Google events, marks, revisions, feed cache.
 
 Why these shapes:
-- Events keep Google's raw JSON; the pure core (`calfeed.events.parse_google_event`) reads it each
+- Events keep Google's raw JSON; the pure core (`calfeed.core.inputs.google_json`) reads it each
   time, so a parser fix applies to data already stored without a re-read.
 - Marks are keyed by the event key ("calendarId/eventId") and are NOT a child of `events`: a full
   re-read deletes and re-inserts events, and what the user told us must survive that.

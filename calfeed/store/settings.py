@@ -13,8 +13,8 @@ import json
 from datetime import time, timedelta
 from typing import Any
 
+from calfeed.core.model import RuleSettings
 from calfeed.errors import SettingsError
-from calfeed.model import RuleSettings
 
 
 def settings_to_dict(settings: RuleSettings) -> dict[str, Any]:

@@ -13,8 +13,8 @@ from datetime import datetime
 
 from flask import current_app
 
-from calfeed import push, sync
-from calfeed.sources import google
+from calfeed.adapters import google
+from calfeed.background import push, sync
 from calfeed.web.app import Runtime, jobs
 
 

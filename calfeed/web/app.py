@@ -22,7 +22,7 @@ from calfeed.crypto import TokenCipher
 from calfeed.store.db import SessionFactory, make_engine, make_session_factory
 
 if TYPE_CHECKING:
-    from calfeed.jobs import Jobs
+    from calfeed.background.jobs import Jobs
 
 csrf = CSRFProtect()
 
@@ -171,7 +171,7 @@ def register_jobs(app: Flask, config: Config) -> None:
     worker in its own process, as `calfeed serve` does."""
     import os
 
-    from calfeed.jobs import JobContext, Jobs
+    from calfeed.background.jobs import JobContext, Jobs
 
     def context() -> JobContext:
         rt = runtime(app)

@@ -14,7 +14,8 @@ from typing import Any
 from flask import Blueprint, Response, current_app, flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 
-from calfeed import push, reads, store
+from calfeed import store
+from calfeed.background import push, reads
 from calfeed.store import session_scope
 from calfeed.web.app import jobs
 from calfeed.web.context import _, current_lang, current_user_id, require_user, rt

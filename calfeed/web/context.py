@@ -14,8 +14,8 @@ from typing import Any
 import flask_babel
 from flask import Flask, current_app, g, request, session
 
+from calfeed.core.model import Lang
 from calfeed.errors import CalfeedError
-from calfeed.model import Lang
 from calfeed.web import service
 from calfeed.web.app import Runtime, runtime
 from calfeed.web.i18n import TRANSLATIONS, pick_lang

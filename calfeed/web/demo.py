@@ -18,10 +18,10 @@ from flask import Flask
 
 from calfeed import store
 from calfeed.config import load_config
+from calfeed.core.inputs.google_json import parse_google_event
+from calfeed.core.model import RuleSettings
 from calfeed.demo import sample_payload
 from calfeed.errors import InvalidEvent
-from calfeed.events import parse_google_event
-from calfeed.model import RuleSettings
 from calfeed.store import session_scope
 from calfeed.store.queries import CalendarInfo, EventRecord
 from calfeed.web import service

@@ -62,7 +62,7 @@ def _calfeed_error(exc: CalfeedError) -> Response:
     status = exc.http_status
     if status >= 500:
         log.error("%s on %s: %s", type(exc).__name__, request.endpoint, exc)
-    from calfeed.sources.google import AuthorizationError
+    from calfeed.adapters.google import AuthorizationError
 
     if isinstance(exc, AuthorizationError):
         log.info("google consent failed: %s", exc.reason)

@@ -4,8 +4,9 @@ Calendar apps poll, so the common request must cost one indexed query: the user 
 the secret) joined with the cached variant. The cached bytes are served while
 their `source_version` equals the user's `data_version` (nothing the feed depends on changed: a
 mark, a setting, a sync that found changes all bump it); otherwise the request re-renders from the
-stored events and stores the result. A poll never reads Google (issue 9): the worker does
-(`calfeed.reads`), and a read that found changes bumps the version, so the next poll re-renders.
+stored events and stores the result. A poll never reads Google: the worker does
+(`calfeed.background.reads`), and a read that found changes bumps the version, so the next poll
+re-renders.
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ from typing import Any
 from sqlalchemy import Engine, Select, and_, bindparam, select
 
 from calfeed.config import Config
+from calfeed.core.drafts import RULES_DOC
 from calfeed.crypto import same_secret, token_hash
-from calfeed.drafts import RULES_DOC
 from calfeed.errors import NotFound
 from calfeed.store import FeedCache, SessionFactory, User, engine_of
 from calfeed.web.rendering import render
@@ -199,7 +200,7 @@ def rules_page(config: Config) -> str:
 
 def describe(exc: BaseException) -> str:
     """An exception as one log-safe phrase: its type and its masked, escaped, shortened text."""
-    from calfeed.web.logmask import clean_line
+    from calfeed.logmask import clean_line
 
     text = clean_line(str(exc))
     return f"{type(exc).__name__}: {text[:200]}" if text else type(exc).__name__

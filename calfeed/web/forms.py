@@ -14,9 +14,9 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
-from calfeed.calendar_days import supported_countries
-from calfeed.errors import SettingsError
-from calfeed.model import (
+from calfeed.core.calendar_days import supported_countries
+from calfeed.core.detection.timeline import parse_timeline
+from calfeed.core.model import (
     CHECK_IN_AT,
     EVENING_AT,
     GRACE_DAYS,
@@ -25,8 +25,8 @@ from calfeed.model import (
     THANK_YOU_DELAY_MINUTES,
     RuleSettings,
 )
+from calfeed.errors import SettingsError
 from calfeed.store.settings import settings_to_dict
-from calfeed.timeline import parse_timeline
 from calfeed.web.i18n import N_
 
 MAX_KEYWORDS = 50

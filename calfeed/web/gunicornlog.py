@@ -7,7 +7,7 @@ from typing import Any
 
 from gunicorn.glogging import Logger
 
-from calfeed.web.logmask import install
+from calfeed.logmask import install
 
 
 class MaskingGunicornLogger(Logger):

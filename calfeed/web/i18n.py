@@ -20,7 +20,7 @@ from pathlib import Path
 
 from babel.support import NullTranslations, Translations
 
-from calfeed.model import LANGS, Lang
+from calfeed.core.model import LANGS, Lang
 
 #: where the catalogs live (inside the package, so the wheel carries them)
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"

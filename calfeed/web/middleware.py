@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from calfeed.web.logmask import escape_controls
+from calfeed.logmask import escape_controls
 from calfeed.web.security import HEADERS
 
 log = logging.getLogger("calfeed.request")
@@ -98,7 +98,7 @@ def init_logging() -> None:
     (Google's client logs request URLs) go out masked and on one line each. Handlers already
     there on calfeed's loggers get the filter too.
     """
-    from calfeed.web.logmask import install
+    from calfeed.logmask import install
 
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     root = logging.getLogger()

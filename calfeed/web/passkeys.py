@@ -36,8 +36,8 @@ from webauthn.helpers.structs import (
     UserVerificationRequirement,
 )
 
-from calfeed import ics_reads
-from calfeed.sources.fetch import FetchRefused, normalize_address
+from calfeed.adapters.fetch import FetchRefused, normalize_address
+from calfeed.background import ics_reads
 from calfeed.store import create_user, session_scope
 from calfeed.store import passkeys as db
 from calfeed.web.context import _, require_user, rt, sign_in

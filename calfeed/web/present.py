@@ -20,11 +20,11 @@ from babel.dates import format_skeleton
 from markupsafe import Markup
 
 from calfeed import store
-from calfeed.detect import name_from_email
-from calfeed.drafts import load_templates, notes_for
-from calfeed.limits import DASHBOARD_PAGE, MAX_EVENTS_PER_USER, MAX_FOLLOW_UPS_PER_FEED
-from calfeed.model import Draft, FollowUp, Interview, Marks
-from calfeed.pipeline import build_feed
+from calfeed.core.detection.detect import name_from_email
+from calfeed.core.drafts import load_templates, notes_for
+from calfeed.core.limits import DASHBOARD_PAGE, MAX_EVENTS_PER_USER, MAX_FOLLOW_UPS_PER_FEED
+from calfeed.core.model import Draft, FollowUp, Interview, Marks
+from calfeed.core.pipeline import build_feed
 from calfeed.store import SessionFactory, session_scope
 from calfeed.web.i18n import N_, gettext, ngettext
 
@@ -305,9 +305,7 @@ def dashboard(sessions: SessionFactory, user_id: int, now: datetime, page: int =
     for i in sorted(result.interviews, key=lambda i: i.start):
         if i.end >= now:
             upcoming_found.append(i)
-        elif i.end >= now - RECENT or any(
-            f.start >= now for f in by_interview.get(i.key, [])
-        ):
+        elif i.end >= now - RECENT or any(f.start >= now for f in by_interview.get(i.key, [])):
             recent_found.append(i)
     recent_found.reverse()
     shown = [*upcoming_found, *recent_found]

@@ -15,11 +15,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from calfeed import store
-from calfeed.drafts import RULES_DOC
+from calfeed.core.drafts import RULES_DOC
+from calfeed.core.limits import MAX_EVENTS_PER_USER, MAX_FOLLOW_UPS_PER_FEED
+from calfeed.core.model import Notice
+from calfeed.core.pipeline import build_feed
 from calfeed.errors import NotFound
-from calfeed.limits import MAX_EVENTS_PER_USER, MAX_FOLLOW_UPS_PER_FEED
-from calfeed.model import Notice
-from calfeed.pipeline import build_feed
 from calfeed.store import SessionFactory, session_scope
 from calfeed.store.queries import CachedFeed
 from calfeed.web.variants import DEFAULT, Variant

@@ -18,9 +18,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from calfeed import store
+from calfeed.core.model import RuleSettings
 from calfeed.crypto import TokenCipher, new_secret_token, token_hash
 from calfeed.errors import NotFound
-from calfeed.model import RuleSettings
 from calfeed.store import Calendar, Event, SessionFactory, User, session_scope
 
 #: the marks a form may set, by form name -> `Mark` column

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from calfeed.calendar_days import country_names
+from calfeed.core.calendar_days import country_names
 from calfeed.errors import NotFound
 from calfeed.web import service
 from calfeed.web.app import jobs

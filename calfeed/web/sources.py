@@ -1,7 +1,8 @@
 """issue 11: calendars added by their secret .ics address, managed from the dashboard.
 
-Thin views: parse the form, call one `calfeed.ics_reads` function, redirect back to the dashboard
-(303) with a message; a refused address re-renders the dashboard with status 400 and the reason.
+Thin views: parse the form, call one `calfeed.background.ics_reads` function, redirect back to the
+dashboard (303) with a message; a refused address re-renders the dashboard with status 400 and the
+reason.
 The partial `_sources.html` gets its rows from `ics_sources()` (a template function registered
 here), so the dashboard view itself knows nothing of sources.
 """
@@ -17,10 +18,10 @@ from flask import Blueprint, current_app, flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from werkzeug.wrappers import Response as BaseResponse
 
-from calfeed import ics_reads
+from calfeed.adapters.fetch import FetchRefused
+from calfeed.background import ics_reads
+from calfeed.background.ics_reads import SourceExists, SourceRead
 from calfeed.errors import NotFound
-from calfeed.ics_reads import SourceExists, SourceRead
-from calfeed.sources.fetch import FetchRefused
 from calfeed.store import ics_sources as db
 from calfeed.store import session_scope
 from calfeed.web.app import jobs

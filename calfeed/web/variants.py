@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from calfeed.core.model import FOLLOW_UP_KINDS, Lang
 from calfeed.errors import CalfeedError
-from calfeed.model import FOLLOW_UP_KINDS, Lang
 
 
 class BadFeedQuery(CalfeedError):

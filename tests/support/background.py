@@ -19,8 +19,8 @@ from typing import Any
 
 from werkzeug.serving import make_server
 
+from calfeed.background.jobs import JobContext, Jobs
 from calfeed.config import Config
-from calfeed.jobs import JobContext, Jobs
 from calfeed.store import SessionFactory
 from tests.fake_google import FakeGoogle, _QuietHandler
 from tests.support.google_fake import authorize
@@ -39,8 +39,8 @@ def connect(
 
     `quick`: the fake issues the grant directly instead of the consent round trip (many users).
     """
-    from calfeed import sync
-    from calfeed.sources.google import SCOPES, CalendarListEntry, Grant
+    from calfeed.adapters.google import SCOPES, CalendarListEntry, Grant
+    from calfeed.background import sync
 
     if email not in fake._users:
         fake.add_user(email, time_zone="Asia/Jakarta")

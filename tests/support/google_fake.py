@@ -66,7 +66,7 @@ def consent_through(start_url: str) -> str:
 
 def authorize(config: Config, redirect: str = "http://localhost/auth/callback"):
     """A completed consent: the whole round trip through the fake, as a user clicks through it."""
-    from calfeed.sources import google
+    from calfeed.adapters import google
 
     start = google.start_authorization(config, redirect)
     callback = consent_through(start.url)

@@ -10,10 +10,10 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
-from calfeed.detect import detect
-from calfeed.drafts import RULES_DOC, description_for, load_templates, title_for
-from calfeed.feed import FeedEvent, render_feed
-from calfeed.model import (
+from calfeed.core.detection.detect import detect
+from calfeed.core.drafts import RULES_DOC, description_for, load_templates, title_for
+from calfeed.core.feed import FeedEvent, render_feed
+from calfeed.core.model import (
     FOLLOW_UP_KINDS,
     Draft,
     FollowUp,
@@ -26,9 +26,9 @@ from calfeed.model import (
     Skipped,
     SourceEvent,
 )
-from calfeed.revisions import revise
-from calfeed.rules import follow_ups
-from calfeed.sanitize import clean_event
+from calfeed.core.revisions import revise
+from calfeed.core.rules import follow_ups
+from calfeed.core.sanitize import clean_event
 
 FEED_NAMES = {"en": "Interview follow-ups", "id": "Tindak lanjut wawancara"}
 #: a feed of one kind (`?kinds=`, `--kinds`) is named apart: two subscriptions must not look alike

@@ -35,10 +35,10 @@ from google_auth_httplib2 import AuthorizedHttp
 from googleapiclient.discovery import build
 from googleapiclient.errors import HttpError
 
+from calfeed.adapters.google import HTTP_TIMEOUT, CalendarListEntry
 from calfeed.config import Config
+from calfeed.core.sanitize import clean_surrogates
 from calfeed.errors import GoogleError, ReauthorizationRequired
-from calfeed.sanitize import clean_surrogates
-from calfeed.sources.google import HTTP_TIMEOUT, CalendarListEntry
 
 __all__ = [
     "CalendarClient",

@@ -17,7 +17,7 @@ from urllib.parse import quote
 
 import jinja2
 
-from calfeed.model import Draft, FollowUp, FollowUpKind, Interview, Lang, Person, RuleSettings
+from calfeed.core.model import Draft, FollowUp, FollowUpKind, Interview, Lang, Person, RuleSettings
 
 #: where a feed written by the command line points for a rule's paragraph (the repository's file);
 #: the service points to its own `/rules` page instead
@@ -36,9 +36,9 @@ MAX_TITLE = 200
 
 def templates_dir() -> Path:
     """Where the templates are: inside the installed package, or the checkout's top level."""
-    here = Path(__file__).resolve().parent
-    installed = here / "templates"
-    return installed if installed.is_dir() else here.parent / "templates"
+    package = Path(__file__).resolve().parents[1]
+    installed = package / "templates"
+    return installed if installed.is_dir() else package.parent / "templates"
 
 
 @dataclass(frozen=True)
@@ -96,7 +96,7 @@ def sender_name(interview: Interview, user_name: str = "", lang: Lang = "en") ->
 
     Never blank: a placeholder the user sees and fills in when nothing else is known.
     """
-    from calfeed.detect import name_from_email
+    from calfeed.core.detection.detect import name_from_email
 
     if user_name.strip():
         return " ".join(user_name.split())

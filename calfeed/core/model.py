@@ -98,7 +98,7 @@ class Person:
     @property
     def first_name(self) -> str:
         """The name to greet them by (`Dr. "Ann" O'Neil` -> Ann); "" when none can be told."""
-        from calfeed.people import first_name
+        from calfeed.core.people import first_name
 
         return first_name(self.name)
 
@@ -260,7 +260,7 @@ class RuleSettings:
         if not CHECK_IN_AT[0] <= self.check_in_at <= CHECK_IN_AT[1]:
             problems.append("check_in_at must be between 06:00 and 18:00 (rule C3)")
         if self.holiday_country is not None:
-            from calfeed.calendar_days import supported_countries
+            from calfeed.core.calendar_days import supported_countries
 
             if self.holiday_country not in supported_countries():
                 problems.append(f"unknown holiday country {self.holiday_country!r}")

@@ -12,8 +12,8 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from calfeed.core.model import Attendee, Skipped, SourceEvent
 from calfeed.errors import InvalidEvent, SourceError
-from calfeed.model import Attendee, Skipped, SourceEvent
 
 JsonDict = Mapping[str, Any]
 

@@ -103,11 +103,6 @@ class Fetched:
     url: str  # after redirects (never stored: only for messages)
 
 
-def parse_networks(text: str) -> tuple[IPNetwork, ...]:
-    """`CALFEED_FETCH_ALLOW`: comma-separated addresses or networks; raises ValueError."""
-    return tuple(ipaddress.ip_network(p.strip()) for p in text.split(",") if p.strip())
-
-
 def normalize_address(address: str) -> str:
     """The address as it is fetched: webcal -> https, whitespace trimmed; FetchRefused if unusable.
 

@@ -76,7 +76,10 @@ def run_read(
     per-user lock), and marks them done; a failed read is retried with backoff, a busy one soon.
     A worker killed in the middle leaves the requests wanted, and `sweep` enqueues them again.
     """
-    from calfeed import push, sync  # imported late: Google's client libraries are heavy to load
+    from calfeed.background import (  # imported late: Google's client libraries are heavy to load
+        push,
+        sync,
+    )
 
     with session_scope(sessions) as s:
         claimed = bg.claim_read(s, user_id, now)
@@ -120,7 +123,7 @@ def _failed(
 def sweep(sessions: SessionFactory, config: Config, now: datetime) -> list[int]:
     """The periodic safety net: users to enqueue a read for (lost messages, due schedule, channels
     about to expire). Requests are recorded here; the caller enqueues the returned users."""
-    from calfeed import push
+    from calfeed.background import push
 
     interval = timedelta(seconds=config.refresh_interval)
     watched = max(interval, WATCHED_INTERVAL)

@@ -1,10 +1,10 @@
-"""issue 11: reading the calendars users added by address: the service functions (shell).
+"""Reading the calendars users added by secret address: the service functions (shell).
 
-`read_ics_source` is the one read: claim the source (at most one read per `interval`, one reader
-at a time), fetch it conditionally under the safe-fetch rules (`calfeed.sources.fetch`), read it
-with the same .ics reader as the command line (`calfeed.sources.ics.read_ics`), and store what it
-found (`calfeed.store.ics_sources`). A failure keeps the last good events, records the error for
-the dashboard and backs off (doubling from `interval`, at least what `Retry-After` asked, at most a
+`read_ics_source` is the one read: claim the source (at most one read per `interval`, one reader at
+a time), fetch it conditionally under the safe-fetch rules (`calfeed.adapters.fetch`), read it with
+the same .ics reader as the command line (`calfeed.core.inputs.ics.read_ics`), and store what it
+found (`calfeed.store.ics_sources`). A failure keeps the last good events, records the error for the
+dashboard and backs off (doubling from `interval`, at least what `Retry-After` asked, at most a
 day). Web views and the background worker call these functions; they hold no HTTP or queue logic.
 """
 
@@ -17,12 +17,7 @@ from typing import Literal
 
 from sqlalchemy.orm import Session
 
-from calfeed.config import Config
-from calfeed.crypto import DecryptionFailed, TokenCipher, token_hash
-from calfeed.detect import detect
-from calfeed.errors import CalfeedError, NotFound, SourceError
-from calfeed.model import SourceEvent
-from calfeed.sources.fetch import (
+from calfeed.adapters.fetch import (
     Fetched,
     FetchFailed,
     FetchPolicy,
@@ -30,13 +25,18 @@ from calfeed.sources.fetch import (
     fetch,
     normalize_address,
 )
-from calfeed.sources.ics import read_ics
+from calfeed.config import Config
+from calfeed.core.detection.detect import detect
+from calfeed.core.inputs.ics import read_ics
+from calfeed.core.model import SourceEvent
+from calfeed.crypto import DecryptionFailed, TokenCipher, token_hash
+from calfeed.errors import CalfeedError, NotFound, SourceError
 from calfeed.store import SessionFactory, session_scope
 from calfeed.store import ics_sources as db
 from calfeed.store.queries import marks_for_user, rule_settings_of
 from calfeed.store.schema import User
 
-#: the read window, as for Google (`calfeed.sync`)
+#: the read window, as for Google (`calfeed.background.sync`)
 WINDOW_BACK = timedelta(days=60)
 WINDOW_AHEAD = timedelta(days=365)
 #: a source is downloaded whole (no validators) at least this often: recurring series are

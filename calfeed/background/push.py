@@ -23,7 +23,7 @@ from calfeed.store import SessionFactory, get_user, session_scope
 from calfeed.store import background as bg
 
 if TYPE_CHECKING:
-    from calfeed.sources.google_api import CalendarClient
+    from calfeed.adapters.google_api import CalendarClient
 
 log = logging.getLogger(__name__)
 
@@ -48,8 +48,8 @@ def notify_address(config: Config) -> str | None:
 
 
 def _client(sessions: SessionFactory, config: Config, user_id: int) -> CalendarClient | None:
-    from calfeed.sources.google import user_credentials
-    from calfeed.sources.google_api import CalendarClient
+    from calfeed.adapters.google import user_credentials
+    from calfeed.adapters.google_api import CalendarClient
 
     with session_scope(sessions) as s:
         user = get_user(s, user_id)

@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
-from calfeed.model import Timeline, TimelineUnit
+from calfeed.core.model import Timeline, TimelineUnit
 
 #: how much of the notes is read; a stated timeline sits near the top of an event's notes
 SCAN_LIMIT = 20_000

@@ -9,7 +9,7 @@ Decisions:
   every event (RFC 5546 section 3.2.1) and makes some clients offer "import" instead of "subscribe".
 - No SOURCE: it would repeat the secret feed address inside the feed.
 - Times carry TZID with one VTIMEZONE per zone (Z1) in the yearly-RRULE shape every reader agrees
-  on (see calfeed/vtimezone.py); a wall time that occurs twice is written in UTC instead.
+  on (see calfeed/core/vtimezone.py); a wall time that occurs twice is written in UTC instead.
   ical.js, icalendar and vobject read every event to the same instants (tests/test_readers.py).
 - Follow-ups are TRANSP:TRANSPARENT: a reminder to write an e-mail must not mark the user busy.
 """
@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, vDuration
 
-from calfeed.vtimezone import FIRST_YEAR, vtimezone
+from calfeed.core.vtimezone import FIRST_YEAR, vtimezone
 
 PRODID = "-//calfeed//calfeed follow-ups 1.0//EN"
 

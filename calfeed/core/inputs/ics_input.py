@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo, available_timezones
 
 import icalendar
 
-from calfeed.model import Skipped
+from calfeed.core.model import Skipped
 
 #: what icalendar raises on malformed input (see ics._PARSE_ERRORS)
 PARSE_ERRORS = (ValueError, TypeError, AttributeError, KeyError, IndexError, RecursionError)

@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from publicsuffixlist import PublicSuffixList
 
-from calfeed.titles import (
+from calfeed.core.detection.titles import (
     HONORIFICS,
     Segment,
     has_org_word,

@@ -17,12 +17,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal
 
-from calfeed.config import Config
-from calfeed.crypto import DecryptionFailed, TokenCipher
-from calfeed.errors import GoogleError, InvalidEvent, NotFound, ReauthorizationRequired
-from calfeed.events import parse_google_event
-from calfeed.sources.google import Grant, credentials_expiry, revoke, user_credentials
-from calfeed.sources.google_api import (
+from calfeed.adapters.google import Grant, credentials_expiry, revoke, user_credentials
+from calfeed.adapters.google_api import (
     CalendarClient,
     CalendarGone,
     CalendarListEntry,
@@ -30,6 +26,10 @@ from calfeed.sources.google_api import (
     RetryPolicy,
     SyncTokenExpired,
 )
+from calfeed.config import Config
+from calfeed.core.inputs.google_json import parse_google_event
+from calfeed.crypto import DecryptionFailed, TokenCipher
+from calfeed.errors import GoogleError, InvalidEvent, NotFound, ReauthorizationRequired
 from calfeed.store import (
     Calendar,
     CalendarInfo,

@@ -16,7 +16,7 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from calfeed.model import Attendee, SourceEvent
+from calfeed.core.model import Attendee, SourceEvent
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 #: bidi embeddings/overrides/isolates, zero-width space/non-joiner/joiner, word joiner, BOM,

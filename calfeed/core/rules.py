@@ -13,8 +13,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from calfeed.calendar_days import add_working_days, next_working_day
-from calfeed.model import NO_MARKS, FollowUp, FollowUpKind, Interview, Marks, RuleSettings
+from calfeed.core.calendar_days import add_working_days, next_working_day
+from calfeed.core.model import NO_MARKS, FollowUp, FollowUpKind, Interview, Marks, RuleSettings
 
 #: rule T4: a thank-you is a short event
 THANK_YOU_LENGTH = timedelta(minutes=15)

@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
 
-from calfeed.model import SourceEvent
+from calfeed.core.model import SourceEvent
 
 #: titles that come before a name in English; Indonesian ones (Ibu, Pak) are kept: "Halo Ibu Rina"
 _TITLES = frozenset("dr dr. mr mr. mrs mrs. ms ms. miss mx mx. prof prof. sir dame".split())
@@ -59,7 +59,7 @@ def guess_owner(events: Sequence[SourceEvent]) -> str | None:
     (job seekers write from their own, interviewers from their employer's); None when no address
     stands out: better no owner than the wrong one.
     """
-    from calfeed.companies import FREE_MAIL
+    from calfeed.core.detection.companies import FREE_MAIL
 
     present: Counter[str] = Counter()
     score: Counter[str] = Counter()

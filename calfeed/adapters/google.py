@@ -239,7 +239,7 @@ def finish_authorization(
         ScopeNotGranted: calendar access was not granted (show the user how to grant it).
         GoogleError: Google could not be reached.
     """
-    from calfeed.sources.google_api import CalendarClient
+    from calfeed.adapters.google_api import CalendarClient
 
     token = exchange_code(config, redirect_uri, state, code_verifier, authorization_response_url)
     raw_scope = token.get("scope")

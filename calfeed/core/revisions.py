@@ -11,8 +11,8 @@ import hashlib
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 
-from calfeed.feed import FeedEvent
-from calfeed.model import Revision
+from calfeed.core.feed import FeedEvent
+from calfeed.core.model import Revision
 
 
 def fingerprint(item: FeedEvent) -> str:

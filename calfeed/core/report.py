@@ -11,7 +11,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from calfeed.model import FollowUp, Interview
+from calfeed.core.model import FollowUp, Interview
 
 _HEADERS = ("start", "company", "position", "interviewers", "timeline", "follow-ups")
 

@@ -4,8 +4,8 @@
 web and worker processes of one machine, nothing to install. `redis://...`: Redis, shared by any
 number of processes on any number of machines. `immediate`: tasks run inside the caller (tests).
 
-The tasks are thin: ids in, one `calfeed.reads` function called. A notification's read waits
-`COALESCE` seconds on the queue, so a burst of notifications becomes one read.
+The tasks are thin: ids in, one `calfeed.background.reads` function called. A notification's read
+waits `COALESCE` seconds on the queue, so a burst of notifications becomes one read.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey, crontab
 from huey.consumer import Consumer
 from huey.exceptions import HueyException
 
-from calfeed import ics_reads, reads
+from calfeed.background import ics_reads, reads
 from calfeed.config import Config
 from calfeed.store import SessionFactory, session_scope
 from calfeed.store import background as bg
@@ -55,7 +55,7 @@ class JobContext:
 
 def _describe(exc: BaseException) -> str:
     """An exception as one log-safe phrase (issue 7's masking: no feed secret, no token)."""
-    from calfeed.web.logmask import clean_line
+    from calfeed.logmask import clean_line
 
     text = clean_line(str(exc))
     return f"{type(exc).__name__}: {text[:200]}" if text else type(exc).__name__
@@ -115,7 +115,7 @@ class Jobs:
             return outcome.status
 
         def read_source(source_id: int) -> str:
-            """issue 11: one calendar read by its secret address (`calfeed.ics_reads`)."""
+            """One calendar read by its secret address (`calfeed.background.ics_reads`)."""
             ctx = context()
             try:
                 return ics_reads.read_source_now(ctx.sessions, ctx.config, source_id, ctx.clock())

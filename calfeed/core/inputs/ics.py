@@ -27,12 +27,9 @@ import recurring_ical_events
 from icalendar.prop import vBroken, vRecur
 from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 
-from calfeed.errors import InvalidEvent, SourceError
-from calfeed.events import valid_zone
-from calfeed.model import Attendee, Skipped, SourceEvent
-from calfeed.people import guess_owner
-from calfeed.sources import rrule_bound
-from calfeed.sources.ics_input import (
+from calfeed.core.inputs import rrule_bound
+from calfeed.core.inputs.google_json import valid_zone
+from calfeed.core.inputs.ics_input import (
     Notes,
     decode,
     equivalent_zone,
@@ -40,6 +37,9 @@ from calfeed.sources.ics_input import (
     quiet_libraries,
     zone_from_display_name,
 )
+from calfeed.core.model import Attendee, Skipped, SourceEvent
+from calfeed.core.people import guess_owner
+from calfeed.errors import InvalidEvent, SourceError
 
 #: properties holding the dates a series is computed from; one unreadable -> the event is skipped
 _TIME_PROPS = ("DTSTART", "DTEND", "RECURRENCE-ID", "EXDATE", "RDATE")

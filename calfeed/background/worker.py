@@ -23,8 +23,8 @@ def main(argv: list[str]) -> int:
         "--threads", type=int, default=2, help="reads run at once (default: %(default)s)"
     )
     args = parser.parse_args(argv)
+    from calfeed.background.jobs import JobContext, Jobs
     from calfeed.config import load_config
-    from calfeed.jobs import JobContext, Jobs
     from calfeed.store import make_engine, make_session_factory
     from calfeed.web.app import utc_now
 

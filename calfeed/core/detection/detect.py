@@ -12,16 +12,24 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from calfeed.companies import (
+from calfeed.core.detection.companies import (
     FREE_MAIL,
     Party,
     company_label,
     label_display,
     read_company_position,
 )
-from calfeed.model import NO_MARKS, Attendee, Interview, Marks, Person, RuleSettings, SourceEvent
-from calfeed.timeline import parse_timeline
-from calfeed.titles import names_interview_implicitly, not_interview_reason
+from calfeed.core.detection.timeline import parse_timeline
+from calfeed.core.detection.titles import names_interview_implicitly, not_interview_reason
+from calfeed.core.model import (
+    NO_MARKS,
+    Attendee,
+    Interview,
+    Marks,
+    Person,
+    RuleSettings,
+    SourceEvent,
+)
 
 #: rule D4: an all-day interview is taken to run 09:00-17:00 local on its (last) day
 ALL_DAY_START = time(9, 0)
