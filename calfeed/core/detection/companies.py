@@ -266,9 +266,15 @@ def _company_from_domains(labels: Sequence[str], parties: Sequence[Party]) -> st
         return None  # none, or several employers: conflicting evidence
     label = labels[0]
     for party in parties:
-        for word in re.findall(r"[\w&'-]+", party.name):
+        words = re.findall(r"[\w&'-]+", party.name)
+        for word in words:
             if agrees(word, label):
                 return word
+        for size in (2, 3):  # "HR Kopi Kenangan" spells kopikenangan.com
+            for i in range(len(words) - size + 1):
+                run = " ".join(words[i : i + size])
+                if _squash(run) == label.replace("-", "").replace("_", ""):
+                    return run
     return label_display(label)
 
 

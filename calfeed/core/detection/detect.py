@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+from calfeed.core.detection.body import BodyReading
 from calfeed.core.detection.companies import (
     FREE_MAIL,
     Party,
@@ -19,6 +20,8 @@ from calfeed.core.detection.companies import (
     label_display,
     read_company_position,
 )
+from calfeed.core.detection.naming import read_names
+from calfeed.core.detection.side import Owner
 from calfeed.core.detection.timeline import parse_timeline
 from calfeed.core.detection.titles import names_interview_implicitly, not_interview_reason
 from calfeed.core.model import (
@@ -132,14 +135,20 @@ def _is_mailbox(email: str) -> bool:
     return domain in FREE_MAIL or company_label(email) is not None
 
 
-def interviewers(event: SourceEvent) -> tuple[Person, ...]:
-    """Rule E1: attendees other than the user, rooms/resources and decliners; the organizer too."""
+def interviewers(event: SourceEvent, owner: Owner | None = None) -> tuple[Person, ...]:
+    """Rule E1: attendees other than the user, rooms/resources and decliners; the organizer too.
+
+    With `owner`, the user's other addresses (a personal one forwarding to a work calendar,
+    rule D6) are the user too, never an interviewer.
+    """
     people: dict[str, Person] = {}
     candidates = list(event.attendees)
     if event.organizer is not None:
         candidates.append(event.organizer)
     for a in candidates:
         if _is_user(a, event) or a.resource or a.response_status == "declined":
+            continue
+        if owner is not None and owner.owns(a):
             continue
         if not _is_mailbox(a.email):
             continue
@@ -199,14 +208,32 @@ def _local_span(event: SourceEvent, zone: ZoneInfo) -> tuple[datetime, datetime]
     return start.astimezone(UTC).astimezone(zone), end.astimezone(UTC).astimezone(zone)
 
 
-def to_interview(event: SourceEvent, settings: RuleSettings, marks: Marks = NO_MARKS) -> Interview:
-    """Everything rules E1-E3 and Z1 read from one event already judged to be an interview."""
+def to_interview(
+    event: SourceEvent,
+    settings: RuleSettings,
+    marks: Marks = NO_MARKS,
+    *,
+    owner: Owner | None = None,
+    body: BodyReading | None = None,
+    title: str | None = None,
+) -> Interview:
+    """Everything rules E1-E5 and Z1 read from one event already judged to be an interview.
+
+    `body` (rule E4) adds the invitation's labelled lines and sentences to the title's reading;
+    `title` is the title to read when the event's own says nothing (Zoom's "Topic:").
+    """
     zone_name = zone_for(event, settings)
     start, end = _local_span(event, ZoneInfo(zone_name))
-    people = interviewers(event)
-    company, position = company_and_position(
-        event.summary, settings.keywords, people, user_names(event, settings)
-    )
+    people = interviewers(event, owner)
+    user = user_names(event, settings)
+    if owner is not None:
+        user = tuple(dict.fromkeys((*user, *owner.names, *owner.addresses)))
+    if body is None:
+        company, position = company_and_position(event.summary, settings.keywords, people, user)
+    else:
+        company, position = read_names(
+            title or event.summary, keyword_pattern(settings.keywords), people, user, body
+        )
     if marks.company is not None:  # rule E2: the user's correction wins, "" clears
         company = marks.company or None
     if marks.position is not None:
@@ -257,16 +284,11 @@ def latest_by_key(events: Iterable[SourceEvent]) -> list[SourceEvent]:
 def detect(
     events: Iterable[SourceEvent], settings: RuleSettings, marks: Mapping[str, Marks] | None = None
 ) -> list[Interview]:
-    """Rules D1-D5: the interviews among `events`, in start order (ties by key, deterministic).
+    """Rules D1-D9: the user's sure interviews among `events`, in start order (ties by key).
 
-    Recurring interviews arrive as expanded instances and count once each (rule D3).
+    Recurring interviews arrive as expanded instances and count once each (rule D3). The
+    questions (rule D9) are in `reading.read_calendar`, which this returns the first half of.
     """
-    marks = marks or {}
-    pattern = keyword_pattern(settings.keywords)
-    found = []
-    for event in latest_by_key(events):
-        mark = marks.get(event.key, NO_MARKS)
-        if exclusion(event, mark) is None and is_interview(event.summary, pattern):
-            found.append(to_interview(event, settings, mark))
-    found.sort(key=lambda i: (i.start.astimezone(UTC), i.key))
-    return found
+    from calfeed.core.detection.reading import read_calendar
+
+    return list(read_calendar(events, settings, marks).interviews)

@@ -71,6 +71,21 @@ IMPLICIT_INTERVIEW = ("technical screen", "tech screen", "superday", "super day"
 
 #: rule E2: stage words; never a position on their own
 STAGE_WORDS = (
+    # rule D7: the stage vocabulary without "interview" and people's shorthand for it
+    "bar raiser",
+    "coffee chat",
+    "intro call",
+    "recruiter screen",
+    "portfolio review",
+    "design challenge",
+    "culture fit session",
+    "walk in",
+    "walk-in",
+    "telpon",
+    "telepon",
+    "int",
+    "rd",
+    "hm",
     "phone screen",
     "screening call",
     "hiring manager",
@@ -190,6 +205,9 @@ NOISE_WORDS = (
     "position",
     "role",
     "lowongan",
+    "job requisition",
+    "requisition",
+    "interview scheduled",
 )
 #: rule E2: nouns that make a phrase a position (English and Indonesian)
 ROLE_NOUNS = frozenset(
@@ -355,7 +373,11 @@ def segments(title: str) -> tuple[Segment, ...]:
         parts = _SEPARATORS.split(piece) if not bracketed else _BRACKET_SEPARATORS.split(piece)
         for i, part in enumerate(parts):
             joined: Connector = "(" if bracketed and i == 0 else ""
-            for j, chunk in enumerate(_CONNECTOR.split(part)):
+            chunks = _CONNECTOR.split(part)
+            if len(chunks) >= 3 and not chunks[-1].strip(" .,;'\"/|–—"):
+                # a connector word that ends the part belongs to the name: "PT Maju Bersama"
+                chunks = [*chunks[:-3], chunks[-3] + chunks[-2] + chunks[-1]]
+            for j, chunk in enumerate(chunks):
                 if j % 2 == 1:
                     joined = _CONNECTORS[chunk.casefold()]
                     continue
