@@ -47,7 +47,7 @@ _REQUISITION = re.compile(
 _WORDS = r"[A-Z0-9][\w&.'’+/-]*(?:,?\s+(?:[A-Z0-9&][\w&.'’+/-]*|of|and|dan|&|de|la|the))*"
 #: rule E4: sentences that name the role and the employer
 _ROLE_AT = re.compile(
-    rf"\b(?:for|to|untuk)\s+(?:the|our|a|an)?\s*(?:position\s+of\s+|role\s+of\s+|posisi\s+)?"
+    rf"\b(?i:for|to|untuk)\s+(?:the|our|a|an)?\s*(?:position\s+of\s+|role\s+of\s+|posisi\s+)?"
     rf"(?P<role>{_WORDS})\s+(?:role|position|job|opening|vacancy)"
     rf"(?:\s+(?:at|with|in|di)\s+(?P<co>{_WORDS}))?",
 )

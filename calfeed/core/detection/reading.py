@@ -76,7 +76,6 @@ WHY = {
     "weak-stage": "The title names a step that is often, not always, an interview.",
     "vague-title": "The title says only that it is a meeting; its invitation mentions a role.",
     "body-only": "Only the invitation's text suggests a job interview.",
-    "informational": "The invitation reads like an informational chat.",
 }
 
 
@@ -113,9 +112,7 @@ def judge(
     named = keywords.search(read_as) is not None or names_interview_implicitly(read_as)
     strength = 2 if named else stage_strength(read_as)
     if body.informational and not body.invitation:
-        if strength == 0:
-            return None
-        return Verdict(ASK, "informational", WHY["informational"])
+        return None  # rule D8: a chat the user arranged, a study, a respondent
     if strength == 2:
         return Verdict(0.9 if named else 0.85, "keyword" if named else "stage", "")
     if strength == 1:
