@@ -28,6 +28,8 @@ SCAN_LIMIT = 6000
 _TAG = re.compile(r"<(/?)([a-zA-Z]+)[^<>]{0,1000}>")
 _BLOCK_TAGS = frozenset("br p div li tr h1 h2 h3 h4 ul ol table".split())
 _SPACES = re.compile(r"[ \t\u00a0]+")
+_ID_BRACKET = re.compile(r"\s*\((?:req|id|ref)[^)]*\)", re.IGNORECASE)
+_BRACKET = re.compile(r"\s*\(.*?\)\s*")
 _SENTENCE_END = re.compile(r"(?<!\b[A-Z])(?<!\bInc)(?<!\bLtd)(?<!\bCorp)[.!?](?:\s|$)")
 
 #: rule E4: labelled lines, label -> what it names
@@ -110,6 +112,32 @@ _INFORMATIONAL = re.compile(
 )
 
 
+#: substrings one of which every match of a pattern holds: most bodies are cleared without it
+_TRIGGERS = {
+    "line": (":", "："),
+    "role": (" role", " position", " job", " opening", " vacancy", "posisi"),
+    "step": (" for ",),
+    "interest": ("interest in", "applying", "apply", "melamar", "bergabung"),
+    "invitation": (
+        "invit", "interview", "hiring", "step", "stage", "round", "applying", "application",
+        "recruiter", "undang", "wawancara", "tahap", "jadwal", "seleksi",
+    ),
+    "side": (
+        "kit", "scorecard", "score card", "feedback", "interviewers", "lever.co", "greenhouse",
+        "candidate", "resume", "hiring decision", "forward", "pewawancara", "penilaian",
+    ),
+    "agency": ("client", "behalf", "klien", "consultan", "headhunt"),
+    "informational": (
+        "informational", "i reached", "i asked", "minta", "tanya", "participant", "peserta",
+        "voucher", "responden",
+    ),
+}  # fmt: skip
+
+
+def _may(kind: str, low: str) -> bool:
+    return any(t in low for t in _TRIGGERS[kind])
+
+
 @dataclass(frozen=True, slots=True)
 class BodyReading:
     """What the body and location of one event say."""
@@ -138,7 +166,7 @@ def plain_text(description: str) -> str:
 
 def _clean_value(value: str) -> str | None:
     value = _REQUISITION.sub(" ", value)
-    value = re.sub(r"\s*\((?:req|id|ref)[^)]*\)", " ", value, flags=re.IGNORECASE)
+    value = _ID_BRACKET.sub(" ", value)
     value = " ".join(value.split()).strip(" -–—|:;,.")
     return value or None
 
@@ -161,8 +189,9 @@ def read_body(description: str, location: str = "") -> BodyReading:
     text = plain_text(description)
     if not text and not location:
         return BodyReading(text="")
+    low = text.casefold()
     position = company = topic = candidate = None
-    for match in _LINE.finditer(text):
+    for match in _LINE.finditer(text) if _may("line", low) else ():
         label, value = match["label"].casefold(), match["value"]
         if label in _POSITION_LABELS and position is None:
             position = _trim_words(_clean_value(value), 8)
@@ -171,9 +200,9 @@ def read_body(description: str, location: str = "") -> BodyReading:
         elif label in ("topic", "event name", "what", "subject", "judul") and topic is None:
             topic = value.strip()
         elif label in ("candidate", "kandidat") and candidate is None:
-            candidate = re.sub(r"\s*\(.*?\)\s*", " ", value).strip()
-    if position is None or company is None:
-        prose = _LINE.sub(" ", text)  # labelled lines (interviewers' roles) are not prose
+            candidate = _BRACKET.sub(" ", value).strip()
+    prose = _LINE.sub(" ", text) if _may("line", low) else text  # not the labelled lines
+    if (position is None or company is None) and _may("role", low):
         for pattern, role_group, co_group in (
             (_ROLE_AT, "role", "co"),
             (_POSITION_OF, "role", "co"),
@@ -187,25 +216,26 @@ def read_body(description: str, location: str = "") -> BodyReading:
             if company is None and found[co_group]:
                 company = _trim_words(found[co_group], 5)
             break
-        if position is None:
-            found = _STEP_FOR.search(prose)
-            role = _trim_words(found["role"]) if found else None
-            if role and role_words(role):
-                position = role
-        if company is None:
-            found = _INTEREST_IN.search(prose)
-            if found:
-                company = _trim_words(found["co"], 5)
+    if position is None and _may("step", low):
+        found = _STEP_FOR.search(prose)
+        role = _trim_words(found["role"]) if found else None
+        if role and role_words(role):
+            position = role
+    if company is None and _may("interest", low):
+        found = _INTEREST_IN.search(prose)
+        if found:
+            company = _trim_words(found["co"], 5)
     both = f"{text}\n{location}"
-    side = _HIRING_SIDE.search(text)
+    both_low = both.casefold()
+    side = _HIRING_SIDE.search(text) if _may("side", low) else None
     return BodyReading(
         text=text,
         position=position,
         company=company,
         topic=topic,
         candidate=candidate,
-        invitation=_INVITATION.search(both) is not None,
+        invitation=_may("invitation", both_low) and _INVITATION.search(both) is not None,
         hiring_side=side.group().casefold() if side else None,
-        agency=_AGENCY.search(text) is not None,
-        informational=_INFORMATIONAL.search(text) is not None,
+        agency=_may("agency", low) and _AGENCY.search(text) is not None,
+        informational=_may("informational", low) and _INFORMATIONAL.search(text) is not None,
     )

@@ -45,6 +45,12 @@ TOOL_DOMAINS = frozenset(
     modernhire.com brighthire.ai calendar.app.google""".split()
 )
 _SERVICE_HOSTS = ("calendar.google.com", "resource.calendar.google.com")
+# compiled once: a feed reads thousands of names through these
+_LABEL_SEP = re.compile(r"[-_]+")
+_NOT_ALNUM = re.compile(r"[^0-9a-z]")
+_WORD = re.compile(r"\w+")
+_LOCAL_SEP = re.compile(r"[._\-+\d]+")
+_NAME_WORD = re.compile(r"[\w&'-]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +63,12 @@ class Party:
 
 @lru_cache(maxsize=1)
 def _psl() -> PublicSuffixList:
-    return PublicSuffixList()  # ships its own copy of the list: no network
+    """The list the package ships (no network), read once per process.
+
+    Without its punycoded copies (`accept_encoded_idn=False`): making them encodes every rule and
+    was most of calfeed's start-up; `registrable_domain` decodes a punycoded domain instead.
+    """
+    return PublicSuffixList(accept_encoded_idn=False)
 
 
 @lru_cache(maxsize=4096)
@@ -66,6 +77,13 @@ def registrable_domain(domain: str) -> str | None:
     domain = domain.casefold().strip(". ")
     if not domain or "." not in domain:
         return None
+    if "xn--" in domain:  # the list holds IDN rules in Unicode: compare in Unicode
+        try:
+            unicode = domain.encode("ascii").decode("idna")
+        except (UnicodeError, ValueError):
+            return None
+        found = _psl().privatesuffix(unicode)
+        return found.encode("idna").decode("ascii") if found else None
     return _psl().privatesuffix(domain)
 
 
@@ -88,11 +106,11 @@ def company_label(email: str) -> str | None:
 
 def label_display(label: str) -> str:
     """How a bare domain label reads as a name: "acme-robotics" -> "Acme Robotics"."""
-    return " ".join(w.capitalize() for w in re.split(r"[-_]+", label) if w)
+    return " ".join(w.capitalize() for w in _LABEL_SEP.split(label) if w)
 
 
 def _squash(text: str) -> str:
-    return re.sub(r"[^0-9a-z]", "", text.casefold())
+    return _NOT_ALNUM.sub("", text.casefold())
 
 
 def _without_org_words(text: str) -> str:
@@ -113,7 +131,7 @@ def agrees(text: str, label: str) -> bool:
 
 
 def _tokens(text: str) -> set[str]:
-    return {t for t in re.findall(r"\w+", text.casefold()) if len(t) > 1}
+    return {t for t in _WORD.findall(text.casefold()) if len(t) > 1}
 
 
 @lru_cache(maxsize=256)
@@ -133,16 +151,19 @@ def _without_user(title: str, user_names: tuple[str, ...]) -> str:
     return pattern.sub(" ", title) if pattern else title
 
 
+_HONORIFIC_WORDS = frozenset(h.rstrip(".") for h in HONORIFICS)
+
+
 def _is_person(text: str, parties: Sequence[Party]) -> bool:
     words = text.split()
-    if words and words[0].casefold().rstrip(".") in {h.rstrip(".") for h in HONORIFICS}:
+    if words and words[0].casefold().rstrip(".") in _HONORIFIC_WORDS:
         return True
     tokens = _tokens(text)
     if not tokens:
         return False
     for party in parties:
         local = party.email.split("@", 1)[0]
-        known = _tokens(party.name) | _tokens(re.sub(r"[._\-+\d]+", " ", local))
+        known = _tokens(party.name) | _tokens(_LOCAL_SEP.sub(" ", local))
         if tokens <= known:
             return True
     return False
@@ -266,7 +287,7 @@ def _company_from_domains(labels: Sequence[str], parties: Sequence[Party]) -> st
         return None  # none, or several employers: conflicting evidence
     label = labels[0]
     for party in parties:
-        words = re.findall(r"[\w&'-]+", party.name)
+        words = _NAME_WORD.findall(party.name)
         for word in words:
             if agrees(word, label):
                 return word

@@ -68,6 +68,8 @@ _TEAM_NAME = re.compile(
     re.IGNORECASE,
 )
 _NOT_A_PERSON = re.compile(r"^(no-?reply|do-?not-?reply|calendar|notifications?|mailer-daemon)\b")
+_LOCAL_SEP = re.compile(r"[._\-]+")
+_DIGITS = re.compile(r"\d+")
 _SERVICE_DOMAINS = (
     "calendar.google.com",
     "resource.calendar.google.com",
@@ -119,7 +121,7 @@ def zone_for(event: SourceEvent, settings: RuleSettings) -> str:
 def name_from_email(email: str) -> str:
     """Rule E1: `jane.doe@acme.com` -> "Jane Doe" when no display name is given."""
     local = email.split("@", 1)[0].split("+", 1)[0]
-    parts = [p for p in re.split(r"[._\-]+", re.sub(r"\d+", " ", local)) if p.strip()]
+    parts = [p for p in _LOCAL_SEP.split(_DIGITS.sub(" ", local)) if p.strip()]
     return " ".join(p.strip().capitalize() for p in parts)
 
 

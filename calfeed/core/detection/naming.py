@@ -22,11 +22,12 @@ AGENCIES = frozenset(
     manpower manpowergroup kornferry hudson spencerstuart hrnetgroup jac jacrecruitment
     talentbridge monster peoplesearch""".split()
 )
+_NOT_ALNUM = re.compile(r"[^0-9a-z]")
 _BRANCH = re.compile(r"\s+(?:cabang|branch|kantor\s+cabang|outlet)\b.*$", re.IGNORECASE)
 
 
 def _squash(text: str) -> str:
-    return re.sub(r"[^0-9a-z]", "", text.casefold())
+    return _NOT_ALNUM.sub("", text.casefold())
 
 
 def agency_labels(title: str, body: BodyReading, people: tuple[Person, ...]) -> frozenset[str]:

@@ -17,6 +17,7 @@ Pure: events, settings, the user's marks and lessons in; a `CalendarReading` out
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC
@@ -28,6 +29,9 @@ from calfeed.core.detection.side import Owner, hiring_side, owner_of
 from calfeed.core.detection.stages import is_vague, other_kind, stage_strength
 from calfeed.core.detection.titles import names_interview_implicitly, not_interview_reason
 from calfeed.core.model import NO_MARKS, Interview, Marks, RuleSettings, SourceEvent
+
+_NOT_ALNUM = re.compile(r"[^0-9a-z]")
+_LEGAL_PREFIX = re.compile(r"^(?:pt|cv)\s+", re.IGNORECASE)
 
 #: rule D9: at or above, an interview with follow-ups; below it down to ASK, a question
 SURE = 0.8
@@ -110,7 +114,7 @@ def judge(
         return None  # rule E5: the user said no to this shape
     outside = _organizer_outside(event, owner)
     named = keywords.search(read_as) is not None or names_interview_implicitly(read_as)
-    strength = 2 if named else stage_strength(read_as)
+    strength = 2 if named else stage_strength(read_as, sent=outside)
     if body.informational and not body.invitation:
         return None  # rule D8: a chat the user arranged, a study, a respondent
     if strength == 2:
@@ -219,7 +223,7 @@ def _from_domain(interview: Interview, event: SourceEvent) -> bool:
 
 
 def _squash(text: str) -> str:
-    return re.sub(r"[^0-9a-z]", "", text.casefold())
+    return _NOT_ALNUM.sub("", text.casefold())
 
 
 def _as_a_whole(read: list[_Read]) -> list[_Read]:
@@ -239,23 +243,17 @@ def _as_a_whole(read: list[_Read]) -> list[_Read]:
         if company is None:
             continue
         if not _from_domain(item.interview, item.event):
-            written.setdefault(_squash(re.sub(r"^(?:pt|cv)\s+", "", company, flags=re.I)), company)
+            written.setdefault(_squash(_LEGAL_PREFIX.sub("", company)), company)
         label = _label(item.event)
         if label:
             by_domain.setdefault(label, set()).add(company)
+    spellings = sorted(written.items())
     out: list[_Read] = []
     for item in read:
         interview = item.interview
         label = _label(item.event)
         if label and (interview.company is None or _from_domain(interview, item.event)):
-            spelled = next(
-                (
-                    name
-                    for key, name in sorted(written.items())
-                    if len(label) >= 4 and key.startswith(label) and 2 * len(label) >= len(key)
-                ),
-                None,
-            )
+            spelled = _spelling(label, spellings)
             known = {c for c in by_domain.get(label, set()) if c != label_display(label)}
             if spelled is not None:
                 interview = replace(interview, company=spelled)
@@ -278,6 +276,19 @@ def _as_a_whole(read: list[_Read]) -> list[_Read]:
                 interview = replace(interview, position=next(iter(known)))
         final.append(replace(item, interview=interview))
     return final
+
+
+def _spelling(label: str, spellings: list[tuple[str, str]]) -> str | None:
+    """The written name that starts with the domain's label and is mostly it, if any."""
+    if len(label) < 4:
+        return None
+    at = bisect_left(spellings, (label, ""))
+    for key, name in spellings[at:]:
+        if not key.startswith(label):
+            break
+        if 2 * len(label) >= len(key):
+            return name
+    return None
 
 
 def _promoted(read: list[_Read]) -> list[_Read]:

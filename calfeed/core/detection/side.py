@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from calfeed.core.detection.body import BodyReading
 from calfeed.core.detection.companies import FREE_MAIL, company_label, registrable_domain
@@ -39,21 +40,31 @@ class Owner:
         return _address_name(email) in self.names
 
 
+_LOCAL_WORDS = re.compile(r"[._\-\d]+")
+
+
+@lru_cache(maxsize=4096)
 def _address_name(email: str) -> str:
     local = email.partition("@")[0].split("+", 1)[0]
-    return " ".join(w for w in re.split(r"[._\-\d]+", local) if w)
+    return " ".join(w for w in _LOCAL_WORDS.split(local) if w)
 
 
 def owner_of(event: SourceEvent, user_name: str) -> Owner:
     """Rule D6: the user's addresses on this event (self, the calendar's id) and names."""
-    addresses = {event.calendar_id.casefold()} if "@" in event.calendar_id else set()
-    names = {" ".join(user_name.casefold().split())} if user_name.strip() else set()
     people = (*event.attendees, *((event.organizer,) if event.organizer else ()))
-    for person in people:
-        if person.is_self:
-            addresses.add(person.email.casefold())
-            if person.display_name:
-                names.add(" ".join(person.display_name.casefold().split()))
+    selves = tuple((p.email, p.display_name or "") for p in people if p.is_self)
+    return _owner(event.calendar_id, selves, user_name)
+
+
+@lru_cache(maxsize=256)
+def _owner(calendar_id: str, selves: tuple[tuple[str, str], ...], user_name: str) -> Owner:
+    """Cached: every event of one calendar shows the same user."""
+    addresses = {calendar_id.casefold()} if "@" in calendar_id else set()
+    names = {" ".join(user_name.casefold().split())} if user_name.strip() else set()
+    for email, display_name in selves:
+        addresses.add(email.casefold())
+        if display_name:
+            names.add(" ".join(display_name.casefold().split()))
     names |= {_address_name(a) for a in addresses if len(_address_name(a).split()) >= 2}
     work = None
     for address in sorted(addresses):

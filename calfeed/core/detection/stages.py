@@ -37,15 +37,18 @@ STRONG_STAGES = (
 )
 #: rule D7: the user's own shorthand for an interview: "Int - Acme PM", "Int Lawson ke-2"
 SHORTHAND = re.compile(r"^\W*(?i:int)\b\.?\s*(?:[-:@|–—]\s*)?(?=[A-Z])")
-#: rule D7: stage words that say less: the body or the sender must say the rest ("Intro Call",
-#: "Telpon HRD", "Coffee chat")
+#: rule D7: stage words that say less: the body or the sender must say the rest. A call with
+#: HR ("Telpon HRD") is asked about even when the user wrote it; a chat or an intro call only
+#: when someone from outside sent it (most of the user's own "Coffee chat with X" are not hiring)
 WEAK_STAGES = (
-    r"intro(?:ductory)?\s+(?:call|chat|meeting)",
-    r"(?:coffee|quick|informal)\s+chat",
     r"telp(?:on)?\s+hrd?|telepon\s+hrd?|call\s+(?:from|with)\s+hrd?",
     r"\bhrd?\s+call",
     r"screening",
     r"assessment\s+(?:day|centre|center)",
+)
+SENT_STAGES = (
+    r"intro(?:ductory)?\s+(?:call|chat|meeting)",
+    r"(?:coffee|quick|informal)\s+chat",
 )
 #: rule D7: titles that say nothing but "a meeting": the body decides
 VAGUE = re.compile(
@@ -87,22 +90,31 @@ OTHER_KINDS = (
 
 _STRONG = re.compile("|".join(f"(?:{s})" for s in STRONG_STAGES), re.IGNORECASE)
 _WEAK = re.compile("|".join(f"(?:{s})" for s in WEAK_STAGES), re.IGNORECASE)
+_SENT = re.compile("|".join(f"(?:{s})" for s in SENT_STAGES), re.IGNORECASE)
 _OTHER = tuple((why, re.compile(p, re.IGNORECASE)) for why, p in OTHER_KINDS)
+_ANY_OTHER = re.compile("|".join(f"(?:{p})" for _, p in OTHER_KINDS), re.IGNORECASE)
 
 
 def other_kind(title: str) -> str | None:
     """Rule D8: which other kind of interview (or event about one) the title names, or None."""
+    if _ANY_OTHER.search(title) is None:  # one pass for the common case: none of them
+        return None
     for why, pattern in _OTHER:
         if pattern.search(title):
             return why
     return None
 
 
-def stage_strength(title: str) -> int:
-    """Rule D7: 2 when the title names a hiring step by itself, 1 when it needs support, else 0."""
+def stage_strength(title: str, sent: bool = True) -> int:
+    """Rule D7: 2 when the title names a hiring step by itself, 1 when it needs support, else 0.
+
+    `sent`: someone outside the user's company sent it (a chat or an intro call counts only then).
+    """
     if _STRONG.search(title) or SHORTHAND.search(title):
         return 2
-    return 1 if _WEAK.search(title) else 0
+    if _WEAK.search(title) or (sent and _SENT.search(title)):
+        return 1
+    return 0
 
 
 def is_vague(title: str) -> bool:

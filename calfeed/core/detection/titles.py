@@ -326,6 +326,10 @@ _CONNECTOR = re.compile(
 
 
 _SYMBOLS = ("So", "Sk", "Cs", "Co")
+# compiled once: every title part goes through these
+_ROLE_WORD = re.compile(r"[\w/]+")
+_ORG_WORD = re.compile(r"[\w.]+")
+_NEXT_WORD = re.compile(r"\s+([\w/]+)")
 
 
 def _strip_symbols(text: str) -> str:
@@ -390,12 +394,12 @@ def segments(title: str) -> tuple[Segment, ...]:
 
 def role_words(text: str) -> list[str]:
     """The role nouns in `text` (rule E2), in order."""
-    return [w for w in re.findall(r"[\w/]+", text.casefold()) if w in ROLE_NOUNS]
+    return [w for w in _ROLE_WORD.findall(text.casefold()) if w in ROLE_NOUNS]
 
 
 def has_org_word(text: str) -> bool:
     """A legal form or organisation noun (PT, Tbk, Inc, GmbH, Bank, Sekolah...)."""
-    return any(w in ORG_WORDS for w in re.findall(r"[\w.]+", text.casefold()))
+    return any(w in ORG_WORDS for w in _ORG_WORD.findall(text.casefold()))
 
 
 def strip_stage_and_noise(text: str, keywords: re.Pattern[str]) -> str:
@@ -420,5 +424,5 @@ def strip_stage_and_noise(text: str, keywords: re.Pattern[str]) -> str:
 
 
 def _next_word_is_role(text: str, end: int) -> bool:
-    following = re.match(r"\s+([\w/]+)", text[end:])
+    following = _NEXT_WORD.match(text, end)
     return bool(following and following.group(1).casefold() in ROLE_NOUNS)
