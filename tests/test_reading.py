@@ -384,3 +384,52 @@ def test_development_labels_cover_every_event() -> None:
         labels = json.loads(page.read_text())["labels"]
         items = json.loads(page.with_name(page.name.replace(".labels", "")).read_text())["items"]
         assert {i["id"] for i in items} == set(labels)
+
+
+def test_d6_a_loop_a_scheduling_tool_sent_with_only_colleagues_on_it() -> None:
+    e = event(
+        "Interview: Jane Smith for Backend Engineer",
+        organizer=("interviews@goodtime.io", "GoodTime"),
+        people=[interviewer("kevin.tan@lumina.io", "Kevin Tan")],
+        calendar=WORK,
+    )
+    assert reading(e) == CalendarReading((), ())
+
+
+def test_d6_a_candidate_line_when_the_user_has_no_name_known_decides_nothing() -> None:
+    resource = google_event(
+        "Interview - Backend Engineer",
+        attendees=[
+            interviewer("rachel@tokoku.co.id", "Rachel", organizer=True),
+            {"email": "np88@gmail.com", "self": True},
+        ],  # fmt: skip
+        organizer={"email": "rachel@tokoku.co.id"},
+        description="Candidate: Nadia Putri",
+    )
+    e = parse_google_event(resource, calendar_id="np88@gmail.com")
+    assert [i.key for i in read_calendar([e], RuleSettings(), {}).interviews] == [e.key]
+
+
+@pytest.mark.parametrize(
+    ("title", "company"),
+    [
+        ("Rescheduled: Interview - Acme", "Acme"),
+        ("Call with recruiter - Globex", "Globex"),
+    ],
+)
+def test_d7_e2_noise_and_stage_phrases(title: str, company: str) -> None:
+    [found] = reading(event(title)).interviews
+    assert found.company == company
+
+
+def test_d8_a_stay_interview_is_not_a_job_interview() -> None:
+    assert reading(event("Stay interview with my manager")) == CalendarReading((), ())
+
+
+def test_e4_the_location_names_the_company_by_its_legal_form() -> None:
+    e = event("Interview", location="PT Astra International Tbk, Jl. Gaya Motor Raya 8, Jakarta")
+    [found] = reading(e).interviews
+    assert found.company == "PT Astra International Tbk"
+    e = event("Interview", location="Jl. Sudirman 1, Jakarta", event_id="b")
+    [found] = reading(e).interviews
+    assert found.company is None

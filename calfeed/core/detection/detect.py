@@ -234,7 +234,12 @@ def to_interview(
         company, position = company_and_position(event.summary, settings.keywords, people, user)
     else:
         company, position = read_names(
-            title or event.summary, keyword_pattern(settings.keywords), people, user, body
+            title or event.summary,
+            keyword_pattern(settings.keywords),
+            people,
+            user,
+            body,
+            event.location,
         )
     if marks.company is not None:  # rule E2: the user's correction wins, "" clears
         company = marks.company or None

@@ -13,7 +13,7 @@ import re
 
 from calfeed.core.detection.body import BodyReading
 from calfeed.core.detection.companies import Party, agrees, company_label, read_company_position
-from calfeed.core.detection.titles import segments
+from calfeed.core.detection.titles import has_org_word, segments
 from calfeed.core.model import Person
 
 #: rule E4: recruiting agencies' names (squashed): their domain is never the employer's
@@ -51,6 +51,7 @@ def read_names(
     people: tuple[Person, ...],
     user: tuple[str, ...],
     body: BodyReading,
+    location: str = "",
 ) -> tuple[str | None, str | None]:
     """Rules E2, E4: the company and position, each None when the evidence is thin."""
     agencies = agency_labels(title, body, people)
@@ -69,6 +70,18 @@ def read_names(
         company = None
     if company is not None and _squash(company) in AGENCIES:
         company = None
+    if company is None and location:
+        company = _company_in_location(location)
     if position is None and body.position:
         position = body.position
     return company, position
+
+
+def _company_in_location(location: str) -> str | None:
+    """Rule E4: "PT Astra International, Jl. Gaya Motor 8" names the company by its legal form;
+    an address or a meeting link alone names nothing."""
+    first = location.split(",", 1)[0].strip()
+    words = first.split()
+    if not 1 < len(words) <= 6 or "://" in first or not has_org_word(words[0]):
+        return None
+    return first

@@ -80,21 +80,35 @@ def _domain(email: str) -> str | None:
     return registrable_domain(domain) if domain else None
 
 
+def _only_colleagues(event: SourceEvent, owner: Owner) -> bool:
+    """Every person on the event other than the user is at the user's company (the organizer a
+    scheduling tool): an interview loop the user's employer runs, not one the user attends as a
+    candidate, where the interviewers come from the other company."""
+    others = [
+        p
+        for p in event.attendees
+        if not owner.owns(p) and not p.resource and company_label(p.email) is not None
+    ]
+    return bool(others) and all(_domain(p.email) == owner.work_domain for p in others)
+
+
 def hiring_side(event: SourceEvent, body: BodyReading, owner: Owner) -> str | None:
     """Rule D6: why the user is on the hiring side of this interview, or None.
 
     - the body carries the interviewer's marks (an interview kit, a scorecard, "Interviewers
       only", a feedback form);
     - a "Candidate:" line names someone other than the user;
-    - the user works at a company (a work address) and the event is organized inside it: a
-      hiring loop of the user's own employer;
+    - the user works at a company (a work address) and the event is organized inside it, or
+      everyone else on it works there (a scheduling tool as organizer): a hiring loop of the
+      user's own employer;
     - a candidate who is another attendee: a private address, not the user's, whose owner the
       title names, on an event organized inside the user's company or by the user.
     """
-    if body.candidate:
-        mine = " ".join(body.candidate.casefold().split()) in owner.names
-        if mine:
-            return None
+    if body.candidate and owner.names:
+        candidate = set(body.candidate.casefold().split())
+        need = min(2, len(candidate))  # "Nadia" or "Nadia Putri", not another "Budi"
+        if any(len(candidate & set(name.split())) >= need for name in owner.names):
+            return None  # the user's own invitation names them as the candidate
         return "the candidate is someone else"
     if body.hiring_side:
         return f"the invitation holds an interviewer's {body.hiring_side}"
@@ -105,6 +119,8 @@ def hiring_side(event: SourceEvent, body: BodyReading, owner: Owner) -> str | No
     if not inside and organizer is not None:
         inside = _domain(organizer.email) == owner.work_domain
     if not inside:
+        if _only_colleagues(event, owner):
+            return "everyone else on it works at the user's company"
         return None
     if organizer is not None and not owner.owns(organizer):
         return "organized inside the user's own company"

@@ -16,6 +16,8 @@ import re
 #: rule D7: stage names that make a title a hiring step on their own (English and Indonesian)
 STRONG_STAGES = (
     r"recruiter\s+(?:screen|screening|chat|interview|call)",
+    r"(?:call|chat|meeting)\s+with\s+(?:a\s+|the\s+)?(?:recruiter|hiring\s+manager|hrd?)\b",
+    r"case\s+study\s+(?:presentation|interview|round)",
     r"(?:phone|video|initial|intro|hr|hrd)\s+screen(?:ing)?",
     r"round\s+\d+\s+(?:of|/)\s+\d+",
     r"(?:1st|2nd|3rd|[4-9]th|first|second|third|final|last)\s+(?:round|rd|stage|interview)\b",
@@ -62,6 +64,7 @@ VAGUE = re.compile(
 OTHER_KINDS = (
     ("cancelled", r"^\W*(?:cancel(?:l)?ed|dibatalkan|batal|canceled\s+event)\b"),
     ("exit interview", r"\bexit\s+(?:interview|wawancara)|\bwawancara\s+keluar\b"),
+    ("stay interview", r"\bstay\s+interview"),
     ("user research", r"\buser\s+(?:interview|research)|\busability\b|\bresearch\s+interview"),
     ("user research", r"\b(?:study|research)\s+participant|\bparticipant\b"),
     ("press", r"\b(?:tv|radio|television|press|media|news|podcast)\s+(?:interview|wawancara)"),

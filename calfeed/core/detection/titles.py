@@ -208,6 +208,11 @@ NOISE_WORDS = (
     "job requisition",
     "requisition",
     "interview scheduled",
+    "rescheduled",
+    "reschedule",
+    "new time",
+    "dijadwalkan ulang",
+    "diundur",
 )
 #: rule E2: nouns that make a phrase a position (English and Indonesian)
 ROLE_NOUNS = frozenset(
