@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from calfeed.config import load_config
 from calfeed.store import User, session_scope
-from calfeed.web.app import runtime
+from calfeed.web.runtime import runtime
 from tests import test_sync
 from tests.support.google_fake import TEST_EMAIL
 from tests.support.web import make_app
@@ -105,7 +105,7 @@ def stale(now) -> object:
 
 def read_google(app) -> None:
     """issue 9: polls never read Google; a read is the worker's (immediate queue: it runs here)."""
-    from calfeed.web.app import jobs
+    from calfeed.web.runtime import jobs
 
     with session_scope(runtime(app).sessions) as s:
         users = list(s.scalars(select(User.id)))

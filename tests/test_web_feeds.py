@@ -11,7 +11,7 @@ from sqlalchemy import event, update
 from calfeed.errors import GoogleError
 from calfeed.store import User, session_scope
 from calfeed.web import feedcache, service
-from calfeed.web.app import runtime
+from calfeed.web.runtime import runtime
 from tests.support.web import make_app, signed_in, web_config
 
 JANE = "5q2b7m0c1kq3v7h1l8vbn2e0s4"  # the sample's "Interview with Jane Doe (Acme)"

@@ -24,9 +24,9 @@ from calfeed.background.ics_reads import SourceExists, SourceRead
 from calfeed.errors import NotFound
 from calfeed.store import ics_sources as db
 from calfeed.store import session_scope
-from calfeed.web.app import jobs
 from calfeed.web.context import _, current_user_id, require_user, rt
 from calfeed.web.forms import flag
+from calfeed.web.runtime import jobs
 
 bp = Blueprint("sources", __name__, url_prefix="/sources")
 
