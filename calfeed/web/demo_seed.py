@@ -19,7 +19,8 @@ from calfeed.core.model import RuleSettings
 from calfeed.demo import sample_payload
 from calfeed.errors import InvalidEvent
 from calfeed.store import session_scope
-from calfeed.store.queries import CalendarInfo, EventRecord
+from calfeed.store.calendars import CalendarInfo
+from calfeed.store.events import EventRecord
 from calfeed.web import service
 from calfeed.web.runtime import runtime
 

@@ -76,7 +76,7 @@ def found_message(read: SourceRead) -> tuple[str, str]:
 def _rows(user_id: int) -> list[SourceRow]:
     with session_scope(rt().sessions) as s:
         views = db.source_views(s, user_id)
-        from calfeed.store.queries import get_user, rule_settings_of
+        from calfeed.store.users import get_user, rule_settings_of
 
         user = get_user(s, user_id)
         zone = ZoneInfo(rule_settings_of(user).time_zone) if user else ZoneInfo("UTC")
