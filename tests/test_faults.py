@@ -140,7 +140,7 @@ def test_any_exception_in_a_sync_serves_the_last_good_feed_logged_once(
     def broken(*args, **kwargs):
         raise RuntimeError(f"bug while reading /feeds/{token}.ics")
 
-    monkeypatch.setattr(sync_module, "sync_user", broken)
+    monkeypatch.setattr(sync_module, "read_user", broken)
     with caplog.at_level(logging.INFO):
         client = at(stale(now))
         read_google(app)  # issue 9: the read (in the worker) breaks, contained there
@@ -216,7 +216,7 @@ def test_a_broken_first_read_never_blocks_sign_in(
     def broken(*args, **kwargs):
         raise UnicodeEncodeError("utf-8", "\ud800", 0, 1, "surrogates not allowed")
 
-    monkeypatch.setattr(sync_module, "sync_user", broken)
+    monkeypatch.setattr(sync_module, "read_user", broken)
     app = make_app(load_config(dict(google_env, CALFEED_DATABASE_URL=db_url)), now)
     client = app.test_client()
     answer = client.get(consent(start(client)))

@@ -194,6 +194,7 @@ def test_stale_feed_poll_never_reads_google(app, client, alice, monkeypatch, now
         raise GoogleError("a poll must not read Google")
 
     monkeypatch.setattr("calfeed.background.sync.sync_user", no_sync)
+    monkeypatch.setattr("calfeed.background.sync.read_user", no_sync)
     first = client.get(alice.feed_path)
     later = now + timedelta(seconds=runtime(app).config.refresh_interval + 1)
     from dataclasses import replace
