@@ -126,7 +126,7 @@ def main() -> int:
 
     from calfeed import store
     from calfeed.background.sync import connect_user
-    from tests.fake_google import FakeGoogle
+    from tests.support.fake_google import FakeGoogle
     from tests.support.google_fake import authorize
 
     fake = FakeGoogle().start()

@@ -18,7 +18,7 @@ sys.path.insert(0, str(ROOT))  # run from a checkout without installing
 
 from calfeed.core.detection.detect import detect  # noqa: E402
 from calfeed.core.model import RuleSettings  # noqa: E402
-from tests.corpus import load_cases, same  # noqa: E402
+from tests.support.corpus import load_cases, same  # noqa: E402
 
 TARGET = 0.97
 

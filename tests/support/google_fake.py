@@ -1,4 +1,4 @@
-"""Fake-Google fixtures: a loopback Google (tests/fake_google.py) and configuration pointing at it.
+"""Fake-Google fixtures: a loopback Google (tests/support/fake_google.py) and its configuration.
 
 `fake_google` is a running FakeGoogle with one account (ana@example.com, Asia/Jakarta);
 `google_env` is the CALFEED_* environment that points the real clients at it; `google_config` is
@@ -16,7 +16,7 @@ import pytest
 from cryptography.fernet import Fernet
 
 from calfeed.config import Config, load_config
-from tests.fake_google import FakeGoogle
+from tests.support.fake_google import FakeGoogle
 
 TEST_EMAIL = "ana@example.com"
 #: a fixed key so failures are reproducible; never used outside tests
