@@ -122,7 +122,7 @@ def test_console_script_runs_from_any_directory(tmp_path: Path) -> None:
 @pytest.mark.parametrize("command", ["serve", "demo"])
 def test_regression_service_commands_get_their_options(command: str, monkeypatch) -> None:
     # argparse.REMAINDER dropped leading options: `calfeed demo --port 5077` was refused
-    from calfeed.web import cli as web_cli
+    from calfeed.cli import serve as web_cli
 
     seen: list[list[str]] = []
     monkeypatch.setattr(web_cli, command, lambda argv: seen.append(argv) or 0)

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from calfeed.cli import main
-from calfeed.web import cli as web_cli
+from calfeed.cli import serve as web_cli
 from tests.support.paths import ROOT
 
 SAMPLE = ROOT / "tests" / "fixtures" / "google_events_sample.json"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from calfeed.web import cli
+from calfeed.cli import serve as cli
 
 
 def test_serve_reports_config_problems_and_exits_78(monkeypatch, capsys):
