@@ -68,7 +68,8 @@ def _config(env: dict[str, str]) -> Any:
 def phase(name: str, env: dict[str, str], user_id: int, queue: Any) -> None:
     """One phase in this (fresh) process; puts (seconds, peak MB, sizes) on `queue`."""
     os.environ["OAUTHLIB_INSECURE_TRANSPORT"] = "1"
-    from calfeed.web.app import build_app, runtime
+    from calfeed.web.app import build_app
+    from calfeed.web.runtime import runtime
 
     config = _config(env)
     app = build_app(config)

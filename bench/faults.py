@@ -62,7 +62,8 @@ def main() -> int:
     from calfeed.background import reads
     from calfeed.config import load_config
     from calfeed.store import User, session_scope
-    from calfeed.web.app import build_app, runtime
+    from calfeed.web.app import build_app
+    from calfeed.web.runtime import runtime
     from tests.fake_google import FakeGoogle
 
     fake = FakeGoogle().start()

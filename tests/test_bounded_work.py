@@ -104,7 +104,7 @@ def test_the_feed_keeps_the_follow_ups_nearest_to_now(client, alice, monkeypatch
     assert full > 2
     monkeypatch.setattr(rendering, "MAX_FOLLOW_UPS_PER_FEED", 2)
     from calfeed.web import service
-    from calfeed.web.app import runtime
+    from calfeed.web.runtime import runtime
 
     rt = runtime(client.application)
     service.set_timeline(rt.sessions, alice.id, first_key(client, alice), None, rt.clock())

@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from calfeed.web.app import runtime
 from calfeed.web.demo import demo_app
+from calfeed.web.runtime import runtime
 from tests.test_web_feeds import JANE, vevents
 
 pytestmark = pytest.mark.browser

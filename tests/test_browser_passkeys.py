@@ -20,7 +20,7 @@ from calfeed.config import parse_networks
 from calfeed.store import session_scope
 from calfeed.store.passkeys import Passkey
 from calfeed.web import service
-from calfeed.web.app import runtime
+from calfeed.web.runtime import runtime
 from tests.support.ics_server import IcsServer, Route
 from tests.support.web import make_app, seed_user, web_config
 from tests.test_browser import browser  # noqa: F401 - the shared Chromium fixture

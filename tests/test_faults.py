@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from calfeed.config import load_config
 from calfeed.store import User, session_scope
-from calfeed.web.app import runtime
+from calfeed.web.runtime import runtime
 from tests import test_sync
 from tests.support.google_fake import TEST_EMAIL
 from tests.support.web import make_app
@@ -105,7 +105,7 @@ def stale(now) -> object:
 
 def read_google(app) -> None:
     """issue 9: polls never read Google; a read is the worker's (immediate queue: it runs here)."""
-    from calfeed.web.app import jobs
+    from calfeed.web.runtime import jobs
 
     with session_scope(runtime(app).sessions) as s:
         users = list(s.scalars(select(User.id)))
@@ -140,7 +140,7 @@ def test_any_exception_in_a_sync_serves_the_last_good_feed_logged_once(
     def broken(*args, **kwargs):
         raise RuntimeError(f"bug while reading /feeds/{token}.ics")
 
-    monkeypatch.setattr(sync_module, "sync_user", broken)
+    monkeypatch.setattr(sync_module, "read_user", broken)
     with caplog.at_level(logging.INFO):
         client = at(stale(now))
         read_google(app)  # issue 9: the read (in the worker) breaks, contained there
@@ -216,7 +216,7 @@ def test_a_broken_first_read_never_blocks_sign_in(
     def broken(*args, **kwargs):
         raise UnicodeEncodeError("utf-8", "\ud800", 0, 1, "surrogates not allowed")
 
-    monkeypatch.setattr(sync_module, "sync_user", broken)
+    monkeypatch.setattr(sync_module, "read_user", broken)
     app = make_app(load_config(dict(google_env, CALFEED_DATABASE_URL=db_url)), now)
     client = app.test_client()
     answer = client.get(consent(start(client)))

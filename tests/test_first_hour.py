@@ -97,8 +97,8 @@ def test_demo_keeps_marks_across_runs(tmp_path, now):
     from datetime import timedelta
 
     from calfeed.web import service
-    from calfeed.web.app import runtime
     from calfeed.web.demo import demo_app
+    from calfeed.web.runtime import runtime
 
     app = demo_app(tmp_path, now)
     rt = runtime(app)

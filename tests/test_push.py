@@ -19,7 +19,8 @@ from calfeed.core.rules import follow_up_uid
 from calfeed.store import background as bg
 from calfeed.store import count_events, select_calendars, session_scope
 from calfeed.web import service
-from calfeed.web.app import build_app, jobs, runtime
+from calfeed.web.app import build_app
+from calfeed.web.runtime import jobs, runtime
 from tests.factories import google_event
 from tests.fake_google import FakeGoogle
 from tests.support.background import LiveApp, connect, free_port, real_now, wait_for
@@ -222,7 +223,7 @@ def test_watched_users_get_a_daily_safety_net_read_others_every_interval(
 def _sign_in(client, user_id: int) -> None:
     """A session as a sign-in leaves it (issue 7: user id and session nonce)."""
     from calfeed.web import service
-    from calfeed.web.app import runtime
+    from calfeed.web.runtime import runtime
 
     nonce = service.renew_session_nonce(runtime(client.application).sessions, user_id, keep=True)
     with client.session_transaction() as sess:

@@ -15,7 +15,7 @@ from sqlalchemy import insert, select, text
 
 from calfeed import store
 from calfeed.store import User, make_engine, session_scope
-from calfeed.web.app import runtime
+from calfeed.web.runtime import runtime
 from tests.support.google_fake import TEST_EMAIL
 from tests.support.web import CSRF_RE, make_app, seed_user, signed_in, web_config
 from tests.test_web_auth import consent, start

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from calfeed.store import passkeys as db
 from calfeed.store import session_scope
-from calfeed.web.app import runtime
+from calfeed.web.runtime import runtime
 from tests.support.web import make_app, seed_user, web_config
 
 QUARTER = timedelta(minutes=15)

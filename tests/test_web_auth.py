@@ -9,7 +9,7 @@ import requests
 
 from calfeed.config import load_config
 from calfeed.store import PendingAuthorization, User, session_scope
-from calfeed.web.app import runtime
+from calfeed.web.runtime import runtime
 from tests.support.google_fake import TEST_EMAIL, interview_event
 from tests.support.web import make_app
 
@@ -157,7 +157,7 @@ def test_stale_feed_is_read_by_the_schedule_never_by_the_poll(google_app, fake_g
     from dataclasses import replace
     from datetime import timedelta
 
-    from calfeed.web.app import jobs
+    from calfeed.web.runtime import jobs
 
     client, feed_path = connected_feed(google_app, fake_google)
     fake_google.put_event(TEST_EMAIL, interview("new1", "Interview - Globex Analyst", "2026-11-25"))
@@ -188,7 +188,7 @@ def test_revoked_grant_keeps_last_good_feed_with_a_notice(google_app, fake_googl
     fake_google.revoke_user(TEST_EMAIL)
     later = now + timedelta(seconds=runtime(google_app).config.refresh_interval + 1)
     google_app.extensions["calfeed"] = replace(runtime(google_app), clock=lambda: later)
-    from calfeed.web.app import jobs
+    from calfeed.web.runtime import jobs
 
     jobs(google_app).sweep_now()  # the scheduled read finds the grant revoked
     after = client.get(feed_path)

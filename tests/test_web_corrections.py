@@ -5,9 +5,10 @@ from __future__ import annotations
 from icalendar import Calendar
 
 from calfeed import store
+from calfeed.demo import sample_payload
 from calfeed.store import Mark, session_scope
-from calfeed.web.app import runtime
-from calfeed.web.demo import _record, sample_payload
+from calfeed.web.demo_seed import _record
+from calfeed.web.runtime import runtime
 from tests.support.web import signed_in
 from tests.test_web_dashboard import JANE_KEY
 from tests.test_web_feeds import JANE

@@ -9,7 +9,7 @@ import pytest
 
 from calfeed.store import Mark, User, session_scope
 from calfeed.web import present
-from calfeed.web.app import runtime
+from calfeed.web.runtime import runtime
 from tests.support.web import signed_in
 from tests.test_web_feeds import JANE, vevents
 

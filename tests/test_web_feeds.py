@@ -11,7 +11,7 @@ from sqlalchemy import event, update
 from calfeed.errors import GoogleError
 from calfeed.store import User, session_scope
 from calfeed.web import feedcache, service
-from calfeed.web.app import runtime
+from calfeed.web.runtime import runtime
 from tests.support.web import make_app, signed_in, web_config
 
 JANE = "5q2b7m0c1kq3v7h1l8vbn2e0s4"  # the sample's "Interview with Jane Doe (Acme)"
@@ -194,6 +194,7 @@ def test_stale_feed_poll_never_reads_google(app, client, alice, monkeypatch, now
         raise GoogleError("a poll must not read Google")
 
     monkeypatch.setattr("calfeed.background.sync.sync_user", no_sync)
+    monkeypatch.setattr("calfeed.background.sync.read_user", no_sync)
     first = client.get(alice.feed_path)
     later = now + timedelta(seconds=runtime(app).config.refresh_interval + 1)
     from dataclasses import replace

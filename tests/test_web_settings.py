@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from calfeed.store import Calendar, Event, Mark, User, session_scope
-from calfeed.web.app import runtime
+from calfeed.web.runtime import runtime
 from tests.support.web import signed_in
 
 GOOD = {

@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 from calfeed.config import parse_networks
 from calfeed.store import session_scope
 from calfeed.store.ics_sources import IcsEvent, IcsSource
-from calfeed.web.app import runtime
+from calfeed.web.runtime import runtime
 from tests.support.ics_server import IcsServer, Route
 from tests.support.web import WebUser, make_app, seed_user, signed_in, web_config
 

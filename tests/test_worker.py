@@ -190,7 +190,8 @@ def test_a_worker_killed_mid_read_loses_nothing(
 def test_poll_answers_at_once_while_google_is_slow(
     fake_google: FakeGoogle, google_env, sqlite_db_url, now
 ):
-    from calfeed.web.app import build_app, jobs, runtime
+    from calfeed.web.app import build_app
+    from calfeed.web.runtime import jobs, runtime
 
     config = load_config(dict(google_env, CALFEED_DATABASE_URL=sqlite_db_url))
     app = build_app(config)
@@ -221,7 +222,8 @@ def test_poll_answers_at_once_while_google_is_slow(
 def test_dashboard_says_when_google_was_read_and_offers_refresh_now(
     fake_google: FakeGoogle, google_env, sqlite_db_url
 ):
-    from calfeed.web.app import build_app, jobs, runtime
+    from calfeed.web.app import build_app
+    from calfeed.web.runtime import jobs, runtime
 
     app = build_app(load_config(dict(google_env, CALFEED_DATABASE_URL=sqlite_db_url)))
     rt = runtime(app)
@@ -285,7 +287,7 @@ def test_push_needs_https_in_production(google_env, sqlite_db_url):
 def _sign_in(client, user_id: int) -> None:
     """A session as a sign-in leaves it (issue 7: user id and session nonce)."""
     from calfeed.web import service
-    from calfeed.web.app import runtime
+    from calfeed.web.runtime import runtime
 
     nonce = service.renew_session_nonce(runtime(client.application).sessions, user_id, keep=True)
     with client.session_transaction() as sess:

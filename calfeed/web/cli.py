@@ -94,7 +94,7 @@ def serve(argv: list[str]) -> int:
             print(f"calfeed: {problem}", file=sys.stderr)
         return exc.exit_code
     check_port(args.host, args.port)
-    from calfeed.web.app import jobs
+    from calfeed.web.runtime import jobs
 
     queue = jobs(app)
     consumer = queue.start_in_process() if queue.embedded else None  # issue 9
@@ -149,7 +149,7 @@ def demo(argv: list[str]) -> int:
     from flask import url_for
 
     from calfeed.web import service
-    from calfeed.web.app import runtime
+    from calfeed.web.runtime import runtime
 
     rt = runtime(app)
     user_id = service.demo_user_id(rt.sessions)
