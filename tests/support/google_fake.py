@@ -8,6 +8,7 @@ OAUTHLIB_INSECURE_TRANSPORT=1 is set for the test only: the fake speaks plain ht
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -43,7 +44,10 @@ def google_env(fake_google: FakeGoogle, tmp_path: Path) -> dict[str, str]:
         "CALFEED_SECRET_KEY": "test-secret-key",
         "CALFEED_ENCRYPTION_KEY": TEST_ENCRYPTION_KEY,
         **fake_google.env(),
-        "CALFEED_QUEUE_URL": "immediate",  # issue 9: reads run inside the request in these tests
+        "CALFEED_QUEUE_URL": "immediate",  # reads run inside the request in these tests
+        # a Redis queue of this test process's own: pytest-xdist workers never take each
+        # other's tasks
+        "CALFEED_QUEUE_NAME": f"calfeed_test_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}",
     }
 
 
