@@ -24,6 +24,12 @@ from datetime import UTC
 
 from calfeed.core.detection.body import BodyReading, read_body
 from calfeed.core.detection.companies import company_label, label_display
+from calfeed.core.detection.interview import (
+    exclusion,
+    keyword_pattern,
+    latest_by_key,
+    to_interview,
+)
 from calfeed.core.detection.lessons import NO_LESSONS, Lessons, shape_of
 from calfeed.core.detection.side import Owner, hiring_side, owner_of
 from calfeed.core.detection.stages import is_vague, other_kind, stage_strength
@@ -148,13 +154,6 @@ def read_calendar(
 
     An event is in one list or neither. Both are in start order (ties by key, deterministic).
     """
-    from calfeed.core.detection.detect import (
-        exclusion,
-        keyword_pattern,
-        latest_by_key,
-        to_interview,
-    )
-
     marks = marks or {}
     pattern = keyword_pattern(settings.keywords)
     read: list[_Read] = []
