@@ -138,6 +138,13 @@ def _may(kind: str, low: str) -> bool:
     return any(t in low for t in _TRIGGERS[kind])
 
 
+def may_invite(description: str, location: str = "") -> bool:
+    """Rule D7, cheaply: whether the body could call the event a hiring step at all (no pattern
+    run, no HTML read): most events' notes hold none of the words an invitation needs."""
+    low = f"{description[: SCAN_LIMIT * 2]}\n{location}".casefold()
+    return _may("invitation", low)
+
+
 @dataclass(frozen=True, slots=True)
 class BodyReading:
     """What the body and location of one event say."""

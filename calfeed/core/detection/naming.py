@@ -38,7 +38,11 @@ def agency_labels(title: str, body: BodyReading, people: tuple[Person, ...]) -> 
     """
     labels = {lab for p in people if (lab := company_label(p.email))}
     found = {lab for lab in labels if lab.replace("-", "") in AGENCIES}
-    via = [s.text for s in segments(title) if s.joined_by == "via"]
+    via = (
+        [s.text for s in segments(title) if s.joined_by == "via"]
+        if "via" in title.casefold()
+        else []
+    )
     found |= {lab for lab in labels for text in via if agrees(text, lab)}
     if body.agency:
         found |= labels

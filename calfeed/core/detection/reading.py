@@ -21,8 +21,9 @@ from bisect import bisect_left
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC
+from functools import lru_cache
 
-from calfeed.core.detection.body import BodyReading, read_body
+from calfeed.core.detection.body import BodyReading, may_invite, read_body
 from calfeed.core.detection.companies import company_label, label_display
 from calfeed.core.detection.interview import (
     exclusion,
@@ -112,15 +113,17 @@ def judge(
     title = event.summary
     vague = is_vague(title)
     read_as = body.topic if vague and body.topic else title
-    if not_interview_reason(read_as) is not None or other_kind(read_as) is not None:
+    excluded, named, sent_strength, own_strength = _title_facts(read_as, keywords)
+    if excluded:
         return None  # rules D5, D8
+    if not (named or sent_strength or vague or body.invitation):
+        return None  # nothing says hiring: most events end here
     if hiring_side(event, body, owner) is not None:
         return None  # rule D6
     if lessons.refused_shapes and shape_of(event) in lessons.refused_shapes:
         return None  # rule E5: the user said no to this shape
     outside = _organizer_outside(event, owner)
-    named = keywords.search(read_as) is not None or names_interview_implicitly(read_as)
-    strength = 2 if named else stage_strength(read_as, sent=outside)
+    strength = 2 if named else (sent_strength if outside else own_strength)
     if body.informational and not body.invitation:
         return None  # rule D8: a chat the user arranged, a study, a respondent
     if strength == 2:
@@ -135,6 +138,27 @@ def judge(
     if vague and outside and body.position:
         return Verdict(0.6, "vague-title", WHY["vague-title"])
     return None
+
+
+@lru_cache(maxsize=8192)
+def _title_facts(title: str, keywords: re.Pattern[str]) -> tuple[bool, bool, int, int]:
+    """What a title says on its own, cached (calendars repeat their titles: "Standup" x 200):
+    excluded by D5/D8, named by D1, and the D7 stage strength when sent from outside or not."""
+    if not_interview_reason(title) is not None or other_kind(title) is not None:
+        return True, False, 0, 0
+    named = keywords.search(title) is not None or names_interview_implicitly(title)
+    if named:
+        return False, True, 2, 2
+    return False, False, stage_strength(title, sent=True), stage_strength(title, sent=False)
+
+
+def _may_be_hiring(event: SourceEvent, keywords: re.Pattern[str]) -> bool:
+    """The cheap test before the body is read: a title that names hiring, says only "a meeting",
+    or notes that hold an invitation's words."""
+    excluded, named, sent_strength, _ = _title_facts(event.summary, keywords)
+    if named or sent_strength or is_vague(event.summary):
+        return True
+    return not excluded and may_invite(event.description, event.location)
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,6 +185,8 @@ def read_calendar(
         mark = marks.get(event.key, NO_MARKS)
         if exclusion(event, mark) is not None:
             continue
+        if not mark.confirmed and not _may_be_hiring(event, pattern):
+            continue  # nothing in the title or the notes says hiring: most events end here
         body = read_body(event.description, event.location)
         owner = owner_of(event, settings.user_name)
         verdict = judge(event, pattern, owner, body, mark, lessons)

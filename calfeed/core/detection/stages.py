@@ -12,6 +12,7 @@ an interview. Table-driven and pure; the patterns are compiled once at import.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 #: rule D7: stage names that make a title a hiring step on their own (English and Indonesian)
 STRONG_STAGES = (
@@ -120,6 +121,7 @@ def stage_strength(title: str, sent: bool = True) -> int:
     return 0
 
 
+@lru_cache(maxsize=8192)
 def is_vague(title: str) -> bool:
     """Rule D7: a title that only says "a meeting" ("Zoom Meeting", "Undangan", "30 Min Meeting
     between A and B"): the invitation's body decides what it is."""
