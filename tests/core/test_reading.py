@@ -432,3 +432,41 @@ def test_e4_the_location_names_the_company_by_its_legal_form() -> None:
     e = event("Interview", location="Jl. Sudirman 1, Jakarta", event_id="b")
     [found] = reading(e).interviews
     assert found.company is None
+
+
+def test_d7_a_title_pairing_the_user_with_a_company_is_asked_about() -> None:
+    e = event(
+        "Nadia Putri <> Canva (Content Marketing Lead)", organizer=("maria@canva.com", "Maria")
+    )
+    result = reading(e)
+    assert result.interviews == ()
+    [q] = result.questions
+    assert (q.company, q.position) == ("Canva", "Content Marketing Lead")
+
+
+def test_d8_a_sales_call_pairing_the_user_is_not_asked_about() -> None:
+    e = event(
+        "Acme <> Nadia Putri",
+        organizer=("sales@acmevendor.com", "Acme Sales"),
+        description="Demo of our analytics platform for your team.",
+    )
+    assert reading(e) == CalendarReading((), ())
+
+
+@pytest.mark.parametrize(
+    ("title", "company"),
+    [
+        ("[Accepted] Interview with Grab", None),
+        ("Interview ke-2 Tiket.com", "Tiket.com"),
+        ("Interview jam 10 di kantor Blibli", "Blibli"),
+    ],
+)
+def test_e2_reply_marks_ordinals_and_offices_are_not_the_company(
+    title: str, company: str | None
+) -> None:
+    [found] = reading(event(title)).interviews
+    assert found.company == company
+
+
+def test_d8_a_customer_interview_is_research() -> None:
+    assert reading(event("Customer interview - Bank Jago")) == CalendarReading((), ())

@@ -107,7 +107,8 @@ _AGENCY = re.compile(
 #: rule D8: the user arranged it to learn, it is not an interview
 _INFORMATIONAL = re.compile(
     r"\binformational\b|\bi\s+(?:reached\s+out|asked)\b|\baku\s+yang\s+minta\b|\bsaya\s+yang\s+minta"
-    r"|\btanya-tanya\b|\bparticipant\b|\bpeserta\s+studi\b|\bvoucher\b|\bresponden\b",
+    r"|\btanya-tanya\b|\bparticipant\b|\bpeserta\s+studi\b|\bvoucher\b|\bresponden\b"
+    r"|\bdemo\s+of\s+our\b|\bpricing\b|\bproposal\b|\bpartnership\b|\bquotation\b|\brenewal\b",
     re.IGNORECASE,
 )
 
@@ -129,7 +130,8 @@ _TRIGGERS = {
     "agency": ("client", "behalf", "klien", "consultan", "headhunt"),
     "informational": (
         "informational", "i reached", "i asked", "minta", "tanya", "participant", "peserta",
-        "voucher", "responden",
+        "voucher", "responden", "demo of our", "pricing", "proposal", "partnership",
+        "quotation", "renewal",
     ),
 }  # fmt: skip
 
@@ -157,7 +159,7 @@ class BodyReading:
     invitation: bool = False  # rule D7: the body calls it a step of hiring the user
     hiring_side: str | None = None  # rule D6: the mark of the interviewer's copy, if any
     agency: bool = False  # rule E4: a recruiter writing for a client
-    informational: bool = False  # rule D8: a chat the user arranged, a study, a respondent
+    informational: bool = False  # rule D8: a chat the user arranged, a study, a sales call
 
 
 def plain_text(description: str) -> str:

@@ -116,7 +116,7 @@ def judge(
     excluded, named, sent_strength, own_strength = _title_facts(read_as, keywords)
     if excluded:
         return None  # rules D5, D8
-    if not (named or sent_strength or vague or body.invitation):
+    if not (named or sent_strength or vague or body.invitation or _PAIRED.search(read_as)):
         return None  # nothing says hiring: most events end here
     if hiring_side(event, body, owner) is not None:
         return None  # rule D6
@@ -124,8 +124,10 @@ def judge(
         return None  # rule E5: the user said no to this shape
     outside = _organizer_outside(event, owner)
     strength = 2 if named else (sent_strength if outside else own_strength)
-    if body.informational and not body.invitation:
-        return None  # rule D8: a chat the user arranged, a study, a respondent
+    if strength == 0 and outside and _user_paired(read_as, owner):
+        strength = 1  # rule D7: "Canva <> Dewi Lestari", as recruiting schedulers name a call
+    if body.informational and not body.invitation and not named:
+        return None  # rule D8: a chat the user arranged, a study, a sales call
     if strength == 2:
         return Verdict(0.9 if named else 0.85, "keyword" if named else "stage", "")
     if strength == 1:
@@ -152,11 +154,22 @@ def _title_facts(title: str, keywords: re.Pattern[str]) -> tuple[bool, bool, int
     return False, False, stage_strength(title, sent=True), stage_strength(title, sent=False)
 
 
+_PAIRED = re.compile(r"\s(?:<>|<->|x|&)\s", re.IGNORECASE)
+
+
+def _user_paired(title: str, owner: Owner) -> bool:
+    """The title pairs the user's name with another party: "Canva <> Dewi Lestari"."""
+    if not _PAIRED.search(title):
+        return False
+    low = title.casefold()
+    return any(name in low for name in owner.names if " " in name)
+
+
 def _may_be_hiring(event: SourceEvent, keywords: re.Pattern[str]) -> bool:
     """The cheap test before the body is read: a title that names hiring, says only "a meeting",
     or notes that hold an invitation's words."""
     excluded, named, sent_strength, _ = _title_facts(event.summary, keywords)
-    if named or sent_strength or is_vague(event.summary):
+    if named or sent_strength or is_vague(event.summary) or _PAIRED.search(event.summary):
         return True
     return not excluded and may_invite(event.description, event.location)
 

@@ -210,6 +210,9 @@ NOISE_WORDS = (
     "interview scheduled",
     "rescheduled",
     "reschedule",
+    "accepted",
+    "jam",
+    "kantor",
     "new time",
     "dijadwalkan ulang",
     "diundur",
@@ -315,7 +318,9 @@ _INVITE_TAIL = re.compile(
     r"\s@\s+(?:mon|tue|wed|thu|fri|sat|sun|sen|sel|rab|kam|jum|sab|min)\w*\b.*$", re.I
 )
 _REQUISITION = re.compile(r"\b(?:req(?:uisition)?\.?\s*#?\s*\d[\w-]*|j?r-[\d-]+\d)\b", re.I)
-_TIMES = re.compile(r"\b\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm|wib|wita|wit)?\b|\b\d+\b", re.I)
+_TIMES = re.compile(
+    r"\bke-?\d+\b|\b\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm|wib|wita|wit)?\b|\b\d+\b", re.I
+)  # "ke-2" is Indonesian for "2nd"
 _SEPARATORS = re.compile(
     r"\s+[-–—|/]+\s+|\s+[-–—]|[-–—]\s+|\s*[:：]\s*|\s*<>\s*|\s+x\s+"
     r"|,(?!\s*(?:inc|ltd|llc|tbk|corp|co)\b)\s*",
