@@ -470,3 +470,20 @@ def test_e2_reply_marks_ordinals_and_offices_are_not_the_company(
 
 def test_d8_a_customer_interview_is_research() -> None:
     assert reading(event("Customer interview - Bank Jago")) == CalendarReading((), ())
+
+
+def test_e4_a_tool_senders_name_confirms_the_company_after_with() -> None:
+    e = event(
+        "Interview with Acme - Nadia Putri", organizer=("no-reply@ashbyhq.com", "Acme via Ashby")
+    )
+    [found] = reading(e).interviews
+    assert found.company == "Acme"
+    person = event("Interview with Sarah", organizer=("no-reply@ashbyhq.com", "Acme via Ashby"))
+    [found] = reading(person).interviews
+    assert found.company is None  # "Sarah" is not in the sender's name: maybe a person
+
+
+def test_e2_a_domain_is_spelled_as_the_senders_name_spells_it_whole() -> None:
+    e = event("Interview", organizer=("careers@sinarmas.com", "Sinar Mas Careers"))
+    [found] = reading(e).interviews
+    assert found.company == "Sinar Mas"

@@ -286,16 +286,17 @@ def _company_from_domains(labels: Sequence[str], parties: Sequence[Party]) -> st
     if len(labels) != 1:
         return None  # none, or several employers: conflicting evidence
     label = labels[0]
+    plain = label.replace("-", "").replace("_", "")
     for party in parties:
         words = _NAME_WORD.findall(party.name)
+        for size in (3, 2):  # "HR Kopi Kenangan" spells kopikenangan.com; before "Sinar" alone
+            for i in range(len(words) - size + 1):
+                run = " ".join(words[i : i + size])
+                if _squash(run) == plain:
+                    return run
         for word in words:
             if agrees(word, label):
                 return word
-        for size in (2, 3):  # "HR Kopi Kenangan" spells kopikenangan.com
-            for i in range(len(words) - size + 1):
-                run = " ".join(words[i : i + size])
-                if _squash(run) == label.replace("-", "").replace("_", ""):
-                    return run
     return label_display(label)
 
 

@@ -200,6 +200,14 @@ def _local_span(event: SourceEvent, zone: ZoneInfo) -> tuple[datetime, datetime]
     return start.astimezone(UTC).astimezone(zone), end.astimezone(UTC).astimezone(zone)
 
 
+def _robot_sender(event: SourceEvent) -> str:
+    """The display name of an organizer that is a tool or robot ("Acme via Ashby"), else ""."""
+    organizer = event.organizer
+    if organizer is None or _is_user(organizer, event) or _is_mailbox(organizer.email):
+        return ""
+    return organizer.display_name or ""
+
+
 def to_interview(
     event: SourceEvent,
     settings: RuleSettings,
@@ -230,6 +238,7 @@ def to_interview(
             user,
             body,
             event.location,
+            _robot_sender(event),
         )
     if marks.company is not None:  # rule E2: the user's correction wins, "" clears
         company = marks.company or None

@@ -56,6 +56,7 @@ def read_names(
     user: tuple[str, ...],
     body: BodyReading,
     location: str = "",
+    sender: str = "",
 ) -> tuple[str | None, str | None]:
     """Rules E2, E4: the company and position, each None when the evidence is thin."""
     agencies = agency_labels(title, body, people)
@@ -74,11 +75,29 @@ def read_names(
         company = None
     if company is not None and _squash(company) in AGENCIES:
         company = None
+    if company is None and sender:
+        company = _named_by_sender(title, sender)
     if company is None and location:
         company = _company_in_location(location)
     if position is None and body.position:
         position = body.position
     return company, position
+
+
+def _named_by_sender(title: str, sender: str) -> str | None:
+    """Rule E4: "Interview with Acme" sent by "Acme via Ashby" or "Acme Recruiting": the name
+    after "with" is the company when the scheduling tool's sender name says it too.
+
+    `sender` is the display name of an organizer that is a tool or a robot, never a person.
+    """
+    words = f" {' '.join(sender.casefold().split())} "
+    for segment in segments(title):
+        text = segment.text.strip()
+        if segment.joined_by != "with" or not text[:1].isupper() or len(text.split()) > 4:
+            continue
+        if f" {text.casefold()} " in words:
+            return text
+    return None
 
 
 def _company_in_location(location: str) -> str | None:
