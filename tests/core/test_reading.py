@@ -487,3 +487,34 @@ def test_e2_a_domain_is_spelled_as_the_senders_name_spells_it_whole() -> None:
     e = event("Interview", organizer=("careers@sinarmas.com", "Sinar Mas Careers"))
     [found] = reading(e).interviews
     assert found.company == "Sinar Mas"
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Interview visa kedutaan Jepang",
+        "Parent-teacher interview",
+        "Interview for school admission (Raka)",
+        "Interview Rina (calon ART)",
+        "Wawancara calon karyawan toko",
+        "Interview - Grab (cancelled)",
+        "Interview Grab [DIBATALKAN]",
+        "Final interview - result call",
+    ],
+)
+def test_d6_d8_not_the_users_job_interview(title: str) -> None:
+    assert reading(event(title)) == CalendarReading((), ())
+
+
+@pytest.mark.parametrize(
+    ("title", "company"),
+    [
+        ("Undangan Wawancara Calon Karyawan PT Garuda Food", "PT Garuda Food"),
+        ("Panggilan kerja PT Indofood", "PT Indofood"),
+        ("Tes tertulis + interview PT Mayora", "PT Mayora"),
+        ("Interview via telepon dengan HRD Erajaya", "Erajaya"),
+    ],
+)
+def test_e2_indonesian_stage_words_and_teams_around_the_company(title: str, company: str) -> None:
+    [found] = reading(event(title)).interviews
+    assert found.company == company

@@ -151,6 +151,8 @@ def _without_user(title: str, user_names: tuple[str, ...]) -> str:
     return pattern.sub(" ", title) if pattern else title
 
 
+#: a part after "with" that starts with one of these names a company's team, not a person
+_TEAM_WORDS = frozenset("hr hrd recruiter recruiters recruiting rekrutmen talent tim team".split())
 _HONORIFIC_WORDS = frozenset(h.rstrip(".") for h in HONORIFICS)
 
 
@@ -263,6 +265,9 @@ def _company_score(
         after_with = previous is not None and previous.segment.joined_by == "with"
         score += 2 if (after_person or after_with) else 1
     elif joined == "with":
+        first = part.segment.text.split()[0].casefold() if part.segment.text.split() else ""
+        if first in _TEAM_WORDS:  # "dengan HRD Erajaya", "with the recruiting team at ..."
+            return score + 2
         if not org and (not has_role or _looks_like_a_name(text)):
             return 0  # "with Jane", "with Jane Doe": a person as often as a company
         score += 0 if org else 1

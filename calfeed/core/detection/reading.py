@@ -123,6 +123,8 @@ def judge(
     if lessons.refused_shapes and shape_of(event) in lessons.refused_shapes:
         return None  # rule E5: the user said no to this shape
     outside = _organizer_outside(event, owner)
+    if not outside and _INTERVIEWING.search(read_as) and not _INVITED.search(read_as):
+        return None  # rule D6: the user's own "Wawancara calon karyawan toko": the user hires
     strength = 2 if named else (sent_strength if outside else own_strength)
     if strength == 0 and outside and _user_paired(read_as, owner):
         strength = 1  # rule D7: "Canva <> Dewi Lestari", as recruiting schedulers name a call
@@ -154,6 +156,12 @@ def _title_facts(title: str, keywords: re.Pattern[str]) -> tuple[bool, bool, int
     return False, False, stage_strength(title, sent=True), stage_strength(title, sent=False)
 
 
+#: rule D6: words for the people the user interviews, in a title the user wrote
+_INTERVIEWING = re.compile(
+    r"\b(?:calon\s+(?:karyawan|pegawai|staf|staff)|pelamar|applicants?)\b", re.IGNORECASE
+)
+#: ...unless the title is the user's copy of an invitation: "Undangan Wawancara Calon Karyawan PT X"
+_INVITED = re.compile(r"\b(?:undangan|invitation|panggilan|pt|cv|tbk)\b", re.IGNORECASE)
 _PAIRED = re.compile(r"\s(?:<>|<->|x|&)\s", re.IGNORECASE)
 
 

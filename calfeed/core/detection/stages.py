@@ -64,6 +64,13 @@ VAGUE = re.compile(
 #: rule D8: other kinds of interview, and events about one, by the title
 OTHER_KINDS = (
     ("cancelled", r"^\W*(?:cancel(?:l)?ed|dibatalkan|batal|canceled\s+event)\b"),
+    ("cancelled", r"[\[(]\s*(?:cancel(?:l)?ed|dibatalkan|batal)\s*[\])]"),
+    ("cancelled", r"\b(?:cancel(?:l)?ed|dibatalkan)\W*$"),
+    ("not a job", r"\b(?:visa|embassy|consulate|kedutaan|konsulat|imigrasi)\b"),
+    ("not a job", r"\bparent[\s-]teacher\b|\badmissions?\s+interview"),
+    ("not a job", r"\b(?:school|university|college)\s+admission"),
+    ("hiring side", r"\bcalon\s+(?:art|pembantu|sopir|pengasuh)\b"),
+    ("hiring side", r"\b(?:babysitter|baby\s+sitter|nanny|pembantu|pengasuh)\b"),
     ("exit interview", r"\bexit\s+(?:interview|wawancara)|\bwawancara\s+keluar\b"),
     ("stay interview", r"\bstay\s+interview"),
     ("user research", r"\buser\s+(?:interview|research)|\busability\b|\bresearch\s+interview"),
@@ -74,6 +81,7 @@ OTHER_KINDS = (
     ("thesis", r"\b(?:skripsi|tesis|thesis|responden|respondent|penelitian|kuesioner)\b"),
     ("informational", r"\binformational\b|\binfo\s+(?:interview|chat)\b"),
     ("results", r"\bpengumuman\b|\bhasil\s+(?:seleksi|interview|wawancara)|\btanya\s+hasil"),
+    ("results", r"\bresults?\s+(?:call|announcement|meeting)\b"),
     (
         "results",
         r"\boffer\s+(?:call|letter|discussion)|\b(?:tanda\s+tangan|sign(?:ing)?)\s+kontrak",

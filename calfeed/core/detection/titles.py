@@ -81,6 +81,11 @@ STAGE_WORDS = (
     "culture fit session",
     "walk in",
     "walk-in",
+    "panggilan kerja",
+    "panggilan interview",
+    "panggilan",
+    "tes tertulis",
+    "written test",
     "telpon",
     "telepon",
     "int",
@@ -210,6 +215,7 @@ NOISE_WORDS = (
     "interview scheduled",
     "rescheduled",
     "reschedule",
+    "moved",
     "accepted",
     "jam",
     "kantor",
@@ -322,7 +328,7 @@ _TIMES = re.compile(
     r"\bke-?\d+\b|\b\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm|wib|wita|wit)?\b|\b\d+\b", re.I
 )  # "ke-2" is Indonesian for "2nd"
 _SEPARATORS = re.compile(
-    r"\s+[-–—|/]+\s+|\s+[-–—]|[-–—]\s+|\s*[:：]\s*|\s*<>\s*|\s+x\s+"
+    r"\s+\+\s+|\s+[-–—|/]+\s+|\s+[-–—]|[-–—]\s+|\s*[:：]\s*|\s*<>\s*|\s+x\s+"
     r"|,(?!\s*(?:inc|ltd|llc|tbk|corp|co)\b)\s*",
     re.IGNORECASE,
 )
