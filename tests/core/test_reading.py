@@ -518,3 +518,27 @@ def test_d6_d8_not_the_users_job_interview(title: str) -> None:
 def test_e2_indonesian_stage_words_and_teams_around_the_company(title: str, company: str) -> None:
     [found] = reading(event(title)).interviews
     assert found.company == company
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Client onsite - Bank BCA",
+        "Onsite visit to Cikarang warehouse",
+        "Technical round table: AI",
+        "Movie screening: Dune",
+        "Health screening",
+        "Recruiter call (hiring for my team)",
+    ],
+)
+def test_d8_work_and_life_that_share_the_words(title: str) -> None:
+    assert reading(event(title, calendar=WORK)) == CalendarReading((), ())
+
+
+def test_d9_the_users_own_events_never_vouch_for_a_question() -> None:
+    """A sure interview the user wrote on a work calendar is not "the same employer" as an
+    unsure event the user also wrote (both carry the user's own domain)."""
+    sure = event("Interview at Stripe", calendar=WORK, event_id="a")
+    unsure = event("Telpon HRD Indomarco", calendar=WORK, event_id="b")
+    result = reading(sure, unsure)
+    assert [q.event.event_id for q in result.questions] == ["b"]

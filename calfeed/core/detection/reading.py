@@ -187,6 +187,7 @@ class _Read:
     event: SourceEvent
     verdict: Verdict
     interview: Interview
+    label: str | None  # the organizer's employer label; None when the user organized it
 
 
 def read_calendar(
@@ -218,7 +219,8 @@ def read_calendar(
         taught = lessons.company_for(event)
         if taught is not None and (interview.company is None or _from_domain(interview, event)):
             interview = replace(interview, company=taught)
-        read.append(_Read(event, verdict, interview))
+        label = _label(event) if _organizer_outside(event, owner) else None
+        read.append(_Read(event, verdict, interview, label))
     read = _promoted(_as_a_whole(read))
     interviews: list[Interview] = []
     questions: list[Question] = []
@@ -290,14 +292,14 @@ def _as_a_whole(read: list[_Read]) -> list[_Read]:
             continue
         if not _from_domain(item.interview, item.event):
             written.setdefault(_squash(_LEGAL_PREFIX.sub("", company)), company)
-        label = _label(item.event)
+        label = item.label
         if label:
             by_domain.setdefault(label, set()).add(company)
     spellings = sorted(written.items())
     out: list[_Read] = []
     for item in read:
         interview = item.interview
-        label = _label(item.event)
+        label = item.label
         if label and (interview.company is None or _from_domain(interview, item.event)):
             spelled = _spelling(label, spellings)
             known = {c for c in by_domain.get(label, set()) if c != label_display(label)}
@@ -308,14 +310,14 @@ def _as_a_whole(read: list[_Read]) -> list[_Read]:
         out.append(replace(item, interview=interview))
     roles: dict[tuple[str, str], set[str]] = {}
     for item in out:
-        label = _label(item.event)
+        label = item.label
         if label and item.interview.company and item.interview.position:
             key = (label, item.interview.company.casefold())
             roles.setdefault(key, set()).add(item.interview.position)
     final: list[_Read] = []
     for item in out:
         interview = item.interview
-        label = _label(item.event)
+        label = item.label
         if label and interview.company and interview.position is None:
             known = roles.get((label, interview.company.casefold()), set())
             if len(known) == 1:
@@ -343,11 +345,11 @@ def _promoted(read: list[_Read]) -> list[_Read]:
     sure = {
         label
         for item in read
-        if item.verdict.confidence >= SURE and (label := _label(item.event)) is not None
+        if item.verdict.confidence >= SURE and (label := item.label) is not None
     }
     return [
         replace(item, verdict=Verdict(SURE, "same-employer", ""))
-        if ASK <= item.verdict.confidence < SURE and _label(item.event) in sure
+        if ASK <= item.verdict.confidence < SURE and item.label in sure
         else item
         for item in read
     ]

@@ -73,6 +73,11 @@ OTHER_KINDS = (
     ("hiring side", r"\b(?:babysitter|baby\s+sitter|nanny|pembantu|pengasuh)\b"),
     ("exit interview", r"\bexit\s+(?:interview|wawancara)|\bwawancara\s+keluar\b"),
     ("stay interview", r"\bstay\s+interview"),
+    ("work", r"\b(?:client|customer|team|company|quarterly|annual)\s+on-?site\b"),
+    ("work", r"\bon-?site\s+(?:visit|planning|meeting|support|work|training|install\w*)\b"),
+    ("work", r"\bround[\s-]?table\b"),
+    ("not a job", r"\b(?:movie|film|health|medical|kesehatan|cancer|covid|blood)\s+screening\b"),
+    ("not a job", r"\bscreening\s+(?:kesehatan|film|of\s+the)\b"),
     ("user research", r"\buser\s+(?:interview|research)|\busability\b|\bresearch\s+interview"),
     ("user research", r"\bcustomer\s+(?:interview|discovery|research)|\buser\s+testing\b"),
     ("user research", r"\b(?:study|research)\s+participant|\bparticipant\b"),
@@ -99,6 +104,7 @@ OTHER_KINDS = (
     ),
     ("hiring side", r"^\W*\[?interviewer\]?\s*[:\]-]|\binterviewer\s+(?:training|sync|briefing)"),
     ("hiring side", r"\bhiring\s+(?:committee|sync|decision)|\bcalibration\b"),
+    ("hiring side", r"\bhiring\s+for\s+(?:my|our)\b|\bfor\s+(?:my|our)\s+team\b"),
 )
 
 _STRONG = re.compile("|".join(f"(?:{s})" for s in STRONG_STAGES), re.IGNORECASE)
