@@ -542,3 +542,26 @@ def test_d9_the_users_own_events_never_vouch_for_a_question() -> None:
     unsure = event("Telpon HRD Indomarco", calendar=WORK, event_id="b")
     result = reading(sure, unsure)
     assert [q.event.event_id for q in result.questions] == ["b"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Interviewer guide: https://app.ashbyhq.com/interviews/123/guide",
+        "Evaluation form and rubric attached. Hiring team only.",
+        "Terlampir CV kandidat dan form penilaian.",
+    ],
+)
+def test_d6_more_interviewer_side_marks(body: str) -> None:
+    e = event("Interview - Backend Engineer", organizer=("rachel@tokoku.co.id", "Rachel"),
+              description=body)  # fmt: skip
+    assert reading(e) == CalendarReading((), ())
+
+
+def test_d6_a_candidates_invitation_mentioning_feedback_stays_theirs() -> None:
+    e = event(
+        "Interview - Backend Engineer",
+        organizer=("rachel@tokoku.co.id", "Rachel"),
+        description="We will share interview feedback within a week.",
+    )
+    assert len(reading(e).interviews) == 1

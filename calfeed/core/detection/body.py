@@ -95,7 +95,9 @@ _HIRING_SIDE = re.compile(
     r"|hire\.lever\.co/interviews|app\.greenhouse\.io/guides|/interview_kit"
     r"|candidate'?s\s+(?:resume|cv|profile)|resume:\s*attached|hiring\s+decision"
     r"|please\s+do\s+not\s+forward\s+(?:this\s+)?to\s+the\s+candidate"
-    r"|submit\s+(?:your\s+)?feedback|khusus\s+pewawancara|lembar\s+penilaian",
+    r"|submit\s+(?:your\s+)?feedback|khusus\s+pewawancara|(?:lembar|form|formulir)\s+penilaian"
+    r"|interviewer\s+guide|candidate\s+packet|hiring\s+team\s+only"
+    r"|evaluation\s+form|\brubric\b|(?:cv|profil)\s+kandidat",
     re.IGNORECASE,
 )
 #: rule E4: the sender recruits for a client, so it is not the employer
@@ -126,6 +128,7 @@ _TRIGGERS = {
     "side": (
         "kit", "scorecard", "score card", "feedback", "interviewers", "lever.co", "greenhouse",
         "candidate", "resume", "hiring decision", "forward", "pewawancara", "penilaian",
+        "guide", "packet", "hiring team", "evaluation", "rubric", "kandidat",
     ),
     "agency": ("client", "behalf", "klien", "consultan", "headhunt"),
     "informational": (
