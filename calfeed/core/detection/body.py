@@ -139,8 +139,14 @@ _TRIGGERS = {
 }  # fmt: skip
 
 
+_TRIGGER_PATTERNS = {
+    kind: re.compile("|".join(re.escape(t) for t in words)) for kind, words in _TRIGGERS.items()
+}
+
+
 def _may(kind: str, low: str) -> bool:
-    return any(t in low for t in _TRIGGERS[kind])
+    """Whether `low` (casefolded) holds any of the kind's trigger words (one C-level scan)."""
+    return _TRIGGER_PATTERNS[kind].search(low) is not None
 
 
 def may_invite(description: str, location: str = "") -> bool:
