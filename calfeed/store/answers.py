@@ -18,7 +18,13 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from calfeed.core.detection.lessons import Answer, Lessons, answers_from_corrections, learn
+from calfeed.core.detection.lessons import (
+    Answer,
+    Lessons,
+    answers_from_corrections,
+    learn,
+    refusals_from_marks,
+)
 from calfeed.core.model import Marks, SourceEvent
 from calfeed.store.db import upsert
 from calfeed.store.schema import Base, UTCDateTime
@@ -108,9 +114,11 @@ def with_answers(marks: Mapping[str, Marks], answers: Sequence[ReadingAnswer]) -
 def lessons_of(
     answers: Sequence[ReadingAnswer], events: Sequence[SourceEvent], marks: Mapping[str, Marks]
 ) -> Lessons:
-    """Rule E5: what the answers and the company corrections on the user's events teach."""
+    """Rule E5: what the answers, the company corrections and the "not an interview" marks on the
+    user's events teach (an explicit answer, kept last, wins)."""
     corrected = {k: m.company for k, m in marks.items() if m.company}
     taught = answers_from_corrections(events, corrected)
+    taught += refusals_from_marks(events, {k for k, m in marks.items() if m.not_interview})
     taught += [
         Answer(a.event_key, a.is_interview, a.company or None, a.organizer, a.shape)
         for a in answers

@@ -163,3 +163,29 @@ def test_e5_answers_leave_with_the_account(app, client, alice, now, csrf_token):
     service.delete_user(runtime(app).sessions, alice.id)
     with session_scope(runtime(app).sessions) as s:
         assert s.query(ReadingAnswer).filter_by(user_id=alice.id).count() == 0
+
+
+def test_e5_not_an_interview_on_a_loop_stops_its_shape(app, client, alice, now, csrf_token):
+    """The card's "Not an interview" on an employer's event teaches like a "no" (rule E5)."""
+
+    def loop(event_id: str, candidate: str) -> dict:
+        item = unsure_item(now, event_id, f"Interview: {candidate} - Frontend Intern")
+        item["organizer"] = {"email": "sinta@lumina.io", "displayName": "Sinta"}
+        item["attendees"][0] = {"email": "sinta@lumina.io", "organizer": True}
+        return item
+
+    add_items(app, now, alice.email, loop("loop0budi", "Budi Santoso"))
+    signed_in(client, alice)
+    assert related(client.get(alice.feed_path).data, "loop0budi")  # taken for hers at first
+    r = client.post(
+        "/dashboard/mark",
+        data={
+            "csrf_token": csrf_token(client),
+            "event": f"{alice.email}/loop0budi",
+            "mark": "not_interview",
+            "value": "1",
+        },
+    )
+    assert r.status_code == 303
+    add_items(app, now, alice.email, loop("loop0budi", "Budi Santoso"), loop("loop1rina", "Rina"))
+    assert related(client.get(alice.feed_path).data, "loop1rina") == []

@@ -11,7 +11,7 @@ this module only turns them into lessons and applies them.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from calfeed.core.detection.companies import FREE_MAIL, company_label, registrable_domain
@@ -108,4 +108,14 @@ def answers_from_corrections(
         Answer(e.key, True, corrected[e.key], _sender(e), shape_of(e))
         for e in events
         if corrected.get(e.key)
+    ]
+
+
+def refusals_from_marks(events: Iterable[SourceEvent], refused: Collection[str]) -> list[Answer]:
+    """Rule E5: "not an interview" on an event from an employer's domain teaches like a "no"
+    (a hiring loop the reading took for the user's own stops coming back next week)."""
+    return [
+        Answer(e.key, False, None, _sender(e), shape)
+        for e in events
+        if e.key in refused and not (shape := shape_of(e)).startswith("-|")
     ]
