@@ -130,6 +130,9 @@ def test_d6_her_own_interview_on_her_work_calendar_with_her_personal_address() -
         "Carewell <> Maya Chen | Culture Fit Session",
         "2nd rd @ Shopee",
         "Int - Xendra PM",
+        "Intvw - Shopee",
+        "Interviewing at Grab",
+        "Interviu PT Astra",
     ],
 )
 def test_d7_stage_names_without_the_word_interview(title: str) -> None:

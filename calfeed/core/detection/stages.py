@@ -24,6 +24,8 @@ STRONG_STAGES = (
     r"(?:1st|2nd|3rd|[4-9]th|first|second|third|final|last)\s+(?:round|rd|stage|interview)\b",
     r"\d(?:st|nd|rd|th)?\s+rd\b",
     r"bar\s*raiser",
+    r"\binterviewing\s+(?:at|with|@|for)\b",
+    r"\binterviu\b",
     r"hm\s+(?:call|chat|screen|round|interview)",
     r"hiring\s+manager",
     r"culture\s+(?:fit|add)(?:\s+(?:session|call|chat|round))?",
@@ -39,7 +41,7 @@ STRONG_STAGES = (
     r"^\W*loop\b",
 )
 #: rule D7: the user's own shorthand for an interview: "Int - Acme PM", "Int Lawson ke-2"
-SHORTHAND = re.compile(r"^\W*(?i:int)\b\.?\s*(?:[-:@|–—]\s*)?(?=[A-Z])")
+SHORTHAND = re.compile(r"^\W*(?i:int|intv|intvw|itv|itw)\b\.?\s*(?:[-:@|–—]\s*)?(?=[A-Z])")
 #: rule D7: stage words that say less: the body or the sender must say the rest. A call with
 #: HR ("Telpon HRD") is asked about even when the user wrote it; a chat or an intro call only
 #: when someone from outside sent it (most of the user's own "Coffee chat with X" are not hiring)
