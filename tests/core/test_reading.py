@@ -532,6 +532,9 @@ def test_e2_indonesian_stage_words_and_teams_around_the_company(title: str, comp
         "Movie screening: Dune",
         "Health screening",
         "Recruiter call (hiring for my team)",
+        "Burnley (2) v Spurs (1) [WC 3rd Round]",  # from the shared .ics corpus
+        "Magellan leaves Spain on the first Round the World passage, 1519",
+        "Piala Presiden: final round",
     ],
 )
 def test_d8_work_and_life_that_share_the_words(title: str) -> None:

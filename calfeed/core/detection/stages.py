@@ -78,6 +78,9 @@ OTHER_KINDS = (
     ("work", r"\b(?:client|customer|team|company|quarterly|annual)\s+on-?site\b"),
     ("work", r"\bon-?site\s+(?:visit|planning|meeting|support|work|training|install\w*)\b"),
     ("work", r"\bround[\s-]?table\b"),
+    ("not a job", r"\bround\s+(?:the\s+world|robin|trip)\b"),
+    ("not a job", r"[\w)]\s+(?:v|vs\.?)\s+[\w(]"),  # "Burnley (2) v Spurs (1)": a match
+    ("not a job", r"\b(?:cup|league|grand\s+prix|championship|tournament|liga|piala)\b"),
     ("not a job", r"\b(?:movie|film|health|medical|kesehatan|cancer|covid|blood)\s+screening\b"),
     ("not a job", r"\bscreening\s+(?:kesehatan|film|of\s+the)\b"),
     ("user research", r"\buser\s+(?:interview|research)|\busability\b|\bresearch\s+interview"),
