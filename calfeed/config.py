@@ -54,8 +54,12 @@ class Config:
     #: issue 11: seconds between two reads of one calendar address (polite: 15 minutes)
     source_interval: int = 900
     #: passkey sign-ups (accounts made by anonymous visitors) allowed per hour, all clients
-    #: together: a hard bound on how fast anyone can grow the tables (issue 7, point 9)
-    signups_per_hour: int = 60
+    #: together: a hard bound on how fast anyone can grow the tables, set high enough that only
+    #: many addresses at once (hundreds, each under its own bound) can reach it
+    signups_per_hour: int = 1000
+    #: passkey sign-ups allowed per hour from one client (its address as the configured proxies
+    #: report it; an IPv6 /64): a flood from one place stops there, everyone else signs up
+    signups_per_client: int = 5
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -308,7 +312,8 @@ def load_config(
         proxy_count=_int(env, "PROXY_COUNT", 1, 0, 5, problems),
         fetch_allow=fetch_allow,
         source_interval=_int(env, "SOURCE_INTERVAL", 900, 60, 7 * 86_400, problems),
-        signups_per_hour=_int(env, "SIGNUPS_PER_HOUR", 60, 1, 100_000, problems),
+        signups_per_hour=_int(env, "SIGNUPS_PER_HOUR", 1000, 1, 1_000_000, problems),
+        signups_per_client=_int(env, "SIGNUPS_PER_CLIENT", 5, 1, 1000, problems),
     )
     if overrides:
         from dataclasses import replace

@@ -1,0 +1,102 @@
+"""Accounts made by anonymous visitors: who made them (per client), how fast, and the empty ones.
+
+Anyone may sign up with a calendar address and a passkey, so the bound on sign-ups must hold
+against a flood without locking real people out. Counting passkeys (as before) let one script
+exhaust the one global hourly bound in 4 seconds, and counted passkeys that signed-in users add.
+Each sign-up is now a row of its own with the client it came from, so the bound is per client
+(`CALFEED_SIGNUPS_PER_CLIENT`, an hour) and, far higher, for everyone together
+(`CALFEED_SIGNUPS_PER_HOUR`), which only many addresses at once can reach.
+
+The client key is an HMAC of the client's address under the service's secret (the address itself
+is never stored); an IPv6 client counts by its /64, since one host is handed a whole /64.
+
+An account with nothing in it (no Google, no calendar address, no calendar, no event) that is
+older than `EMPTY_GRACE` is deleted by the worker's sweep: a flood leaves nothing behind, and a
+person whose first read was refused has a day to add another address.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import ipaddress
+from datetime import datetime, timedelta
+
+from sqlalchemy import Integer, String, delete, exists, func, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from calfeed.store.ics_sources import IcsEvent, IcsSource
+from calfeed.store.schema import Base, Calendar, Event, User, UTCDateTime
+
+#: the window both sign-up bounds count over
+WINDOW = timedelta(hours=1)
+#: how long an account may stay empty before the sweep deletes it
+EMPTY_GRACE = timedelta(days=1)
+#: at most this many empty accounts deleted per sweep (the sweep runs every minute)
+PRUNE_BATCH = 500
+
+
+class Signup(Base):
+    """One account made by an anonymous visitor (a passkey sign-up)."""
+
+    __tablename__ = "signups"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    client_key: Mapped[str] = mapped_column(String(64), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+def client_key(address: str | None, secret: str) -> str:
+    """The key one client's sign-ups are counted under (an HMAC, never the address itself)."""
+    text = (address or "").strip()
+    try:
+        ip = ipaddress.ip_address(text)
+    except ValueError:
+        unit = text or "unknown"
+    else:
+        if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is None:
+            unit = str(ipaddress.ip_network(f"{ip}/64", strict=False))
+        else:
+            unit = str(ip.ipv4_mapped if isinstance(ip, ipaddress.IPv6Address) else ip)
+    return hmac.new(secret.encode(), unit.encode(), hashlib.sha256).hexdigest()
+
+
+def signups_since(session: Session, since: datetime, client: str | None = None) -> int:
+    """Sign-ups since `since`, of one client when `client` is given."""
+    query = select(func.count()).select_from(Signup).where(Signup.created_at >= since)
+    if client is not None:
+        query = query.where(Signup.client_key == client)
+    return int(session.scalar(query) or 0)
+
+
+def record_signup(session: Session, client: str, now: datetime) -> None:
+    session.add(Signup(client_key=client, created_at=now))
+    session.flush()
+
+
+def empty_account_ids(session: Session, now: datetime, limit: int = PRUNE_BATCH) -> list[int]:
+    """Accounts older than `EMPTY_GRACE` with no Google, no address, no calendar, no event."""
+    query = (
+        select(User.id)
+        .where(
+            User.google_email.is_(None),
+            User.created_at < now - EMPTY_GRACE,
+            ~exists().where(IcsSource.user_id == User.id),
+            ~exists().where(Calendar.user_id == User.id),
+            ~exists().where(Event.user_id == User.id),
+            ~exists().where(IcsEvent.user_id == User.id),
+        )
+        .order_by(User.id)
+        .limit(limit)
+    )
+    return list(session.scalars(query))
+
+
+def prune(session: Session, now: datetime) -> int:
+    """Delete the empty accounts (with everything of theirs, by cascade) and the sign-up rows
+    no bound counts any more; returns how many accounts went."""
+    ids = empty_account_ids(session, now)
+    if ids:
+        session.execute(delete(User).where(User.id.in_(ids)))
+    session.execute(delete(Signup).where(Signup.created_at < now - WINDOW))
+    return len(ids)
