@@ -23,8 +23,9 @@ from sqlalchemy import Engine, Select, and_, bindparam, select
 from calfeed.config import Config
 from calfeed.core.drafts import RULES_DOC
 from calfeed.crypto import same_secret, token_hash
-from calfeed.errors import NotFound
+from calfeed.errors import NotFound, ServiceUnavailable
 from calfeed.store import FeedCache, SessionFactory, User, engine_of
+from calfeed.store.db import refuses_writes
 from calfeed.web.rendering import render
 from calfeed.web.variants import DEFAULT, BadFeedQuery, Variant, parse_variant
 
@@ -185,7 +186,19 @@ def serve_feed(
     try:
         fresh = render(sessions, found.user_id, variant, now, rules_at=rules_page(config))
     except Exception as exc:  # any failure (a poisonous event, a read-only database): last good
+        if refuses_writes(exc):  # the events can still be read: render without storing
+            try:
+                fresh = render(
+                    sessions, found.user_id, variant, now, rules_at=rules_page(config), save=False
+                )
+            except Exception as again:  # noqa: BLE001 - logged below, then the last good feed
+                exc = again
+            else:
+                log.warning("database refuses writes: feed rendered without caching it")
+                return Served(fresh.ics, fresh.etag, fresh.rendered_at)
         if found.cached is None:
+            if refuses_writes(exc):
+                raise ServiceUnavailable("the database cannot render this feed now") from exc
             raise
         log.error("feed render failed, serving the last good feed: %s", describe(exc))
         return found.cached
