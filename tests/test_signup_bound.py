@@ -210,3 +210,18 @@ def test_a_failing_prune_is_one_line(db_url: str, tmp_path: Path, now, caplog) -
 
     assert prune_empty_accounts(JobContext(rt.config, rt.sessions, broken)) == 0
     assert "pruning empty accounts failed: RuntimeError" in caplog.text
+
+
+def test_removing_the_last_address_gives_a_day_before_pruning(
+    db_url: str, tmp_path: Path, now, outlook
+) -> None:
+    config = config_for(db_url, tmp_path)
+    old = make_app(config, now - timedelta(days=30))  # signed up a month ago
+    assert Visitor(old.test_client()).sign_up(outlook)[0].status_code == 200
+    with session_scope(runtime(old).sessions) as s:
+        user_id, source_id = s.execute(select(IcsSource.user_id, IcsSource.id)).one()
+    ics_reads.remove_source(runtime(old).sessions, user_id, source_id, now)  # emptied today
+    jobs(make_app(config, now + timedelta(hours=23))).sweep_now()
+    assert users(old) == 1
+    jobs(make_app(config, now + EMPTY_GRACE + timedelta(minutes=1))).sweep_now()
+    assert users(old) == 0

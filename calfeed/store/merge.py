@@ -27,6 +27,7 @@ from calfeed.errors import NotFound
 from calfeed.store.schema import Base, User
 
 #: per-user tables whose rows are recomputed or short-lived: dropped, never moved
+#: (the kept account's feed cache goes stale by its data_version, bumped at the end)
 DROPPED = frozenset({"feed_cache", "sync_leases", "sync_requests", "passkey_challenges"})
 #: the Google side of a user row: moved with the Google account
 GOOGLE_FIELDS = (
@@ -98,8 +99,8 @@ def merge_accounts(session: Session, *, keep: int, absorb: int, now: datetime) -
         raise NotFound("no such user")
     for table in user_tables():
         column = table.c.user_id
-        if table.name in DROPPED:
-            session.execute(delete(table).where(column.in_((keep, absorb))))
+        if table.name in DROPPED:  # the kept account's own are made again as they are needed
+            session.execute(delete(table).where(column == absorb))
             continue
         for names in _unique_sets(table):
             if not names:  # unique per user: the kept account's row wins

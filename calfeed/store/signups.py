@@ -10,9 +10,10 @@ Each sign-up is now a row of its own with the client it came from, so the bound 
 The client key is an HMAC of the client's address under the service's secret (the address itself
 is never stored); an IPv6 client counts by its /64, since one host is handed a whole /64.
 
-An account with nothing in it (no Google, no calendar address, no calendar, no event) that is
-older than `EMPTY_GRACE` is deleted by the worker's sweep: a flood leaves nothing behind, and a
-person whose first read was refused has a day to add another address.
+An account with nothing in it (no Google, no calendar address, no calendar, no event) and
+unchanged for `EMPTY_GRACE` (its `updated_at`: removing an address touches it) is deleted by the
+worker's sweep: a flood leaves nothing behind, and a person whose first read was refused, or who
+removed their last address, has a day to add another.
 """
 
 from __future__ import annotations
@@ -75,12 +76,13 @@ def record_signup(session: Session, client: str, now: datetime) -> None:
 
 
 def empty_account_ids(session: Session, now: datetime, limit: int = PRUNE_BATCH) -> list[int]:
-    """Accounts older than `EMPTY_GRACE` with no Google, no address, no calendar, no event."""
+    """Accounts unchanged for `EMPTY_GRACE` with no Google, no address, no calendar, no event."""
     query = (
         select(User.id)
         .where(
             User.google_email.is_(None),
             User.created_at < now - EMPTY_GRACE,
+            User.updated_at < now - EMPTY_GRACE,
             ~exists().where(IcsSource.user_id == User.id),
             ~exists().where(Calendar.user_id == User.id),
             ~exists().where(Event.user_id == User.id),
