@@ -90,7 +90,7 @@ def databases(tmp: Path) -> list[tuple[str, str, str, Callable[[], None]]]:
 
 
 def read_only_rows(name: str, url: str, ro: str, tmp: Path, lines: Lines) -> list[str]:
-    from calfeed.web.app import jobs
+    from calfeed.web.runtime import jobs
     from tests.support.web import CSRF_RE, make_app, seed_user, signed_in, web_config
 
     config = web_config(url, tmp / f"instance-{name}")
@@ -139,7 +139,7 @@ def flood_rows(url: str, tmp: Path) -> list[str]:
     from calfeed.config import parse_networks
     from calfeed.store import User, session_scope
     from calfeed.store.signups import EMPTY_GRACE
-    from calfeed.web.app import jobs, runtime
+    from calfeed.web.runtime import jobs, runtime
     from tests.support.ics_server import IcsServer, Route
     from tests.support.passkey_client import Visitor
     from tests.support.web import make_app, seed_user, web_config

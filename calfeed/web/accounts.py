@@ -25,7 +25,7 @@ from calfeed.adapters import google
 from calfeed.background import push, sync
 from calfeed.errors import CalfeedError
 from calfeed.store import get_user, merge, session_scope
-from calfeed.web.app import Runtime, jobs
+from calfeed.web.runtime import Runtime, jobs
 
 
 class OtherGoogleAccount(CalfeedError):
