@@ -72,15 +72,24 @@ def make_huey(config: Config, name: str = QUEUE_NAME) -> Huey:
     return SqliteHuey(name, filename=str(config.instance_path / QUEUE_FILE), results=False)
 
 
+#: whether the last pruning failed (one warning per outage, not one a minute)
+_PRUNE_FAILING: list[bool] = [False]
+
+
 def prune_empty_accounts(ctx: JobContext) -> int:
     """Delete the accounts left empty past their grace (`calfeed.store.signups`): a sign-up
-    flood leaves nothing behind. A failure is one line; the next sweep tries again."""
+    flood leaves nothing behind. A failure is one line per outage; every sweep tries again."""
     try:
         with session_scope(ctx.sessions) as s:
             pruned = signups.prune(s, ctx.clock())
     except Exception as exc:  # noqa: BLE001 - e.g. a read-only database: the reads go on
-        log.warning("pruning empty accounts failed: %s", _describe(exc))
+        if not _PRUNE_FAILING[0]:
+            log.warning("pruning empty accounts failed: %s", _describe(exc))
+        _PRUNE_FAILING[0] = True
         return 0
+    if _PRUNE_FAILING[0]:
+        log.info("pruning empty accounts works again")
+        _PRUNE_FAILING[0] = False
     if pruned:
         log.info("pruned %s empty accounts", pruned)
     return pruned

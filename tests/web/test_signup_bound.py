@@ -9,6 +9,7 @@ pruned by the worker's sweep.
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import replace
 from datetime import timedelta
@@ -208,8 +209,12 @@ def test_a_failing_prune_is_one_line(db_url: str, tmp_path: Path, now, caplog) -
     def broken():
         raise RuntimeError("clock broke")
 
-    assert prune_empty_accounts(JobContext(rt.config, rt.sessions, broken)) == 0
-    assert "pruning empty accounts failed: RuntimeError" in caplog.text
+    caplog.set_level(logging.INFO, logger="calfeed")
+    for _ in range(3):  # three sweeps, one outage: one line
+        assert prune_empty_accounts(JobContext(rt.config, rt.sessions, broken)) == 0
+    assert caplog.text.count("pruning empty accounts failed: RuntimeError") == 1
+    assert prune_empty_accounts(JobContext(rt.config, rt.sessions, rt.clock)) == 0
+    assert "pruning empty accounts works again" in caplog.text
 
 
 def test_removing_the_last_address_gives_a_day_before_pruning(
