@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 from cryptography.fernet import Fernet
+from hypothesis import given
+from hypothesis import strategies as st
 
 from calfeed.config import load_config
 from calfeed.errors import ConfigError
@@ -217,3 +219,20 @@ def test_csrf_stays_strict_over_https(sqlite_db_url, tmp_path, now) -> None:
     assert rotate(None) == 400
     assert rotate("https://evil.example/x") == 400
     assert rotate("https://localhost/dashboard") == 303
+
+
+@given(piece=st.text(min_size=1, max_size=12), times=st.integers(min_value=2, max_value=40))
+def test_any_short_piece_repeated_is_refused(piece: str, times: int) -> None:
+    """A property: whatever is typed, repeating it never makes a secret strong."""
+    from calfeed.config import weak_text
+
+    assert weak_text((piece * times)[: max(32, len(piece) * 2)]) is not None
+
+
+@given(size=st.integers(min_value=24, max_value=64))
+def test_any_generated_secret_passes(size: int) -> None:
+    import secrets
+
+    from calfeed.config import weak_text
+
+    assert weak_text(secrets.token_urlsafe(size)) is None
