@@ -49,9 +49,11 @@ class Conflict:
 
 
 def seal_grant(rt: Runtime, grant: google.Grant) -> str:
+    """The grant encrypted for the session cookie, without its calendar list: the account it
+    belongs to has that list already, and a cookie must stay under 4 KB whatever the list."""
     data = asdict(grant)
     data["expires_at"] = grant.expires_at.isoformat() if grant.expires_at else None
-    data["calendars"] = [asdict(c) for c in grant.calendars]
+    data["calendars"] = []
     return rt.cipher.encrypt(json.dumps(data))
 
 

@@ -233,3 +233,24 @@ def test_a_google_user_connecting_another_google_account_is_refused(app, fake_go
     assert "connected to another Google account" in answer.get_data(as_text=True)
     with session_scope(runtime(app).sessions) as s:
         assert sorted(s.scalars(select(User.google_email))) == [TEST_EMAIL]
+
+
+def test_a_merge_offer_fits_in_a_cookie_whatever_the_calendar_list(
+    app, outlook, fake_google
+) -> None:
+    for n in range(80):  # a long calendar list comes with every consent
+        fake_google.add_calendar(
+            TEST_EMAIL, f"team-{n}@group.calendar.google.com", f"Team {n} " * 4
+        )
+    google_account(app)
+    visitor = address_user(app, outlook)
+    answer = connect_google(visitor.client)
+    assert answer.headers["Location"] == "/auth/merge"
+    cookie = visitor.cookie()
+    assert cookie is not None and len(cookie) < 4000, len(cookie or "")
+    merged = visitor.client.post("/auth/merge", data={"csrf_token": token(visitor.client)})
+    assert merged.status_code == 303 and len(user_ids(app)) == 1
+    with session_scope(runtime(app).sessions) as s:
+        from calfeed.store import Calendar
+
+        assert s.query(Calendar).count() == 81  # the other account's list moved with it
