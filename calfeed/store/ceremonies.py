@@ -29,8 +29,8 @@ from calfeed.store.schema import Base, UTCDateTime
 CHALLENGE_LIFETIME = timedelta(minutes=5)
 #: unexpired ceremonies one client may hold at once (a person needs one; a retry or two more)
 PENDING_PER_CLIENT = 10
-#: unexpired ceremonies all clients together may hold: the table's size stays bounded (about
-#: 30 MB), and only ten thousand addresses at once, each at its own bound, can reach it
+#: unexpired ceremonies all clients together may hold: the table's size stays bounded (tens of
+#: MB), and only ten thousand addresses at once, each at its own bound, can reach it
 PENDING_TOTAL = 100_000
 
 PURPOSES = ("signup", "signin", "add")
