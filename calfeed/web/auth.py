@@ -54,7 +54,8 @@ def connect() -> ResponseReturnValue:
 def callback() -> ResponseReturnValue:
     runtime = rt()
     expected, verifier_enc = session.pop(STATE_KEY, None), session.pop(VERIFIER_KEY, None)
-    signed_in = current_user_id()
+    # the demo's visitors all share the demo user: Google never joins it
+    signed_in = None if runtime.config.demo else current_user_id()
     try:
         found = accounts.finish_connect(
             runtime,

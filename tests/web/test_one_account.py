@@ -254,3 +254,16 @@ def test_a_merge_offer_fits_in_a_cookie_whatever_the_calendar_list(
         from calfeed.store import Calendar
 
         assert s.query(Calendar).count() == 81  # the other account's list moved with it
+
+
+def test_in_the_demo_google_never_joins_the_shared_demo_user(
+    google_env, db_url, now, fake_google
+) -> None:
+    env = dict(google_env, CALFEED_DATABASE_URL=db_url, CALFEED_DEMO="1")
+    demo = make_app(load_config(env), now)
+    client = demo.test_client()
+    assert client.get("/dashboard").status_code == 200  # every visitor is the demo user
+    assert connect_google(client).status_code == 303
+    with session_scope(runtime(demo).sessions) as s:
+        emails = set(s.scalars(select(User.google_email)))
+    assert emails == {None, TEST_EMAIL}  # the demo user as it was, and a Google account
