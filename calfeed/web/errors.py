@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, flash, redirect, render_template, request, url_for
+from flask import Flask, Response, flash, jsonify, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -41,6 +41,10 @@ OAUTH_FAILED = N_("Connecting Google did not work. Nothing was stored. You can t
 CSRF_FAILED = N_("The form expired or was sent from another site. Reload the page and try again.")
 
 
+#: paths whose callers are scripts reading JSON (static/passkeys.js): errors answer JSON there
+JSON_PREFIXES = ("/passkeys/",)
+
+
 def _is_feed() -> bool:
     return request.path.startswith("/feeds/") or request.path == "/healthz"
 
@@ -58,6 +62,12 @@ def error_page(status: int, message: str | None = None) -> Response:
             answer.headers["Retry-After"] = RETRY_AFTER
         return answer
     message = message or MESSAGES.get(status) or MESSAGES[400 if status < 500 else 500]
+    if request.path.startswith(JSON_PREFIXES):  # the passkey script shows `error` in its form
+        answer = jsonify({"error": _(message)})
+        answer.status_code = status
+        if status == 503:
+            answer.headers["Retry-After"] = RETRY_AFTER
+        return answer
     try:
         html = render_template("error.html", status=status, message=_(message))
     except Exception:  # noqa: BLE001 - e.g. the database is down: the page needs the user's language

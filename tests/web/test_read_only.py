@@ -109,7 +109,11 @@ def test_an_anonymous_sign_up_answers_503_not_500(apps, caplog) -> None:
         json={"address": "https://calendar.example.com/x.ics"},
         headers={"X-CSRFToken": token},
     )
-    assert answer.status_code == 503
+    assert answer.status_code == 503 and answer.headers["Retry-After"] == "300"
+    assert answer.get_json() == {
+        "error": READ_ONLY_PAGE + " Your calendar feed keeps working. Please try again later."
+    }  # JSON: the passkey script shows it
+    assert answer.headers["Content-Security-Policy"].startswith("default-src 'none'")
     no_traceback(caplog)
 
 
