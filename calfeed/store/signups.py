@@ -8,7 +8,10 @@ Each sign-up is now a row of its own with the client it came from, so the bound 
 (`CALFEED_SIGNUPS_PER_HOUR`), which only many addresses at once can reach.
 
 The client key is an HMAC of the client's address under the service's secret (the address itself
-is never stored); an IPv6 client counts by its /64, since one host is handed a whole /64.
+is never stored); an IPv6 client counts by its /64, since one host is handed a whole /64. Each
+sign-up also carries its network's key (an IPv4 /24, an IPv6 /48, which one site is handed), with
+`NETWORK_FACTOR` times the client bound: a site that holds a whole /48 cannot step through its
+65,536 /64s to pass the client bound.
 
 An account with nothing in it (no Google, no calendar address, no calendar, no event) and
 unchanged for `EMPTY_GRACE` (its `updated_at`: removing an address touches it) is deleted by the
@@ -35,6 +38,9 @@ WINDOW = timedelta(hours=1)
 EMPTY_GRACE = timedelta(days=1)
 #: at most this many empty accounts deleted per sweep (the sweep runs every minute)
 PRUNE_BATCH = 500
+#: a network's sign-ups an hour, as a multiple of one client's (an office or campus behind
+#: many addresses of one /24 or /48 stays well inside)
+NETWORK_FACTOR = 10
 
 
 class Signup(Base):
@@ -44,34 +50,52 @@ class Signup(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     client_key: Mapped[str] = mapped_column(String(64), index=True)
+    network_key: Mapped[str] = mapped_column(String(64), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 
 
-def client_key(address: str | None, secret: str) -> str:
-    """The key one client's sign-ups are counted under (an HMAC, never the address itself)."""
+def _unit(address: str | None, v4: int, v6: int) -> str:
+    """The address's network of prefix `v4` (IPv4) or `v6` (IPv6), as text."""
     text = (address or "").strip()
     try:
         ip = ipaddress.ip_address(text)
     except ValueError:
-        unit = text or "unknown"
-    else:
-        if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is None:
-            unit = str(ipaddress.ip_network(f"{ip}/64", strict=False))
-        else:
-            unit = str(ip.ipv4_mapped if isinstance(ip, ipaddress.IPv6Address) else ip)
+        return text or "unknown"
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    prefix = v4 if isinstance(ip, ipaddress.IPv4Address) else v6
+    return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))
+
+
+def _key(unit: str, secret: str) -> str:
     return hmac.new(secret.encode(), unit.encode(), hashlib.sha256).hexdigest()
 
 
-def signups_since(session: Session, since: datetime, client: str | None = None) -> int:
-    """Sign-ups since `since`, of one client when `client` is given."""
+def client_key(address: str | None, secret: str) -> str:
+    """The key one client's sign-ups are counted under (an HMAC, never the address itself):
+    the IPv4 address, or the IPv6 /64."""
+    return _key(_unit(address, 32, 64), secret)
+
+
+def network_key(address: str | None, secret: str) -> str:
+    """The key of the client's network: its IPv4 /24 or IPv6 /48 (told apart from client keys)."""
+    return _key("net:" + _unit(address, 24, 48), secret)
+
+
+def signups_since(
+    session: Session, since: datetime, client: str | None = None, network: str | None = None
+) -> int:
+    """Sign-ups since `since`: of one client or one network when given, else everyone's."""
     query = select(func.count()).select_from(Signup).where(Signup.created_at >= since)
     if client is not None:
         query = query.where(Signup.client_key == client)
+    if network is not None:
+        query = query.where(Signup.network_key == network)
     return int(session.scalar(query) or 0)
 
 
-def record_signup(session: Session, client: str, now: datetime) -> None:
-    session.add(Signup(client_key=client, created_at=now))
+def record_signup(session: Session, client: str, network: str, now: datetime) -> None:
+    session.add(Signup(client_key=client, network_key=network, created_at=now))
     session.flush()
 
 

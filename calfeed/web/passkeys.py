@@ -16,8 +16,8 @@ and so is the only origin accepted.
 Proof that a sign-up comes from a browser on this site: the options and verify calls carry the
 CSRF token of a page we served, in a header (only a same-origin script can set one), and the
 registration is WebAuthn's own, made for our origin on a challenge we issued. Sign-ups are
-bounded per client and for everyone (`calfeed.store.signups`); passkeys that signed-in users add
-are not sign-ups and count against neither bound.
+bounded per client, per network and for everyone (`calfeed.store.signups`); passkeys that
+signed-in users add are not sign-ups and count against no bound.
 """
 
 from __future__ import annotations
@@ -196,14 +196,18 @@ def _verified_registration(credential: dict[str, Any], challenge: bytes) -> Any:
 
 
 def _signups_full() -> ResponseReturnValue | None:
-    """The 429 answer when this client's, or everyone's, sign-ups of the last hour reached their
-    bound (`CALFEED_SIGNUPS_PER_CLIENT`, `CALFEED_SIGNUPS_PER_HOUR`); None when there is room."""
+    """The 429 answer when this client's (or its network's), or everyone's, sign-ups of the last
+    hour reached their bound (`CALFEED_SIGNUPS_PER_CLIENT`, `NETWORK_FACTOR` times it, and
+    `CALFEED_SIGNUPS_PER_HOUR`); None when there is room."""
     runtime = rt()
     since = runtime.clock() - signups.WINDOW
+    network = signups.network_key(request.remote_addr, runtime.config.secret_key)
     with session_scope(runtime.sessions) as s:
-        mine = signups.signups_since(s, since, _client())
+        mine = signups.signups_since(s, since, client=_client())
+        neighbours = signups.signups_since(s, since, network=network)
         everyone = signups.signups_since(s, since)
-    if mine >= runtime.config.signups_per_client:
+    per_client = runtime.config.signups_per_client
+    if mine >= per_client or neighbours >= per_client * signups.NETWORK_FACTOR:
         return _error(
             _("Too many new accounts were made from your network this hour. Try again later."),
             429,
@@ -265,7 +269,8 @@ def signup_verify() -> ResponseReturnValue:
                 sign_count=verified.sign_count,
                 now=now,
             )
-            signups.record_signup(s, _client(), now)
+            network = signups.network_key(request.remote_addr, runtime.config.secret_key)
+            signups.record_signup(s, _client(), network, now)
     except IntegrityError:  # the same passkey registered by a racing request
         return _error(_("This passkey is already registered. Sign in with it instead."))
     sign_in(user_id)

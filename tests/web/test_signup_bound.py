@@ -24,7 +24,7 @@ from calfeed.config import parse_networks
 from calfeed.store import User, session_scope
 from calfeed.store import passkeys as db
 from calfeed.store.ics_sources import IcsSource
-from calfeed.store.signups import EMPTY_GRACE, client_key
+from calfeed.store.signups import EMPTY_GRACE, client_key, network_key
 from calfeed.web.runtime import jobs, runtime
 from tests.support.ics_server import IcsServer, Route
 from tests.support.passkey_client import Visitor, error_of
@@ -155,6 +155,29 @@ def test_an_ipv6_client_counts_by_its_64() -> None:
     assert client_key("::ffff:203.0.113.7", secret) == client_key("203.0.113.7", secret)
     assert client_key("203.0.113.7", secret) != client_key("203.0.113.8", secret)
     assert "203.0.113.7" not in client_key("203.0.113.7", secret)  # a keyed hash, not the address
+    assert network_key("2001:db8:1:2::1", secret) == network_key("2001:db8:1:ffff::1", secret)
+    assert network_key("2001:db8:1::1", secret) != network_key("2001:db8:2::1", secret)
+    assert network_key("203.0.113.7", secret) == network_key("203.0.113.200", secret)
+    assert network_key("203.0.113.7", secret) != client_key("203.0.113.0", secret)
+
+
+def test_stepping_through_the_64s_of_one_48_stops_at_the_network_bound(
+    db_url: str, tmp_path: Path, now, outlook
+) -> None:
+    """One site holds a whole /48, 65,536 /64s: each a client, all one network (10x the bound)."""
+    app = make_app(config_for(db_url, tmp_path, signups_per_client=1), now)
+    answers = []
+    for n in range(12):
+        visitor = Visitor(app.test_client(), address=f"2001:db8:7:{n:x}::1")
+        options = visitor.signup_options(outlook)
+        if options.status_code != 200:
+            answers.append(options.status_code)
+            continue
+        credential = visitor.authenticator.create(options.get_json())
+        answers.append(visitor.post("/passkeys/signup/verify", credential).status_code)
+    assert answers == [200] * 10 + [429] * 2
+    elsewhere = Visitor(app.test_client(), address="2001:db8:8::1")  # another /48
+    assert elsewhere.sign_up(outlook)[0].status_code == 200
 
 
 def test_a_sign_up_needs_the_pages_token_and_our_origin(

@@ -44,10 +44,12 @@ def upgrade() -> None:
         "signups",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("client_key", sa.String(length=64), nullable=False),
+        sa.Column("network_key", sa.String(length=64), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_signups")),
     )
     op.create_index(op.f("ix_signups_client_key"), "signups", ["client_key"])
+    op.create_index(op.f("ix_signups_network_key"), "signups", ["network_key"])
     op.create_index(op.f("ix_signups_created_at"), "signups", ["created_at"])
 
 
