@@ -130,3 +130,27 @@ def test_the_runtime_is_really_read_only(apps) -> None:
         conn.execute(text("UPDATE users SET data_version = data_version + 1"))
         conn.commit()
     assert refuses_writes(raised.value)
+
+
+def test_after_a_refused_write_polls_render_once(apps, monkeypatch, caplog) -> None:
+    """The first poll finds out (a caching render refused, then one without writing); the polls
+    after it render once, without trying to write, and log nothing more."""
+    from calfeed.web import feedcache
+
+    _writable, frozen, alice = apps
+    calls: list[bool] = []
+    real = feedcache.render
+
+    def counting(*args, **kwargs):
+        calls.append(kwargs.get("save", True))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(feedcache, "render", counting)
+    client = frozen.test_client()
+    for query in VARIANTS:
+        assert client.get(alice.feed_path + query).status_code == 200
+    assert calls == [True, False] + [False] * (len(VARIANTS) - 1)
+    assert caplog.text.count("database refuses writes: feeds are rendered without caching") == 1
+    monkeypatch.setattr(feedcache, "REFUSED_FOR", -1.0)  # as if 30 s had passed: tried again
+    assert client.get(alice.feed_path + "?lang=id").status_code == 200
+    assert calls[-2:] == [True, False]
