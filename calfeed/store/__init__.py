@@ -10,8 +10,10 @@ from __future__ import annotations
 from calfeed.store import (  # each registers its tables on Base.metadata
     answers,  # the user's answers to calfeed's questions (rules D9, E5)
     background,  # issue 9
+    ceremonies,
     ics_sources,  # issue 11
     passkeys,  # issue 11
+    signups,
 )
 from calfeed.store.calendars import (
     CalendarInfo,
@@ -94,6 +96,8 @@ __all__ = [
     "answers",
     "ics_sources",
     "passkeys",
+    "ceremonies",
+    "signups",
     "User",
     "background",
     "bump_data_version",
