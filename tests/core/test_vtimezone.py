@@ -68,3 +68,19 @@ def test_europe_berlin_is_the_classic_two_rules() -> None:
         b"TZNAME:CET\r\nTZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\nEND:STANDARD\r\n"
         b"END:VTIMEZONE\r\n"
     )
+
+
+def test_sampling_every_two_days_misses_no_change() -> None:
+    """`_STEP` is two days: the zones whose changes come closest together read as with 6 hours."""
+    from datetime import timedelta
+
+    from calfeed.core import vtimezone
+
+    zones = ("Asia/Gaza", "Asia/Hebron", "Africa/Casablanca", "Africa/Cairo", "Pacific/Fiji")
+    coarse = {z: vtimezone.transitions(z) for z in zones}
+    fine_step, vtimezone._STEP = vtimezone._STEP, timedelta(hours=6)
+    try:
+        fine = {z: vtimezone.transitions(z) for z in zones}
+    finally:
+        vtimezone._STEP = fine_step
+    assert coarse == fine
