@@ -26,7 +26,7 @@ FIRST_YEAR = 2000
 LAST_YEAR = 2040
 #: how often the offset is sampled: since FIRST_YEAR no zone changed twice within a week (the
 #: closest, Asia/Gaza and Asia/Hebron, 7 days apart), so two days miss nothing and cost an eighth
-#: of six hours' samples, which were a fifth of a `calfeed feed` run (tests/test_vtimezone.py)
+#: of six hours' samples, which were a fifth of a `calfeed feed` run (tests/core/test_vtimezone.py)
 _STEP = timedelta(days=2)
 _DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 

@@ -1,6 +1,6 @@
 """Reading a whole calendar as its owner would (rules D6-D9, E4, E5): whose interview it is, the
 invitation's body as evidence, other kinds of interview, questions when unsure, and lessons from
-the user's answers. Events are Google `events.list` items (tests/factories.py)."""
+the user's answers. Events are Google `events.list` items (tests/support/factories.py)."""
 
 from __future__ import annotations
 

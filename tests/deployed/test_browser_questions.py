@@ -1,5 +1,5 @@
 """Rule D9 in headless Chromium: the dashboard's questions on a phone and a desktop, in English
-and Indonesian, axe clean, answered with the keyboard-reachable form (tests/test_browser.py
+and Indonesian, axe clean, answered with the keyboard-reachable form (tests/deployed/test_browser.py
 starts Chromium and runs axe the same way)."""
 
 from __future__ import annotations
