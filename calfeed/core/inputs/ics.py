@@ -19,7 +19,8 @@ import dataclasses
 import re
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from typing import Any
+from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -32,9 +33,12 @@ from calfeed.core.inputs.google_json import valid_zone
 from calfeed.core.inputs.ics_input import (
     Notes,
     decode,
+    display_offset,
     equivalent_zone,
+    offset_zone,
     parse_piecewise,
-    quiet_libraries,
+    plain_tzids,
+    vendor_zone,
     zone_from_display_name,
 )
 from calfeed.core.model import Attendee, Skipped, SourceEvent
@@ -101,8 +105,7 @@ def read_ics(
     if window_start.tzinfo is None or window_end.tzinfo is None:
         raise ValueError("read_ics needs a timezone-aware window")
     notes = Notes()
-    with quiet_libraries(notes):
-        read = _read(data, calendar_id, window_start, window_end, self_emails, notes)
+    read = _read(data, calendar_id, window_start, window_end, self_emails, notes)
     return dataclasses.replace(read, warnings=tuple(notes.warnings))
 
 
@@ -184,9 +187,10 @@ def _parse(data: bytes, notes: Notes) -> list[icalendar.Calendar]:
 
     One unreadable component does not reject the file: it is read again piece by piece.
     """
-    if b"BEGIN:VCALENDAR" not in data.upper():
-        raise SourceError("not an iCalendar file: no BEGIN:VCALENDAR")
     text = decode(data, notes)
+    if "BEGIN:VCALENDAR" not in text.upper():
+        raise SourceError("not an iCalendar file: no BEGIN:VCALENDAR")
+    text = plain_tzids(text, notes)
     try:
         parsed = icalendar.Calendar.from_ical(text, multiple=True)
     except _PARSE_ERRORS:
@@ -233,8 +237,7 @@ def iana_zone(tzid: str) -> str | None:
     if known := zone_from_display_name(cleaned):  # "(UTC+01:00) Amsterdam, Berlin, ..."
         return known
     # RFC 5545 3.2.19 "globally unique" ids, e.g. /mozilla.org/20070129_1/Europe/Berlin
-    parts = cleaned.split("/")
-    return next((z for i in range(1, len(parts)) if (z := valid_zone("/".join(parts[i:])))), None)
+    return vendor_zone(cleaned)
 
 
 def _prepare(
@@ -250,6 +253,10 @@ def _prepare(
         raise InvalidEvent("no DTSTART", uid)
     if any(sub.name == "VEVENT" for sub in component.walk()[1:]):
         raise InvalidEvent("a VEVENT inside a VEVENT", uid)
+    if "DTEND" in component and "DURATION" in component:
+        # RFC 5545 3.6.1 allows one of them; readers commonly keep DTEND, so do we
+        del component["DURATION"]
+        warnings.append("has both DTEND and DURATION (RFC 5545 allows one): read with DTEND")
     for prop_name in _SERIES_PROPS:
         for value in _values(component.get(prop_name)):
             if isinstance(value, vBroken):
@@ -274,10 +281,13 @@ def _prepare(
             for value in _values(component.get(prop_name)):
                 tzid = value.params.get("TZID")
                 for ddd in getattr(value, "dts", [value]):
-                    ddd.dt = _bind(ddd.dt, tzid, own_zones, local, uid)
+                    ddd.dt = _bind(ddd.dt, tzid, own_zones, local, uid, warnings)
+        if warning := _end_like_start(component):
+            warnings.append(warning)
         start, end = component.start, component.end
-    except (ValueError, TypeError, OverflowError) as exc:  # e.g. year 9999 moved past the end
-        raise InvalidEvent(_one_line(str(exc)), uid) from None
+    except (ValueError, TypeError, OverflowError):  # e.g. year 9999 moved past the end
+        # the library's own words are no message for a person (issue 8)
+        raise InvalidEvent("its start or end cannot be read as a time", uid) from None
     if isinstance(start, datetime) != isinstance(end, datetime):
         raise InvalidEvent("start and end mix a date and a date-time", uid)
     if end < start:
@@ -285,22 +295,69 @@ def _prepare(
     return warnings
 
 
+def _end_like_start(component: icalendar.Event) -> str | None:
+    """A DTEND of the other type than DTSTART, read with the start's type (as a person would).
+
+    A date-time end of an all-day start counts as its date; a date end of a timed start as that
+    day's midnight in the start's zone. Returns the warning, None when nothing was changed.
+    """
+    start = getattr(component.get("DTSTART"), "dt", None)
+    end_prop: Any = component.get("DTEND")
+    if end_prop is None or isinstance(start, datetime) == isinstance(end_prop.dt, datetime):
+        return None
+    end = end_prop.dt
+    if isinstance(start, datetime):
+        end_prop.dt = datetime(end.year, end.month, end.day, tzinfo=start.tzinfo)
+        end_prop.params.pop("VALUE", None)
+        return "DTEND is a date but DTSTART a date-time: read the end as that day's midnight"
+    end_prop.dt = end.date()
+    end_prop.params["VALUE"] = "DATE"
+    return "DTEND is a date-time but DTSTART a date: read the end as its date"
+
+
 def _bind(
-    value: object, tzid: object, own_zones: dict[str, tzinfo], local: tzinfo, uid: str
+    value: object,
+    tzid: object,
+    own_zones: dict[str, tzinfo],
+    local: tzinfo,
+    uid: str,
+    warnings: list[str],
 ) -> object:
-    """The time as written, in the zone its TZID names; UTC and floating ones in `local`."""
+    """The time as written, in the zone its TZID names; UTC and floating ones in `local`.
+
+    A TZID that is no IANA name, no Windows name and not defined in the file is read at the
+    offset its display name starts with, if any, with a warning in `warnings`.
+    """
     if not isinstance(value, datetime):
         return value
     utc = value.tzinfo is not None and value.tzname() == "UTC"  # "...Z" wins over a stray TZID
     if isinstance(tzid, str) and not utc:
         iana = iana_zone(tzid)
         zone = ZoneInfo(iana) if iana else own_zones.get(tzid.strip())
+        if zone is None and (zone := _offset_of(tzid)) is not None:
+            said = (
+                f"time zone {tzid[:80]!r} is not known: read at the offset in its name "
+                f"({timezone(value.replace(tzinfo=zone).utcoffset() or timedelta())}), "
+                "without daylight saving"
+            )
+            if said not in warnings:
+                warnings.append(said)
         if zone is None:
             raise InvalidEvent(f"unknown time zone {tzid[:80]!r}", uid)
         value = value.replace(tzinfo=zone)
     elif value.tzinfo is None:
         return value.replace(tzinfo=local)
     return value.astimezone(local) if value.tzname() == "UTC" else value
+
+
+def _offset_of(tzid: str) -> tzinfo | None:
+    """Last resort for a display name with no zone behind it: the offset it starts with
+    ("(UTC-03:00) Brasilia" -> UTC-03:00, no daylight saving)."""
+    offset = display_offset(tzid)
+    if offset is None:
+        return None
+    fixed = offset_zone(offset)
+    return ZoneInfo(fixed) if fixed else timezone(offset)
 
 
 _TOO_OFTEN = "repeats too often to expand: about {:,.0f} times up to the window's end (max {:,})"
