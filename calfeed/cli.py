@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
+from time import monotonic
 
 from calfeed.core.model import (
     CHECK_IN_AT,
@@ -269,6 +270,7 @@ def _read_ics_bytes(
         window_start=start,
         window_end=end,
         self_emails=args.self_email,
+        clock=monotonic,  # recurring series are bounded in time too (rrule_bound.Work)
     )
     for warning in read.warnings:
         print(f"calfeed: {label}: {warning}", file=sys.stderr)

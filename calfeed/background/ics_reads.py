@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from time import monotonic
 from typing import Literal
 
 from sqlalchemy.orm import Session
@@ -195,6 +196,7 @@ def read_ics_source(
             window_start=now - WINDOW_BACK,
             window_end=now + WINDOW_AHEAD,
             self_emails=self_emails,
+            clock=monotonic,  # recurring series are bounded in time too (rrule_bound.Work)
         )
     except FetchFailed as exc:
         return _record_failure(sessions, source_id, now, interval, failures, str(exc), exc)

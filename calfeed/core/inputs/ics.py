@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from typing import Any
@@ -83,6 +83,8 @@ def read_ics(
     window_start: datetime,
     window_end: datetime,
     self_emails: Collection[str] = (),
+    clock: Callable[[], float] | None = None,
+    work: rrule_bound.Work | None = None,
 ) -> IcsRead:
     """Read an .ics file into one SourceEvent per occurrence inside the window.
 
@@ -94,6 +96,11 @@ def read_ics(
         self_emails: the user's addresses; .ics has no `self` flag, so attendees with these
             (case-insensitive) are marked `is_self`, as is an X-WR-CALNAME that is an address
             (Google names a primary calendar after its owner).
+        clock: the caller's monotonic clock in seconds (`time.monotonic`), to bound the time
+            recurring series take (`rrule_bound.MAX_SERIES_SECONDS` each, `MAX_FILE_SECONDS` in
+            all); without one, the work is bounded by counting candidates alone.
+        work: the budget to spend from instead (e.g. one shared by several files of one user);
+            by default a file's own, `rrule_bound.Work(clock=clock)`.
 
     Returns:
         IcsRead with events in file order, a series' occurrences together.
@@ -105,7 +112,8 @@ def read_ics(
     if window_start.tzinfo is None or window_end.tzinfo is None:
         raise ValueError("read_ics needs a timezone-aware window")
     notes = Notes()
-    read = _read(data, calendar_id, window_start, window_end, self_emails, notes)
+    work = work if work is not None else rrule_bound.Work(clock=clock)
+    read = _read(data, calendar_id, window_start, window_end, self_emails, notes, work)
     return dataclasses.replace(read, warnings=tuple(notes.warnings))
 
 
@@ -116,6 +124,7 @@ def _read(
     window_end: datetime,
     self_emails: Collection[str],
     notes: Notes,
+    work: rrule_bound.Work,
 ) -> IcsRead:
     calendars = _parse(data, notes)
     head = calendars[0]
@@ -142,6 +151,7 @@ def _read(
         groups.setdefault(uid, []).append(component)
     events: list[SourceEvent] = []
     budget = float(rrule_bound.MAX_FILE_STEPS)  # issue 7: expansion work is bounded for every shape
+    spent_file: str | None = None  # set once the file's budget of work is spent
     for uid, components in groups.items():
         cost = _expansion_cost(components, window_end)
         if cost > rrule_bound.MAX_SERIES_STEPS:
@@ -151,8 +161,12 @@ def _read(
             skipped.append(Skipped(uid, _FILE_FULL.format(rrule_bound.MAX_FILE_STEPS)))
             continue
         budget -= cost
+        if spent_file is not None and any("RRULE" in c for c in components):
+            skipped.append(Skipped(uid, spent_file))  # events without a rule walk nothing: read
+            continue
         try:
-            occurrences = list(_expand(components, window_start, window_end))
+            work.check_clock()
+            occurrences = list(_expand(components, window_start, window_end, work.series()))
             if len(occurrences) > rrule_bound.MAX_SERIES_OCCURRENCES:
                 occurrences = occurrences[: rrule_bound.MAX_SERIES_OCCURRENCES]
                 skipped.append(Skipped(uid, _CUT.format(rrule_bound.MAX_SERIES_OCCURRENCES)))
@@ -160,6 +174,12 @@ def _read(
                 _source_event(occurrence, uid, recurring, calendar_id, zone, selves)
                 for occurrence, recurring in occurrences
             )
+        except rrule_bound.WorkExceeded as exc:  # a rule that walks on without matching
+            if exc.scope == "file":
+                spent_file = _FILE_SLOW.format(exc.what)
+                skipped.append(Skipped(uid, spent_file))
+            else:
+                skipped.append(Skipped(uid, _SERIES_SLOW.format(exc.what)))
         except (InvalidEvent, OverflowError, *_PARSE_ERRORS) as exc:  # the library's, on odd input
             # the library's own words are no message for a person (issue 8)
             reason = exc.reason if isinstance(exc, InvalidEvent) else "its repeats cannot be read"
@@ -362,6 +382,10 @@ def _offset_of(tzid: str) -> tzinfo | None:
 
 _TOO_OFTEN = "repeats too often to expand: about {:,.0f} times up to the window's end (max {:,})"
 _FILE_FULL = "not expanded: the file's recurring events together pass {:,} occurrences"
+_SERIES_SLOW = (
+    "not expanded: its repeats were not found within {} (a rule that rarely or never matches)"
+)
+_FILE_SLOW = "not expanded: the file's recurring events together passed {} of work"
 _CUT = "only its first {:,} occurrences in the window are used"
 
 
@@ -376,15 +400,28 @@ def _expansion_cost(components: list[icalendar.Event], end: datetime) -> float:
 
 
 def _expand(
-    components: list[icalendar.Event], start: datetime, end: datetime
+    components: list[icalendar.Event], start: datetime, end: datetime, work: rrule_bound.Work
 ) -> Iterator[tuple[icalendar.Event, bool]]:
-    """Occurrences of one series (master + modified instances) in the window, and if it recurs."""
+    """Occurrences of one series (master + modified instances) in the window, and if it recurs.
+
+    Every RRULE walks on `work`'s budget (rrule_bound.Work): WorkExceeded ends the expansion.
+    """
     series = icalendar.Calendar()
     for component in components:
         series.add_component(component)
     recurring = any(name in c for c in components for name in ("RRULE", "RDATE", "RECURRENCE-ID"))
-    for occurrence in recurring_ical_events.of(series).between(start, end):
+    query = recurring_ical_events.of(series)
+    for rules in _rules_of(query):
+        rrule_bound.bound(rules, work)
+    for occurrence in query.between(start, end):
         yield occurrence, recurring
+
+
+def _rules_of(query: object) -> Iterator[object]:
+    """The dateutil rules a recurring_ical_events query will walk (tests/test_rule_bomb.py proves
+    every RRULE is found, so a new library version cannot silently drop the bound)."""
+    for series in getattr(query, "series", ()):
+        yield from getattr(getattr(series, "recurrence", None), "rrules", ())
 
 
 def _source_event(
