@@ -173,9 +173,10 @@ def test_a_vendor_tzid_is_read_without_a_raw_library_warning() -> None:
     it in calfeed's words, every time, and raises no Python warning at all."""
     tzid = "/mozilla.org/20070129_1/America/New_York"
     data = calendar(*event(f"DTSTART;TZID={tzid}:20260706T120000", uid="v")).encode()
+    folded = calendar(*event("DTSTART;VALUE=DATE-TIME;", f" TZID={tzid}:", " 20260706T120000"))
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        for _ in range(2):
-            result = read(data)
+        for source in (data, data, folded.replace("UID:e1", "UID:v").encode()):
+            result = read(source)
             assert [e.start for e in result.events] == [datetime(2026, 7, 6, 12, tzinfo=NEW_YORK)]
             assert result.warnings == ("a vendor time zone id was read as its IANA name",)

@@ -143,7 +143,8 @@ def plain_tzids(text: str, notes: Notes) -> str:
     strips a vendor prefix; naming the zone first keeps its wording away from people and needs no
     process-wide warning filter. The zone is the one `ics.iana_zone` would bind anyway.
     """
-    if ";TZID=/" not in text.upper() and ';TZID="/' not in text.upper():
+    upper = text.upper()
+    if "TZID=/" not in upper and 'TZID="/' not in upper:  # before unfolding: ";\n TZID=/..."
         return text
     text = re.sub(r"\r?\n[ \t]", "", text)  # a parameter may be folded across lines
 
