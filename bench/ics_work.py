@@ -100,7 +100,13 @@ def beside(repeat: int) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
-    repeat = parser.parse_args().repeat
+    parser.add_argument(
+        "--unbounded",
+        action="store_true",
+        help="also time one never-matching rule with the walk uncounted (as before the bound)",
+    )
+    args = parser.parse_args()
+    repeat = args.repeat
     read(ORDINARY)  # warm caches (zone tables, imports)
     base = seconds(lambda: read(ORDINARY), repeat)
     print(f"baseline: ordinary calendar read   {base:8.4f} s   1.0x")
@@ -114,6 +120,8 @@ def main() -> None:
     ics_module.rrule_bound.bound = lambda rule, work: None  # type: ignore[assignment]
     try:
         uncounted = seconds(lambda: read(DENSE, WIDE), repeat)
+        if args.unbounded:
+            rows.append(("  one such rule, walk uncounted", seconds(lambda: read(ONE_BOMB), 1)))
     finally:
         ics_module.rrule_bound.bound = original
     rows += [
