@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from time import monotonic
 from typing import Literal
 
 from sqlalchemy.orm import Session
@@ -26,6 +25,7 @@ from calfeed.adapters.fetch import (
     fetch,
     normalize_address,
 )
+from calfeed.clock import monotonic
 from calfeed.config import Config
 from calfeed.core.detection.detect import detect
 from calfeed.core.inputs.ics import read_ics
@@ -34,8 +34,9 @@ from calfeed.crypto import DecryptionFailed, TokenCipher, token_hash
 from calfeed.errors import CalfeedError, NotFound, SourceError
 from calfeed.store import SessionFactory, session_scope
 from calfeed.store import ics_sources as db
-from calfeed.store.queries import marks_for_user, rule_settings_of
+from calfeed.store.marks import marks_for_user
 from calfeed.store.schema import User
+from calfeed.store.users import rule_settings_of
 
 #: the read window, as for Google (`calfeed.background.sync`)
 WINDOW_BACK = timedelta(days=60)

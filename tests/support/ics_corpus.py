@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support.paths import ROOT
+
 CORPUS = Path(os.environ.get("CALFEED_ICS_CORPUS", ROOT.parent / "shared" / "corpus" / "ics"))
 MANIFEST = CORPUS / "MANIFEST.tsv"
 
