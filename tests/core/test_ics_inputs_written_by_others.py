@@ -72,6 +72,10 @@ def test_utf16_and_utf32_are_read(codec: str, bom: bytes) -> None:
         ('"(UTC-08:00) Pacific Time (US & Canada)"', ZoneInfo("America/Los_Angeles")),
         ('"(UTC+07:00) Bangkok, Hanoi, Jakarta"', ZoneInfo("Asia/Bangkok")),
         ("Eastern Standard Time", NEW_YORK),  # the Windows key name
+        ('"(UTC-09:00) Alaska"', ZoneInfo("America/Anchorage")),  # key "Alaskan Standard Time"
+        ('"(UTC+01:00) West Central Africa"', ZoneInfo("Africa/Lagos")),  # "W. Central Africa"
+        ('"(UTC) Dublin, Edinburgh, Lisbon, London"', ZoneInfo("Europe/Dublin")),  # negative DST
+        ('"(UTC+10:00) Canberra, Melbourne, Sydney"', ZoneInfo("Australia/Canberra")),
     ],
 )
 def test_outlook_display_names_without_vtimezone_are_mapped(tzid: str, zone: ZoneInfo) -> None:

@@ -181,3 +181,15 @@ def test_a_tiny_read_beside_an_expensive_one_finishes_first() -> None:
     assert "tiny" in done
     assert big.is_alive() or done["tiny"] < done["expensive"]
     big.join(timeout=120)
+
+
+def test_a_rule_the_bound_cannot_reach_is_not_walked(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail closed: should a recurring_ical_events version hide its rules from the bound, a series
+    with an RRULE is skipped rather than walked unbounded."""
+    from calfeed.core.inputs import ics as ics_module
+
+    monkeypatch.setattr(ics_module, "_rules_of", lambda query: iter(()))
+    read = read_ics(ics(vevent(NEVER[0], "hidden")), calendar_id="c", **WINDOW)
+    assert [(s.event_id, s.reason) for s in read.skipped] == [
+        ("hidden", "its repeats cannot be read")
+    ]

@@ -411,8 +411,12 @@ def _expand(
         series.add_component(component)
     recurring = any(name in c for c in components for name in ("RRULE", "RDATE", "RECURRENCE-ID"))
     query = recurring_ical_events.of(series)
+    bounded = 0
     for rules in _rules_of(query):
-        rrule_bound.bound(rules, work)
+        bounded += rrule_bound.bound(rules, work)
+    if not bounded and any("RRULE" in c and "RECURRENCE-ID" not in c for c in components):
+        # fail closed: a rule the bound cannot reach (another library version) is not walked
+        raise InvalidEvent("its repeats cannot be read", str(components[0].get("UID", "")))
     for occurrence in query.between(start, end):
         yield occurrence, recurring
 

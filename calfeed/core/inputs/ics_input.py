@@ -309,8 +309,20 @@ def zone_from_display_name(tzid: str) -> str | None:
     for city in re.split(r"[,;]", found.group(1)):
         if (zone := cities.get(city.strip().casefold())) and _standard_is(zone, offset):
             return zone
-    zone = _windows_by_stem().get(_stem(found.group(1)))
-    return zone if zone and _standard_is(zone, offset) else None
+    return _windows_zone(_stem(found.group(1)), offset)
+
+
+def _windows_zone(stem: str, offset: timedelta | None) -> str | None:
+    """The zone of the Windows key named like `stem`, keeping `offset` as standard time: the same
+    stem ("eastern"), else the one key whose stem begins with it ("alaska" -> "alaskan")."""
+    table = _windows_by_stem()
+    zone = table.get(stem)
+    if zone and _standard_is(zone, offset):
+        return zone
+    if len(stem) < 4:
+        return None
+    found = {z for key, z in table.items() if key.startswith(stem) and _standard_is(z, offset)}
+    return found.pop() if len(found) == 1 else None
 
 
 _OFFSET = re.compile(r"^\(\s*(?:UTC|GMT)\s*(?:([+-])(\d{1,2})(?::?(\d{2}))?)?\s*\)", re.I)
@@ -336,11 +348,16 @@ def offset_zone(offset: timedelta) -> str | None:
     return "Etc/GMT" if hours == 0 else f"Etc/GMT{-hours:+d}"
 
 
+#: the abbreviations of Windows zone keys ("W. Central Africa Standard Time")
+_SHORT = {"w": "west", "e": "east", "n": "north", "s": "south", "cen": "central"}
+
+
 def _stem(name: str) -> str:
-    """ "Eastern Time (US & Canada)" and "Eastern Standard Time" -> "eastern"."""
+    """ "Eastern Time (US & Canada)" and "Eastern Standard Time" -> "eastern";
+    "West Central Africa" and "W. Central Africa Standard Time" -> "west central africa"."""
     name = re.sub(r"\([^)]*\)", " ", name).casefold()
     words = [w for w in re.split(r"[\s.]+", name) if w and w not in ("standard", "time")]
-    return " ".join(words)
+    return " ".join(_SHORT.get(w, w) for w in words)
 
 
 @lru_cache(maxsize=1)
@@ -354,16 +371,15 @@ def _windows_by_stem() -> dict[str, str]:
 
 
 def _standard_is(zone: str, offset: timedelta | None) -> bool:
-    """Whether `zone` keeps `offset` as its standard time now (January or July, either season)."""
+    """Whether `zone` keeps `offset` in January or July: Windows names give the standard offset,
+    which is the winter one in the north, the July one in the south, and Dublin's January one
+    (the tz database counts Irish winter time as the daylight saving)."""
     if offset is None:
         return True
     tz = ZoneInfo(zone)
-    for month in (1, 7):
-        moment = datetime(2025, month, 15, tzinfo=UTC).astimezone(tz)
-        standard = (moment.utcoffset() or timedelta()) - (moment.dst() or timedelta())
-        if standard == offset:
-            return True
-    return False
+    return any(
+        datetime(2025, m, 15, tzinfo=UTC).astimezone(tz).utcoffset() == offset for m in (1, 7)
+    )
 
 
 @lru_cache(maxsize=1)

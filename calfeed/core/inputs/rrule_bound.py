@@ -213,14 +213,18 @@ def _counted_iter() -> Callable[..., Iterator[datetime]]:
     return types.FunctionType(original.__code__, scope, "_iter", original.__defaults__)
 
 
-def bound(rule: object, work: Work) -> None:
-    """Make a dateutil rrule spend from `work` as it is walked (before it is first iterated)."""
+def bound(rule: object, work: Work) -> bool:
+    """Make a dateutil rrule spend from `work` as it is walked (before it is first iterated).
+
+    Returns whether `rule` was one (an rruleset of RDATEs walks no rule and is left as it is).
+    """
     from dateutil.rrule import rrule
 
     if not isinstance(rule, rrule):
-        return
+        return False
     target: Any = rule
     target._calfeed_work = work
     target._iter = types.MethodType(_counted_iter(), rule)
     if getattr(rule, "_cache", None) is not None:  # a cached rule made its walk at creation
         target._cache_gen = target._iter()
+    return True
