@@ -414,11 +414,29 @@ def _expand(
     bounded = 0
     for rules in _rules_of(query):
         bounded += rrule_bound.bound(rules, work)
-    if not bounded and any("RRULE" in c and "RECURRENCE-ID" not in c for c in components):
+    if not bounded and _walks_a_rule(components):
         # fail closed: a rule the bound cannot reach (another library version) is not walked
         raise InvalidEvent("its repeats cannot be read", str(components[0].get("UID", "")))
     for occurrence in query.between(start, end):
         yield occurrence, recurring
+
+
+def _walks_a_rule(components: list[icalendar.Event]) -> bool:
+    """Whether the library will walk an RRULE for this series: the master it keeps (the highest
+    SEQUENCE among the components without RECURRENCE-ID, as recurring_ical_events does) has a
+    rule that is not empty."""
+    masters = [c for c in components if "RECURRENCE-ID" not in c]
+    if not masters:
+        return False
+    top = max(_sequence(c) for c in masters)
+    return all(any(_values(c.get("RRULE"))) for c in masters if _sequence(c) == top)  # "RRULE:"
+
+
+def _sequence(component: icalendar.Event) -> int:
+    try:
+        return int(str(component.get("SEQUENCE", 0)))
+    except ValueError:
+        return 0
 
 
 def _rules_of(query: object) -> Iterator[object]:
