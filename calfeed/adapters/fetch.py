@@ -7,6 +7,9 @@ So every request is checked, not only the first (server-side request forgery):
   link-local, multicast, reserved, unspecified and cloud metadata addresses are refused), and the
   connection goes to the checked address itself, with the original name as Host and TLS SNI and
   certificate name: no second DNS lookup, so no rebinding between the check and the connect;
+- an IPv6 address that carries an IPv4 one to a translator or relay (NAT64 `64:ff9b::/96` and
+  `64:ff9b:1::/48`, 6to4 `2002::/16`, IPv4-compatible `::a.b.c.d`, IPv4-translated
+  `::ffff:0:a.b.c.d`, IPv4-mapped `::ffff:a.b.c.d`) is checked by the IPv4 inside as well;
 - at most `max_redirects` redirects, each target checked like the first address;
 - the body is streamed and cut at `max_bytes` (after decompression) and at `timeout` seconds for
   the whole exchange, redirects included;
@@ -128,10 +131,52 @@ def normalize_address(address: str) -> str:
     return urlunsplit((scheme, netloc, parts.path or "/", parts.query, ""))
 
 
+#: IPv6 prefixes whose addresses carry an IPv4 address a gateway or relay forwards to (RFC 6052
+#: NAT64, RFC 3056 6to4, RFC 4291 IPv4-compatible, RFC 2765 IPv4-translated): the IPv4 inside is
+#: checked like a plain one, so `64:ff9b::a9fe:a9fe` is the metadata address it wraps
+_NAT64_WELL_KNOWN = ipaddress.IPv6Network("64:ff9b::/96")
+_NAT64_LOCAL = ipaddress.IPv6Network("64:ff9b:1::/48")
+_SIX_TO_FOUR = ipaddress.IPv6Network("2002::/16")
+_COMPATIBLE = ipaddress.IPv6Network("::/96")
+_TRANSLATED = ipaddress.IPv6Network("::ffff:0:0:0/96")
+#: special-purpose IPv4 blocks (IANA registry) that Python's `is_global` still calls global in
+#: some versions (3.11: 192.0.0.8, RFC 7600's dummy address): only 192.0.0.9 and 192.0.0.10
+#: (PCP and TURN anycast) are globally reachable in 192.0.0.0/24; 192.88.99.0/24 is the
+#: deprecated 6to4 relay anycast block (RFC 7526)
+_SPECIAL_V4 = (ipaddress.IPv4Network("192.0.0.0/24"), ipaddress.IPv4Network("192.88.99.0/24"))
+_GLOBAL_V4 = frozenset(ipaddress.IPv4Address(a) for a in ("192.0.0.9", "192.0.0.10"))
+
+
+def embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address `ip` carries to a translator or relay; None for a plain IPv6 address.
+
+    The local-use NAT64 prefix (`64:ff9b:1::/48`, RFC 8215) may be cut at any length from /48 to
+    /96; its /96 placement is returned here, and `check_ip` refuses the whole prefix anyway (it is
+    local by definition).
+    """
+    value = int(ip)
+    if ip in _NAT64_WELL_KNOWN or ip in _TRANSLATED or ip in _NAT64_LOCAL:
+        return ipaddress.IPv4Address(value & 0xFFFFFFFF)
+    if ip in _COMPATIBLE:  # :: and ::1 are the unspecified and loopback addresses themselves
+        return None if value <= 1 else ipaddress.IPv4Address(value)
+    if ip in _SIX_TO_FOUR:
+        return ipaddress.IPv4Address((value >> 80) & 0xFFFFFFFF)
+    return None
+
+
 def check_ip(ip: IPAddress, policy: FetchPolicy) -> None:
     """Refuse an address calfeed must not connect to (see the module docstring)."""
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped  # ::ffff:127.0.0.1 is 127.0.0.1
+    if isinstance(ip, ipaddress.IPv6Address):
+        inner = embedded_ipv4(ip)
+        if inner is not None:
+            try:
+                check_ip(inner, policy)
+            except FetchRefused as exc:
+                raise FetchRefused(f"{ip} wraps {exc}") from None
+        if ip in _NAT64_LOCAL:
+            raise FetchRefused(f"{ip} is in the local-use NAT64 prefix")
     if ip in METADATA_ADDRESSES:
         raise FetchRefused(f"{ip} is a cloud metadata address")
     if any(ip in net for net in policy.allowed_networks):
@@ -140,6 +185,9 @@ def check_ip(ip: IPAddress, policy: FetchPolicy) -> None:
         raise FetchRefused(f"{ip} is a multicast address")
     if ip.is_unspecified:
         raise FetchRefused(f"{ip} is not a host address")
+    special = isinstance(ip, ipaddress.IPv4Address) and ip not in _GLOBAL_V4
+    if special and any(ip in net for net in _SPECIAL_V4):
+        raise FetchRefused(f"{ip} is a reserved address")
     if ip.is_global:
         return
     if policy.allow_private and (ip.is_private or ip.is_loopback or ip.is_link_local):
