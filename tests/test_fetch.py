@@ -8,6 +8,7 @@ import ssl
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -25,6 +26,7 @@ from calfeed.adapters.fetch import (
 )
 from calfeed.config import parse_networks
 from tests.support.ics_server import IcsServer, Route
+from tests.support.slow_servers import trickling_server
 
 LOOPBACK = parse_networks("127.0.0.1/32")
 ALLOW = FetchPolicy(allowed_networks=LOOPBACK)
@@ -366,6 +368,40 @@ def test_time_limit_while_streaming(ics_server: IcsServer) -> None:
     with pytest.raises(FetchFailed, match="longer than 1 s"):
         fetch(ics_server.url("/slow.ics"), FetchPolicy(allowed_networks=LOOPBACK, timeout=1.0))
     assert time.monotonic() - started < 4.0  # generous: a loaded machine
+
+
+def test_time_limit_covers_headers_trickled_a_byte_at_a_time() -> None:
+    """issue 17: a status line and then one header byte every 0.2 s held a read for 76-90 s (each
+    byte restarted the socket's read timeout); the one deadline cuts it."""
+    with trickling_server("headers", pause=0.2) as port:
+        started = time.monotonic()
+        with pytest.raises(FetchFailed, match="longer than 1 s"):
+            fetch(f"http://127.0.0.1:{port}/cal.ics", replace(ALLOW, timeout=1.0))
+        assert time.monotonic() - started < 2.5  # generous: a loaded machine
+
+
+def test_slow_tls_handshake_is_cut_at_the_deadline() -> None:
+    """A TLS handshake trickled a byte at a time (the server's first record never completes)."""
+    with trickling_server("tls", pause=0.1) as port:
+        started = time.monotonic()
+        with pytest.raises(FetchFailed, match="longer than 1 s"):
+            fetch(f"https://127.0.0.1:{port}/cal.ics", replace(ALLOW, timeout=1.0))
+        assert time.monotonic() - started < 2.5
+
+
+def test_one_deadline_over_a_slow_lookup_and_slow_headers() -> None:
+    """Lookup and exchange share the limit: 0.6 s of name lookup leaves 0.4 s for the rest."""
+
+    def slow(host: str, port: int) -> list[str]:
+        time.sleep(0.6)
+        return ["127.0.0.1"]
+
+    with trickling_server("headers", pause=0.1) as port:
+        policy = replace(ALLOW, timeout=1.0, resolver=slow)
+        started = time.monotonic()
+        with pytest.raises(FetchFailed, match="longer than 1 s"):
+            fetch(f"http://calendar.example:{port}/cal.ics", policy)
+        assert time.monotonic() - started < 2.0
 
 
 def test_time_limit_covers_name_lookup() -> None:

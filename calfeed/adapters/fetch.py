@@ -11,8 +11,10 @@ So every request is checked, not only the first (server-side request forgery):
   `64:ff9b:1::/48`, 6to4 `2002::/16`, IPv4-compatible `::a.b.c.d`, IPv4-translated
   `::ffff:0:a.b.c.d`, IPv4-mapped `::ffff:a.b.c.d`) is checked by the IPv4 inside as well;
 - at most `max_redirects` redirects, each target checked like the first address;
-- the body is streamed and cut at `max_bytes` (after decompression) and at `timeout` seconds for
-  the whole exchange, redirects included;
+- the body is streamed and cut at `max_bytes` (after decompression); the whole exchange (name
+  lookup, connect, TLS, status line, headers, body, redirects) ends at `timeout` seconds, enforced
+  by a watchdog that shuts the sockets down from outside (a per-read timeout alone lets a server
+  trickling one header byte at a time hold a read for minutes);
 - polite: a clear User-Agent, conditional requests (`ETag` / `Last-Modified`), `Retry-After` read.
 
 `FetchPolicy.allowed_networks` (`CALFEED_FETCH_ALLOW`, empty by default) lets tests reach their own
@@ -22,6 +24,7 @@ rule for local use. Neither ever opens the cloud metadata addresses.
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import socket
 import threading
@@ -29,10 +32,11 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import urllib3
+import urllib3.connection
 from urllib3.exceptions import HTTPError as Urllib3Error
 
 from calfeed.errors import SourceError
@@ -261,6 +265,85 @@ def _retry_after(value: str | None, now: float) -> float | None:
     return min(max(when - now, 0.0), 86400.0)
 
 
+class _Watchdog:
+    """The one deadline of a fetch, enforced from outside the socket reads.
+
+    A socket timeout bounds each `recv`, not the exchange: a server that sends its status line and
+    then one header byte every few seconds (or trickles its TLS handshake) never trips it. So every
+    socket the fetch opens is registered here, and at the deadline a timer thread shuts them all
+    down; the blocked read then fails at once and the fetch reports it as too slow.
+    """
+
+    def __init__(self, timeout: float) -> None:
+        self.timeout = timeout
+        self.deadline = time.monotonic() + timeout
+        self.late = threading.Event()
+        self._lock = threading.Lock()
+        self._sockets: list[socket.socket] = []
+        self._timer = threading.Timer(max(timeout, 0.0), self._fire)
+        self._timer.daemon = True
+        self._timer.name = "calfeed-fetch-deadline"
+
+    def __enter__(self) -> _Watchdog:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._timer.cancel()
+
+    def remaining(self) -> float:
+        return self.deadline - time.monotonic()
+
+    def watch(self, sock: socket.socket) -> None:
+        """Cut `sock` at the deadline (at once if it has passed)."""
+        with self._lock:
+            self._sockets.append(sock)
+            if not self.late.is_set():
+                return
+        _shut(sock)
+
+    def _fire(self) -> None:
+        with self._lock:
+            self.late.set()
+            sockets = list(self._sockets)
+        for sock in sockets:
+            _shut(sock)
+
+    def too_slow(self) -> FetchFailed:
+        return FetchFailed(f"the calendar took longer than {self.timeout:g} s to load")
+
+
+def _shut(sock: socket.socket) -> None:
+    with contextlib.suppress(OSError):  # already closed or never connected
+        sock.shutdown(socket.SHUT_RDWR)
+
+
+class _WatchedHTTPConnection(urllib3.connection.HTTPConnection):
+    """An HTTP connection whose socket the fetch's watchdog can cut."""
+
+    def __init__(self, *args: Any, watchdog: _Watchdog, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._watchdog = watchdog
+
+    def _new_conn(self) -> socket.socket:
+        sock = super()._new_conn()
+        self._watchdog.watch(sock)
+        return sock
+
+
+class _WatchedHTTPSConnection(urllib3.connection.HTTPSConnection):
+    """The same for https: the raw socket under TLS is watched, so a slow handshake is cut too."""
+
+    def __init__(self, *args: Any, watchdog: _Watchdog, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._watchdog = watchdog
+
+    def _new_conn(self) -> socket.socket:
+        sock = super()._new_conn()
+        self._watchdog.watch(sock)
+        return sock
+
+
 def fetch(
     address: str,
     policy: FetchPolicy | None = None,
@@ -269,6 +352,9 @@ def fetch(
     last_modified: str | None = None,
 ) -> Fetched:
     """GET a calendar address under the rules of the module docstring.
+
+    The whole exchange (name lookup, connect, TLS, status line, headers, body, every redirect)
+    ends within `policy.timeout` seconds, whatever the server does.
 
     Args:
         address: what the user gave (http, https, webcal).
@@ -282,23 +368,27 @@ def fetch(
     """
     policy = policy or FetchPolicy()
     url = normalize_address(address)
-    deadline = time.monotonic() + policy.timeout
-    for _hop in range(policy.max_redirects + 1):
-        answer = _request(url, policy, deadline, etag, last_modified)
-        if isinstance(answer, Fetched):
-            return answer
-        url = answer  # a redirect: checked again from the top
+    with _Watchdog(policy.timeout) as watchdog:
+        for _hop in range(policy.max_redirects + 1):
+            answer = _request(url, policy, watchdog, etag, last_modified)
+            if isinstance(answer, Fetched):
+                return answer
+            url = answer  # a redirect: checked again from the top
     raise FetchRefused(f"more than {policy.max_redirects} redirects")
 
 
 def _request(
-    url: str, policy: FetchPolicy, deadline: float, etag: str | None, last_modified: str | None
+    url: str,
+    policy: FetchPolicy,
+    watchdog: _Watchdog,
+    etag: str | None,
+    last_modified: str | None,
 ) -> Fetched | str:
     """One exchange with the first address of the host that answers; a redirect's target URL."""
     parts = urlsplit(url)
     host = parts.hostname or ""
     port = parts.port or (443 if parts.scheme == "https" else 80)
-    addresses = _resolve(host, port, policy, deadline)
+    addresses = _resolve(host, port, policy, watchdog.deadline)
     headers = {
         "Host": parts.netloc,
         "User-Agent": policy.user_agent,
@@ -312,10 +402,10 @@ def _request(
     target = urlunsplit(("", "", parts.path or "/", parts.query, ""))
     last_error: Exception | None = None
     for ip in addresses:
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
+        remaining = watchdog.remaining()
+        if remaining <= 0 or watchdog.late.is_set():
             break
-        pool = _pool(parts.scheme, host, ip, port, policy, remaining)
+        pool = _pool(parts.scheme, host, ip, port, policy, remaining, watchdog)
         try:
             response = pool.urlopen(
                 "GET",
@@ -329,24 +419,33 @@ def _request(
         except (Urllib3Error, OSError) as exc:
             last_error = exc
             pool.close()
+            if watchdog.late.is_set():
+                raise watchdog.too_slow() from None
             continue
         try:
-            return _answer(url, response, policy, deadline)
+            return _answer(url, response, policy, watchdog)
         finally:
             response.release_conn()
             pool.close()
-    if last_error is None:
-        raise FetchFailed(f"no answer within {policy.timeout:g} s")
+    if last_error is None or watchdog.late.is_set():
+        raise watchdog.too_slow()
     raise FetchFailed(f"cannot connect to {host}: {_reason(last_error)}") from None
 
 
 def _pool(
-    scheme: str, host: str, ip: IPAddress, port: int, policy: FetchPolicy, remaining: float
+    scheme: str,
+    host: str,
+    ip: IPAddress,
+    port: int,
+    policy: FetchPolicy,
+    remaining: float,
+    watchdog: _Watchdog,
 ) -> urllib3.HTTPConnectionPool:
     """A pool bound to the checked address; https keeps the name for SNI and the certificate."""
     timeout = urllib3.Timeout(connect=min(remaining, 5.0), read=remaining)
+    pool: urllib3.HTTPConnectionPool
     if scheme == "https":
-        return urllib3.HTTPSConnectionPool(
+        pool = urllib3.HTTPSConnectionPool(
             str(ip),
             port,
             timeout=timeout,
@@ -356,12 +455,19 @@ def _pool(
             ca_certs=policy.ca_certs,
             assert_hostname=host,
             server_hostname=host,
+            watchdog=watchdog,
         )
-    return urllib3.HTTPConnectionPool(str(ip), port, timeout=timeout, maxsize=1, retries=False)
+        pool.ConnectionCls = _WatchedHTTPSConnection
+        return pool
+    pool = urllib3.HTTPConnectionPool(
+        str(ip), port, timeout=timeout, maxsize=1, retries=False, watchdog=watchdog
+    )
+    pool.ConnectionCls = _WatchedHTTPConnection
+    return pool
 
 
 def _answer(
-    url: str, response: urllib3.BaseHTTPResponse, policy: FetchPolicy, deadline: float
+    url: str, response: urllib3.BaseHTTPResponse, policy: FetchPolicy, watchdog: _Watchdog
 ) -> Fetched | str:
     status = response.status
     if status in _REDIRECTS:
@@ -376,24 +482,15 @@ def _answer(
     if status != 200:
         wait = _retry_after(response.headers.get("Retry-After"), time.time())
         raise FetchFailed(_status_message(status), status=status, retry_after=wait)
-    return Fetched("ok", _body(response, policy, deadline), etag, modified, url)
+    return Fetched("ok", _body(response, policy, watchdog), etag, modified, url)
 
 
-def _body(response: urllib3.BaseHTTPResponse, policy: FetchPolicy, deadline: float) -> bytes:
-    """The body, streamed; cut off past `max_bytes` or the deadline (a timer closes the socket,
-    so a server trickling one byte a second cannot hold the read past the deadline)."""
+def _body(response: urllib3.BaseHTTPResponse, policy: FetchPolicy, watchdog: _Watchdog) -> bytes:
+    """The body, streamed; cut off past `max_bytes` or the deadline (the watchdog shuts the
+    socket, so a server trickling one byte a second cannot hold the read past the deadline)."""
     declared = response.headers.get("Content-Length", "")
     if declared.isdigit() and int(declared) > policy.max_bytes:
         raise FetchFailed(_too_big(policy))
-    late = threading.Event()
-
-    def stop() -> None:
-        late.set()
-        response.shutdown()
-
-    timer = threading.Timer(max(deadline - time.monotonic(), 0.0), stop)
-    timer.daemon = True
-    timer.start()
     chunks: list[bytes] = []
     size = 0
     try:
@@ -401,19 +498,15 @@ def _body(response: urllib3.BaseHTTPResponse, policy: FetchPolicy, deadline: flo
             size += len(chunk)
             if size > policy.max_bytes:
                 raise FetchFailed(_too_big(policy))
-            if late.is_set() or time.monotonic() > deadline:
-                raise FetchFailed(f"the calendar took longer than {policy.timeout:g} s to load")
+            if watchdog.late.is_set() or watchdog.remaining() < 0:
+                raise watchdog.too_slow()
             chunks.append(chunk)
     except (Urllib3Error, OSError, ValueError) as exc:
-        if late.is_set():
-            raise FetchFailed(
-                f"the calendar took longer than {policy.timeout:g} s to load"
-            ) from None
+        if watchdog.late.is_set():
+            raise watchdog.too_slow() from None
         raise FetchFailed(f"the download broke off: {_reason(exc)}") from None
-    finally:
-        timer.cancel()
-    if late.is_set():
-        raise FetchFailed(f"the calendar took longer than {policy.timeout:g} s to load")
+    if watchdog.late.is_set():
+        raise watchdog.too_slow()
     return b"".join(chunks)
 
 
