@@ -205,6 +205,27 @@ def check_ip(ip: IPAddress, policy: FetchPolicy) -> None:
     raise FetchRefused(f"{ip} is a private address")
 
 
+def precheck(address: str, policy: FetchPolicy) -> str:
+    """The checks that need no network, for a form to answer at once: the address normalized, and
+    refused if it names a metadata host or an IP address calfeed does not connect to. A host name
+    is looked up and checked later, by the read itself (`fetch`), never in a web request.
+
+    Raises:
+        FetchRefused: as `normalize_address`, or the host is a refused literal address.
+    """
+    url = normalize_address(address)
+    host = urlsplit(url).hostname or ""
+    if host.rstrip(".").lower() in METADATA_NAMES:
+        raise FetchRefused(f"{host} is a cloud metadata host")
+    try:
+        literal: IPAddress | None = ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        literal = None
+    if literal is not None:
+        check_ip(literal, policy)
+    return url
+
+
 def _lookup(host: str, port: int, policy: FetchPolicy, timeout: float) -> list[str]:
     """The addresses of `host`, within `timeout` seconds (the system resolver has no deadline of
     its own, so it runs in a thread that is left behind if it hangs)."""

@@ -24,6 +24,7 @@ from calfeed.adapters.fetch import (
     FetchRefused,
     fetch,
     normalize_address,
+    precheck,
 )
 from calfeed.config import Config
 from calfeed.core.detection.detect import detect
@@ -73,8 +74,8 @@ class SourceRead:
 
 
 def policy_for(config: Config) -> FetchPolicy:
-    """The service's fetch rules: the defaults plus the test-only allow-list."""
-    return FetchPolicy(allowed_networks=tuple(config.fetch_allow))
+    """The service's fetch rules: the defaults, the configured deadline, the test allow-list."""
+    return FetchPolicy(allowed_networks=tuple(config.fetch_allow), timeout=config.fetch_timeout)
 
 
 def add_source(
@@ -84,14 +85,19 @@ def add_source(
     address: str,
     name: str,
     now: datetime,
+    *,
+    policy: FetchPolicy | None = None,
 ) -> int:
-    """Store a new address (encrypted) for the user; the caller reads it next.
+    """Store a new address (encrypted) for the user; the caller has it read next (the worker).
+
+    With `policy`, an address whose host is a refused IP address (or a metadata name) is refused
+    here, at once, without any network; a name is checked when it is read.
 
     Raises:
         FetchRefused: the address is not one calfeed fetches (scheme, credentials in it, ...).
         SourceExists: the user already has it.
     """
-    url = normalize_address(address)
+    url = normalize_address(address) if policy is None else precheck(address, policy)
     label = " ".join(name.split())[:NAME_LIMIT] or _default_name(url)
     with session_scope(sessions) as s:
         source = db.add_source(

@@ -170,6 +170,12 @@ class SourceView:
     last_attempt_at: datetime | None
     last_error: str | None
     next_read_at: datetime | None
+    created_at: datetime | None = None
+
+    @property
+    def reading(self) -> bool:
+        """The first read has not ended yet (it runs in the worker, the page shows "reading")."""
+        return self.last_success_at is None and self.last_error is None
 
 
 def sources_for_user(session: Session, user_id: int) -> list[IcsSource]:
@@ -189,6 +195,7 @@ def source_views(session: Session, user_id: int) -> list[SourceView]:
             s.last_attempt_at,
             s.last_error,
             s.next_read_at,
+            s.created_at,
         )
         for s in sources_for_user(session, user_id)
     ]

@@ -36,7 +36,7 @@ from webauthn.helpers.structs import (
     UserVerificationRequirement,
 )
 
-from calfeed.adapters.fetch import FetchRefused, normalize_address
+from calfeed.adapters.fetch import FetchRefused, precheck
 from calfeed.background import ics_reads
 from calfeed.store import create_user, session_scope
 from calfeed.store import passkeys as db
@@ -119,7 +119,7 @@ def signup_options() -> ResponseReturnValue:
     address = str(data.get("address", ""))[:2000]
     name = str(data.get("name", ""))[: ics_reads.NAME_LIMIT]
     try:
-        url = normalize_address(address)
+        url = precheck(address, ics_reads.policy_for(rt().config))
     except FetchRefused as exc:
         return _error(_("This address cannot be read: %(reason)s.", reason=exc))
     handle = bytes_to_base64url(secrets.token_bytes(32))
@@ -161,17 +161,23 @@ def signup_verify() -> ResponseReturnValue:
         )
     sign_in(user_id)
     address = runtime.cipher.decrypt(pending["address"])
-    source_id = ics_reads.add_source(
-        runtime.sessions, runtime.cipher, user_id, address, pending["name"], now
-    )
-    from calfeed.web.sources import found_message, read_now
+    from calfeed.web.sources import added_message, read_first
 
-    first = read_now(user_id, source_id, force=True)
-    if first.refused:
-        ics_reads.remove_source(runtime.sessions, user_id, source_id, now)
-        flash(_("This address cannot be read: %(reason)s.", reason=first.error), "error")
+    try:
+        source_id = ics_reads.add_source(
+            runtime.sessions,
+            runtime.cipher,
+            user_id,
+            address,
+            pending["name"],
+            now,
+            policy=ics_reads.policy_for(runtime.config),
+        )
+    except FetchRefused as exc:
+        flash(_("This address cannot be read: %(reason)s.", reason=exc), "error")
     else:
-        flash(*found_message(first))
+        read_first(user_id, source_id)  # in the worker: the sign-up never waits on the server
+        flash(*added_message())
     return jsonify({"redirect": url_for("dashboard.index")})
 
 
