@@ -72,3 +72,11 @@ class NotFound(CalfeedError):
     """Something the caller asked for does not exist (or is not theirs: we never say which)."""
 
     http_status = 404
+
+
+class LimitReached(CalfeedError):
+    """The user already has as many of something as one account may add (calendars, passkeys):
+    the caps per user that keep one account from costing the service without bound."""
+
+    exit_code = 2
+    http_status = 409

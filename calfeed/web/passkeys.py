@@ -38,6 +38,7 @@ from webauthn.helpers.structs import (
 
 from calfeed.adapters.fetch import FetchRefused, precheck
 from calfeed.background import ics_reads
+from calfeed.errors import LimitReached
 from calfeed.store import create_user, session_scope
 from calfeed.store import passkeys as db
 from calfeed.web.context import _, require_user, rt, sign_in
@@ -172,6 +173,7 @@ def signup_verify() -> ResponseReturnValue:
             pending["name"],
             now,
             policy=ics_reads.policy_for(runtime.config),
+            max_sources=runtime.config.max_sources,
         )
     except FetchRefused as exc:
         flash(_("This address cannot be read: %(reason)s.", reason=exc), "error")
@@ -231,6 +233,8 @@ def signin_verify() -> ResponseReturnValue:
 @bp.post("/add/options")
 def add_options() -> ResponseReturnValue:
     user_id = require_user()
+    if _passkeys_full(user_id):
+        return _passkeys_full_error()
     with session_scope(rt().sessions) as s:
         handle = db.user_handle_of(s, user_id) or bytes_to_base64url(secrets.token_bytes(32))
         existing = [p.credential_id for p in db.passkeys_of(s, user_id)]
@@ -262,17 +266,31 @@ def add_verify() -> ResponseReturnValue:
         credential_id = bytes_to_base64url(verified.credential_id)
         if db.find_passkey(s, credential_id) is not None:
             return _error(_("This passkey is already added."), 409)
-        db.add_passkey(
-            s,
-            user_id,
-            credential_id=credential_id,
-            user_handle=pending["handle"],
-            public_key=verified.credential_public_key,
-            sign_count=verified.sign_count,
-            now=rt().clock(),
-        )
+        try:
+            db.add_passkey(
+                s,
+                user_id,
+                credential_id=credential_id,
+                user_handle=pending["handle"],
+                public_key=verified.credential_public_key,
+                sign_count=verified.sign_count,
+                now=rt().clock(),
+                limit=rt().config.max_passkeys,
+            )
+        except LimitReached:
+            return _passkeys_full_error()
     flash(_("Passkey added: you can sign in with it from now on."), "ok")
     return jsonify({"redirect": url_for("dashboard.index")})
+
+
+def _passkeys_full(user_id: int) -> bool:
+    with session_scope(rt().sessions) as s:
+        return db.count_passkeys(s, user_id) >= rt().config.max_passkeys
+
+
+def _passkeys_full_error() -> ResponseReturnValue:
+    limit = rt().config.max_passkeys
+    return _error(_("An account holds at most %(limit)s passkeys.", limit=limit), 409)
 
 
 @bp.app_context_processor
@@ -284,6 +302,6 @@ def _context() -> dict[str, Any]:
         if uid is None:
             return 0
         with session_scope(rt().sessions) as s:
-            return len(db.passkeys_of(s, uid))
+            return db.count_passkeys(s, uid)
 
-    return {"passkey_count": passkey_count}
+    return {"passkey_count": passkey_count, "passkey_limit": rt().config.max_passkeys}

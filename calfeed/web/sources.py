@@ -21,7 +21,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from calfeed.adapters.fetch import FetchRefused
 from calfeed.background import ics_reads
 from calfeed.background.ics_reads import SourceExists
-from calfeed.errors import NotFound
+from calfeed.errors import LimitReached, NotFound
 from calfeed.store import ics_sources as db
 from calfeed.store import session_scope
 from calfeed.web.app import jobs
@@ -48,6 +48,7 @@ class SourceRow:
     error: str | None
     reading: bool = False  # the first read is in the worker: "reading ..."
     fresh: bool = False  # added moments ago: the page reloads itself until the read ends
+    notice: str | None = None  # what the last read left out (cut to the caps)
 
 
 #: the dashboard reloads itself every this many seconds while a calendar added less than
@@ -88,6 +89,7 @@ def _rows(user_id: int) -> list[SourceRow]:
             and not v.paused
             and v.created_at is not None
             and now - v.created_at < REFRESH_FOR,
+            v.notice,
         )
         for v in views
     ]
@@ -110,11 +112,11 @@ def _back() -> BaseResponse:
     return redirect(url_for("dashboard.index") + "#sources-h", code=303)
 
 
-def _refused(user_id: int, message: str, typed: str = "") -> ResponseReturnValue:
+def _refused(user_id: int, message: str, typed: str = "", status: int = 400) -> ResponseReturnValue:
     """The dashboard again (400): the reason beside the address field, the typed text kept."""
     from calfeed.web.dashboard import FORM_REFUSED, _page
 
-    return _page(user_id, 400, _(FORM_REFUSED), {FIELD: message}, {FIELD: typed})
+    return _page(user_id, status, _(FORM_REFUSED), {FIELD: message}, {FIELD: typed})
 
 
 @bp.post("/add")
@@ -132,7 +134,12 @@ def add() -> ResponseReturnValue:
             name,
             runtime.clock(),
             policy=ics_reads.policy_for(runtime.config),
+            max_sources=runtime.config.max_sources,
         )
+    except LimitReached:
+        limit = runtime.config.max_sources
+        message = _("An account holds at most %(limit)s calendars by address.", limit=limit)
+        return _refused(user_id, message, address, 409)
     except FetchRefused as exc:
         return _refused(user_id, _("This address cannot be read: %(reason)s.", reason=exc), address)
     except SourceExists:
