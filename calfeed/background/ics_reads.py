@@ -30,6 +30,7 @@ from calfeed.adapters.fetch import (
     normalize_address,
     precheck,
 )
+from calfeed.background import fair
 from calfeed.config import Config
 from calfeed.core.detection.detect import detect
 from calfeed.core.inputs.ics import read_ics
@@ -447,21 +448,38 @@ def _record_failure(
 
 
 def read_source_now(
-    sessions: SessionFactory, config: Config, source_id: int, now: datetime
-) -> ReadStatus:
-    """The worker's task body (issue 9's queue): read one source if it is due."""
-    try:
-        result = read_ics_source(
-            sessions,
-            TokenCipher(config.encryption_key),
-            source_id,
-            now,
-            policy=policy_for(config),
-            interval=timedelta(seconds=config.source_interval),
-            caps=caps_for(config),
-        )
-    except NotFound:  # removed after it was queued
-        return "skipped"
+    sessions: SessionFactory,
+    config: Config,
+    source_id: int,
+    now: datetime,
+    *,
+    slots: fair.UserSlots = fair.SLOTS,
+) -> ReadStatus | Literal["busy"]:
+    """The worker's task body (issue 9's queue): read one source if it is due, within its user's
+    fair share of the worker (`calfeed.background.fair`): "busy" when the user's slots are all
+    taken, and the caller puts the task back on the queue for a moment."""
+    bound = config.source_reads_per_user
+    with session_scope(sessions) as s:
+        user_id = db.owner_of(s, source_id)
+        if user_id is None:  # removed after it was queued
+            return "skipped"
+        if db.live_claims(s, user_id, now) >= bound:  # other processes' reads included
+            return "busy"
+    with slots.take(user_id, bound) as got:
+        if not got:
+            return "busy"
+        try:
+            result = read_ics_source(
+                sessions,
+                TokenCipher(config.encryption_key),
+                source_id,
+                now,
+                policy=policy_for(config),
+                interval=timedelta(seconds=config.source_interval),
+                caps=caps_for(config),
+            )
+        except NotFound:  # removed after it was queued
+            return "skipped"
     return result.status
 
 

@@ -23,7 +23,7 @@ from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey, crontab
 from huey.consumer import Consumer
 from huey.exceptions import HueyException
 
-from calfeed.background import ics_reads, reads
+from calfeed.background import fair, ics_reads, reads
 from calfeed.config import Config
 from calfeed.store import SessionFactory, session_scope
 from calfeed.store import background as bg
@@ -115,13 +115,17 @@ class Jobs:
             return outcome.status
 
         def read_source(source_id: int) -> str:
-            """One calendar read by its secret address (`calfeed.background.ics_reads`)."""
+            """One calendar read by its secret address (`calfeed.background.ics_reads`); when
+            its user's fair share of the worker is taken, back on the queue for a moment."""
             ctx = context()
             try:
-                return ics_reads.read_source_now(ctx.sessions, ctx.config, source_id, ctx.clock())
+                status = ics_reads.read_source_now(ctx.sessions, ctx.config, source_id, ctx.clock())
             except Exception as exc:  # a bug or a broken database: one masked line; the sweep
                 log.error("read of calendar %s broke: %s", source_id, _describe(exc))
                 return "broke"
+            if status == "busy" and not self.immediate:
+                self._source_task.schedule(args=(source_id,), delay=fair.BUSY_DELAY)
+            return status
 
         def sweep() -> int:
             ctx = context()

@@ -302,6 +302,20 @@ def count_other_events(session: Session, user_id: int, source_id: int) -> int:
     return session.scalar(query) or 0
 
 
+def owner_of(session: Session, source_id: int) -> int | None:
+    return session.scalar(select(IcsSource.user_id).where(IcsSource.id == source_id))
+
+
+def live_claims(session: Session, user_id: int, now: datetime) -> int:
+    """Reads of the user's calendars running now, in any process (claims not yet run out)."""
+    query = select(func.count(IcsSource.id)).where(
+        IcsSource.user_id == user_id,
+        IcsSource.claim_token.is_not(None),
+        IcsSource.next_read_at > now,
+    )
+    return session.scalar(query) or 0
+
+
 def count_sources(session: Session, user_id: int) -> int:
     query = select(func.count(IcsSource.id)).where(IcsSource.user_id == user_id)
     return session.scalar(query) or 0
