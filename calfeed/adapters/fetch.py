@@ -38,6 +38,8 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 import urllib3
 import urllib3.connection
 from urllib3.exceptions import HTTPError as Urllib3Error
+from urllib3.exceptions import NewConnectionError
+from urllib3.exceptions import TimeoutError as Urllib3Timeout
 
 from calfeed.errors import SourceError
 
@@ -450,6 +452,9 @@ def _request(
             pool.close()
     if last_error is None or watchdog.late.is_set():
         raise watchdog.too_slow()
+    timed_out = isinstance(last_error, Urllib3Timeout | TimeoutError)
+    if timed_out and not isinstance(last_error, NewConnectionError):  # (a subclass: "refused")
+        raise FetchFailed(f"{host} did not answer in time") from None
     raise FetchFailed(f"cannot connect to {host}: {_reason(last_error)}") from None
 
 
