@@ -91,7 +91,7 @@ def _probe(client: Any, user: Any) -> dict[str, float]:
 def slow_servers(tmp: Path) -> list[tuple[str, str]]:
     from calfeed.adapters.fetch import FetchFailed, FetchPolicy, fetch
     from calfeed.config import parse_networks
-    from calfeed.web.app import jobs
+    from calfeed.web.runtime import jobs
     from tests.support.background import wait_for
     from tests.support.slow_servers import trickling_server
 
@@ -121,7 +121,7 @@ def slow_servers(tmp: Path) -> list[tuple[str, str]]:
             busy = _probe(client, user)
             from calfeed.store import session_scope
             from calfeed.store.ics_sources import IcsSource
-            from calfeed.web.app import runtime
+            from calfeed.web.runtime import runtime
 
             def all_failed() -> bool:
                 with session_scope(runtime(app).sessions) as s:
@@ -175,7 +175,7 @@ def slow_servers(tmp: Path) -> list[tuple[str, str]]:
 
 
 def redis_cut(tmp: Path) -> list[tuple[str, str]]:
-    from calfeed.web.app import jobs, runtime
+    from calfeed.web.runtime import jobs, runtime
     from tests.support.background import wait_for
     from tests.support.ics_server import IcsServer, Route
     from tests.support.redis_server import PrivateRedis

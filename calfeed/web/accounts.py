@@ -15,7 +15,7 @@ from flask import current_app
 
 from calfeed.adapters import google
 from calfeed.background import push, sync
-from calfeed.web.app import Runtime, jobs
+from calfeed.web.runtime import Runtime, jobs
 
 
 def begin_connect(rt: Runtime, redirect_uri: str) -> tuple[str, str, str]:

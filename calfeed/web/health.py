@@ -20,8 +20,8 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from calfeed.store import engine_of
-from calfeed.web.app import jobs
 from calfeed.web.context import rt
+from calfeed.web.runtime import jobs
 
 bp = Blueprint("health", __name__)
 log = logging.getLogger(__name__)
