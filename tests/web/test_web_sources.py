@@ -218,6 +218,10 @@ def test_adding_a_trickling_server_returns_at_once(queued_app: Flask, csrf_token
         assert answer.status_code == 303 and took < 1.0, took
         page = client.get("/dashboard").get_data(as_text=True)
         assert "Reading …" in page and 'http-equiv="refresh"' in page
+        form["address"] = "file:///etc/passwd"  # a refused form's page never reloads itself
+        refused = client.post("/sources/add", data=form)
+        assert refused.status_code == 400
+        assert 'http-equiv="refresh"' not in refused.get_data(as_text=True)
         (source,) = sources(queued_app)
         assert source.last_attempt_at is None  # nothing was fetched in the request
         config = replace(runtime(queued_app).config, fetch_timeout=1)
