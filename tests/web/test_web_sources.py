@@ -278,3 +278,14 @@ def test_passkey_sign_up_with_a_trickling_address_returns_at_once(
     (source,) = sources(queued_app)
     assert source.last_attempt_at is None  # queued for the worker, not read in the request
     assert "Reading …" in client.get("/dashboard").get_data(as_text=True)
+
+
+def test_passkey_sign_up_refuses_a_wrapped_metadata_address_at_once(app: Flask, csrf_token) -> None:
+    client = app.test_client()
+    token = csrf_token(client, "/")
+    answer = client.post(
+        "/passkeys/signup/options",
+        json={"address": "http://[2002:a9fe:a9fe::]/latest/meta-data/"},
+        headers={"X-CSRFToken": token},
+    )
+    assert answer.status_code == 400 and "metadata" in answer.get_data(as_text=True)
