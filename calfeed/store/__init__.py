@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from calfeed.store import (  # each registers its tables on Base.metadata
     background,  # issue 9
+    ceremonies,
     ics_sources,  # issue 11
     passkeys,  # issue 11
+    signups,
 )
 from calfeed.store.calendars import (
     CalendarInfo,
@@ -92,6 +94,8 @@ __all__ = [
     "SyncLease",
     "ics_sources",
     "passkeys",
+    "ceremonies",
+    "signups",
     "User",
     "background",
     "bump_data_version",

@@ -1,4 +1,8 @@
-"""Connect Google (consent round trip) and disconnect (revoke + delete everything).
+"""Connect Google (consent round trip), merge accounts, and disconnect (revoke + delete all).
+
+Connecting while signed in links Google to that account (`accounts.finish_connect`); a Google
+account that belongs to another calfeed account is refused at `/auth/merge`, which offers the
+merge and does it only on a POST from the same signed-in browser, within `MERGE_LIFETIME`.
 
 Redirects only ever go to our own fixed endpoints or to the consent URL Google's library built
 from configuration: no `next=` parameter, so no open redirect.
@@ -6,11 +10,13 @@ from configuration: no `next=` parameter, so no open redirect.
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, request, session, url_for
+from datetime import datetime, timedelta
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 
 from calfeed.web import accounts
-from calfeed.web.context import _, require_user, rt, sign_in, sign_out
+from calfeed.web.context import _, current_user_id, require_user, rt, sign_in, sign_out
 from calfeed.web.errors import error_page
 from calfeed.web.i18n import N_
 
@@ -18,6 +24,13 @@ bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 STATE_KEY = "oauth_state"
 VERIFIER_KEY = "oauth_pkce"  # the PKCE verifier, Fernet-encrypted (the cookie is only signed)
+MERGE_KEY = "merge"  # a merge offered and not yet confirmed: who, which Google address, the grant
+#: how long a merge offer waits for its confirmation
+MERGE_LIFETIME = timedelta(minutes=15)
+OTHER_GOOGLE = N_(
+    "This calfeed account is connected to another Google account. Disconnect it first, or sign"
+    " out and connect the other Google account on its own."
+)
 
 
 def _redirect_uri() -> str:
@@ -41,10 +54,78 @@ def connect() -> ResponseReturnValue:
 def callback() -> ResponseReturnValue:
     runtime = rt()
     expected, verifier_enc = session.pop(STATE_KEY, None), session.pop(VERIFIER_KEY, None)
-    user_id = accounts.finish_connect(
-        runtime, expected, verifier_enc, _redirect_uri(), request.url, runtime.clock()
-    )
-    sign_in(user_id)
+    # the demo's visitors all share the demo user: Google never joins it
+    signed_in = None if runtime.config.demo else current_user_id()
+    try:
+        found = accounts.finish_connect(
+            runtime,
+            expected,
+            verifier_enc,
+            _redirect_uri(),
+            request.url,
+            runtime.clock(),
+            signed_in=signed_in,
+        )
+    except accounts.OtherGoogleAccount:
+        return error_page(409, OTHER_GOOGLE)
+    if isinstance(found, accounts.Conflict):
+        session[MERGE_KEY] = {
+            "into": signed_in,
+            "email": found.email,
+            "grant": found.grant_enc,
+            "until": (runtime.clock() + MERGE_LIFETIME).isoformat(),
+        }
+        return redirect(url_for("auth.merge"), code=303)
+    sign_in(found)  # a fresh session either way (no fixation), then what happened
+    if found == signed_in:
+        flash(_("Google Calendar is connected to this account."), "ok")
+    return redirect(url_for("dashboard.index"), code=303)
+
+
+def _offer() -> dict[str, str] | None:
+    """The merge offered to this browser for the signed-in user, while it is valid."""
+    user_id = require_user()
+    offer = session.get(MERGE_KEY)
+    if not isinstance(offer, dict) or offer.get("into") != user_id:
+        return None
+    try:
+        until = datetime.fromisoformat(str(offer.get("until")))
+    except ValueError:
+        return None
+    return offer if rt().clock() < until else None
+
+
+@bp.get("/merge")
+def merge() -> ResponseReturnValue:
+    """The plain refusal, and the merge it offers: nothing changes unless the person confirms."""
+    offer = _offer()
+    if offer is None:
+        return redirect(url_for("dashboard.index"), code=303)
+    return render_template("merge.html", email=offer["email"]), 409
+
+
+@bp.post("/merge")
+def merge_confirm() -> ResponseReturnValue:
+    user_id = require_user()
+    offer = _offer()
+    session.pop(MERGE_KEY, None)
+    if offer is None:
+        return error_page(400, N_("This merge offer has expired. Connect Google again to see it."))
+    runtime = rt()
+    try:
+        accounts.merge_into(runtime, user_id, offer["email"], offer["grant"], runtime.clock())
+    except accounts.OtherGoogleAccount:
+        return error_page(409, OTHER_GOOGLE)
+    sign_in(user_id)  # the other account's sessions opened a deleted row: this one goes on
+    flash(_("The accounts are merged: everything is in this account now."), "ok")
+    return redirect(url_for("dashboard.index"), code=303)
+
+
+@bp.post("/merge/cancel")
+def merge_cancel() -> ResponseReturnValue:
+    require_user()
+    session.pop(MERGE_KEY, None)
+    flash(_("Nothing was merged. Both accounts stay as they were."), "ok")
     return redirect(url_for("dashboard.index"), code=303)
 
 

@@ -1,7 +1,7 @@
 """calendar reads: the reader's claim token and the notice of a read cut to the caps
 
 Revision ID: 0010
-Revises: 0006
+Revises: 0009
 Create Date: 2026-12-07
 
 `claim_token`: the read that holds the source (renewed while it runs); a reader whose claim was
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010"
-down_revision = "0006"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
