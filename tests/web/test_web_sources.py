@@ -257,12 +257,15 @@ def test_passkey_sign_up_with_a_trickling_address_returns_at_once(
     The WebAuthn check itself is the browser test's (tests/test_browser_passkeys.py): here it is
     replaced by a verified credential, so only what the sign-up does with the address is timed.
     """
+    import json
     from types import SimpleNamespace
+
+    from webauthn.helpers import bytes_to_base64url
 
     import calfeed.web.passkeys as passkeys
 
     verified = SimpleNamespace(credential_id=b"cred-1", credential_public_key=b"k", sign_count=0)
-    monkeypatch.setattr(passkeys, "_verified_registration", lambda pending: verified)
+    monkeypatch.setattr(passkeys, "_verified_registration", lambda *args: verified)
     client = queued_app.test_client()
     with trickling_server("headers", pause=0.2) as port:
         token = csrf_token(client, "/")
@@ -271,8 +274,13 @@ def test_passkey_sign_up_with_a_trickling_address_returns_at_once(
             "/passkeys/signup/options", json={"address": address}, headers={"X-CSRFToken": token}
         )
         assert options.status_code == 200
+        challenge = options.get_json()["challenge"]  # what the browser would sign
+        client_data = json.dumps({"type": "webauthn.create", "challenge": challenge}).encode()
+        answer_of_browser = {"response": {"clientDataJSON": bytes_to_base64url(client_data)}}
         started = time.monotonic()
-        answer = client.post("/passkeys/signup/verify", json={}, headers={"X-CSRFToken": token})
+        answer = client.post(
+            "/passkeys/signup/verify", json=answer_of_browser, headers={"X-CSRFToken": token}
+        )
         took = time.monotonic() - started
     assert answer.status_code == 200 and took < 1.0, took
     (source,) = sources(queued_app)
