@@ -266,14 +266,15 @@ def claim_source(
     force: bool = False,
     hold: timedelta = CLAIM,
 ) -> str | None:
-    """Take the source for one read: its claim token when it is due (or `force`), not paused and
-    not held by another reader; None otherwise. The claim (`next_read_at` moved `hold` ahead) keeps
-    other readers off; the reader renews it while it runs (`renew_claim`) and stores only while
-    its token is still the source's (`holds_claim`)."""
+    """Take the source for one read: its claim token when it is due (or `force`: due or not),
+    not paused and not held by another reader; None otherwise. The claim (`next_read_at` moved
+    `hold` ahead) keeps other readers off; the reader renews it while it runs (`renew_claim`) and
+    stores only while its token is still the source's (`holds_claim`)."""
     token = secrets.token_hex(16)
     query = update(IcsSource).where(IcsSource.id == source_id, IcsSource.paused.is_(False))
-    if not force:
-        query = query.where(or_(IcsSource.next_read_at.is_(None), IcsSource.next_read_at <= now))
+    due = or_(IcsSource.next_read_at.is_(None), IcsSource.next_read_at <= now)
+    # `force` skips the schedule, never another reader's live claim
+    query = query.where(or_(IcsSource.claim_token.is_(None), due) if force else due)
     values = {"next_read_at": now + hold, "last_attempt_at": now, "claim_token": token}
     result = session.execute(query.values(**values))
     return token if getattr(result, "rowcount", 0) == 1 else None

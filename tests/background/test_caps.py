@@ -17,7 +17,7 @@ import pytest
 from cryptography.fernet import Fernet
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from calfeed import store
 from calfeed.adapters.fetch import Fetched, FetchPolicy, fetch
@@ -202,8 +202,10 @@ def test_a_reader_whose_claim_was_taken_stores_nothing(
     source_id = add(session_factory, user_id, ics_server.url("/cal.ics"))
 
     def overtaken(address: str, policy: FetchPolicy, **kwargs: object) -> Fetched:
-        with session_scope(session_factory) as s:  # another process claims it meanwhile
-            assert store.ics_sources.claim_source(s, source_id, NOW, force=True)
+        with session_scope(session_factory) as s:  # its claim ran out; another reader took it
+            s.execute(
+                update(IcsSource).where(IcsSource.id == source_id).values(claim_token="other")
+            )
         return fetch(address, policy, **kwargs)  # type: ignore[arg-type]
 
     result = read_ics_source(
@@ -220,6 +222,14 @@ def test_a_reader_whose_claim_was_taken_stores_nothing(
 
 
 # --- passkeys -------------------------------------------------------------------------------------
+
+
+def test_forcing_a_read_never_overrides_a_live_claim(session_factory, user_id) -> None:
+    source_id = add(session_factory, user_id, "https://cal.example.com/a.ics")
+    with session_scope(session_factory) as s:
+        first = store.ics_sources.claim_source(s, source_id, NOW)
+        assert first is not None
+        assert store.ics_sources.claim_source(s, source_id, NOW, force=True) is None
 
 
 def test_passkeys_stop_at_the_cap(session_factory, user_id) -> None:
