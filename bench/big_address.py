@@ -81,7 +81,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=100_000)
     parser.add_argument("--baseline", type=int, default=5_000)
-    parser.add_argument("--database-url", default=None, help="default: a fresh SQLite file")
+    parser.add_argument(
+        "--database-url",
+        default=None,
+        help="default: a fresh SQLite file per read; '{name}' is replaced by baseline/big "
+        "(e.g. a PostgreSQL URL with options=-csearch_path%%3Dbench_{name}, schemas made first)",
+    )
     args = parser.parse_args()
     from tests.support.big_calendar import big_calendar
     from tests.support.ics_server import IcsServer, Route
@@ -95,7 +100,11 @@ def main() -> int:
     try:
         with tempfile.TemporaryDirectory() as tmp:
             for name in ("baseline", "big"):
-                url = args.database_url or f"sqlite:///{Path(tmp) / name}.sqlite3"
+                url = (
+                    args.database_url.replace("{name}", name)
+                    if args.database_url
+                    else f"sqlite:///{Path(tmp) / name}.sqlite3"
+                )
                 rows.append((name, *run_phase(server.url(f"/{name}.ics"), url)))
     finally:
         server.stop()
