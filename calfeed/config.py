@@ -60,6 +60,17 @@ class Config:
     #: passkey sign-ups allowed per hour from one client (its address as the configured proxies
     #: report it; an IPv6 /64): a flood from one place stops there, everyone else signs up
     signups_per_client: int = 5
+    #: what one user can add and what one read can cost (docs/web.md, "Caps per user"): the whole
+    #: exchange of one calendar read, in seconds; calendars by address; events stored from one
+    #: address and from all of them together (a read past either is cut, with a message); passkeys
+    fetch_timeout: int = 10
+    max_sources: int = 20
+    max_source_events: int = 5_000
+    max_user_events: int = 10_000
+    max_passkeys: int = 10
+    #: reads of one user's calendars the worker runs at once: one user's slow addresses leave
+    #: the other worker threads to everyone else
+    source_reads_per_user: int = 1
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -314,6 +325,12 @@ def load_config(
         source_interval=_int(env, "SOURCE_INTERVAL", 900, 60, 7 * 86_400, problems),
         signups_per_hour=_int(env, "SIGNUPS_PER_HOUR", 1000, 1, 1_000_000, problems),
         signups_per_client=_int(env, "SIGNUPS_PER_CLIENT", 5, 1, 1000, problems),
+        fetch_timeout=_int(env, "FETCH_TIMEOUT", 10, 1, 60, problems),
+        max_sources=_int(env, "MAX_SOURCES", 20, 1, 1_000, problems),
+        max_source_events=_int(env, "MAX_SOURCE_EVENTS", 5_000, 10, 100_000, problems),
+        max_user_events=_int(env, "MAX_USER_EVENTS", 10_000, 10, 1_000_000, problems),
+        max_passkeys=_int(env, "MAX_PASSKEYS", 10, 1, 100, problems),
+        source_reads_per_user=_int(env, "SOURCE_READS_PER_USER", 1, 1, 16, problems),
     )
     if overrides:
         from dataclasses import replace

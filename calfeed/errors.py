@@ -78,3 +78,11 @@ class ServiceUnavailable(CalfeedError):
     """The service cannot do this now (e.g. the database refuses writes): try again later."""
 
     http_status = 503
+
+
+class LimitReached(CalfeedError):
+    """The user already has as many of something as one account may add (calendars, passkeys):
+    the caps per user that keep one account from costing the service without bound."""
+
+    exit_code = 2
+    http_status = 409

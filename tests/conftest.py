@@ -37,9 +37,19 @@ pytest_plugins = [
 
 
 #: fixtures that start a server on loopback (the fake Google, an .ics server) or a browser
-SERVER_FIXTURES = frozenset({"fake_google", "google_env", "google_config", "ics_server", "browser"})
+SERVER_FIXTURES = frozenset(
+    {"fake_google", "google_env", "google_config", "ics_server", "browser", "private_redis"}
+)
 #: what a test module calls when it starts servers, processes or workers of its own
-SERVER_CALLS = ("subprocess", "Popen", "IcsServer(", "FakeGoogle(", "start_in_process", "gunicorn")
+SERVER_CALLS = (
+    "subprocess",
+    "Popen",
+    "IcsServer(",
+    "FakeGoogle(",
+    "start_in_process",
+    "gunicorn",
+    "trickling_server(",
+)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

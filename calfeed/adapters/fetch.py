@@ -7,9 +7,14 @@ So every request is checked, not only the first (server-side request forgery):
   link-local, multicast, reserved, unspecified and cloud metadata addresses are refused), and the
   connection goes to the checked address itself, with the original name as Host and TLS SNI and
   certificate name: no second DNS lookup, so no rebinding between the check and the connect;
+- an IPv6 address that carries an IPv4 one to a translator or relay (NAT64 `64:ff9b::/96` and
+  `64:ff9b:1::/48`, 6to4 `2002::/16`, IPv4-compatible `::a.b.c.d`, IPv4-translated
+  `::ffff:0:a.b.c.d`, IPv4-mapped `::ffff:a.b.c.d`) is checked by the IPv4 inside as well;
 - at most `max_redirects` redirects, each target checked like the first address;
-- the body is streamed and cut at `max_bytes` (after decompression) and at `timeout` seconds for
-  the whole exchange, redirects included;
+- the body is streamed and cut at `max_bytes` (after decompression); the whole exchange (name
+  lookup, connect, TLS, status line, headers, body, redirects) ends at `timeout` seconds, enforced
+  by a watchdog that shuts the sockets down from outside (a per-read timeout alone lets a server
+  trickling one header byte at a time hold a read for minutes);
 - polite: a clear User-Agent, conditional requests (`ETag` / `Last-Modified`), `Retry-After` read.
 
 `FetchPolicy.allowed_networks` (`CALFEED_FETCH_ALLOW`, empty by default) lets tests reach their own
@@ -19,6 +24,7 @@ rule for local use. Neither ever opens the cloud metadata addresses.
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import socket
 import threading
@@ -26,11 +32,14 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import urllib3
+import urllib3.connection
 from urllib3.exceptions import HTTPError as Urllib3Error
+from urllib3.exceptions import NewConnectionError
+from urllib3.exceptions import TimeoutError as Urllib3Timeout
 
 from calfeed.errors import SourceError
 
@@ -128,10 +137,52 @@ def normalize_address(address: str) -> str:
     return urlunsplit((scheme, netloc, parts.path or "/", parts.query, ""))
 
 
+#: IPv6 prefixes whose addresses carry an IPv4 address a gateway or relay forwards to (RFC 6052
+#: NAT64, RFC 3056 6to4, RFC 4291 IPv4-compatible, RFC 2765 IPv4-translated): the IPv4 inside is
+#: checked like a plain one, so `64:ff9b::a9fe:a9fe` is the metadata address it wraps
+_NAT64_WELL_KNOWN = ipaddress.IPv6Network("64:ff9b::/96")
+_NAT64_LOCAL = ipaddress.IPv6Network("64:ff9b:1::/48")
+_SIX_TO_FOUR = ipaddress.IPv6Network("2002::/16")
+_COMPATIBLE = ipaddress.IPv6Network("::/96")
+_TRANSLATED = ipaddress.IPv6Network("::ffff:0:0:0/96")
+#: special-purpose IPv4 blocks (IANA registry) that Python's `is_global` still calls global in
+#: some versions (3.11: 192.0.0.8, RFC 7600's dummy address): only 192.0.0.9 and 192.0.0.10
+#: (PCP and TURN anycast) are globally reachable in 192.0.0.0/24; 192.88.99.0/24 is the
+#: deprecated 6to4 relay anycast block (RFC 7526)
+_SPECIAL_V4 = (ipaddress.IPv4Network("192.0.0.0/24"), ipaddress.IPv4Network("192.88.99.0/24"))
+_GLOBAL_V4 = frozenset(ipaddress.IPv4Address(a) for a in ("192.0.0.9", "192.0.0.10"))
+
+
+def embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address `ip` carries to a translator or relay; None for a plain IPv6 address.
+
+    The local-use NAT64 prefix (`64:ff9b:1::/48`, RFC 8215) may be cut at any length from /48 to
+    /96; its /96 placement is returned here, and `check_ip` refuses the whole prefix anyway (it is
+    local by definition).
+    """
+    value = int(ip)
+    if ip in _NAT64_WELL_KNOWN or ip in _TRANSLATED or ip in _NAT64_LOCAL:
+        return ipaddress.IPv4Address(value & 0xFFFFFFFF)
+    if ip in _COMPATIBLE:  # :: and ::1 are the unspecified and loopback addresses themselves
+        return None if value <= 1 else ipaddress.IPv4Address(value)
+    if ip in _SIX_TO_FOUR:
+        return ipaddress.IPv4Address((value >> 80) & 0xFFFFFFFF)
+    return None
+
+
 def check_ip(ip: IPAddress, policy: FetchPolicy) -> None:
     """Refuse an address calfeed must not connect to (see the module docstring)."""
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped  # ::ffff:127.0.0.1 is 127.0.0.1
+    if isinstance(ip, ipaddress.IPv6Address):
+        inner = embedded_ipv4(ip)
+        if inner is not None:
+            try:
+                check_ip(inner, policy)
+            except FetchRefused as exc:
+                raise FetchRefused(f"{ip} wraps {exc}") from None
+        if ip in _NAT64_LOCAL:
+            raise FetchRefused(f"{ip} is in the local-use NAT64 prefix")
     if ip in METADATA_ADDRESSES:
         raise FetchRefused(f"{ip} is a cloud metadata address")
     if any(ip in net for net in policy.allowed_networks):
@@ -140,6 +191,9 @@ def check_ip(ip: IPAddress, policy: FetchPolicy) -> None:
         raise FetchRefused(f"{ip} is a multicast address")
     if ip.is_unspecified:
         raise FetchRefused(f"{ip} is not a host address")
+    special = isinstance(ip, ipaddress.IPv4Address) and ip not in _GLOBAL_V4
+    if special and any(ip in net for net in _SPECIAL_V4):
+        raise FetchRefused(f"{ip} is a reserved address")
     if ip.is_global:
         return
     if policy.allow_private and (ip.is_private or ip.is_loopback or ip.is_link_local):
@@ -151,6 +205,27 @@ def check_ip(ip: IPAddress, policy: FetchPolicy) -> None:
     if ip.is_reserved:
         raise FetchRefused(f"{ip} is a reserved address")
     raise FetchRefused(f"{ip} is a private address")
+
+
+def precheck(address: str, policy: FetchPolicy) -> str:
+    """The checks that need no network, for a form to answer at once: the address normalized, and
+    refused if it names a metadata host or an IP address calfeed does not connect to. A host name
+    is looked up and checked later, by the read itself (`fetch`), never in a web request.
+
+    Raises:
+        FetchRefused: as `normalize_address`, or the host is a refused literal address.
+    """
+    url = normalize_address(address)
+    host = urlsplit(url).hostname or ""
+    if host.rstrip(".").lower() in METADATA_NAMES:
+        raise FetchRefused(f"{host} is a cloud metadata host")
+    try:
+        literal: IPAddress | None = ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        literal = None
+    if literal is not None:
+        check_ip(literal, policy)
+    return url
 
 
 def _lookup(host: str, port: int, policy: FetchPolicy, timeout: float) -> list[str]:
@@ -213,6 +288,85 @@ def _retry_after(value: str | None, now: float) -> float | None:
     return min(max(when - now, 0.0), 86400.0)
 
 
+class _Watchdog:
+    """The one deadline of a fetch, enforced from outside the socket reads.
+
+    A socket timeout bounds each `recv`, not the exchange: a server that sends its status line and
+    then one header byte every few seconds (or trickles its TLS handshake) never trips it. So every
+    socket the fetch opens is registered here, and at the deadline a timer thread shuts them all
+    down; the blocked read then fails at once and the fetch reports it as too slow.
+    """
+
+    def __init__(self, timeout: float) -> None:
+        self.timeout = timeout
+        self.deadline = time.monotonic() + timeout
+        self.late = threading.Event()
+        self._lock = threading.Lock()
+        self._sockets: list[socket.socket] = []
+        self._timer = threading.Timer(max(timeout, 0.0), self._fire)
+        self._timer.daemon = True
+        self._timer.name = "calfeed-fetch-deadline"
+
+    def __enter__(self) -> _Watchdog:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._timer.cancel()
+
+    def remaining(self) -> float:
+        return self.deadline - time.monotonic()
+
+    def watch(self, sock: socket.socket) -> None:
+        """Cut `sock` at the deadline (at once if it has passed)."""
+        with self._lock:
+            self._sockets.append(sock)
+            if not self.late.is_set():
+                return
+        _shut(sock)
+
+    def _fire(self) -> None:
+        with self._lock:
+            self.late.set()
+            sockets = list(self._sockets)
+        for sock in sockets:
+            _shut(sock)
+
+    def too_slow(self) -> FetchFailed:
+        return FetchFailed(f"the calendar took longer than {self.timeout:g} s to load")
+
+
+def _shut(sock: socket.socket) -> None:
+    with contextlib.suppress(OSError):  # already closed or never connected
+        sock.shutdown(socket.SHUT_RDWR)
+
+
+class _WatchedHTTPConnection(urllib3.connection.HTTPConnection):
+    """An HTTP connection whose socket the fetch's watchdog can cut."""
+
+    def __init__(self, *args: Any, watchdog: _Watchdog, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._watchdog = watchdog
+
+    def _new_conn(self) -> socket.socket:
+        sock = super()._new_conn()
+        self._watchdog.watch(sock)
+        return sock
+
+
+class _WatchedHTTPSConnection(urllib3.connection.HTTPSConnection):
+    """The same for https: the raw socket under TLS is watched, so a slow handshake is cut too."""
+
+    def __init__(self, *args: Any, watchdog: _Watchdog, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._watchdog = watchdog
+
+    def _new_conn(self) -> socket.socket:
+        sock = super()._new_conn()
+        self._watchdog.watch(sock)
+        return sock
+
+
 def fetch(
     address: str,
     policy: FetchPolicy | None = None,
@@ -221,6 +375,9 @@ def fetch(
     last_modified: str | None = None,
 ) -> Fetched:
     """GET a calendar address under the rules of the module docstring.
+
+    The whole exchange (name lookup, connect, TLS, status line, headers, body, every redirect)
+    ends within `policy.timeout` seconds, whatever the server does.
 
     Args:
         address: what the user gave (http, https, webcal).
@@ -234,23 +391,27 @@ def fetch(
     """
     policy = policy or FetchPolicy()
     url = normalize_address(address)
-    deadline = time.monotonic() + policy.timeout
-    for _hop in range(policy.max_redirects + 1):
-        answer = _request(url, policy, deadline, etag, last_modified)
-        if isinstance(answer, Fetched):
-            return answer
-        url = answer  # a redirect: checked again from the top
+    with _Watchdog(policy.timeout) as watchdog:
+        for _hop in range(policy.max_redirects + 1):
+            answer = _request(url, policy, watchdog, etag, last_modified)
+            if isinstance(answer, Fetched):
+                return answer
+            url = answer  # a redirect: checked again from the top
     raise FetchRefused(f"more than {policy.max_redirects} redirects")
 
 
 def _request(
-    url: str, policy: FetchPolicy, deadline: float, etag: str | None, last_modified: str | None
+    url: str,
+    policy: FetchPolicy,
+    watchdog: _Watchdog,
+    etag: str | None,
+    last_modified: str | None,
 ) -> Fetched | str:
     """One exchange with the first address of the host that answers; a redirect's target URL."""
     parts = urlsplit(url)
     host = parts.hostname or ""
     port = parts.port or (443 if parts.scheme == "https" else 80)
-    addresses = _resolve(host, port, policy, deadline)
+    addresses = _resolve(host, port, policy, watchdog.deadline)
     headers = {
         "Host": parts.netloc,
         "User-Agent": policy.user_agent,
@@ -264,10 +425,10 @@ def _request(
     target = urlunsplit(("", "", parts.path or "/", parts.query, ""))
     last_error: Exception | None = None
     for ip in addresses:
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
+        remaining = watchdog.remaining()
+        if remaining <= 0 or watchdog.late.is_set():
             break
-        pool = _pool(parts.scheme, host, ip, port, policy, remaining)
+        pool = _pool(parts.scheme, host, ip, port, policy, remaining, watchdog)
         try:
             response = pool.urlopen(
                 "GET",
@@ -281,24 +442,36 @@ def _request(
         except (Urllib3Error, OSError) as exc:
             last_error = exc
             pool.close()
+            if watchdog.late.is_set():
+                raise watchdog.too_slow() from None
             continue
         try:
-            return _answer(url, response, policy, deadline)
+            return _answer(url, response, policy, watchdog)
         finally:
             response.release_conn()
             pool.close()
-    if last_error is None:
-        raise FetchFailed(f"no answer within {policy.timeout:g} s")
+    if last_error is None or watchdog.late.is_set():
+        raise watchdog.too_slow()
+    timed_out = isinstance(last_error, Urllib3Timeout | TimeoutError)
+    if timed_out and not isinstance(last_error, NewConnectionError):  # (a subclass: "refused")
+        raise FetchFailed(f"{host} did not answer in time") from None
     raise FetchFailed(f"cannot connect to {host}: {_reason(last_error)}") from None
 
 
 def _pool(
-    scheme: str, host: str, ip: IPAddress, port: int, policy: FetchPolicy, remaining: float
+    scheme: str,
+    host: str,
+    ip: IPAddress,
+    port: int,
+    policy: FetchPolicy,
+    remaining: float,
+    watchdog: _Watchdog,
 ) -> urllib3.HTTPConnectionPool:
     """A pool bound to the checked address; https keeps the name for SNI and the certificate."""
     timeout = urllib3.Timeout(connect=min(remaining, 5.0), read=remaining)
+    pool: urllib3.HTTPConnectionPool
     if scheme == "https":
-        return urllib3.HTTPSConnectionPool(
+        pool = urllib3.HTTPSConnectionPool(
             str(ip),
             port,
             timeout=timeout,
@@ -308,12 +481,19 @@ def _pool(
             ca_certs=policy.ca_certs,
             assert_hostname=host,
             server_hostname=host,
+            watchdog=watchdog,
         )
-    return urllib3.HTTPConnectionPool(str(ip), port, timeout=timeout, maxsize=1, retries=False)
+        pool.ConnectionCls = _WatchedHTTPSConnection
+        return pool
+    pool = urllib3.HTTPConnectionPool(
+        str(ip), port, timeout=timeout, maxsize=1, retries=False, watchdog=watchdog
+    )
+    pool.ConnectionCls = _WatchedHTTPConnection
+    return pool
 
 
 def _answer(
-    url: str, response: urllib3.BaseHTTPResponse, policy: FetchPolicy, deadline: float
+    url: str, response: urllib3.BaseHTTPResponse, policy: FetchPolicy, watchdog: _Watchdog
 ) -> Fetched | str:
     status = response.status
     if status in _REDIRECTS:
@@ -328,24 +508,15 @@ def _answer(
     if status != 200:
         wait = _retry_after(response.headers.get("Retry-After"), time.time())
         raise FetchFailed(_status_message(status), status=status, retry_after=wait)
-    return Fetched("ok", _body(response, policy, deadline), etag, modified, url)
+    return Fetched("ok", _body(response, policy, watchdog), etag, modified, url)
 
 
-def _body(response: urllib3.BaseHTTPResponse, policy: FetchPolicy, deadline: float) -> bytes:
-    """The body, streamed; cut off past `max_bytes` or the deadline (a timer closes the socket,
-    so a server trickling one byte a second cannot hold the read past the deadline)."""
+def _body(response: urllib3.BaseHTTPResponse, policy: FetchPolicy, watchdog: _Watchdog) -> bytes:
+    """The body, streamed; cut off past `max_bytes` or the deadline (the watchdog shuts the
+    socket, so a server trickling one byte a second cannot hold the read past the deadline)."""
     declared = response.headers.get("Content-Length", "")
     if declared.isdigit() and int(declared) > policy.max_bytes:
         raise FetchFailed(_too_big(policy))
-    late = threading.Event()
-
-    def stop() -> None:
-        late.set()
-        response.shutdown()
-
-    timer = threading.Timer(max(deadline - time.monotonic(), 0.0), stop)
-    timer.daemon = True
-    timer.start()
     chunks: list[bytes] = []
     size = 0
     try:
@@ -353,19 +524,15 @@ def _body(response: urllib3.BaseHTTPResponse, policy: FetchPolicy, deadline: flo
             size += len(chunk)
             if size > policy.max_bytes:
                 raise FetchFailed(_too_big(policy))
-            if late.is_set() or time.monotonic() > deadline:
-                raise FetchFailed(f"the calendar took longer than {policy.timeout:g} s to load")
+            if watchdog.late.is_set() or watchdog.remaining() < 0:
+                raise watchdog.too_slow()
             chunks.append(chunk)
     except (Urllib3Error, OSError, ValueError) as exc:
-        if late.is_set():
-            raise FetchFailed(
-                f"the calendar took longer than {policy.timeout:g} s to load"
-            ) from None
+        if watchdog.late.is_set():
+            raise watchdog.too_slow() from None
         raise FetchFailed(f"the download broke off: {_reason(exc)}") from None
-    finally:
-        timer.cancel()
-    if late.is_set():
-        raise FetchFailed(f"the calendar took longer than {policy.timeout:g} s to load")
+    if watchdog.late.is_set():
+        raise watchdog.too_slow()
     return b"".join(chunks)
 
 

@@ -23,7 +23,8 @@ from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey, crontab
 from huey.consumer import Consumer
 from huey.exceptions import HueyException
 
-from calfeed.background import ics_reads, reads
+from calfeed.background import fair, ics_reads, reads
+from calfeed.background.outage import QueueWatch, watched_consumer_classes
 from calfeed.config import Config
 from calfeed.store import SessionFactory, session_scope, signups
 from calfeed.store import background as bg
@@ -42,6 +43,9 @@ QUEUE_NAME = "calfeed"
 QUEUE_FILE = "queue.sqlite3"
 #: seconds a notification's read waits, so the notifications of one burst share it
 COALESCE = 1.0
+#: seconds to connect to Redis, and to wait for any answer (above the 1 s blocking pop)
+REDIS_CONNECT_TIMEOUT = 2.0
+REDIS_TIMEOUT = 5.0
 
 
 @dataclass(frozen=True)
@@ -67,7 +71,12 @@ def make_huey(config: Config, name: str = QUEUE_NAME) -> Huey:
     if url == "immediate":
         return MemoryHuey(name, immediate=True, results=False)
     if url:
-        return RedisHuey(name, url=url, results=False)
+        # timeouts: a Redis that stops answering (not only one that refuses) fails a poll within
+        # seconds instead of hanging a worker thread or a web request (the blocking pop waits 1 s)
+        pool = redis.ConnectionPool.from_url(
+            url, socket_connect_timeout=REDIS_CONNECT_TIMEOUT, socket_timeout=REDIS_TIMEOUT
+        )
+        return RedisHuey(name, connection_pool=pool, results=False)
     config.instance_path.mkdir(parents=True, exist_ok=True)
     return SqliteHuey(name, filename=str(config.instance_path / QUEUE_FILE), results=False)
 
@@ -138,13 +147,17 @@ class Jobs:
             return outcome.status
 
         def read_source(source_id: int) -> str:
-            """One calendar read by its secret address (`calfeed.background.ics_reads`)."""
+            """One calendar read by its secret address (`calfeed.background.ics_reads`); when
+            its user's fair share of the worker is taken, back on the queue for a moment."""
             ctx = context()
             try:
-                return ics_reads.read_source_now(ctx.sessions, ctx.config, source_id, ctx.clock())
+                status = ics_reads.read_source_now(ctx.sessions, ctx.config, source_id, ctx.clock())
             except Exception as exc:  # a bug or a broken database: one masked line; the sweep
                 log.error("read of calendar %s broke: %s", source_id, _describe(exc))
                 return "broke"
+            if status == "busy" and not self.immediate:
+                self._source_task.schedule(args=(source_id,), delay=fair.BUSY_DELAY)
+            return status
 
         def sweep() -> int:
             ctx = context()
@@ -172,6 +185,17 @@ class Jobs:
                 self._read_task(user_id, attempt)
         except QUEUE_ERRORS as exc:  # the request is in the database: the sweep enqueues it later
             log.warning("queue unavailable, read of user %s left to the sweep: %s", user_id, exc)
+            self._not_queued(user_id)
+
+    def _not_queued(self, user_id: int) -> None:
+        """The message never reached the queue: say so in the database, so the first sweep
+        after the outage enqueues the read at once (not after the "lost message" wait)."""
+        try:
+            ctx = self._context()
+            with session_scope(ctx.sessions) as s:
+                bg.unmark_queued(s, user_id)
+        except Exception as exc:  # noqa: BLE001 - the lost-message rule still finds it later
+            log.warning("read of user %s stays marked queued: %s", user_id, _describe(exc))
 
     def _later(self, user_id: int, attempt: int, delay: float) -> None:
         if self.immediate:
@@ -217,10 +241,30 @@ class Jobs:
     # --- running --------------------------------------------------------------------------------
 
     def consumer(self, workers: int = 2, **options: Any) -> Consumer:
+        """Huey's consumer, with `calfeed.background.outage`'s rules for a queue that is down:
+        backoff, one log line each way, and a sweep at once when it is back."""
         options.setdefault("worker_type", "thread")
         options.setdefault("periodic", True)
         options.setdefault("max_delay", 1.0)  # an idle worker looks for work at least every second
-        return self.huey.create_consumer(workers=workers, **options)
+        self.huey  # noqa: B018 - registers the tasks before the consumer reads them
+        consumer_class = watched_consumer_classes(self.watch)
+        consumer: Consumer = consumer_class(self.huey, workers=workers, **options)
+        return consumer
+
+    @cached_property
+    def watch(self) -> QueueWatch:
+        """This process's view of the queue's health (the worker reports to it)."""
+        return QueueWatch(on_recovery=self.sweep_now)
+
+    def reachable(self) -> bool:
+        """Whether the queue answers now (`/healthz`): a Redis PING within the timeouts; the
+        SQLite file and immediate mode are local and always reachable."""
+        if self.immediate or self.embedded:
+            return True
+        try:
+            return bool(self.huey.storage.conn.ping())
+        except QUEUE_ERRORS:
+            return False
 
     def start_in_process(self, workers: int = 2) -> Consumer:
         """Worker threads inside this process (`calfeed serve`, `flask run`), without taking over

@@ -95,6 +95,13 @@ def mark_queued(session: Session, user_id: int, now: datetime) -> None:
     session.execute(update(SyncRequest).where(SyncRequest.user_id == user_id).values(queued_at=now))
 
 
+def unmark_queued(session: Session, user_id: int) -> None:
+    """The task for the user never reached the queue (it was down): the sweep enqueues it."""
+    session.execute(
+        update(SyncRequest).where(SyncRequest.user_id == user_id).values(queued_at=None)
+    )
+
+
 def claim_read(session: Session, user_id: int, now: datetime) -> int | None:
     """A worker starts: the `wanted` value this read will satisfy, or None when nothing is wanted.
 

@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Integer, LargeBinary, String, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from calfeed.errors import LimitReached
 from calfeed.store.schema import Base, UTCDateTime
 
 
@@ -36,6 +37,11 @@ def passkeys_created_since(session: Session, since: datetime) -> int:
     found = session.scalar(
         select(func.count()).select_from(Passkey).where(Passkey.created_at >= since)
     )
+    return int(found or 0)
+
+
+def count_passkeys(session: Session, user_id: int) -> int:
+    found = session.scalar(select(func.count(Passkey.id)).where(Passkey.user_id == user_id))
     return int(found or 0)
 
 
@@ -71,7 +77,15 @@ def add_passkey(
     public_key: bytes,
     sign_count: int,
     now: datetime,
+    limit: int | None = None,
 ) -> Passkey:
+    """A new passkey for the user.
+
+    Raises:
+        LimitReached: the user has `limit` passkeys already (the cap per account).
+    """
+    if limit is not None and count_passkeys(session, user_id) >= limit:
+        raise LimitReached(f"an account holds at most {limit} passkeys")
     row = Passkey(
         user_id=user_id,
         credential_id=credential_id,

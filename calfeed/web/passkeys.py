@@ -47,8 +47,9 @@ from webauthn.helpers.structs import (
     UserVerificationRequirement,
 )
 
-from calfeed.adapters.fetch import FetchRefused, normalize_address
+from calfeed.adapters.fetch import FetchRefused, precheck
 from calfeed.background import ics_reads
+from calfeed.errors import LimitReached
 from calfeed.store import ceremonies, create_user, session_scope, signups
 from calfeed.store import passkeys as db
 from calfeed.web.context import _, require_user, rt, sign_in
@@ -225,7 +226,7 @@ def signup_options() -> ResponseReturnValue:
     address = str(data.get("address", ""))[:2000]
     name = str(data.get("name", ""))[: ics_reads.NAME_LIMIT]
     try:
-        url = normalize_address(address)
+        url = precheck(address, ics_reads.policy_for(rt().config))
     except FetchRefused as exc:
         return _error(_("This address cannot be read: %(reason)s.", reason=exc))
     handle = bytes_to_base64url(secrets.token_bytes(32))
@@ -274,17 +275,25 @@ def signup_verify() -> ResponseReturnValue:
     except IntegrityError:  # the same passkey registered by a racing request
         return _error(_("This passkey is already registered. Sign in with it instead."))
     sign_in(user_id)
-    source_id = ics_reads.add_source(
-        runtime.sessions, runtime.cipher, user_id, pending["address"], pending["name"], now
-    )
-    from calfeed.web.sources import found_message, read_now
+    address = pending["address"]  # kept on the server with the challenge
+    from calfeed.web.sources import added_message, read_first
 
-    first = read_now(user_id, source_id, force=True)
-    if first.refused:
-        ics_reads.remove_source(runtime.sessions, user_id, source_id, now)
-        flash(_("This address cannot be read: %(reason)s.", reason=first.error), "error")
+    try:
+        source_id = ics_reads.add_source(
+            runtime.sessions,
+            runtime.cipher,
+            user_id,
+            address,
+            pending["name"],
+            now,
+            policy=ics_reads.policy_for(runtime.config),
+            max_sources=runtime.config.max_sources,
+        )
+    except FetchRefused as exc:
+        flash(_("This address cannot be read: %(reason)s.", reason=exc), "error")
     else:
-        flash(*found_message(first))
+        read_first(user_id, source_id)  # in the worker: the sign-up never waits on the server
+        flash(*added_message())
     return jsonify({"redirect": url_for("dashboard.index")})
 
 
@@ -340,6 +349,8 @@ def signin_verify() -> ResponseReturnValue:
 @bp.post("/add/options")
 def add_options() -> ResponseReturnValue:
     user_id = require_user()
+    if _passkeys_full(user_id):
+        return _passkeys_full_error()
     with session_scope(rt().sessions) as s:
         handle = db.user_handle_of(s, user_id) or bytes_to_base64url(secrets.token_bytes(32))
         existing = [p.credential_id for p in db.passkeys_of(s, user_id)]
@@ -382,11 +393,24 @@ def add_verify() -> ResponseReturnValue:
                 public_key=verified.credential_public_key,
                 sign_count=verified.sign_count,
                 now=rt().clock(),
+                limit=rt().config.max_passkeys,
             )
+    except LimitReached:
+        return _passkeys_full_error()
     except IntegrityError:
         return _error(_("This passkey is already added."), 409)
     flash(_("Passkey added: you can sign in with it from now on."), "ok")
     return jsonify({"redirect": url_for("dashboard.index")})
+
+
+def _passkeys_full(user_id: int) -> bool:
+    with session_scope(rt().sessions) as s:
+        return db.count_passkeys(s, user_id) >= rt().config.max_passkeys
+
+
+def _passkeys_full_error() -> ResponseReturnValue:
+    limit = rt().config.max_passkeys
+    return _error(_("An account holds at most %(limit)s passkeys.", limit=limit), 409)
 
 
 @bp.app_context_processor
@@ -398,6 +422,6 @@ def _context() -> dict[str, Any]:
         if uid is None:
             return 0
         with session_scope(rt().sessions) as s:
-            return len(db.passkeys_of(s, uid))
+            return db.count_passkeys(s, uid)
 
-    return {"passkey_count": passkey_count}
+    return {"passkey_count": passkey_count, "passkey_limit": rt().config.max_passkeys}

@@ -20,8 +20,8 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from calfeed.adapters.fetch import FetchRefused
 from calfeed.background import ics_reads
-from calfeed.background.ics_reads import SourceExists, SourceRead
-from calfeed.errors import NotFound
+from calfeed.background.ics_reads import SourceExists
+from calfeed.errors import LimitReached, NotFound
 from calfeed.store import ics_sources as db
 from calfeed.store import session_scope
 from calfeed.web.context import _, current_user_id, require_user, rt
@@ -46,34 +46,29 @@ class SourceRow:
     interviews: int
     last_read: str
     error: str | None
+    reading: bool = False  # the first read is in the worker: "reading ..."
+    fresh: bool = False  # added moments ago: the page reloads itself until the read ends
+    notice: str | None = None  # what the last read left out (cut to the caps)
 
 
-def read_now(user_id: int, source_id: int, *, force: bool) -> SourceRead:
-    """Read one of the user's sources in this request (until the background worker has it)."""
-    runtime = rt()
-    return ics_reads.read_ics_source(
-        runtime.sessions,
-        runtime.cipher,
-        source_id,
-        runtime.clock(),
-        policy=ics_reads.policy_for(runtime.config),
-        interval=timedelta(seconds=runtime.config.source_interval),
-        force=force,
-    )
+#: the dashboard reloads itself every this many seconds while a calendar added less than
+#: `REFRESH_FOR` ago is still being read (the worker reads it; the page never waits on it)
+REFRESH_EVERY = 3
+REFRESH_FOR = timedelta(minutes=2)
 
 
-def found_message(read: SourceRead) -> tuple[str, str]:
-    """The flash after a read: what was found, or why nothing could be read."""
-    if read.status == "failed":
-        return _("The calendar could not be read: %(error)s", error=read.error or ""), "error"
-    return _(
-        "%(events)s events, %(interviews)s interviews",
-        events=read.events,
-        interviews=read.interviews,
-    ), "ok"
+def read_first(user_id: int, source_id: int) -> None:
+    """Hand the first read of a calendar just added to the worker: no web thread ever waits on a
+    stranger's server (a slow one held "add" for 100 s before); the dashboard shows "reading"."""
+    jobs(current_app).request_source_read(source_id)
+
+
+def added_message() -> tuple[str, str]:
+    return _("Added. calfeed is reading the calendar now; this page shows what it found."), "ok"
 
 
 def _rows(user_id: int) -> list[SourceRow]:
+    now = rt().clock()
     with session_scope(rt().sessions) as s:
         views = db.source_views(s, user_id)
         from calfeed.store.users import get_user, rule_settings_of
@@ -89,6 +84,12 @@ def _rows(user_id: int) -> list[SourceRow]:
             v.interviews_found,
             _when(v.last_success_at, zone),
             v.last_error,
+            v.reading and not v.paused,
+            v.reading
+            and not v.paused
+            and v.created_at is not None
+            and now - v.created_at < REFRESH_FOR,
+            v.notice,
         )
         for v in views
     ]
@@ -104,18 +105,18 @@ def _context() -> dict[str, Any]:
         uid = current_user_id()
         return [] if uid is None else _rows(uid)
 
-    return {"ics_sources": ics_sources}
+    return {"ics_sources": ics_sources, "sources_refresh": REFRESH_EVERY}
 
 
 def _back() -> BaseResponse:
     return redirect(url_for("dashboard.index") + "#sources-h", code=303)
 
 
-def _refused(user_id: int, message: str, typed: str = "") -> ResponseReturnValue:
+def _refused(user_id: int, message: str, typed: str = "", status: int = 400) -> ResponseReturnValue:
     """The dashboard again (400): the reason beside the address field, the typed text kept."""
     from calfeed.web.dashboard import FORM_REFUSED, _page
 
-    return _page(user_id, 400, _(FORM_REFUSED), {FIELD: message}, {FIELD: typed})
+    return _page(user_id, status, _(FORM_REFUSED), {FIELD: message}, {FIELD: typed})
 
 
 @bp.post("/add")
@@ -126,20 +127,25 @@ def add() -> ResponseReturnValue:
     runtime = rt()
     try:
         source_id = ics_reads.add_source(
-            runtime.sessions, runtime.cipher, user_id, address, name, runtime.clock()
+            runtime.sessions,
+            runtime.cipher,
+            user_id,
+            address,
+            name,
+            runtime.clock(),
+            policy=ics_reads.policy_for(runtime.config),
+            max_sources=runtime.config.max_sources,
         )
+    except LimitReached:
+        limit = runtime.config.max_sources
+        message = _("An account holds at most %(limit)s calendars by address.", limit=limit)
+        return _refused(user_id, message, address, 409)
     except FetchRefused as exc:
         return _refused(user_id, _("This address cannot be read: %(reason)s.", reason=exc), address)
     except SourceExists:
         return _refused(user_id, _("This calendar is already added."), address)
-    first = read_now(user_id, source_id, force=True)
-    if first.refused:  # e.g. the name resolves to a private address: nothing is kept
-        ics_reads.remove_source(runtime.sessions, user_id, source_id, runtime.clock())
-        reason = first.error or ""
-        return _refused(
-            user_id, _("This address cannot be read: %(reason)s.", reason=reason), address
-        )
-    flash(*found_message(first))
+    read_first(user_id, source_id)
+    flash(*added_message())
     return _back()
 
 

@@ -8,9 +8,12 @@ import ssl
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from calfeed.adapters.fetch import (
     USER_AGENT,
@@ -23,6 +26,7 @@ from calfeed.adapters.fetch import (
 )
 from calfeed.config import parse_networks
 from tests.support.ics_server import IcsServer, Route
+from tests.support.slow_servers import trickling_server
 
 LOOPBACK = parse_networks("127.0.0.1/32")
 ALLOW = FetchPolicy(allowed_networks=LOOPBACK)
@@ -119,6 +123,92 @@ def test_refused_ips(ip: str, why: str) -> None:
 @pytest.mark.parametrize("ip", ["93.184.215.14", "2606:2800:21f:cb07:6820:80da:af6b:8b2c"])
 def test_public_ips_pass(ip: str) -> None:
     check_ip(ipaddress.ip_address(ip), FetchPolicy())
+
+
+# --- IPv6 forms that carry an IPv4 address (NAT64, 6to4, compatible, translated) ---------------
+
+#: the IPv4 ranges calfeed never connects to under the service's policy (a sample of each)
+PROTECTED_V4 = [
+    ipaddress.IPv4Network(n)
+    for n in (
+        "0.0.0.0/8",
+        "10.0.0.0/8",
+        "100.64.0.0/10",
+        "127.0.0.0/8",
+        "169.254.0.0/16",
+        "172.16.0.0/12",
+        "192.0.0.0/24",
+        "192.168.0.0/16",
+        "198.18.0.0/15",
+        "224.0.0.0/4",
+        "240.0.0.0/4",
+    )
+]
+
+
+def _wrap(form: str, v4: ipaddress.IPv4Address, low: int) -> ipaddress.IPv6Address:
+    """`v4` inside an IPv6 address of `form`; `low` fills the bits the form leaves free."""
+    n = int(v4)
+    if form == "nat64":  # 64:ff9b::/96 (RFC 6052 well-known prefix)
+        return ipaddress.IPv6Address((0x0064FF9B << 96) | n)
+    if form == "nat64-local":  # 64:ff9b:1::/48 (RFC 8215), the /96 placement
+        return ipaddress.IPv6Address((0x0064FF9B0001 << 80) | ((low & 0xFFFF) << 32) | n)
+    if form == "6to4":  # 2002:V4ADDR::/48 (RFC 3056), any subnet and interface id
+        return ipaddress.IPv6Address((0x2002 << 112) | (n << 80) | (low & ((1 << 80) - 1)))
+    if form == "compatible":  # ::a.b.c.d (RFC 4291, deprecated)
+        return ipaddress.IPv6Address(n)
+    assert form == "translated"  # ::ffff:0:a.b.c.d (RFC 2765)
+    return ipaddress.IPv6Address((0xFFFF << 48) | n)
+
+
+WRAPPINGS = ["nat64", "nat64-local", "6to4", "compatible", "translated"]
+
+
+@pytest.mark.parametrize(
+    "ip", ["64:ff9b::a9fe:a9fe", "2002:a9fe:a9fe::", "::169.254.169.254", "::ffff:0:a9fe:a9fe"]
+)
+def test_metadata_inside_ipv6_refused(ip: str) -> None:
+    """issue 17: these reached the metadata address through a NAT64 gateway or a 6to4 relay."""
+    with pytest.raises(FetchRefused, match="wraps 169.254.169.254 is a cloud metadata"):
+        check_ip(ipaddress.ip_address(ip), FetchPolicy())
+
+
+@given(
+    net=st.sampled_from(PROTECTED_V4),
+    offset=st.integers(min_value=0, max_value=2**32),
+    form=st.sampled_from(WRAPPINGS),
+    low=st.integers(min_value=0, max_value=2**80 - 1),
+)
+def test_every_wrapping_of_a_protected_ipv4_is_refused(
+    net: ipaddress.IPv4Network, offset: int, form: str, low: int
+) -> None:
+    v4 = net[offset % net.num_addresses]
+    ip = _wrap(form, v4, low)
+    with pytest.raises(FetchRefused):
+        check_ip(ip, FetchPolicy())
+    with pytest.raises(FetchRefused):  # a shell's --allow-private-addresses keeps metadata shut
+        check_ip(
+            _wrap(form, ipaddress.IPv4Address("169.254.169.254"), low),
+            FetchPolicy(allow_private=True),
+        )
+
+
+@pytest.mark.parametrize("form", ["nat64", "6to4", "compatible", "translated"])
+def test_wrapped_public_ipv4_passes_where_the_form_is_routable(form: str) -> None:
+    """NAT64 and 6to4 to a public address are how IPv6-only networks reach IPv4 calendars."""
+    ip = _wrap(form, ipaddress.IPv4Address("93.184.215.14"), 0)
+    if form in ("nat64", "6to4"):
+        check_ip(ip, FetchPolicy())
+    else:  # deprecated forms: refused or passed, but never for the IPv4 inside
+        try:
+            check_ip(ip, FetchPolicy())
+        except FetchRefused as exc:
+            assert "wraps" not in str(exc)
+
+
+def test_local_use_nat64_prefix_refused_whole() -> None:
+    with pytest.raises(FetchRefused, match="local-use NAT64"):
+        check_ip(ipaddress.ip_address("64:ff9b:1::808:808"), FetchPolicy())
 
 
 def test_allow_private_lifts_only_the_private_rule() -> None:
@@ -278,6 +368,40 @@ def test_time_limit_while_streaming(ics_server: IcsServer) -> None:
     with pytest.raises(FetchFailed, match="longer than 1 s"):
         fetch(ics_server.url("/slow.ics"), FetchPolicy(allowed_networks=LOOPBACK, timeout=1.0))
     assert time.monotonic() - started < 4.0  # generous: a loaded machine
+
+
+def test_time_limit_covers_headers_trickled_a_byte_at_a_time() -> None:
+    """issue 17: a status line and then one header byte every 0.2 s held a read for 76-90 s (each
+    byte restarted the socket's read timeout); the one deadline cuts it."""
+    with trickling_server("headers", pause=0.2) as port:
+        started = time.monotonic()
+        with pytest.raises(FetchFailed, match="longer than 1 s"):
+            fetch(f"http://127.0.0.1:{port}/cal.ics", replace(ALLOW, timeout=1.0))
+        assert time.monotonic() - started < 2.5  # generous: a loaded machine
+
+
+def test_slow_tls_handshake_is_cut_at_the_deadline() -> None:
+    """A TLS handshake trickled a byte at a time (the server's first record never completes)."""
+    with trickling_server("tls", pause=0.1) as port:
+        started = time.monotonic()
+        with pytest.raises(FetchFailed, match="longer than 1 s"):
+            fetch(f"https://127.0.0.1:{port}/cal.ics", replace(ALLOW, timeout=1.0))
+        assert time.monotonic() - started < 2.5
+
+
+def test_one_deadline_over_a_slow_lookup_and_slow_headers() -> None:
+    """Lookup and exchange share the limit: 0.6 s of name lookup leaves 0.4 s for the rest."""
+
+    def slow(host: str, port: int) -> list[str]:
+        time.sleep(0.6)
+        return ["127.0.0.1"]
+
+    with trickling_server("headers", pause=0.1) as port:
+        policy = replace(ALLOW, timeout=1.0, resolver=slow)
+        started = time.monotonic()
+        with pytest.raises(FetchFailed, match="longer than 1 s"):
+            fetch(f"http://calendar.example:{port}/cal.ics", policy)
+        assert time.monotonic() - started < 2.0
 
 
 def test_time_limit_covers_name_lookup() -> None:

@@ -7,6 +7,7 @@ again, a paused one never.
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -85,3 +86,46 @@ def test_the_sweep_enqueues_due_sources_and_a_worker_reads_them(
         jobs.flush()
     assert [r.path for r in ics_server.requests] == ["/icloud.ics"]
     assert source_row(sessions, paused).last_attempt_at is None
+
+
+def test_one_users_slow_addresses_leave_the_worker_to_others(
+    sessions, db_url, tmp_path, ics_server: IcsServer
+) -> None:
+    """issue 17, point 3: six addresses of one account that each take the whole fetch deadline
+    held both worker threads (170 s each) and everyone else waited. With a fair share (one read
+    per user at a time), the other user's calendar is read while the six still queue."""
+    from tests.support.slow_servers import trickling_server
+
+    config = config_for(db_url, tmp_path, CALFEED_FETCH_TIMEOUT="2")
+    ics_server.routes["/fast.ics"] = Route((FIXTURES / "icloud_export.ics").read_bytes())
+    now = real_now()
+    cipher = TokenCipher(config.encryption_key)
+    with session_scope(sessions) as s:
+        greedy, other = create_user(s, now=now).id, create_user(s, now=now).id
+    jobs = worker_jobs(config, sessions)
+    with trickling_server("headers", pause=0.2) as port:
+        slow = [
+            ics_reads.add_source(
+                sessions, cipher, greedy, f"http://127.0.0.1:{port}/{n}.ics", "", now
+            )
+            for n in range(6)
+        ]
+        fast = ics_reads.add_source(sessions, cipher, other, ics_server.url("/fast.ics"), "", now)
+        for source_id in slow:
+            jobs.request_source_read(source_id)
+        jobs.request_source_read(fast)
+        started = time.monotonic()
+        consumer = jobs.start_in_process(workers=2)
+        try:
+            wait_for(lambda: source_row(sessions, fast).last_success_at is not None, timeout=30)
+            waited = time.monotonic() - started
+            # unfair: three rounds of two 2-second reads (6 s) before the other user's turn
+            assert waited < 3.5, waited
+            wait_for(lambda: all(source_row(sessions, i).last_error for i in slow), timeout=40)
+            starts = sorted(source_row(sessions, i).last_attempt_at for i in slow)
+        finally:
+            consumer.stop(graceful=False)
+            jobs.flush()
+    assert all("longer than 2 s" in (source_row(sessions, i).last_error or "") for i in slow)
+    gaps = [(b - a).total_seconds() for a, b in zip(starts, starts[1:], strict=False)]
+    assert min(gaps) > 1.8, gaps  # one of the user's reads at a time: each waited for the last

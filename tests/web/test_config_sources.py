@@ -9,6 +9,7 @@ import pytest
 from calfeed.adapters.fetch import FetchPolicy
 from calfeed.background.ics_reads import policy_for
 from calfeed.config import load_config
+from calfeed.errors import ConfigError
 from tests.web.test_production_config import problems, production
 
 
@@ -41,3 +42,20 @@ def test_allow_list_parsed(tmp_path) -> None:
 )
 def test_refused_settings(extra: dict[str, str], words: str) -> None:
     assert any(words in p for p in problems(production(**extra)))
+
+
+def test_caps_per_user_and_the_fetch_deadline_are_settings(tmp_path) -> None:
+    """issue 17: the caps and the deadline have defaults, are read, and are range-checked."""
+    config = load_config(local(tmp_path))
+    assert (config.fetch_timeout, config.max_sources, config.max_passkeys) == (10, 20, 10)
+    assert (config.max_source_events, config.max_user_events) == (5_000, 10_000)
+    assert config.source_reads_per_user == 1
+    tuned = load_config(
+        local(
+            tmp_path, CALFEED_FETCH_TIMEOUT="5", CALFEED_MAX_SOURCES="3", CALFEED_MAX_PASSKEYS="2"
+        )
+    )
+    assert policy_for(tuned).timeout == 5 and tuned.max_sources == 3 and tuned.max_passkeys == 2
+    for name, value in (("FETCH_TIMEOUT", "0"), ("MAX_SOURCES", "0"), ("MAX_SOURCE_EVENTS", "1")):
+        with pytest.raises(ConfigError):
+            load_config(local(tmp_path, **{f"CALFEED_{name}": value}))

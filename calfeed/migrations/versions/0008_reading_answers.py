@@ -1,7 +1,7 @@
 """the user's answers to calfeed's questions about their calendar (rules D9, E5)
 
 Revision ID: 0008
-Revises: 0009
+Revises: 0007
 Create Date: 2026-12-07
 
 See calfeed/store/answers.py: one row per answered event, with the organizer and shape it had,
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0008"
-down_revision = "0009"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
