@@ -56,6 +56,10 @@ class Config:
     #: passkey sign-ups (accounts made by anonymous visitors) allowed per hour, all clients
     #: together: a hard bound on how fast anyone can grow the tables (issue 7, point 9)
     signups_per_hour: int = 60
+    #: issue 14: Calendar API calls per minute, all workers together (Google allows 10,000 per
+    #: project) and per user (Google: 600); kept under Google's so its limiter never answers 403
+    google_quota_per_minute: int = 9000
+    google_user_quota_per_minute: int = 500
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -238,6 +242,10 @@ def load_config(
         fetch_allow=fetch_allow,
         source_interval=_int(env, "SOURCE_INTERVAL", 900, 60, 7 * 86_400, problems),
         signups_per_hour=_int(env, "SIGNUPS_PER_HOUR", 60, 1, 100_000, problems),
+        google_quota_per_minute=_int(env, "GOOGLE_QUOTA_PER_MINUTE", 9000, 1, 10**7, problems),
+        google_user_quota_per_minute=_int(
+            env, "GOOGLE_USER_QUOTA_PER_MINUTE", 500, 1, 10**6, problems
+        ),
     )
     if overrides:
         from dataclasses import replace

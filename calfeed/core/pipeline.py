@@ -68,6 +68,9 @@ class FeedResult:
     descriptions: dict[str, str]
     skipped: list[Skipped] = field(default_factory=list)
     revisions: dict[str, Revision] = field(default_factory=dict)
+    #: the follow-ups' events as the feed writes them (notices left out): other delivery targets
+    #: (`calfeed.core.google_events`) build from these, so they cannot disagree with the feed
+    events: list[FeedEvent] = field(default_factory=list)
 
 
 def derive(
@@ -167,6 +170,7 @@ def build_feed(
             )
             for i in items
         ]
+    follow_up_events = list(items)
     for notice in notices:
         items.append(
             FeedEvent(
@@ -194,4 +198,5 @@ def build_feed(
         descriptions=descriptions,
         skipped=list(skipped),
         revisions=new_revisions,
+        events=follow_up_events,
     )

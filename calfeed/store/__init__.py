@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from calfeed.store import (  # each registers its tables on Base.metadata
     background,  # issue 9
+    google_delivery,  # issue 14
     ics_sources,  # issue 11
     passkeys,  # issue 11
 )
@@ -90,6 +91,7 @@ __all__ = [
     "passkeys",
     "User",
     "background",
+    "google_delivery",
     "bump_data_version",
     "calendars_for_user",
     "cli_db",

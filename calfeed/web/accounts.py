@@ -13,15 +13,19 @@ from datetime import datetime
 
 from flask import current_app
 
+from calfeed import store
 from calfeed.adapters import google
-from calfeed.background import push, sync
+from calfeed.background import google_writes, push, sync
+from calfeed.store import google_delivery as gd
+from calfeed.store import session_scope
 from calfeed.web.app import Runtime, jobs
 
 
-def begin_connect(rt: Runtime, redirect_uri: str) -> tuple[str, str, str]:
+def begin_connect(rt: Runtime, redirect_uri: str, *, write: bool = True) -> tuple[str, str, str]:
     """Start consent: returns (Google's consent URL, the state, the encrypted PKCE verifier),
-    the last two to keep in the browser's session until the callback."""
-    start = google.start_authorization(rt.config, redirect_uri)
+    the last two to keep in the browser's session until the callback. `write`: ask for the
+    scope to write follow-ups into a calendar of calfeed's own (issue 14)."""
+    start = google.start_authorization(rt.config, redirect_uri, write=write)
     return start.url, start.state, rt.cipher.encrypt(start.code_verifier)
 
 
@@ -50,10 +54,28 @@ def finish_connect(
     return user_id
 
 
-def disconnect(rt: Runtime, user_id: int) -> bool:
-    """Revoke the grant at Google (best effort) and delete everything of the user.
+def answered_write(rt: Runtime, user_id: int, *, granted: bool) -> bool:
+    """issue 14: the user answered the dashboard's question; True when writing is now on."""
+    now = rt.clock()
+    with session_scope(rt.sessions) as s:
+        user = store.get_user(s, user_id)
+        allowed = granted and user is not None and google.can_write(user.granted_scopes.split())
+        gd.mark_asked(s, user_id, now, declined=not allowed)
+        if allowed:
+            gd.set_enabled(s, user_id, True, now)
+    if allowed:
+        jobs(current_app).request_write(user_id)
+    return allowed
 
-    Returns whether Google confirmed the revocation; the data is deleted either way.
+
+def disconnect(rt: Runtime, user_id: int) -> tuple[bool, bool]:
+    """Delete calfeed's calendar at Google (issue 14), revoke the grant (both best effort) and
+    delete everything of the user.
+
+    Returns (whether Google confirmed the revocation, whether calfeed's calendar is deleted or
+    there was none); the data is deleted either way.
     """
+    calendar_deleted = google_writes.delete_calendar(rt.sessions, rt.config, user_id, rt.clock())
     push.stop_all(rt.sessions, rt.config, user_id)  # issue 9: while the grant still works
-    return sync.disconnect_user(rt.sessions, user_id, config=rt.config)
+    revoked = sync.disconnect_user(rt.sessions, user_id, config=rt.config)
+    return revoked, calendar_deleted

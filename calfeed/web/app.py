@@ -106,6 +106,7 @@ def register_blueprints(app: Flask) -> None:
         background,
         dashboard,
         feeds,
+        google_calendar,
         health,
         pages,
         passkeys,
@@ -120,6 +121,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(background.bp)  # issue 9
     app.register_blueprint(sources.bp)  # issue 11
     app.register_blueprint(passkeys.bp)  # issue 11
+    app.register_blueprint(google_calendar.bp)  # issue 14
     # Calendar apps never send CSRF tokens, and the feed route only reads.
     csrf.exempt(feeds.bp)
     csrf.exempt(health.bp)

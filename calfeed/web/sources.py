@@ -140,6 +140,7 @@ def add() -> ResponseReturnValue:
             user_id, _("This address cannot be read: %(reason)s.", reason=reason), address
         )
     flash(*found_message(first))
+    jobs(current_app).request_write(user_id)  # issue 14
     return _back()
 
 
@@ -165,6 +166,7 @@ def pause(source_id: int) -> ResponseReturnValue:
 
         return _page(user_id, 400, _("Unknown action."))
     _do(ics_reads.pause_source, user_id, source_id, value)
+    jobs(current_app).request_write(user_id)  # issue 14
     flash(
         _("Paused: its events left your feed and it is not read.")
         if value
@@ -178,6 +180,7 @@ def pause(source_id: int) -> ResponseReturnValue:
 def remove(source_id: int) -> ResponseReturnValue:
     user_id = require_user()
     _do(ics_reads.remove_source, user_id, source_id)
+    jobs(current_app).request_write(user_id)  # issue 14
     flash(_("Removed, with everything read from it."), "ok")
     return _back()
 
