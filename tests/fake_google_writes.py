@@ -64,6 +64,7 @@ class CalendarWrites:
         self._rate: tuple[int, float] | None = None
         self._recent: collections.deque[float] = collections.deque()
         self.batch_sizes: list[int] = []
+        self._throttles: list[list[Any]] = []  # [status, reason, retry_after, remaining]
 
     # --- seeding and inspecting -----------------------------------------------------------------
 
@@ -72,6 +73,14 @@ class CalendarWrites:
         with self._lock:
             self._rate = (calls, per_seconds)
             self._recent.clear()
+
+    def throttle(
+        self, status: int = 429, *, retry_after: float = 1.0, count: int = 1, reason: str = ""
+    ) -> None:
+        """The next `count` API calls answer `status` (429, or 403 with `reason`
+        rateLimitExceeded/userRateLimitExceeded) with a Retry-After header of `retry_after` s."""
+        with self._lock:
+            self._throttles.append([status, reason or "rateLimitExceeded", retry_after, count])
 
     def app_calendars(self, email: str) -> list[Any]:
         """The calendars the app created in `email`'s account (still there)."""
@@ -110,7 +119,20 @@ class CalendarWrites:
 
     def _over_rate(self, path: str) -> Response | None:
         """The project limiter: 403 rateLimitExceeded beyond the configured rate."""
-        if self._rate is None or not path.startswith("/calendar/v3/"):
+        if not path.startswith("/calendar/v3/"):
+            return None
+        with self._lock:
+            throttle = self._throttles[0] if self._throttles else None
+            if throttle is not None:
+                throttle[3] -= 1
+                if throttle[3] <= 0:
+                    self._throttles.pop(0)
+        if throttle is not None:
+            status, reason, after, _ = throttle
+            answer = _error(status, reason, "Rate Limit Exceeded", "usageLimits")
+            answer.headers["Retry-After"] = str(int(after)) if after == int(after) else str(after)
+            return answer
+        if self._rate is None:
             return None
         calls, per = self._rate
         with self._lock:
@@ -145,8 +167,8 @@ class CalendarWrites:
             )
         if len(parts) == 2 and parts[0] == "calendars" and method in ("GET", "DELETE"):
             cal = self._calendars.get(parts[1])
-            if cal is None or not getattr(cal, "app_created", False):
-                return None  # the reads' own calendars.get answers (and 404s)
+            if cal is not None and not getattr(cal, "app_created", False):
+                return None  # the reads' own calendars.get answers
             return self._with_auth(
                 request, lambda email, scopes: self._cal_one(method, parts[1], email, scopes)
             )

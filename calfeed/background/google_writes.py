@@ -198,8 +198,6 @@ def run_write(
             # 4. write (the calendar first, created once), 5. recording each answer as it comes
             calendar_id = _calendar(sessions, writer, user_id, snapshot, todo)
             tally = _write(sessions, writer, user_id, calendar_id, todo, now, batch_from)
-            if tally.missing and not writer.calendar_exists(calendar_id):
-                raise CalendarGone("calendar not found")
         except CalendarGone:
             with session_scope(sessions) as s:
                 gd.mark_calendar_gone(s, user_id, now)
@@ -255,7 +253,7 @@ def _snapshot(
             calendar_id=delivery.calendar_id,
             marker=delivery.marker,
             lang=settings.lang,
-            time_zone=settings.time_zone,
+            time_zone=_user_zone(s, user_id, settings.time_zone),
             desired={},
             written=written,
         )
@@ -271,6 +269,14 @@ def _snapshot(
     )
     snap.desired = desired_events(result.events, reminder)
     return snap
+
+
+def _user_zone(s: Any, user_id: int, fallback: str) -> str:
+    """The user's zone as Google knows it (their primary calendar's), else their setting."""
+    for calendar in store.calendars_for_user(s, user_id):
+        if calendar.primary and calendar.time_zone:
+            return calendar.time_zone
+    return fallback
 
 
 def _writer(
@@ -373,6 +379,9 @@ def _settle(
         raise answer
     if isinstance(answer, EventMissing):
         tally.missing += 1
+        # the first 404 of a run: the event, or the whole calendar (then stop at once)
+        if tally.missing == 1 and not writer.calendar_exists(calendar_id):
+            raise CalendarGone("calendar not found")
         with session_scope(sessions) as s:
             if op.kind == "delete":
                 gd.forget_written(s, user_id, op.event_id)

@@ -21,6 +21,7 @@ STATE_KEY = "oauth_state"
 VERIFIER_KEY = "oauth_pkce"  # the PKCE verifier, Fernet-encrypted (the cookie is only signed)
 #: issue 14: the signed-in user who asked (on the dashboard) to allow writing to Google Calendar
 UPGRADE_KEY = "oauth_write_upgrade"
+WRITE_KEY = "oauth_write"  # whether this consent asked for writing
 
 
 def _redirect_uri() -> str:
@@ -41,6 +42,7 @@ def connect() -> ResponseReturnValue:
     url, state, verifier_enc = accounts.begin_connect(runtime, _redirect_uri(), write=write)
     session[STATE_KEY] = state
     session[VERIFIER_KEY] = verifier_enc
+    session[WRITE_KEY] = write
     signed_in = current_user_id()
     if request.args.get("then") == "write" and signed_in is not None:
         session[UPGRADE_KEY] = signed_in
@@ -54,6 +56,7 @@ def callback() -> ResponseReturnValue:
     runtime = rt()
     expected, verifier_enc = session.pop(STATE_KEY, None), session.pop(VERIFIER_KEY, None)
     upgrade = session.pop(UPGRADE_KEY, None)
+    asked_write = session.pop(WRITE_KEY, True)
     asking = upgrade is not None and upgrade == current_user_id()
     try:
         user_id = accounts.finish_connect(
@@ -67,7 +70,9 @@ def callback() -> ResponseReturnValue:
         flash(_(KEPT_READING), "ok")
         return redirect(url_for("dashboard.index"), code=303)
     sign_in(user_id)
-    if asking and user_id == upgrade:
+    if not asked_write:  # connected read-only on purpose: the dashboard does not ask again
+        accounts.answered_write(runtime, user_id, granted=False)
+    elif asking and user_id == upgrade:
         if accounts.answered_write(runtime, user_id, granted=True):
             flash(_("calfeed writes your follow-ups into your Google Calendar from now on."), "ok")
         else:
