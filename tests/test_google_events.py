@@ -1,4 +1,4 @@
-"""issue 14, the pure part: follow-ups as Google events (same as the feed's), ids, the difference."""
+"""issue 14, the pure part: follow-ups as Google events (the feed's own), ids, the difference."""
 
 from __future__ import annotations
 
