@@ -380,5 +380,9 @@ class CalendarWrites:
         data = response.get_data()
         with self._lock:
             self.batched.append((method, split.path, response.status_code))
-        kept = [(k, v) for k, v in response.headers.items() if k.lower() == "content-type"]
+        kept = [
+            (k, v)
+            for k, v in response.headers.items()
+            if k.lower() in ("content-type", "retry-after", "etag")
+        ]
         return response.status_code, kept, data

@@ -299,6 +299,15 @@ def test_batched_calls_refused_for_now_are_sent_again(world):
     world.fake.throttle(403, reason="rateLimitExceeded", retry_after=0, count=3)
     assert world.write().status == "ok"
     assert set(world.events()) == {event_id_for(u) for u in world.feed_uids()}
+    with session_scope(world.sessions) as s:  # every event rewritten: one batch
+        gd.set_reminder(s, world.user, "15-min", world.now)
+    world.fake.throttle(429, retry_after=2, count=2)  # two calls inside the batch
+    world.sleeps.clear()
+    world.fake.reset_requests()
+    assert world.write().status == "ok"
+    assert world.sleeps and min(world.sleeps) >= 2.0  # the part's Retry-After honoured
+    assert {e["reminders"]["overrides"][0]["minutes"] for e in world.events().values()} == {15}
+    assert len(world.fake.batch_sizes) >= 2  # the refused calls went again in a second batch
 
 
 def test_google_down_keeps_the_write_wanted_and_says_so(world):
