@@ -18,8 +18,8 @@ from sqlalchemy import func, select
 
 from calfeed.adapters.quota import LocalLimiter, Quota, RedisLimiter, quota_for
 from calfeed.background import google_writes, sync
-from calfeed.store import make_engine, make_session_factory, session_scope
 from calfeed.store import google_delivery as gd
+from calfeed.store import make_engine, make_session_factory, session_scope
 from tests.support.background import REDIS_URL, connect
 from tests.support.google_fake import interview_event
 
