@@ -82,14 +82,7 @@ def test_two_workers_writing_many_users_never_meet_googles_limiter(
     users = []
     for n in range(8):
         email = f"user{n}@example.com"
-        user = connect(fake_google, config, sessions, email, quick=True)
-        with session_scope(sessions) as s:
-            gd.ensure_delivery(s, user, now)
-            from calfeed.store import User
-
-            s.get(
-                User, user
-            ).granted_scopes += " https://www.googleapis.com/auth/calendar.app.created"
+        user = connect(fake_google, config, sessions, email, quick=True, write=True)
         for i in range(3):
             day = f"2026-11-{27 + i}"
             fake_google.put_event(
@@ -97,8 +90,6 @@ def test_two_workers_writing_many_users_never_meet_googles_limiter(
             )
         assert sync.sync_user(sessions, user, config=config, now=now).ok
         users.append(user)
-    for grant in fake_google._grants.values():
-        grant["scopes"].append("https://www.googleapis.com/auth/calendar.app.created")
     fake_google.limit_rate(40, 1.0)  # Google's project limit, scaled: 40 calls in any second
     quota = Quota(LocalLimiter(), 900, 500)  # calfeed's: 15 a second, shared by both workers
     outcomes: list[str] = []

@@ -117,8 +117,8 @@ class Jobs:
                 outcome = reads.ReadOutcome(user_id, "broke", retry_in=again)  # then: the sweep
             if outcome.retry_in is not None:
                 self._later(user_id, attempt + (outcome.status != "busy"), outcome.retry_in)
-            if outcome.status == "ok":  # issue 14: the follow-ups may have changed
-                self.request_write(user_id)
+            if outcome.status == "ok":  # issue 14: the follow-ups may have changed; the read
+                self.request_write(user_id, coalesce=False)  # was one per burst already
             return outcome.status
 
         def read_source(source_id: int) -> str:
@@ -194,7 +194,7 @@ class Jobs:
         self._read(user_id, 0, COALESCE if coalesce else 0.0)
         return True
 
-    def request_write(self, user_id: int) -> bool:
+    def request_write(self, user_id: int, *, coalesce: bool = True) -> bool:
         """issue 14: the user's follow-ups may have changed: write the difference to their
         calfeed calendar at Google (coalesced: False when a waiting task covers it, or when
         nothing is written for this user). Never raises: a write must not block the caller."""
@@ -205,7 +205,7 @@ class Jobs:
         except Exception as exc:  # the database refused: the next change asks again
             log.warning("google write of user %s not requested: %s", user_id, _describe(exc))
             return False
-        self._write(user_id, 0, COALESCE)
+        self._write(user_id, 0, COALESCE if coalesce else 0.0)
         return True
 
     def _write(self, user_id: int, attempt: int, delay: float = 0.0) -> None:
