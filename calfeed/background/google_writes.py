@@ -213,6 +213,7 @@ def run_write(
         finally:
             _keep_access_token(sessions, config, user_id, snapshot, writer)
         if tally.failed:
+            log.warning("google write of user %s: %d calls failed", user_id, tally.failed)
             return _failed(sessions, user_id, now, attempt, writer, written=tally.written)
     # 6. finish
     _finish(sessions, user_id, claimed, now, None, wrote=True)

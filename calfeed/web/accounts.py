@@ -59,7 +59,10 @@ def answered_write(rt: Runtime, user_id: int, *, granted: bool) -> bool:
     now = rt.clock()
     with session_scope(rt.sessions) as s:
         user = store.get_user(s, user_id)
-        allowed = granted and user is not None and google.can_write(user.granted_scopes.split())
+        able = user is not None and google.can_write(user.granted_scopes.split())
+        if not granted and able:  # a read-only sign-in of a user who allowed writing before
+            return False  # (include_granted_scopes brought it back): their choice stands
+        allowed = granted and able
         gd.mark_asked(s, user_id, now, declined=not allowed)
         if allowed:
             gd.set_enabled(s, user_id, True, now)
