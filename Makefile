@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN = $(VENV)/bin
 
-.PHONY: install demo test lint bench chromium lock messages catalogs
+.PHONY: install demo test check lint bench chromium lock messages catalogs
 
 # What running needs (make demo): exactly the locked, hashed releases of requirements.txt, then
 # calfeed itself (its build compiles the translation catalogs) ...
@@ -36,12 +36,24 @@ chromium:
 test: install catalogs tests/js/node_modules/.installed chromium
 	$(BIN)/ruff check calfeed tests bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
+
+# The inner loop (under 30 s): lint, types, the import contracts, and every test that starts no
+# server, browser, worker or subprocess (tests/conftest.py marks those `server`), on both cores,
+# with fewer examples per property (the "check" hypothesis profile). `make test` runs them all.
+check: install catalogs
+	$(BIN)/ruff check calfeed tests bench
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+	CALFEED_HYPOTHESIS_PROFILE=check $(BIN)/python -m pytest -q -n 2 \
+		-m "not server and not browser and not node"
 
 lint: install
 	$(BIN)/ruff check calfeed tests bench
 	$(BIN)/ruff format --check calfeed tests bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 bench: install
 	$(BIN)/python bench/engine.py

@@ -68,7 +68,8 @@ def _config(env: dict[str, str]) -> Any:
 def phase(name: str, env: dict[str, str], user_id: int, queue: Any) -> None:
     """One phase in this (fresh) process; puts (seconds, peak MB, sizes) on `queue`."""
     os.environ["OAUTHLIB_INSECURE_TRANSPORT"] = "1"
-    from calfeed.web.app import build_app, runtime
+    from calfeed.web.app import build_app
+    from calfeed.web.runtime import runtime
 
     config = _config(env)
     app = build_app(config)
@@ -125,7 +126,7 @@ def main() -> int:
 
     from calfeed import store
     from calfeed.background.sync import connect_user
-    from tests.fake_google import FakeGoogle
+    from tests.support.fake_google import FakeGoogle
     from tests.support.google_fake import authorize
 
     fake = FakeGoogle().start()

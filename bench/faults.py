@@ -62,8 +62,9 @@ def main() -> int:
     from calfeed.background import reads
     from calfeed.config import load_config
     from calfeed.store import User, session_scope
-    from calfeed.web.app import build_app, runtime
-    from tests.fake_google import FakeGoogle
+    from calfeed.web.app import build_app
+    from calfeed.web.runtime import runtime
+    from tests.support.fake_google import FakeGoogle
 
     fake = FakeGoogle().start()
     fake.add_user(EMAIL, "Asia/Jakarta")
@@ -171,7 +172,9 @@ def main() -> int:
             s.query(User).update({User.last_sync_attempt_at: clock[0]})
         fake.inject(0, count=1000, delay=20.0)
 
-    measure("worker killed mid-sync", killed, read=False)  # the sweep's case: tests/test_worker.py
+    measure(
+        "worker killed mid-sync", killed, read=False
+    )  # the sweep's case: tests/background/test_worker.py
     measure("Google hanging (20 s a call)", lambda: fake.inject(0, count=1000, delay=20.0))
     fake._faults.clear()  # noqa: SLF001
     fake.stop()

@@ -40,7 +40,7 @@ def bench_app():  # gunicorn entry point: 'feed_load:bench_app()'
 
     from calfeed import create_app
     from calfeed.web import feedcache
-    from calfeed.web.app import runtime
+    from calfeed.web.runtime import runtime
 
     app = create_app()
     rt = runtime(app)
@@ -74,8 +74,8 @@ def prepare(folder: Path) -> tuple[dict[str, str], str]:
     """A migrated SQLite database with the demo user; returns (environment, feed token)."""
     sys.path.insert(0, str(ROOT))
     from calfeed.web import service
-    from calfeed.web.app import runtime
     from calfeed.web.demo import demo_app
+    from calfeed.web.runtime import runtime
 
     app = demo_app(folder)
     rt = runtime(app)

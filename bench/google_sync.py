@@ -27,7 +27,7 @@ from sqlalchemy import text  # noqa: E402
 from calfeed import store  # noqa: E402
 from calfeed.background.sync import connect_user, sync_user  # noqa: E402
 from calfeed.config import load_config  # noqa: E402
-from tests.fake_google import FakeGoogle  # noqa: E402
+from tests.support.fake_google import FakeGoogle  # noqa: E402
 from tests.support.google_fake import authorize  # noqa: E402
 
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)

@@ -39,9 +39,10 @@ def main() -> int:
     from calfeed.store import google_delivery as gd
     from calfeed.store import session_scope
     from calfeed.web import service
-    from calfeed.web.app import build_app, runtime
-    from tests.fake_google import FakeGoogle
+    from calfeed.web.app import build_app
+    from calfeed.web.runtime import runtime
     from tests.support.background import connect
+    from tests.support.fake_google import FakeGoogle
     from tests.support.google_fake import interview_event
 
     def world(fake: FakeGoogle) -> tuple[Any, int, str]:

@@ -41,8 +41,8 @@ from calfeed.store import SessionFactory, make_engine, make_session_factory  # n
 from calfeed.web import service  # noqa: E402
 from calfeed.web.rendering import render  # noqa: E402
 from calfeed.web.variants import DEFAULT  # noqa: E402
-from tests.fake_google import FakeGoogle  # noqa: E402
 from tests.support.background import connect  # noqa: E402
+from tests.support.fake_google import FakeGoogle  # noqa: E402
 from tests.support.google_fake import interview_event  # noqa: E402
 
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)

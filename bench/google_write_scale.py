@@ -33,8 +33,8 @@ from calfeed.background.jobs import JobContext, Jobs  # noqa: E402
 from calfeed.config import load_config  # noqa: E402
 from calfeed.store import google_delivery as gd  # noqa: E402
 from calfeed.store import make_engine, make_session_factory, session_scope  # noqa: E402
-from tests.fake_google import FakeGoogle  # noqa: E402
 from tests.support.background import connect, real_now, wait_for  # noqa: E402
+from tests.support.fake_google import FakeGoogle  # noqa: E402
 from tests.support.google_fake import interview_event  # noqa: E402
 
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)

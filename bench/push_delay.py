@@ -34,10 +34,11 @@ from calfeed import store  # noqa: E402
 from calfeed.config import load_config  # noqa: E402
 from calfeed.core.rules import follow_up_uid  # noqa: E402
 from calfeed.web import service  # noqa: E402
-from calfeed.web.app import build_app, jobs, runtime  # noqa: E402
-from tests.factories import google_event  # noqa: E402
-from tests.fake_google import FakeGoogle  # noqa: E402
+from calfeed.web.app import build_app  # noqa: E402
+from calfeed.web.runtime import jobs, runtime  # noqa: E402
 from tests.support.background import LiveApp, connect, free_port, real_now, wait_for  # noqa: E402
+from tests.support.factories import google_event  # noqa: E402
+from tests.support.fake_google import FakeGoogle  # noqa: E402
 
 
 def _event(n: int) -> dict:

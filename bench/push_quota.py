@@ -40,9 +40,9 @@ from calfeed.background import push, reads, sync  # noqa: E402
 from calfeed.config import Config, load_config  # noqa: E402
 from calfeed.store import background as bg  # noqa: E402
 from calfeed.store import session_scope  # noqa: E402
-from tests.factories import google_event  # noqa: E402
-from tests.fake_google import FakeGoogle  # noqa: E402
 from tests.support.background import connect  # noqa: E402
+from tests.support.factories import google_event  # noqa: E402
+from tests.support.fake_google import FakeGoogle  # noqa: E402
 
 T0 = datetime(2026, 12, 1, 0, 0, tzinfo=UTC)
 DAY = timedelta(days=1)

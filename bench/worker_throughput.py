@@ -33,9 +33,9 @@ from calfeed.background.jobs import JobContext, Jobs  # noqa: E402
 from calfeed.config import load_config  # noqa: E402
 from calfeed.store import background as bg  # noqa: E402
 from calfeed.store import session_scope  # noqa: E402
-from tests.factories import google_event  # noqa: E402
-from tests.fake_google import FakeGoogle  # noqa: E402
 from tests.support.background import REDIS_URL, connect, real_now  # noqa: E402
+from tests.support.factories import google_event  # noqa: E402
+from tests.support.fake_google import FakeGoogle  # noqa: E402
 
 PG = os.environ.get(
     "CALFEED_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"

@@ -34,6 +34,7 @@ from google.oauth2.credentials import Credentials
 from google_auth_oauthlib.flow import Flow
 from oauthlib.oauth2.rfc6749.errors import OAuth2Error
 
+from calfeed.adapters.google_api import HTTP_TIMEOUT, CalendarClient, CalendarListEntry
 from calfeed.config import Config
 from calfeed.crypto import same_secret
 from calfeed.errors import CalfeedError, ConfigError, GoogleError
@@ -67,8 +68,6 @@ CLIENT_ERRORS = frozenset(
         "insecure_transport",
     }
 )
-#: seconds any single HTTP exchange with Google may take
-HTTP_TIMEOUT = 10.0
 
 
 class AuthorizationError(CalfeedError):
@@ -100,17 +99,6 @@ class AuthorizationStart:
     url: str
     state: str
     code_verifier: str
-
-
-@dataclass(frozen=True, slots=True)
-class CalendarListEntry:
-    """A calendar on the user's list (users/me/calendarList); the primary's id is the address."""
-
-    id: str
-    summary: str
-    time_zone: str | None
-    primary: bool
-    access_role: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,8 +242,6 @@ def finish_authorization(
         ScopeNotGranted: calendar access was not granted (show the user how to grant it).
         GoogleError: Google could not be reached.
     """
-    from calfeed.adapters.google_api import CalendarClient
-
     token = exchange_code(config, redirect_uri, state, code_verifier, authorization_response_url)
     raw_scope = token.get("scope")
     if raw_scope is None:  # RFC 6749 5.1: no "scope" in the answer means "as requested"

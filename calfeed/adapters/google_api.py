@@ -35,7 +35,6 @@ from google_auth_httplib2 import AuthorizedHttp
 from googleapiclient.discovery import build
 from googleapiclient.errors import HttpError
 
-from calfeed.adapters.google import HTTP_TIMEOUT, CalendarListEntry
 from calfeed.config import Config
 from calfeed.core.sanitize import clean_surrogates
 from calfeed.errors import GoogleError, ReauthorizationRequired
@@ -48,6 +47,21 @@ __all__ = [
     "RetryPolicy",
     "SyncTokenExpired",
 ]
+
+#: seconds any single HTTP exchange with Google may take
+HTTP_TIMEOUT = 10.0
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarListEntry:
+    """A calendar on the user's list (users/me/calendarList); the primary's id is the address."""
+
+    id: str
+    summary: str
+    time_zone: str | None
+    primary: bool
+    access_role: str
+
 
 #: Google's maximum page size for events.list; fewer pages means fewer requests
 MAX_RESULTS = 2500

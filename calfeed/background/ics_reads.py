@@ -33,8 +33,9 @@ from calfeed.crypto import DecryptionFailed, TokenCipher, token_hash
 from calfeed.errors import CalfeedError, NotFound, SourceError
 from calfeed.store import SessionFactory, session_scope
 from calfeed.store import ics_sources as db
-from calfeed.store.queries import marks_for_user, rule_settings_of
+from calfeed.store.marks import marks_for_user
 from calfeed.store.schema import User
+from calfeed.store.users import rule_settings_of
 
 #: the read window, as for Google (`calfeed.background.sync`)
 WINDOW_BACK = timedelta(days=60)

@@ -1,10 +1,10 @@
-"""issue 9: the background reads of Google, as service functions the queue's tasks call.
+"""The background reads of Google, as service functions the queue's tasks call.
 
 Every Google read runs here, in a worker, never in a feed poll or a page. The tasks are thin (a user
 id in, one of these functions called); what makes the queue safe to lose lives in the database
 (`calfeed.store.background`): a request bumps `wanted`, a finished read sets `done`, and the
 periodic `sweep` finds wanted reads whose queue message vanished. One read per user at a time
-across every process is issue 3's lock inside `sync.sync_user`.
+across every process is the store's per-user lock, which `run_read` holds for the whole read.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 
 from calfeed.config import Config
 from calfeed.errors import CalfeedError, GoogleError, NotFound
-from calfeed.store import SessionFactory, session_scope
+from calfeed.store import SessionFactory, engine_of, session_scope, user_sync_lock
 from calfeed.store import background as bg
 
 log = logging.getLogger(__name__)
@@ -70,37 +70,43 @@ def run_read(
     *,
     attempt: int = 0,
 ) -> ReadOutcome:
-    """Run the wanted read of one user (the queue's read task calls this and nothing else).
+    """One background read of a user's Google calendars (the queue's read task calls this alone).
 
-    Claims the requests made so far, reads Google through `sync.sync_user` (which takes the
-    per-user lock), and marks them done; a failed read is retried with backoff, a busy one soon.
-    A worker killed in the middle leaves the requests wanted, and `sweep` enqueues them again.
+    The steps, in order: claim the requests made so far; take the user's lock (one Google
+    conversation per user, across every process); read every selected calendar and store what
+    changed; open or renew the watch channels, still under the lock; finish the claimed requests,
+    or schedule a retry (backoff for a failure, soon when another process holds the lock). A
+    worker killed anywhere in between leaves the requests wanted, and `sweep` enqueues them again.
     """
     from calfeed.background import (  # imported late: Google's client libraries are heavy to load
         push,
         sync,
     )
 
+    # 1. claim
     with session_scope(sessions) as s:
         claimed = bg.claim_read(s, user_id, now)
     if claimed is None:
         return ReadOutcome(user_id, "nothing")
-
-    def channels() -> None:  # under the user's lock, after a good read
-        try:
-            push.ensure_channels(sessions, config, user_id, now)
-        except CalfeedError as exc:  # push is an optimisation: the schedule still reads
-            log.warning("watch channels of user %s: %s", user_id, type(exc).__name__)
-
     try:
-        result = sync.sync_user(sessions, user_id, config=config, now=now, after_read=channels)
+        # 2. lock
+        with user_sync_lock(engine_of(sessions), user_id, now) as taken:
+            if not taken:
+                return ReadOutcome(user_id, "busy", retry_in=BUSY_DELAY)
+            # 3. read and store
+            result = sync.read_user(sessions, user_id, config=config, now=now)
+            # 4. watch (push is an optimisation: the schedule still reads without it)
+            if result.ok:
+                try:
+                    push.ensure_channels(sessions, config, user_id, now)
+                except CalfeedError as exc:
+                    log.warning("watch channels of user %s: %s", user_id, type(exc).__name__)
     except NotFound:  # deleted meanwhile: its rows are gone with it
         return ReadOutcome(user_id, "gone")
     except GoogleError as exc:
         log.warning("google read of user %s failed: %s", user_id, type(exc).__name__)
         return _failed(sessions, user_id, claimed, attempt, 0)
-    if result.status == "busy":
-        return ReadOutcome(user_id, "busy", retry_in=BUSY_DELAY)
+    # 5. finish
     if result.status == "failed":  # the reason is stored (the dashboard shows it), not logged:
         # it names calendars, which are often e-mail addresses
         log.warning("google read of user %s failed; its stored events are kept", user_id)

@@ -196,13 +196,12 @@ def sync_user(
     sleep: Callable[[float], None] = time.sleep,
     retry: RetryPolicy | None = None,
     rng: random.Random | None = None,
-    after_read: Callable[[], None] | None = None,
 ) -> SyncResult:
-    """Read the user's selected calendars from Google and update the cached events.
+    """Read the user's selected calendars from Google and update the cached events, under the
+    user's lock (a second caller, in any process, gets "busy").
 
-    Never runs twice at once for one user (across processes): a second caller gets "busy".
-    `after_read` runs after a read without errors, still under the lock (issue 9: the watch
-    channels, so no two Google calls of one user ever overlap).
+    The background read (`calfeed.background.reads.run_read`) takes the lock itself, to open the
+    watch channels under it too, and calls `read_user`.
 
     Raises:
         NotFound: no such user.
@@ -213,72 +212,90 @@ def sync_user(
     with user_sync_lock(engine_of(session_factory), user_id, now) as taken:
         if not taken:
             return SyncResult(user_id, "busy")
-        # the snapshot is taken under the lock: a read that just finished elsewhere has already
-        # stored its sync tokens, and we continue from them
-        with session_scope(session_factory) as session:
-            user = get_user(session, user_id)
-            if user is None:
-                raise NotFound("no such user")
-            if user.needs_reconnect or not user.refresh_token_enc:
-                return SyncResult(user_id, "reconnect", error=user.reconnect_reason)
-            # recorded before Google is asked: a read that is killed (worker timeout, deploy)
-            # still counts as tried, so the next polls serve the cache instead of retrying it
-            user.last_sync_attempt_at = now
-            refresh_enc, access_enc = user.refresh_token_enc, user.access_token_enc
-            access_expiry = user.access_token_expires_at
-            delivery = google_delivery.get_delivery(session, user_id)
-            own = delivery.calendar_id if delivery is not None else None
-            calendars = [
-                (c.id, c.google_id, _usable_token(c, now))
-                for c in calendars_for_user(session, user_id, selected_only=True)
-                if c.google_id != own  # issue 14: calfeed's own calendar is never read back
-            ]
-        cipher = TokenCipher(config.encryption_key)
-        try:
-            refresh_token = cipher.decrypt(refresh_enc)
-            access_token = cipher.decrypt(access_enc) if access_enc else None
-        except DecryptionFailed:
-            return _reconnect(session_factory, user_id, "the stored grant cannot be decrypted", now)
-        credentials = user_credentials(
-            config, refresh_token, access_token=access_token, expires_at=access_expiry
+        return read_user(
+            session_factory, user_id, config=config, now=now, sleep=sleep, retry=retry, rng=rng
         )
-        client = CalendarClient(credentials, config=config, sleep=sleep, retry=retry, rng=rng)
-        window = read_window(now)
-        errors: list[str] = []
-        full_reads = stored = removed = 0
-        try:
-            for calendar_pk, google_id, sync_token in calendars:
-                try:
-                    read = _read(client, google_id, sync_token, window)
-                except CalendarGone:
-                    errors.append(f"{google_id}: not found at Google")
-                    continue
-                except ReauthorizationRequired:
-                    raise
-                except GoogleError as exc:  # retries spent: keep this calendar's old data
-                    errors.append(f"{google_id}: {exc}")
-                    continue
-                full_reads += read.full
-                s, r = _apply(session_factory, calendar_pk, read, now=now)
-                stored, removed = stored + s, removed + r
-        except ReauthorizationRequired as exc:
-            return _reconnect(session_factory, user_id, str(exc), now, requests=client.requests)
 
-        with session_scope(session_factory) as session:
-            pruned = prune_events(session, user_id, window[0])
-            if pruned:
-                bump_data_version(session, user_id, now)
-            if credentials.token and credentials.token != access_token:
-                save_access_token(
-                    session,
-                    user_id,
-                    cipher.encrypt(credentials.token),
-                    credentials_expiry(credentials),
-                )
-            error = "; ".join(errors) or None
-            record_sync(session, user_id, now=now, error=error, succeeded=not errors)
-        if after_read is not None and not errors:
-            after_read()
+
+def read_user(
+    session_factory: SessionFactory,
+    user_id: int,
+    *,
+    config: Config,
+    now: datetime,
+    sleep: Callable[[float], None] = time.sleep,
+    retry: RetryPolicy | None = None,
+    rng: random.Random | None = None,
+) -> SyncResult:
+    """The read itself; the caller holds the user's lock (`calfeed.store.user_sync_lock`).
+
+    Raises:
+        NotFound: no such user.
+    """
+    # the snapshot is taken under the lock: a read that just finished elsewhere has already
+    # stored its sync tokens, and we continue from them
+    with session_scope(session_factory) as session:
+        user = get_user(session, user_id)
+        if user is None:
+            raise NotFound("no such user")
+        if user.needs_reconnect or not user.refresh_token_enc:
+            return SyncResult(user_id, "reconnect", error=user.reconnect_reason)
+        # recorded before Google is asked: a read that is killed (worker timeout, deploy)
+        # still counts as tried, so the next polls serve the cache instead of retrying it
+        user.last_sync_attempt_at = now
+        refresh_enc, access_enc = user.refresh_token_enc, user.access_token_enc
+        access_expiry = user.access_token_expires_at
+        delivery = google_delivery.get_delivery(session, user_id)
+        own = delivery.calendar_id if delivery is not None else None
+        calendars = [
+            (c.id, c.google_id, _usable_token(c, now))
+            for c in calendars_for_user(session, user_id, selected_only=True)
+            if c.google_id != own  # issue 14: calfeed's own calendar is never read back
+        ]
+    cipher = TokenCipher(config.encryption_key)
+    try:
+        refresh_token = cipher.decrypt(refresh_enc)
+        access_token = cipher.decrypt(access_enc) if access_enc else None
+    except DecryptionFailed:
+        return _reconnect(session_factory, user_id, "the stored grant cannot be decrypted", now)
+    credentials = user_credentials(
+        config, refresh_token, access_token=access_token, expires_at=access_expiry
+    )
+    client = CalendarClient(credentials, config=config, sleep=sleep, retry=retry, rng=rng)
+    window = read_window(now)
+    errors: list[str] = []
+    full_reads = stored = removed = 0
+    try:
+        for calendar_pk, google_id, sync_token in calendars:
+            try:
+                read = _read(client, google_id, sync_token, window)
+            except CalendarGone:
+                errors.append(f"{google_id}: not found at Google")
+                continue
+            except ReauthorizationRequired:
+                raise
+            except GoogleError as exc:  # retries spent: keep this calendar's old data
+                errors.append(f"{google_id}: {exc}")
+                continue
+            full_reads += read.full
+            s, r = _apply(session_factory, calendar_pk, read, now=now)
+            stored, removed = stored + s, removed + r
+    except ReauthorizationRequired as exc:
+        return _reconnect(session_factory, user_id, str(exc), now, requests=client.requests)
+
+    with session_scope(session_factory) as session:
+        pruned = prune_events(session, user_id, window[0])
+        if pruned:
+            bump_data_version(session, user_id, now)
+        if credentials.token and credentials.token != access_token:
+            save_access_token(
+                session,
+                user_id,
+                cipher.encrypt(credentials.token),
+                credentials_expiry(credentials),
+            )
+        error = "; ".join(errors) or None
+        record_sync(session, user_id, now=now, error=error, succeeded=not errors)
     return SyncResult(
         user_id,
         "failed" if errors else "ok",

@@ -24,9 +24,9 @@ def main(argv: list[str]) -> int:
     )
     args = parser.parse_args(argv)
     from calfeed.background.jobs import JobContext, Jobs
+    from calfeed.clock import utc_now
     from calfeed.config import load_config
     from calfeed.store import make_engine, make_session_factory
-    from calfeed.web.app import utc_now
 
     try:
         config = load_config()

@@ -10,7 +10,7 @@ Decisions:
 - No SOURCE: it would repeat the secret feed address inside the feed.
 - Times carry TZID with one VTIMEZONE per zone (Z1) in the yearly-RRULE shape every reader agrees
   on (see calfeed/core/vtimezone.py); a wall time that occurs twice is written in UTC instead.
-  ical.js, icalendar and vobject read every event to the same instants (tests/test_readers.py).
+  ical.js, icalendar and vobject read every event to the same instants (tests/core/test_readers.py).
 - Follow-ups are TRANSP:TRANSPARENT: a reminder to write an e-mail must not mark the user busy.
 """
 
@@ -116,7 +116,7 @@ def event_bytes(item: FeedEvent) -> tuple[bytes, set[str]]:
 
     Written directly rather than through icalendar's Event: building a component per event made
     rendering six times slower than icalendar serializing as many plain events (bench/engine.py).
-    tests/test_feed_writer.py proves the bytes equal icalendar's own serialization of the event.
+    tests/core/test_feed_writer.py proves the bytes equal icalendar's serialization of the event.
     """
     start, start_zone = _when("DTSTART", _unambiguous(item.start))
     end, end_zone = _when("DTEND", _unambiguous(item.end))

@@ -1,17 +1,14 @@
-"""How people are named and greeted (rules E1, T5, C5), and who owns a calendar without `self`.
+"""How people are named and greeted (rules E1, T5, C5).
 
-Pure. A display name is what someone's mail program says about them: `Dr. "Ann" O'Neil`,
-`O'Neil, Ann`, `KIM PARK`, an address, or a team's name; each has a first name a person would use.
+Pure, and below the model (`Person.first_name` uses it), so it imports nothing of calfeed. A display
+name is what someone's mail program says about them: `Dr. "Ann" O'Neil`, `O'Neil, Ann`, `KIM PARK`,
+an address, or a team's name; each has a first name a person would use.
 """
 
 from __future__ import annotations
 
 import re
-from collections import Counter
-from collections.abc import Sequence
 from functools import lru_cache
-
-from calfeed.core.model import SourceEvent
 
 #: titles that come before a name in English; Indonesian ones (Ibu, Pak) are kept: "Halo Ibu Rina"
 _TITLES = frozenset("dr dr. mr mr. mrs mrs. ms ms. miss mx mx. prof prof. sir dame".split())
@@ -48,42 +45,3 @@ def first_name(name: str) -> str:
 def _capitalise(word: str) -> str:
     """`KIM` -> Kim, `kim` -> Kim; mixed case as written (`McKay`, `DeShawn`)."""
     return word.capitalize() if word.isupper() or word.islower() else word
-
-
-def guess_owner(events: Sequence[SourceEvent]) -> str | None:
-    """Whose calendar an .ics export is, when it marks nobody `self` (rule E1, issue 8 point 3).
-
-    Every address scores one per event it is on, and two more per event it organises alone (an
-    event the user made for themself: "Interview at Stripe"). The owner is the best score among
-    addresses on more than half of the events that name people; a tie goes to a free-mail address
-    (job seekers write from their own, interviewers from their employer's); None when no address
-    stands out: better no owner than the wrong one.
-    """
-    from calfeed.core.detection.companies import FREE_MAIL
-
-    present: Counter[str] = Counter()
-    score: Counter[str] = Counter()
-    with_people = 0
-    for event in events:
-        addresses = {a.email.casefold() for a in event.attendees if not a.resource}
-        if event.organizer is not None:
-            organizer = event.organizer.email.casefold()
-            if not addresses - {organizer}:
-                score[organizer] += 2
-            addresses.add(organizer)
-        if addresses:
-            with_people += 1
-            present.update(addresses)
-            score.update(addresses)
-    if with_people < 2:
-        return None
-
-    def rank(address: str) -> tuple[int, int, str]:
-        return (-score[address], 0 if address.rpartition("@")[2] in FREE_MAIL else 1, address)
-
-    ranked = sorted((a for a in present if present[a] * 2 > with_people), key=rank)
-    if not ranked:
-        return None
-    if len(ranked) > 1 and rank(ranked[1])[:2] == rank(ranked[0])[:2]:
-        return None
-    return ranked[0]

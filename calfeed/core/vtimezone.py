@@ -2,9 +2,10 @@
 
 Why not icalendar's `Timezone.from_tzid`: it lists transitions as one observance with DTSTART plus
 RDATEs, and ical.js (Thunderbird) ignores an observance's DTSTART when RDATEs are present, so the
-first transition of each kind is lost and events shift by an hour (tests/test_readers.py shows it).
-It also sizes the definition to the events' span, so two feeds would define one TZID differently,
-and readers that cache a TZID process-wide (vobject) would read the second feed with the first's.
+first transition of each kind is lost and events shift by an hour (tests/core/test_readers.py shows
+it). It also sizes the definition to the events' span, so two feeds would define one TZID
+differently, and readers that cache a TZID process-wide (vobject) would read the second feed with
+the first's.
 
 So this module writes the shape that Google, Apple and tzurl.org publish and that ical.js, libical,
 Outlook, icalendar and vobject all read: yearly RRULE observances (BYMONTH + BYDAY), one per stretch

@@ -13,6 +13,12 @@ from calfeed.store import (  # each registers its tables on Base.metadata
     ics_sources,  # issue 11
     passkeys,  # issue 11
 )
+from calfeed.store.calendars import (
+    CalendarInfo,
+    calendars_for_user,
+    save_calendar_list,
+    select_calendars,
+)
 from calfeed.store.db import (
     SessionFactory,
     engine_of,
@@ -20,47 +26,27 @@ from calfeed.store.db import (
     make_session_factory,
     session_scope,
 )
-from calfeed.store.lock import user_sync_lock
-from calfeed.store.migrate import cli_db, current, upgrade
-from calfeed.store.queries import (
-    CachedFeed,
-    CalendarInfo,
+from calfeed.store.events import (
     EventRecord,
-    bump_data_version,
-    calendars_for_user,
-    connect_google,
     count_events,
-    create_user,
     delete_events,
     delete_series_instances,
-    delete_user,
-    drop_cached_feeds,
-    get_cached_feed,
-    get_mark,
-    get_user,
-    get_user_by_email,
-    get_user_by_feed_token,
-    get_user_by_feed_token_hash,
-    mark_needs_reconnect,
-    marks_for_user,
     prune_events,
-    put_cached_feed,
-    record_sync,
     replace_events,
-    revisions_for_user,
-    rule_settings_of,
-    save_access_token,
-    save_calendar_list,
-    save_pending_authorization,
-    save_revisions,
-    select_calendars,
-    set_feed_token,
-    set_mark,
-    set_rule_settings,
     source_events_for_user,
-    take_pending_authorization,
     upsert_events,
 )
+from calfeed.store.feeds import (
+    CachedFeed,
+    drop_cached_feeds,
+    get_cached_feed,
+    put_cached_feed,
+    revisions_for_user,
+    save_revisions,
+)
+from calfeed.store.lock import user_sync_lock
+from calfeed.store.marks import get_mark, marks_for_user, set_mark
+from calfeed.store.migrate import cli_db, current, upgrade
 from calfeed.store.schema import (
     Base,
     Calendar,
@@ -73,6 +59,24 @@ from calfeed.store.schema import (
     User,
 )
 from calfeed.store.settings import settings_from_json, settings_to_json
+from calfeed.store.users import (
+    bump_data_version,
+    connect_google,
+    create_user,
+    delete_user,
+    get_user,
+    get_user_by_email,
+    get_user_by_feed_token,
+    get_user_by_feed_token_hash,
+    mark_needs_reconnect,
+    record_sync,
+    rule_settings_of,
+    save_access_token,
+    save_pending_authorization,
+    set_feed_token,
+    set_rule_settings,
+    take_pending_authorization,
+)
 
 __all__ = [
     "Base",

@@ -18,7 +18,7 @@ from calfeed.adapters import google
 from calfeed.background import google_writes, push, sync
 from calfeed.store import google_delivery as gd
 from calfeed.store import session_scope
-from calfeed.web.app import Runtime, jobs
+from calfeed.web.runtime import Runtime, jobs
 
 
 def begin_connect(rt: Runtime, redirect_uri: str, *, write: bool = True) -> tuple[str, str, str]:

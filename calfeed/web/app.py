@@ -7,41 +7,18 @@ apps as they like, each on its own database.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 from flask import Flask
-from flask_wtf import CSRFProtect
 
 from calfeed.config import Config, load_config
 from calfeed.crypto import TokenCipher
-from calfeed.store.db import SessionFactory, make_engine, make_session_factory
-
-if TYPE_CHECKING:
-    from calfeed.background.jobs import Jobs
-
-csrf = CSRFProtect()
+from calfeed.store.db import make_engine, make_session_factory
+from calfeed.web.runtime import JOBS_KEY, RUNTIME_KEY, Runtime, csrf, runtime
 
 PACKAGE = Path(__file__).resolve().parent.parent
-
-
-def utc_now() -> datetime:
-    """The service's clock; tests replace `Runtime.clock` instead of patching time."""
-    return datetime.now(UTC)
-
-
-@dataclass(frozen=True)
-class Runtime:
-    """What the views need besides Flask: config, database sessions, the secret cipher, a clock."""
-
-    config: Config
-    sessions: SessionFactory
-    cipher: TokenCipher
-    clock: Callable[[], datetime] = utc_now
 
 
 def template_folder() -> Path:
@@ -86,7 +63,7 @@ def register_config(app: Flask, config: Config) -> None:
 
 def register_database(app: Flask, config: Config) -> None:
     engine = make_engine(config.database_url)
-    app.extensions["calfeed"] = Runtime(
+    app.extensions[RUNTIME_KEY] = Runtime(
         config=config,
         sessions=make_session_factory(engine),
         cipher=TokenCipher(config.encryption_key),
@@ -94,10 +71,12 @@ def register_database(app: Flask, config: Config) -> None:
 
 
 def register_security(app: Flask, config: Config) -> None:
+    from calfeed.web.middleware import init_logging
     from calfeed.web.security import init_security
 
     csrf.init_app(app)
     init_security(app, secure=config.env != "development")
+    init_logging()
 
 
 def register_blueprints(app: Flask) -> None:
@@ -118,14 +97,12 @@ def register_blueprints(app: Flask) -> None:
     init_context(app)
     for module in (pages, auth, feeds, dashboard, settings, health):
         app.register_blueprint(module.bp)
-    app.register_blueprint(background.bp)  # issue 9
-    app.register_blueprint(sources.bp)  # issue 11
-    app.register_blueprint(passkeys.bp)  # issue 11
-    app.register_blueprint(google_calendar.bp)  # issue 14
+    for module in (background, sources, passkeys, google_calendar):  # issues 9, 11, 14
+        app.register_blueprint(module.bp)
     # Calendar apps never send CSRF tokens, and the feed route only reads.
     csrf.exempt(feeds.bp)
     csrf.exempt(health.bp)
-    # issue 9: Google's push notifications carry no CSRF token; they are verified by channel
+    # Google's push notifications carry no CSRF token; they are verified by channel
     csrf.exempt(background.notify)
 
 
@@ -169,8 +146,8 @@ def register_cli(app: Flask) -> None:
 
 
 def register_jobs(app: Flask, config: Config) -> None:
-    """issue 9: the task queue (built on first use); `flask run` on the embedded default runs a
-    worker in its own process, as `calfeed serve` does."""
+    """The task queue (built on first use); `flask run` on the embedded default runs a worker in
+    its own process, as `calfeed serve` does."""
     import os
 
     from calfeed.background.jobs import JobContext, Jobs
@@ -179,20 +156,8 @@ def register_jobs(app: Flask, config: Config) -> None:
         rt = runtime(app)
         return JobContext(rt.config, rt.sessions, rt.clock)
 
-    found = app.extensions["calfeed_jobs"] = Jobs(config, context)
+    found = app.extensions[JOBS_KEY] = Jobs(config, context)
     # `flask run` sets FLASK_RUN_FROM_CLI before loading the app (with the reloader, both of its
     # processes load it: two consumers of one SQLite queue are as safe as two worker processes)
     if os.environ.get("FLASK_RUN_FROM_CLI") == "true" and found.embedded:
         found.start_in_process()
-
-
-def jobs(app: Flask) -> Jobs:
-    """The task queue attached to `app` by `build_app`."""
-    found: Jobs = app.extensions["calfeed_jobs"]
-    return found
-
-
-def runtime(app: Flask) -> Runtime:
-    """The Runtime attached to `app` by `build_app`."""
-    found: Runtime = app.extensions["calfeed"]
-    return found

@@ -17,9 +17,9 @@ from flask.typing import ResponseReturnValue
 from calfeed import store
 from calfeed.background import push, reads
 from calfeed.store import session_scope
-from calfeed.web.app import jobs
 from calfeed.web.context import _, current_lang, current_user_id, require_user, rt
 from calfeed.web.present import _due
+from calfeed.web.runtime import jobs
 
 bp = Blueprint("background", __name__)
 

@@ -17,8 +17,8 @@ from flask import Flask, current_app, g, request, session
 from calfeed.core.model import Lang
 from calfeed.errors import CalfeedError
 from calfeed.web import service
-from calfeed.web.app import Runtime, runtime
 from calfeed.web.i18n import TRANSLATIONS, pick_lang
+from calfeed.web.runtime import Runtime, runtime
 
 SESSION_USER = "uid"
 SESSION_NONCE = "sn"
@@ -51,7 +51,7 @@ def current_user_id() -> int | None:
     elif rt().config.demo:
         found = service.demo_user_id(rt().sessions)
         if found is None:  # the visitor tried "delete everything": the demo starts over
-            from calfeed.web.demo import seed
+            from calfeed.web.demo_seed import seed
 
             found = seed(current_app, rt().clock())
         sign_in(found, renew=False)

@@ -14,7 +14,6 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from calfeed.errors import NotFound
 from calfeed.web import present, service
-from calfeed.web.app import jobs
 from calfeed.web.context import _, require_user, rt
 from calfeed.web.forms import (
     MAX_CORRECTION,
@@ -24,6 +23,7 @@ from calfeed.web.forms import (
     parse_timeline_field,
 )
 from calfeed.web.i18n import N_
+from calfeed.web.runtime import jobs
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 

@@ -16,9 +16,9 @@ from typing import Any
 from flask import Blueprint, Flask, Response, request
 from werkzeug.http import http_date, parse_date
 
-from calfeed.web.app import runtime
 from calfeed.web.context import rt
 from calfeed.web.feedcache import DEFAULT, Served, parse_variant, serve_feed, warm_feed
+from calfeed.web.runtime import runtime
 
 bp = Blueprint("feeds", __name__)
 

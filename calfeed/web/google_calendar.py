@@ -22,10 +22,10 @@ from calfeed.background import google_writes
 from calfeed.core.google_events import REMINDERS
 from calfeed.store import google_delivery as gd
 from calfeed.store import session_scope
-from calfeed.web.app import jobs
 from calfeed.web.context import _, current_lang, current_user_id, require_user, rt
 from calfeed.web.i18n import N_
 from calfeed.web.present import _due
+from calfeed.web.runtime import jobs
 
 bp = Blueprint("google_calendar", __name__)
 

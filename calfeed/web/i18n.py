@@ -5,7 +5,7 @@ Every other language is a catalog, `calfeed/translations/<lang>/LC_MESSAGES/mess
 extracted and updated with `make messages` (pybabel extract/update) and compiled to `.mo` by
 `make catalogs` (pybabel compile) and by the wheel build (`hatch_build.py`). Adding a language
 means adding a catalog (and, for the feed's own texts, its draft templates).
-`tests/test_i18n.py` fails when a message lacks its translation.
+`tests/web/test_i18n.py` fails when a message lacks its translation.
 
 Pages translate through Flask-Babel (`_` in templates and views, in the request's language);
 `gettext(message, lang)` here serves code that renders for a given user outside that (the

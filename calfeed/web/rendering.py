@@ -21,7 +21,7 @@ from calfeed.core.model import Notice
 from calfeed.core.pipeline import build_feed
 from calfeed.errors import NotFound
 from calfeed.store import SessionFactory, session_scope
-from calfeed.store.queries import CachedFeed
+from calfeed.store.feeds import CachedFeed
 from calfeed.web.variants import DEFAULT, Variant
 
 

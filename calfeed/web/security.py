@@ -59,16 +59,14 @@ class LightSessionInterface(SecureCookieSessionInterface):
 
 
 def init_security(app: Flask, *, secure: bool) -> None:
-    """Cookie settings, the lighter session for machine endpoints, the request log's setup.
+    """Cookie settings and the lighter session for machine endpoints.
 
-    The headers themselves are added by `middleware.EdgeMiddleware` (see `app.register_wsgi`).
+    The headers themselves are added by `middleware.EdgeMiddleware` (see `app.register_wsgi`),
+    which imports them from here: this module depends on nothing else of the web layer.
     """
-    from calfeed.web.middleware import init_logging
-
     configure_cookies(app, secure=secure)
     app.session_interface = LightSessionInterface()
     app.after_request(_no_store_for_secret_pages)
-    init_logging()
 
 
 #: blueprints whose pages show the feed secret: never kept by a browser or a shared cache

@@ -8,10 +8,10 @@ from flask.typing import ResponseReturnValue
 from calfeed.core.calendar_days import country_names
 from calfeed.errors import NotFound
 from calfeed.web import service
-from calfeed.web.app import jobs
 from calfeed.web.context import _, require_user, rt
 from calfeed.web.forms import SettingsForm, parse_settings, settings_values
 from calfeed.web.i18n import N_
+from calfeed.web.runtime import jobs
 
 bp = Blueprint("settings", __name__, url_prefix="/settings")
 

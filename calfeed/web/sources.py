@@ -24,9 +24,9 @@ from calfeed.background.ics_reads import SourceExists, SourceRead
 from calfeed.errors import NotFound
 from calfeed.store import ics_sources as db
 from calfeed.store import session_scope
-from calfeed.web.app import jobs
 from calfeed.web.context import _, current_user_id, require_user, rt
 from calfeed.web.forms import flag
+from calfeed.web.runtime import jobs
 
 bp = Blueprint("sources", __name__, url_prefix="/sources")
 
@@ -76,7 +76,7 @@ def found_message(read: SourceRead) -> tuple[str, str]:
 def _rows(user_id: int) -> list[SourceRow]:
     with session_scope(rt().sessions) as s:
         views = db.source_views(s, user_id)
-        from calfeed.store.queries import get_user, rule_settings_of
+        from calfeed.store.users import get_user, rule_settings_of
 
         user = get_user(s, user_id)
         zone = ZoneInfo(rule_settings_of(user).time_zone) if user else ZoneInfo("UTC")

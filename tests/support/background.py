@@ -22,7 +22,7 @@ from werkzeug.serving import make_server
 from calfeed.background.jobs import JobContext, Jobs
 from calfeed.config import Config
 from calfeed.store import SessionFactory
-from tests.fake_google import FakeGoogle, _QuietHandler
+from tests.support.fake_google import FakeGoogle, _QuietHandler
 from tests.support.google_fake import authorize
 
 REDIS_URL = "redis://127.0.0.1:6379/0"

@@ -1,4 +1,4 @@
-"""Fake-Google fixtures: a loopback Google (tests/fake_google.py) and configuration pointing at it.
+"""Fake-Google fixtures: a loopback Google (tests/support/fake_google.py) and its configuration.
 
 `fake_google` is a running FakeGoogle with one account (ana@example.com, Asia/Jakarta);
 `google_env` is the CALFEED_* environment that points the real clients at it; `google_config` is
@@ -8,6 +8,7 @@ OAUTHLIB_INSECURE_TRANSPORT=1 is set for the test only: the fake speaks plain ht
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ import pytest
 from cryptography.fernet import Fernet
 
 from calfeed.config import Config, load_config
-from tests.fake_google import FakeGoogle
+from tests.support.fake_google import FakeGoogle
 
 TEST_EMAIL = "ana@example.com"
 #: a fixed key so failures are reproducible; never used outside tests
@@ -43,7 +44,10 @@ def google_env(fake_google: FakeGoogle, tmp_path: Path) -> dict[str, str]:
         "CALFEED_SECRET_KEY": "test-secret-key",
         "CALFEED_ENCRYPTION_KEY": TEST_ENCRYPTION_KEY,
         **fake_google.env(),
-        "CALFEED_QUEUE_URL": "immediate",  # issue 9: reads run inside the request in these tests
+        "CALFEED_QUEUE_URL": "immediate",  # reads run inside the request in these tests
+        # a Redis queue of this test process's own: pytest-xdist workers never take each
+        # other's tasks
+        "CALFEED_QUEUE_NAME": f"calfeed_test_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}",
     }
 
 

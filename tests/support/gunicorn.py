@@ -18,7 +18,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.fake_google import FakeGoogle
+from tests.support.fake_google import FakeGoogle
 from tests.support.google_fake import TEST_ENCRYPTION_KEY
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -21,8 +21,9 @@ from flask.testing import FlaskClient
 
 from calfeed.config import Config, load_config
 from calfeed.web import service
-from calfeed.web.app import build_app, runtime
-from calfeed.web.demo import seed
+from calfeed.web.app import build_app
+from calfeed.web.demo_seed import seed
+from calfeed.web.runtime import runtime
 
 WEB_ENCRYPTION_KEY = Fernet.generate_key().decode()
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')

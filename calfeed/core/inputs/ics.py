@@ -37,8 +37,8 @@ from calfeed.core.inputs.ics_input import (
     quiet_libraries,
     zone_from_display_name,
 )
+from calfeed.core.inputs.owner import guess_owner
 from calfeed.core.model import Attendee, Skipped, SourceEvent
-from calfeed.core.people import guess_owner
 from calfeed.errors import InvalidEvent, SourceError
 
 #: properties holding the dates a series is computed from; one unreadable -> the event is skipped

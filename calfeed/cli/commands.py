@@ -1,0 +1,48 @@
+"""`calfeed feed` and `calfeed interviews`: read, run the core once, write the result."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from calfeed.cli.options import chosen_kinds, rule_settings
+from calfeed.cli.reading import read_reporting
+from calfeed.errors import SourceError
+
+
+def write_output(args: argparse.Namespace, data: bytes) -> None:
+    if args.output:
+        try:
+            args.output.write_bytes(data)
+        except OSError as exc:
+            raise SourceError(f"{args.output}: cannot write: {exc.strerror or exc}") from None
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+
+
+def cmd_feed(args: argparse.Namespace) -> int:
+    from calfeed.core.pipeline import build_feed
+
+    settings = rule_settings(args)
+    kinds = chosen_kinds(args)
+    result = build_feed(read_reporting(args), settings, kinds=kinds)
+    write_output(args, result.ics)
+    return 0
+
+
+def cmd_interviews(args: argparse.Namespace) -> int:
+    """`calfeed interviews`: what was read, for people (a table) and for tests (JSON)."""
+    from calfeed.core.pipeline import derive
+    from calfeed.core.report import interviews_json, interviews_table
+
+    settings = rule_settings(args)
+    kinds = chosen_kinds(args)
+    interviews, follow_ups = derive(read_reporting(args), settings)
+    chosen = [f for f in follow_ups if f.kind in kinds]
+    if args.format == "json":
+        text = interviews_json(interviews, chosen)
+    else:
+        text = interviews_table(interviews, chosen)
+    write_output(args, text.encode("utf-8"))
+    return 0
