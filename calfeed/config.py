@@ -54,8 +54,12 @@ class Config:
     #: issue 11: seconds between two reads of one calendar address (polite: 15 minutes)
     source_interval: int = 900
     #: passkey sign-ups (accounts made by anonymous visitors) allowed per hour, all clients
-    #: together: a hard bound on how fast anyone can grow the tables (issue 7, point 9)
-    signups_per_hour: int = 60
+    #: together: a hard bound on how fast anyone can grow the tables, set high enough that only
+    #: many addresses at once (hundreds, each under its own bound) can reach it
+    signups_per_hour: int = 1000
+    #: passkey sign-ups allowed per hour from one client (its address as the configured proxies
+    #: report it; an IPv6 /64): a flood from one place stops there, everyone else signs up
+    signups_per_client: int = 5
     #: issue 14: Calendar API calls per minute, all workers together (Google allows 10,000 per
     #: project) and per user (Google: 600); kept under Google's so its limiter never answers 403
     google_quota_per_minute: int = 9000
@@ -91,6 +95,59 @@ def _int(
 
 #: the shortest CALFEED_SECRET_KEY production accepts (it signs the session cookies)
 MIN_SECRET_KEY_BYTES = 32
+#: the fewest different characters a secret key may hold: 32 random url-safe characters hold
+#: about 25, 64 random hex digits all 16; `'a' * 32` or a word repeated holds a handful
+MIN_DISTINCT_CHARACTERS = 12
+#: the fewest different bytes in each half of a Fernet key (signing, encryption): 16 random
+#: bytes hold about 15, so fewer than 8 is a made-up key, not a generated one
+MIN_DISTINCT_KEY_BYTES = 8
+HOW_TO_MAKE_SECRETS = "e.g. python -c 'import secrets; print(secrets.token_urlsafe(48))'"
+HOW_TO_MAKE_KEYS = (
+    "e.g. python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'"
+)
+
+
+def _repeats_a_pattern(text: str) -> bool:
+    """Whether `text` is a shorter piece repeated (`abcabcabc...`, cut anywhere)."""
+    size = len(text)
+    return any(text == (text[:k] * (size // k + 1))[:size] for k in range(1, size // 2 + 1))
+
+
+def _runs_in_steps(text: str) -> bool:
+    """Whether most of `text` is runs of evenly stepping characters (`abcdef`, `123456`, `zyx`)."""
+    codes = [ord(c) for c in text]
+    stepping = sum(
+        1 for a, b, c in zip(codes, codes[1:], codes[2:], strict=False) if b - a == c - b
+    )
+    return stepping * 2 > len(text)
+
+
+def weak_text(value: str) -> str | None:
+    """Why a secret is too weak in content (whatever its length), or None when it is not.
+
+    A generated secret (`secrets.token_urlsafe`, `token_hex`, `openssl rand -base64`) passes every
+    test; a typed one (blanks, one character repeated, a word repeated, `abcdef...`) fails one.
+    """
+    if not value.strip():
+        return "is blank"
+    if _repeats_a_pattern(value):
+        return "is one short piece repeated"
+    if len(set(value)) < MIN_DISTINCT_CHARACTERS:
+        return f"holds fewer than {MIN_DISTINCT_CHARACTERS} different characters"
+    if _runs_in_steps(value):
+        return "is mostly a sequence (abcdef..., 123456...)"
+    return None
+
+
+def weak_key_bytes(fernet_key: str) -> str | None:
+    """Why a well-formed Fernet key is too weak (all zero, a repeated byte...), or None."""
+    import base64
+
+    raw = base64.urlsafe_b64decode(fernet_key.encode())
+    for half, name in ((raw[:16], "signing"), (raw[16:], "encryption")):
+        if len(set(half)) < MIN_DISTINCT_KEY_BYTES:
+            return f"is not random: its {name} half repeats too few byte values"
+    return None
 
 
 def _local_secret(instance_path: Path, name: str, make: str) -> str:
@@ -174,8 +231,10 @@ def load_config(
     if production and secret_key and len(secret_key.encode()) < MIN_SECRET_KEY_BYTES:
         problems.append(
             f"{ENV_PREFIX}SECRET_KEY must be at least {MIN_SECRET_KEY_BYTES} bytes in production"
-            " (e.g. python -c 'import secrets; print(secrets.token_urlsafe(48))')"
+            f" ({HOW_TO_MAKE_SECRETS})"
         )
+    elif production and secret_key and (weakness := weak_text(secret_key)):
+        problems.append(f"{ENV_PREFIX}SECRET_KEY {weakness} ({HOW_TO_MAKE_SECRETS})")
     encryption_key = secret("ENCRYPTION_KEY", "fernet")
     if encryption_key:
         try:
@@ -186,6 +245,14 @@ def load_config(
             problems.append(
                 f"{ENV_PREFIX}ENCRYPTION_KEY must be a Fernet key (32 url-safe base64 bytes)"
             )
+        else:
+            if production and (weakness := weak_key_bytes(encryption_key)):
+                problems.append(f"{ENV_PREFIX}ENCRYPTION_KEY {weakness} ({HOW_TO_MAKE_KEYS})")
+    if production and secret_key and secret_key.strip() == encryption_key.strip():
+        problems.append(
+            f"{ENV_PREFIX}SECRET_KEY and {ENV_PREFIX}ENCRYPTION_KEY must differ: one leaked"
+            " secret must not give away the other"
+        )
 
     database_url = database_url_of(env, inst)
 
@@ -199,6 +266,14 @@ def load_config(
     if production and not base_url:
         # without it the OAuth redirect and the feed address would follow the request's Host
         problems.append(f"{ENV_PREFIX}BASE_URL is required in production (https://your.host)")
+    elif production and base_url and not base_url.startswith("https://"):
+        # feed secrets, session cookies (Secure) and passkeys all need the https origin
+        problems.append(f"{ENV_PREFIX}BASE_URL must start with https:// in production")
+    demo = env.get(ENV_PREFIX + "DEMO", "") in ("1", "true", "yes")
+    if production and demo:
+        # every anonymous visitor would open the demo user: in production, the oldest account
+        # without a Google address and its feed address
+        problems.append(f"{ENV_PREFIX}DEMO opens an account to every visitor: not in production")
 
     queue_url = env.get(ENV_PREFIX + "QUEUE_URL") or None
     if queue_url and not queue_url.startswith(("redis://", "rediss://", "unix://", "immediate")):
@@ -235,13 +310,14 @@ def load_config(
         or "https://accounts.google.com/o/oauth2/auth",
         google_token_uri=env.get(ENV_PREFIX + "GOOGLE_TOKEN_URI")
         or "https://oauth2.googleapis.com/token",
-        demo=env.get(ENV_PREFIX + "DEMO", "") in ("1", "true", "yes"),
+        demo=demo,
         queue_url=queue_url,
         queue_name=env.get(ENV_PREFIX + "QUEUE_NAME") or "calfeed",
         proxy_count=_int(env, "PROXY_COUNT", 1, 0, 5, problems),
         fetch_allow=fetch_allow,
         source_interval=_int(env, "SOURCE_INTERVAL", 900, 60, 7 * 86_400, problems),
-        signups_per_hour=_int(env, "SIGNUPS_PER_HOUR", 60, 1, 100_000, problems),
+        signups_per_hour=_int(env, "SIGNUPS_PER_HOUR", 1000, 1, 1_000_000, problems),
+        signups_per_client=_int(env, "SIGNUPS_PER_CLIENT", 5, 1, 1000, problems),
         google_quota_per_minute=_int(env, "GOOGLE_QUOTA_PER_MINUTE", 9000, 1, 10**7, problems),
         google_user_quota_per_minute=_int(
             env, "GOOGLE_USER_QUOTA_PER_MINUTE", 500, 1, 10**6, problems

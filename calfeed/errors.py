@@ -72,3 +72,9 @@ class NotFound(CalfeedError):
     """Something the caller asked for does not exist (or is not theirs: we never say which)."""
 
     http_status = 404
+
+
+class ServiceUnavailable(CalfeedError):
+    """The service cannot do this now (e.g. the database refuses writes): try again later."""
+
+    http_status = 503

@@ -30,7 +30,7 @@ from huey.exceptions import HueyException
 
 from calfeed.background import google_writes, ics_reads, reads
 from calfeed.config import Config
-from calfeed.store import SessionFactory, session_scope
+from calfeed.store import SessionFactory, session_scope, signups
 from calfeed.store import background as bg
 
 log = logging.getLogger(__name__)
@@ -75,6 +75,29 @@ def make_huey(config: Config, name: str = QUEUE_NAME) -> Huey:
         return RedisHuey(name, url=url, results=False)
     config.instance_path.mkdir(parents=True, exist_ok=True)
     return SqliteHuey(name, filename=str(config.instance_path / QUEUE_FILE), results=False)
+
+
+#: whether the last pruning failed (one warning per outage, not one a minute)
+_PRUNE_FAILING: list[bool] = [False]
+
+
+def prune_empty_accounts(ctx: JobContext) -> int:
+    """Delete the accounts left empty past their grace (`calfeed.store.signups`): a sign-up
+    flood leaves nothing behind. A failure is one line per outage; every sweep tries again."""
+    try:
+        with session_scope(ctx.sessions) as s:
+            pruned = signups.prune(s, ctx.clock())
+    except Exception as exc:  # noqa: BLE001 - e.g. a read-only database: the reads go on
+        if not _PRUNE_FAILING[0]:
+            log.warning("pruning empty accounts failed: %s", _describe(exc))
+        _PRUNE_FAILING[0] = True
+        return 0
+    if _PRUNE_FAILING[0]:
+        log.info("pruning empty accounts works again")
+        _PRUNE_FAILING[0] = False
+    if pruned:
+        log.info("pruned %s empty accounts", pruned)
+    return pruned
 
 
 class Jobs:
@@ -158,6 +181,7 @@ class Jobs:
             writes = google_writes.sweep(ctx.sessions, ctx.clock())  # issue 14: lost messages
             for user_id in writes:
                 self._write(user_id, 0)
+            prune_empty_accounts(ctx)
             return len(users) + len(sources) + len(writes)
 
         self._read_task = huey.task(name="read")(read)

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from calfeed.store import (  # each registers its tables on Base.metadata
     background,  # issue 9
+    ceremonies,
     google_delivery,  # issue 14
     ics_sources,  # issue 11
     passkeys,  # issue 11
+    signups,
 )
 from calfeed.store.calendars import (
     CalendarInfo,
@@ -93,6 +95,8 @@ __all__ = [
     "SyncLease",
     "ics_sources",
     "passkeys",
+    "ceremonies",
+    "signups",
     "User",
     "background",
     "google_delivery",

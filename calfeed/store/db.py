@@ -44,6 +44,24 @@ def make_engine(database_url: str, **kwargs: Any) -> Engine:
     return create_engine(url, **kwargs)
 
 
+#: PostgreSQL's SQLSTATE for a write in a read-only transaction (default_transaction_read_only,
+#: a hot standby, a replica promoted late)
+READ_ONLY_SQLSTATE = "25006"
+
+
+def refuses_writes(exc: BaseException) -> bool:
+    """Whether `exc` is the database refusing a write while it still reads: PostgreSQL in
+    read-only mode (SQLSTATE 25006, also "cannot execute ... in a read-only transaction" on a
+    standby), or an SQLite file opened read-only or on a read-only disk."""
+    from sqlalchemy.exc import DBAPIError
+
+    original = exc.orig if isinstance(exc, DBAPIError) else exc
+    if getattr(original, "sqlstate", None) == READ_ONLY_SQLSTATE:
+        return True
+    text = str(original).lower()
+    return "readonly database" in text or "read-only transaction" in text
+
+
 def make_session_factory(engine: Engine) -> SessionFactory:
     """Sessions that keep loaded values after commit (the web layer renders after committing)."""
     return sessionmaker(bind=engine, expire_on_commit=False)

@@ -51,6 +51,11 @@ def user_handle_of(session: Session, user_id: int) -> str | None:
     )
 
 
+def users_of_handle(session: Session, user_handle: str) -> set[int]:
+    """The users holding a passkey under `user_handle` (one, or none: a handle is per user)."""
+    return set(session.scalars(select(Passkey.user_id).where(Passkey.user_handle == user_handle)))
+
+
 def find_passkey(session: Session, credential_id: str) -> Passkey | None:
     return session.scalars(
         select(Passkey).where(Passkey.credential_id == credential_id)

@@ -1,4 +1,8 @@
-"""Connect Google (consent round trip) and disconnect (revoke + delete everything).
+"""Connect Google (consent round trip), merge accounts, and disconnect (revoke + delete all).
+
+Connecting while signed in links Google to that account (`accounts.finish_connect`); a Google
+account that belongs to another calfeed account is refused at `/auth/merge`, which offers the
+merge and does it only on a POST from the same signed-in browser, within `MERGE_LIFETIME`.
 
 Redirects only ever go to our own fixed endpoints or to the consent URL Google's library built
 from configuration: no `next=` parameter, so no open redirect.
@@ -6,7 +10,9 @@ from configuration: no `next=` parameter, so no open redirect.
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, request, session, url_for
+from datetime import datetime, timedelta
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 
 from calfeed.adapters.google import AuthorizationError
@@ -22,6 +28,13 @@ VERIFIER_KEY = "oauth_pkce"  # the PKCE verifier, Fernet-encrypted (the cookie i
 #: issue 14: the signed-in user who asked (on the dashboard) to allow writing to Google Calendar
 UPGRADE_KEY = "oauth_write_upgrade"
 WRITE_KEY = "oauth_write"  # whether this consent asked for writing
+MERGE_KEY = "merge"  # a merge offered and not yet confirmed: who, which Google address, the grant
+#: how long a merge offer waits for its confirmation
+MERGE_LIFETIME = timedelta(minutes=15)
+OTHER_GOOGLE = N_(
+    "This calfeed account is connected to another Google account. Disconnect it first, or sign"
+    " out and connect the other Google account on its own."
+)
 
 
 def _redirect_uri() -> str:
@@ -57,11 +70,21 @@ def callback() -> ResponseReturnValue:
     expected, verifier_enc = session.pop(STATE_KEY, None), session.pop(VERIFIER_KEY, None)
     upgrade = session.pop(UPGRADE_KEY, None)
     asked_write = session.pop(WRITE_KEY, True)
-    asking = upgrade is not None and upgrade == current_user_id()
+    # the demo's visitors all share the demo user: Google never joins it
+    signed_in = None if runtime.config.demo else current_user_id()
+    asking = upgrade is not None and upgrade == signed_in
     try:
-        user_id = accounts.finish_connect(
-            runtime, expected, verifier_enc, _redirect_uri(), request.url, runtime.clock()
+        found = accounts.finish_connect(
+            runtime,
+            expected,
+            verifier_enc,
+            _redirect_uri(),
+            request.url,
+            runtime.clock(),
+            signed_in=signed_in,
         )
+    except accounts.OtherGoogleAccount:
+        return error_page(409, OTHER_GOOGLE)
     except AuthorizationError as exc:
         if not (asking and exc.reason == "access_denied"):
             raise
@@ -69,14 +92,71 @@ def callback() -> ResponseReturnValue:
         accounts.answered_write(runtime, upgrade, granted=False)
         flash(_(KEPT_READING), "ok")
         return redirect(url_for("dashboard.index"), code=303)
-    sign_in(user_id)
+    if isinstance(found, accounts.Conflict):
+        session[MERGE_KEY] = {
+            "into": signed_in,
+            "email": found.email,
+            "grant": found.grant_enc,
+            "until": (runtime.clock() + MERGE_LIFETIME).isoformat(),
+        }
+        return redirect(url_for("auth.merge"), code=303)
+    sign_in(found)  # a fresh session either way (no fixation), then what happened
     if not asked_write:  # connected read-only on purpose: the dashboard does not ask again
-        accounts.answered_write(runtime, user_id, granted=False)
-    elif asking and user_id == upgrade:
-        if accounts.answered_write(runtime, user_id, granted=True):
+        accounts.answered_write(runtime, found, granted=False)
+    elif asking and found == upgrade:
+        if accounts.answered_write(runtime, found, granted=True):
             flash(_("calfeed writes your follow-ups into your Google Calendar from now on."), "ok")
         else:
             flash(_(KEPT_READING), "ok")
+    elif found == signed_in:
+        flash(_("Google Calendar is connected to this account."), "ok")
+    return redirect(url_for("dashboard.index"), code=303)
+
+
+def _offer() -> dict[str, str] | None:
+    """The merge offered to this browser for the signed-in user, while it is valid."""
+    user_id = require_user()
+    offer = session.get(MERGE_KEY)
+    if not isinstance(offer, dict) or offer.get("into") != user_id:
+        return None
+    try:
+        until = datetime.fromisoformat(str(offer.get("until")))
+    except ValueError:
+        return None
+    return offer if rt().clock() < until else None
+
+
+@bp.get("/merge")
+def merge() -> ResponseReturnValue:
+    """The plain refusal, and the merge it offers: nothing changes unless the person confirms."""
+    offer = _offer()
+    if offer is None:
+        return redirect(url_for("dashboard.index"), code=303)
+    return render_template("merge.html", email=offer["email"]), 409
+
+
+@bp.post("/merge")
+def merge_confirm() -> ResponseReturnValue:
+    user_id = require_user()
+    offer = _offer()
+    session.pop(MERGE_KEY, None)
+    if offer is None:
+        return error_page(400, N_("This merge offer has expired. Connect Google again to see it."))
+    runtime = rt()
+    try:
+        accounts.merge_into(runtime, user_id, offer["email"], offer["grant"], runtime.clock())
+    except accounts.OtherGoogleAccount:
+        return error_page(409, OTHER_GOOGLE)
+    sign_in(user_id)  # the other account's sessions opened a deleted row: this one goes on
+    flash(_("The accounts are merged: everything is in this account now."), "ok")
+    return redirect(url_for("dashboard.index"), code=303)
+
+
+@bp.post("/merge/cancel")
+def merge_cancel() -> ResponseReturnValue:
+    require_user()
+    session.pop(MERGE_KEY, None)
+    flash(_("Nothing was merged. Both accounts stay as they were."), "ok")
     return redirect(url_for("dashboard.index"), code=303)
 
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, flash, redirect, render_template, request, url_for
+from flask import Flask, Response, flash, jsonify, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from calfeed.errors import CalfeedError
+from calfeed.errors import CalfeedError, ServiceUnavailable
+from calfeed.store.db import refuses_writes
 from calfeed.web.context import SignInRequired, _
 from calfeed.web.i18n import N_
 
@@ -30,8 +31,18 @@ MESSAGES = {
     502: N_("Google could not be reached. Please try again later."),
     503: N_("The service is not available right now. Please try again later."),
 }
+READ_ONLY = N_(
+    "calfeed cannot save changes right now, so nothing was changed. Your calendar feed keeps"
+    " working. Please try again later."
+)
+#: seconds a client is asked to wait after a 503 (the database refusing writes)
+RETRY_AFTER = "300"
 OAUTH_FAILED = N_("Connecting Google did not work. Nothing was stored. You can try again.")
 CSRF_FAILED = N_("The form expired or was sent from another site. Reload the page and try again.")
+
+
+#: paths whose callers are scripts reading JSON (static/passkeys.js): errors answer JSON there
+JSON_PREFIXES = ("/passkeys/",)
 
 
 def _is_feed() -> bool:
@@ -45,14 +56,27 @@ def _plain(status: int, text: str) -> Response:
 def error_page(status: int, message: str | None = None) -> Response:
     """The error page for `status` (`message`: an English msgid), or plain text for machines."""
     if _is_feed():
-        return _plain(status, {404: "Not found", 400: "Bad request"}.get(status, "Error"))
+        text = {404: "Not found", 400: "Bad request", 503: "Unavailable, try again later"}
+        answer = _plain(status, text.get(status, "Error"))
+        if status == 503:
+            answer.headers["Retry-After"] = RETRY_AFTER
+        return answer
     message = message or MESSAGES.get(status) or MESSAGES[400 if status < 500 else 500]
+    if request.path.startswith(JSON_PREFIXES):  # the passkey script shows `error` in its form
+        answer = jsonify({"error": _(message)})
+        answer.status_code = status
+        if status == 503:
+            answer.headers["Retry-After"] = RETRY_AFTER
+        return answer
     try:
         html = render_template("error.html", status=status, message=_(message))
     except Exception:  # noqa: BLE001 - e.g. the database is down: the page needs the user's language
         log.warning("error page could not be rendered; answering in plain text")
         return _plain(status, f"Error {status}")
-    return Response(html, status=status, content_type="text/html; charset=utf-8")
+    answer = Response(html, status=status, content_type="text/html; charset=utf-8")
+    if status == 503:
+        answer.headers["Retry-After"] = RETRY_AFTER
+    return answer
 
 
 def _calfeed_error(exc: CalfeedError) -> Response:
@@ -60,6 +84,9 @@ def _calfeed_error(exc: CalfeedError) -> Response:
         flash(_("Please connect Google Calendar first."), "error")
         return redirect(url_for("pages.index"), code=303)  # type: ignore[return-value]
     status = exc.http_status
+    if isinstance(exc, ServiceUnavailable):
+        log.warning("%s on %s: %s", type(exc).__name__, request.endpoint, exc)
+        return error_page(503, READ_ONLY)
     if status >= 500:
         log.error("%s on %s: %s", type(exc).__name__, request.endpoint, exc)
     from calfeed.adapters.google import AuthorizationError
@@ -95,6 +122,9 @@ def _database_down(exc: Exception) -> bool:
 
 
 def _unexpected(exc: Exception) -> Response:
+    if refuses_writes(exc):  # it still reads: the pages say so, one line each, no traceback
+        log.warning("database refuses writes on %s: %s", request.endpoint, type(exc).__name__)
+        return error_page(503, READ_ONLY)
     if _database_down(exc):  # one line per request, not a traceback each time
         log.error("database unavailable on %s: %s", request.endpoint, type(exc).__name__)
     else:

@@ -12,6 +12,7 @@ re-renders.
 from __future__ import annotations
 
 import logging
+import time
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,8 +24,9 @@ from sqlalchemy import Engine, Select, and_, bindparam, select
 from calfeed.config import Config
 from calfeed.core.drafts import RULES_DOC
 from calfeed.crypto import same_secret, token_hash
-from calfeed.errors import NotFound
+from calfeed.errors import NotFound, ServiceUnavailable
 from calfeed.store import FeedCache, SessionFactory, User, engine_of
+from calfeed.store.db import refuses_writes
 from calfeed.web.rendering import render
 from calfeed.web.variants import DEFAULT, BadFeedQuery, Variant, parse_variant
 
@@ -39,6 +41,12 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+
+#: seconds after the database refused a write during which renders write nothing (so a poll of a
+#: read-only database renders once, not a failed caching render first); then caching is tried again
+REFUSED_FOR = 30.0
+#: when each engine last refused a write (monotonic seconds), dropped with the engine
+_REFUSED: weakref.WeakKeyDictionary[Engine, float] = weakref.WeakKeyDictionary()
 
 #: longest token accepted before hashing (ours are 43 characters): no hashing of megabyte paths
 MAX_TOKEN = 128
@@ -182,10 +190,28 @@ def serve_feed(
         raise NotFound("no such feed")
     if found.fresh is not None:
         return found.fresh
+    engine = engine_of(sessions)
+    refused_at = _REFUSED.get(engine)
+    save = refused_at is None or time.monotonic() - refused_at > REFUSED_FOR
     try:
-        fresh = render(sessions, found.user_id, variant, now, rules_at=rules_page(config))
+        fresh = render(
+            sessions, found.user_id, variant, now, rules_at=rules_page(config), save=save
+        )
     except Exception as exc:  # any failure (a poisonous event, a read-only database): last good
+        if save and refuses_writes(exc):  # the events can still be read: render without storing
+            _REFUSED[engine] = time.monotonic()
+            log.warning("database refuses writes: feeds are rendered without caching them")
+            try:
+                fresh = render(
+                    sessions, found.user_id, variant, now, rules_at=rules_page(config), save=False
+                )
+            except Exception as again:  # noqa: BLE001 - logged below, then the last good feed
+                exc = again
+            else:
+                return Served(fresh.ics, fresh.etag, fresh.rendered_at)
         if found.cached is None:
+            if refuses_writes(exc):
+                raise ServiceUnavailable("the database cannot render this feed now") from exc
             raise
         log.error("feed render failed, serving the last good feed: %s", describe(exc))
         return found.cached

@@ -61,10 +61,13 @@ def render(
     now: datetime,
     *,
     rules_at: str = RULES_DOC,
+    save: bool = True,
 ) -> CachedFeed:
     """Re-render the user's feed from stored data and cache it (the default variant too).
 
     `rules_at` is where each event points for its rule's paragraph (the service's `/rules`).
+    `save=False` writes nothing (no revisions, no cache): the feed of a database that refuses
+    writes, rendered from the events and revisions stored, so every variant still answers.
 
     The default variant is always rendered first because it owns the SEQUENCE/DTSTAMP bookkeeping
     (`revisions`) that every variant shares.
@@ -95,9 +98,9 @@ def render(
             rules_at=rules_at,
         )
         changed = {u: r for u, r in full.revisions.items() if previous.get(u) != r}
-        if changed:
+        if changed and save:
             store.save_revisions(s, user_id, changed)
-        result = _cache(s, user_id, DEFAULT.key, full.ics, version, now)
+        result = _cache(s, user_id, DEFAULT.key, full.ics, version, now, save=save)
         if variant != DEFAULT:
             lang_settings = replace(settings, lang=variant.lang) if variant.lang else settings
             notices = (
@@ -116,17 +119,25 @@ def render(
                 limit=MAX_FOLLOW_UPS_PER_FEED,
                 rules_at=rules_at,
             )
-            result = _cache(s, user_id, variant.key, out.ics, version, now)
+            result = _cache(s, user_id, variant.key, out.ics, version, now, save=save)
         return result
 
 
 def _cache(
-    s: Session, user_id: int, key: str, ics: bytes, version: int, now: datetime
+    s: Session,
+    user_id: int,
+    key: str,
+    ics: bytes,
+    version: int,
+    now: datetime,
+    *,
+    save: bool = True,
 ) -> CachedFeed:
-    """Store one rendering; Last-Modified moves only when the bytes did."""
+    """Store one rendering (unless `save` is off); Last-Modified moves only when the bytes did."""
     old = store.get_cached_feed(s, user_id, key)
     etag = etag_of(ics)
     stamp = old.rendered_at if old is not None and old.etag == etag else now
     feed = CachedFeed(ics, etag, stamp.astimezone(UTC).replace(microsecond=0), version)
-    store.put_cached_feed(s, user_id, key, feed)
+    if save:
+        store.put_cached_feed(s, user_id, key, feed)
     return feed

@@ -162,7 +162,7 @@ def test_a_worker_killed_mid_read_loses_nothing(
         stderr=subprocess.DEVNULL,
     )
     jobs = worker_jobs(config, sessions)
-    jobs._name = "calfeed"  # the worker's queue
+    jobs._name = env["CALFEED_QUEUE_NAME"]  # the worker process's queue
     try:
         fake_google.inject(0, delay=30, prefix="/calendar/v3/calendars/")  # a slow Google
         jobs.request_read(user)

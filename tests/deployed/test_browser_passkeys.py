@@ -150,3 +150,58 @@ def test_a_passkey_of_no_account_is_refused(browser, live) -> None:  # noqa: F81
     assert "No passkey was used" in (status.text_content() or "")
     assert page.url.startswith(base + "/") and "/dashboard" not in page.url
     context.close()
+
+
+@pytest.fixture
+def live_google(google_env, sqlite_db_url: str, now) -> Iterator[tuple[str, object]]:
+    from calfeed.config import load_config
+
+    env = dict(google_env, CALFEED_DATABASE_URL=sqlite_db_url, CALFEED_FETCH_ALLOW="127.0.0.1/32")
+    app = make_app(replace(load_config(env), env="development"), now)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://localhost:{server.server_port}", app
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+
+
+def test_a_passkey_user_connects_google_into_the_same_account(
+    browser,  # noqa: F811
+    live_google,
+    ics_server: IcsServer,
+    fake_google,
+) -> None:
+    """issue 17, point 7, as a person clicks it: the session survives the round trip to Google
+    (a cross-site top-level navigation back: SameSite=Lax sends the cookie) and Google joins the
+    account signed in, with one feed address."""
+    from tests.support.google_fake import TEST_EMAIL, interview_event
+
+    base, app = live_google
+    fake_google.put_event(
+        TEST_EMAIL, interview_event("g1", "Interview with Rina (Acme) - Analyst", "2026-11-25")
+    )
+    ics_server.routes["/outlook.ics"] = Route((FIXTURES / "outlook_export.ics").read_bytes())
+    context, page, _cdp, _authenticator, problems = with_authenticator(browser)
+    page.goto(base + "/")
+    page.fill("#pk-address", ics_server.url("/outlook.ics"))
+    page.fill("#pk-name", "Outlook")
+    with page.expect_navigation(url=f"{base}/dashboard"):
+        page.get_by_role("button", name="Create a passkey and start").click()
+    feed = page.input_value("#feed-url")
+
+    with page.expect_navigation(url=f"{base}/dashboard"):
+        page.get_by_role("link", name="Connect Google Calendar").click()
+    main = page.text_content("main") or ""
+    assert "Google Calendar is connected to this account." in main
+    assert "Sinar Abadi" in main and "Interview with Rina (Acme) - Analyst" in main
+    assert "Passkeys for this account: 1." in main
+    assert page.input_value("#feed-url") == feed
+    with session_scope(runtime(app).sessions) as s:
+        from calfeed.store import User
+
+        assert [u.google_email for u in s.query(User)] == [TEST_EMAIL]
+    assert problems == []
+    context.close()

@@ -167,7 +167,7 @@ class CalendarWrites:
             )
         if len(parts) == 2 and parts[0] == "calendars" and method in ("GET", "DELETE"):
             cal = self._calendars.get(parts[1])
-            if cal is not None and not getattr(cal, "app_created", False):
+            if parts[1] == "primary" or (cal is not None and not cal.app_created):
                 return None  # the reads' own calendars.get answers
             return self._with_auth(
                 request, lambda email, scopes: self._cal_one(method, parts[1], email, scopes)

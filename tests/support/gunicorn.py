@@ -7,6 +7,7 @@ wrote (error log, access log when enabled, calfeed's lines), for tests that look
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import socket
 import ssl
@@ -56,7 +57,7 @@ def production_env(db_url: str, base_url: str, fake: FakeGoogle, instance: Path)
     env = {k: v for k, v in os.environ.items() if not k.startswith("CALFEED_")}
     env.update(
         CALFEED_ENV="production",
-        CALFEED_SECRET_KEY="tls-test-" + "s" * 40,
+        CALFEED_SECRET_KEY=secrets.token_urlsafe(48),
         CALFEED_ENCRYPTION_KEY=TEST_ENCRYPTION_KEY,
         CALFEED_DATABASE_URL=db_url,
         CALFEED_BASE_URL=base_url,

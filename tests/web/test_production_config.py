@@ -9,12 +9,14 @@ from pathlib import Path
 
 import pytest
 from cryptography.fernet import Fernet
+from hypothesis import given
+from hypothesis import strategies as st
 
 from calfeed.config import load_config
 from calfeed.errors import ConfigError
 from tests.support.web import make_app, signed_in, web_config
 
-STRONG = "k" * 32
+STRONG = "q7Vd-2LmZx9_TfRk4WnPb8Hs1JcYe6Ua"  # as secrets.token_urlsafe makes them
 
 
 def production(**extra: str) -> dict[str, str]:
@@ -57,6 +59,79 @@ TRUNCATED_KEY = "pQ0eLvA4i3N9Yb0zrX8m2cW5sTqJ7uHkD6gFhE1oRyA="[:-2]
 @pytest.mark.parametrize("bad", ["not-a-key", "a" * 44, TRUNCATED_KEY])
 def test_a_malformed_fernet_key_is_refused(bad: str) -> None:
     assert any("Fernet key" in p for p in problems(production(CALFEED_ENCRYPTION_KEY=bad)))
+
+
+ZERO_FERNET = "A" * 43 + "="  # 32 zero bytes, a well-formed Fernet key
+
+
+@pytest.mark.parametrize(
+    ("weak", "why"),
+    [
+        ("a" * 32, "one short piece repeated"),
+        (" " * 32, "blank"),
+        ("correcthorse" * 3, "one short piece repeated"),
+        ("abcdefghijklmnopqrstuvwxyz012345", "sequence"),
+        ("passwordpasswordpassword1passwor", "fewer than 12 different characters"),
+        ("tls-test-" + "s" * 40, "fewer than 12 different characters"),
+    ],
+)
+def test_a_secret_key_weak_in_content_is_refused(weak: str, why: str) -> None:
+    """issue 17, point 11: 'a' * 32 and 32 spaces were accepted (they are 32 bytes long)."""
+    found = problems(production(CALFEED_SECRET_KEY=weak))
+    assert any("CALFEED_SECRET_KEY" in p and why in p for p in found), found
+
+
+@pytest.mark.parametrize("key", [ZERO_FERNET, "_" * 43 + "=", ("AQID" * 11)[:43] + "="])
+def test_a_fernet_key_that_is_not_random_is_refused(key: str) -> None:
+    Fernet(key.encode())  # well-formed: the format check alone lets it through
+    found = problems(production(CALFEED_ENCRYPTION_KEY=key))
+    assert any("CALFEED_ENCRYPTION_KEY is not random" in p for p in found), found
+
+
+def test_the_same_value_for_both_secrets_is_refused() -> None:
+    key = Fernet.generate_key().decode()  # a strong value, used twice
+    found = problems(production(CALFEED_SECRET_KEY=key, CALFEED_ENCRYPTION_KEY=key))
+    assert found == [
+        "CALFEED_SECRET_KEY and CALFEED_ENCRYPTION_KEY must differ: one leaked secret must not"
+        " give away the other"
+    ]
+
+
+def test_an_http_base_url_is_refused_in_production() -> None:
+    found = problems(production(CALFEED_BASE_URL="http://cal.example"))
+    assert found == ["CALFEED_BASE_URL must start with https:// in production"]
+    local = dict(production(CALFEED_BASE_URL="http://cal.example"), CALFEED_ENV="test")
+    assert load_config(local).base_url == "http://cal.example"  # fine off production
+
+
+def test_demo_mode_is_refused_in_production() -> None:
+    """issue 17, point 8: CALFEED_DEMO=1 in production opened the oldest address-only account
+    (and its feed address) to every anonymous visitor."""
+    assert problems(production(CALFEED_DEMO="1")) == [
+        "CALFEED_DEMO opens an account to every visitor: not in production"
+    ]
+    assert load_config(dict(production(CALFEED_DEMO="1"), CALFEED_ENV="development")).demo
+
+
+def test_generated_secrets_pass(tmp_path: Path) -> None:
+    import secrets
+
+    for _ in range(200):  # what the error message tells the operator to run, and its cousins
+        for key in (secrets.token_urlsafe(48), secrets.token_hex(32), secrets.token_urlsafe(32)):
+            load_config(production(CALFEED_SECRET_KEY=key))
+        load_config(production(CALFEED_ENCRYPTION_KEY=Fernet.generate_key().decode()))
+
+
+def test_every_weakness_is_listed_at_once() -> None:
+    found = problems(
+        production(
+            CALFEED_SECRET_KEY="a" * 32,
+            CALFEED_ENCRYPTION_KEY=ZERO_FERNET,
+            CALFEED_BASE_URL="http://cal.example",
+            CALFEED_DEMO="1",
+        )
+    )
+    assert len(found) == 4, found
 
 
 def test_every_problem_is_listed_at_once() -> None:
@@ -144,3 +219,20 @@ def test_csrf_stays_strict_over_https(sqlite_db_url, tmp_path, now) -> None:
     assert rotate(None) == 400
     assert rotate("https://evil.example/x") == 400
     assert rotate("https://localhost/dashboard") == 303
+
+
+@given(piece=st.text(min_size=1, max_size=12), times=st.integers(min_value=2, max_value=40))
+def test_any_short_piece_repeated_is_refused(piece: str, times: int) -> None:
+    """A property: whatever is typed, repeating it never makes a secret strong."""
+    from calfeed.config import weak_text
+
+    assert weak_text((piece * times)[: max(32, len(piece) * 2)]) is not None
+
+
+@given(size=st.integers(min_value=24, max_value=64))
+def test_any_generated_secret_passes(size: int) -> None:
+    import secrets
+
+    from calfeed.config import weak_text
+
+    assert weak_text(secrets.token_urlsafe(size)) is None
