@@ -47,7 +47,7 @@ check: install catalogs
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 	CALFEED_HYPOTHESIS_PROFILE=check $(BIN)/python -m pytest -q -n 2 \
-		-m "not server and not browser and not node"
+		-m "not server and not browser and not node and not corpus"
 
 lint: install
 	$(BIN)/ruff check calfeed tests bench

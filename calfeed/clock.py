@@ -6,9 +6,15 @@ their own clock instead of patching time.
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 
 
 def utc_now() -> datetime:
     """The current instant, timezone-aware (UTC)."""
     return datetime.now(UTC)
+
+
+def monotonic() -> float:
+    """Seconds on a clock that never goes back: for budgets of time (a read's expansion limit)."""
+    return time.monotonic()

@@ -25,6 +25,7 @@ from calfeed.adapters.fetch import (
     fetch,
     normalize_address,
 )
+from calfeed.clock import monotonic
 from calfeed.config import Config
 from calfeed.core.detection.detect import detect
 from calfeed.core.inputs.ics import read_ics
@@ -196,6 +197,7 @@ def read_ics_source(
             window_start=now - WINDOW_BACK,
             window_end=now + WINDOW_AHEAD,
             self_emails=self_emails,
+            clock=monotonic,  # recurring series are bounded in time too (rrule_bound.Work)
         )
     except FetchFailed as exc:
         return _record_failure(sessions, source_id, now, interval, failures, str(exc), exc)

@@ -33,16 +33,14 @@ def cmd_feed(args: argparse.Namespace) -> int:
 
 def cmd_interviews(args: argparse.Namespace) -> int:
     """`calfeed interviews`: what was read, for people (a table) and for tests (JSON)."""
-    from calfeed.core.pipeline import derive
+    from calfeed.core.pipeline import derive_reading
     from calfeed.core.report import interviews_json, interviews_table
 
     settings = rule_settings(args)
     kinds = chosen_kinds(args)
-    interviews, follow_ups = derive(read_reporting(args), settings)
+    reading, follow_ups = derive_reading(read_reporting(args), settings)
     chosen = [f for f in follow_ups if f.kind in kinds]
-    if args.format == "json":
-        text = interviews_json(interviews, chosen)
-    else:
-        text = interviews_table(interviews, chosen)
+    render = interviews_json if args.format == "json" else interviews_table
+    text = render(list(reading.interviews), chosen, list(reading.questions))  # rule D9
     write_output(args, text.encode("utf-8"))
     return 0

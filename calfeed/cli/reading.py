@@ -12,6 +12,7 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from calfeed.clock import monotonic
 from calfeed.core.model import (
     Skipped,
     SourceEvent,
@@ -74,6 +75,7 @@ def read_ics_bytes(
         window_start=start,
         window_end=end,
         self_emails=args.self_email,
+        clock=monotonic,  # recurring series are bounded in time too (rrule_bound.Work)
     )
     for warning in read.warnings:
         print(f"calfeed: {label}: {warning}", file=sys.stderr)

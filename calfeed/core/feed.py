@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, vDuration
 
-from calfeed.core.vtimezone import FIRST_YEAR, vtimezone
+from calfeed.core.vtimezone import FIRST_YEAR, LAST_YEAR, changes, vtimezone
 
 PRODID = "-//calfeed//calfeed follow-ups 1.0//EN"
 
@@ -178,10 +178,8 @@ def render_feed(
         chunk, named = event_bytes(item)
         chunks.append(chunk)
         used |= named
-    first_years = _first_years(ordered)
-    zones = b"".join(
-        vtimezone(zone, min(FIRST_YEAR, first_years.get(zone, FIRST_YEAR))) for zone in sorted(used)
-    )
+    spans = _spans(ordered)
+    zones = b"".join(vtimezone(zone, *spans.get(zone, _DEFAULT_SPAN)) for zone in sorted(used))
     body = b"".join(chunks)
     closing = b"END:VCALENDAR\r\n"
     head = cal.to_ical().removesuffix(closing)
@@ -190,22 +188,39 @@ def render_feed(
 
 #: zone definitions go back at most this far (the tz database's history is patchy before it)
 EARLIEST_YEAR = 1900
+#: ... and forward at most this far: the tz database plans changes to 2087 (Casablanca) and writes
+#: a yearly rule after its table, which the open-ended last observances already are
+LATEST_YEAR = 2100
+_DEFAULT_SPAN = (FIRST_YEAR, LAST_YEAR, False)
 
 
-def _first_years(events: Sequence[FeedEvent]) -> dict[str, int]:
-    """Per zone, the year before the earliest instant the feed writes in it (issue 8).
+def _spans(events: Sequence[FeedEvent]) -> dict[str, tuple[int, int, bool]]:
+    """Per zone, the span its definition covers: (first year, last year, lead) for `vtimezone`.
 
-    The zone definitions start in FIRST_YEAR; a feed holding older instants (Berlin in 1999) gets
-    definitions that begin before them, so every reader finds the same offset.
+    The definitions cover FIRST_YEAR..LAST_YEAR; a feed holding older instants (Berlin in 1999,
+    issue 8) gets one beginning the year before them, one holding later instants (Casablanca in
+    2067) one reaching their year, and one holding an instant before the zone's first change in
+    the span (Caracas in 2005, Kathmandu in 1985) one that begins with the offset then in force
+    (issue 18), so every reader finds the same offset for every instant.
     """
-    years: dict[str, int] = {}
+    earliest: dict[str, datetime] = {}
+    latest: dict[str, int] = {}
     for item in events:
         for value in (item.start, item.end):
             zone = getattr(value, "tzinfo", None)
             if isinstance(zone, ZoneInfo) and isinstance(value, datetime):
-                year = max(EARLIEST_YEAR, value.year - 1)
-                years[zone.key] = min(years.get(zone.key, FIRST_YEAR), year)
-    return years
+                moment = value.astimezone(UTC)
+                if zone.key not in earliest or moment < earliest[zone.key]:
+                    earliest[zone.key] = moment
+                year = min(LATEST_YEAR, value.year + 1)
+                latest[zone.key] = max(latest.get(zone.key, LAST_YEAR), year)
+    spans: dict[str, tuple[int, int, bool]] = {}
+    for zone, first in earliest.items():
+        first_year = min(FIRST_YEAR, max(EARLIEST_YEAR, first.year - 1))
+        last_year = latest[zone]
+        found = changes(zone, first_year, last_year)
+        spans[zone] = (first_year, last_year, bool(found) and first < found[0].instant)
+    return spans
 
 
 def _instant(value: datetime | date) -> datetime:

@@ -139,6 +139,7 @@ class Marks:
     timeline: str | None = None  # an override in any E3 form, e.g. "2 weeks" or "#followup 10d"
     company: str | None = None  # rule E2: the user's correction; None = as read
     position: str | None = None  # rule E2: the user's correction; None = as read
+    confirmed: bool = False  # rule D9: the user answered "yes, one of my interviews"
 
 
 NO_MARKS = Marks()

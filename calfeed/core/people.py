@@ -13,6 +13,7 @@ from functools import lru_cache
 #: titles that come before a name in English; Indonesian ones (Ibu, Pak) are kept: "Halo Ibu Rina"
 _TITLES = frozenset("dr dr. mr mr. mrs mrs. ms ms. miss mx mx. prof prof. sir dame".split())
 _ID_TITLES = frozenset("ibu bu pak bapak".split())
+_BRACKETED = re.compile(r"\s*[(\[].*?[)\]]\s*")
 _NICKNAME = re.compile(r"[\"“”'‘’]([^\"“”'‘’]{2,40})[\"“”'‘’]")
 
 
@@ -29,7 +30,7 @@ def first_name(name: str) -> str:
     nickname = _NICKNAME.search(name)
     if nickname and " " not in nickname.group(1).strip():
         return _capitalise(nickname.group(1).strip())
-    name = re.sub(r"\s*[(\[].*?[)\]]\s*", " ", name).strip()  # "Kim Park (Figma)"
+    name = _BRACKETED.sub(" ", name).strip()  # "Kim Park (Figma)"
     if "," in name:  # "O'Neil, Ann" (Outlook's Last, First)
         last, _, rest = name.partition(",")
         name = rest.strip() or last.strip()

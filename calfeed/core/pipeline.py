@@ -10,7 +10,8 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
-from calfeed.core.detection.detect import detect
+from calfeed.core.detection.lessons import NO_LESSONS, Lessons
+from calfeed.core.detection.reading import CalendarReading, Question, read_calendar
 from calfeed.core.drafts import RULES_DOC, description_for, load_templates, title_for
 from calfeed.core.feed import FeedEvent, render_feed
 from calfeed.core.model import (
@@ -68,6 +69,7 @@ class FeedResult:
     descriptions: dict[str, str]
     skipped: list[Skipped] = field(default_factory=list)
     revisions: dict[str, Revision] = field(default_factory=dict)
+    questions: list[Question] = field(default_factory=list)  # rule D9: no follow-ups until answered
     #: the follow-ups' events as the feed writes them (notices left out): other delivery targets
     #: (`calfeed.core.google_events`) build from these, so they cannot disagree with the feed
     events: list[FeedEvent] = field(default_factory=list)
@@ -77,9 +79,20 @@ def derive(
     events: Sequence[SourceEvent], settings: RuleSettings, marks: Mapping[str, Marks] | None = None
 ) -> tuple[list[Interview], list[FollowUp]]:
     """Interviews and their follow-ups, without drafts or rendering (for dashboards)."""
+    reading, found = derive_reading(events, settings, marks)
+    return list(reading.interviews), found
+
+
+def derive_reading(
+    events: Sequence[SourceEvent],
+    settings: RuleSettings,
+    marks: Mapping[str, Marks] | None = None,
+    lessons: Lessons = NO_LESSONS,
+) -> tuple[CalendarReading, list[FollowUp]]:
+    """The whole reading (sure interviews and questions, rule D9) and the sure ones' follow-ups."""
     events = [clean_event(e) for e in events]  # no bidi tricks or odd separators downstream
-    interviews = detect(events, settings, marks)
-    return interviews, follow_ups(interviews, settings, marks)
+    reading = read_calendar(events, settings, marks, lessons)
+    return reading, follow_ups(list(reading.interviews), settings, marks)
 
 
 def _source_stamp(follow_up: FollowUp) -> datetime:
@@ -118,6 +131,7 @@ def build_feed(
     refresh: timedelta = timedelta(hours=1),
     limit: int | None = None,
     rules_at: str = RULES_DOC,
+    lessons: Lessons = NO_LESSONS,
 ) -> FeedResult:
     """Run the whole core once.
 
@@ -129,12 +143,14 @@ def build_feed(
         skipped: events the reader already skipped, passed through for reporting.
         limit: the most follow-ups to publish (those nearest to `now`, or the latest without it).
         rules_at: where each event's "why this time" points for its rule's paragraph.
+        lessons: what the user's answers taught the reading (rule E5).
     """
     if revisions is not None and now is None:
         raise ValueError("stateful runs (revisions given) need `now`")
     templates = load_templates()
     lang = settings.lang
-    interviews, found = derive(events, settings, marks)
+    reading, found = derive_reading(events, settings, marks, lessons)
+    interviews = list(reading.interviews)
     chosen = [f for f in found if f.kind in kinds]
     if limit is not None and len(chosen) > limit:  # issue 7: keep those nearest to now
         chosen = nearest(chosen, limit, now)
@@ -198,5 +214,6 @@ def build_feed(
         descriptions=descriptions,
         skipped=list(skipped),
         revisions=new_revisions,
+        questions=list(reading.questions),
         events=follow_up_events,
     )

@@ -10,11 +10,20 @@ the first's.
 So this module writes the shape that Google, Apple and tzurl.org publish and that ical.js, libical,
 Outlook, icalendar and vobject all read: yearly RRULE observances (BYMONTH + BYDAY), one per stretch
 of years a rule held, the last one open-ended, a plain DTSTART observance for one-off changes. The
-definition depends only on the zone and the tz database, never on the events.
+definition depends only on the zone and the tz database for every feed whose instants lie in
+FIRST_YEAR..LAST_YEAR (so readers that cache a TZID see one definition).
+
+Feeds holding other instants get a definition that covers them (issue 18):
+- instants before the zone's first change in the span: readers have no rule for them (ical.js
+  reads them as UTC, vobject takes the first observance's offset), so the definition then begins
+  with an observance of the offset in force at its start (`lead`);
+- instants after LAST_YEAR: the span reaches their year, so planned changes (Casablanca's to
+  2087) are written instead of the last rule simply going on.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from calendar import monthrange
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -24,7 +33,10 @@ from zoneinfo import ZoneInfo
 #: the years the generated rules are exact for; the last rule in force continues past the end
 FIRST_YEAR = 2000
 LAST_YEAR = 2040
-_STEP = timedelta(hours=6)
+#: how often the offset is sampled: since FIRST_YEAR no zone changed twice within a week (the
+#: closest, Asia/Gaza and Asia/Hebron, 7 days apart), so two days miss nothing and cost an eighth
+#: of six hours' samples, which were a fifth of a `calfeed feed` run (tests/core/test_vtimezone.py)
+_STEP = timedelta(days=2)
 _DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 
@@ -69,8 +81,8 @@ def transitions(
 ) -> list[Transition]:
     """Every offset change of `zone` in the years given, found by sampling and bisection.
 
-    zoneinfo keeps its transition table private, so we ask it for offsets: every six hours, then
-    bisect to the second wherever the offset changed.
+    zoneinfo keeps its transition table private, so we ask it for offsets: every two days (see
+    `_STEP`), then bisect to the second wherever the offset changed.
     """
     tz = ZoneInfo(zone)
     moment = datetime(first_year, 1, 1, tzinfo=UTC)
@@ -127,30 +139,53 @@ def _observance(first: Transition, rrule: str | None) -> list[str]:
     return lines
 
 
-@lru_cache(maxsize=128)
-def vtimezone(zone: str, first_year: int = FIRST_YEAR) -> bytes:
-    """The VTIMEZONE component for `zone`, as CRLF-terminated bytes (cached per zone).
+@lru_cache(maxsize=256)
+def changes(
+    zone: str, first_year: int = FIRST_YEAR, last_year: int = LAST_YEAR
+) -> tuple[Transition, ...]:
+    """`transitions`, cached: feeds ask for the same zones and spans again and again."""
+    return tuple(transitions(zone, first_year, last_year))
 
-    `first_year` moves the start back for feeds holding instants before FIRST_YEAR (issue 8);
-    feeds that do not keep the one definition every reader has cached.
+
+def _steady(zone: str, year: int, at: datetime) -> Transition:
+    """An observance that changes nothing: the offset in force at `year`'s start, from `at`."""
+    moment = datetime(year, 1, 1, tzinfo=UTC).astimezone(ZoneInfo(zone))
+    offset = moment.utcoffset() or timedelta(0)
+    return Transition(at, offset, offset, moment.tzname() or "", bool(moment.dst()))
+
+
+def _midnight(zone: str, year: int) -> Transition:
+    """An observance of the offset in force from `year`'s first local midnight on."""
+    steady = _steady(zone, year, datetime(year, 1, 1, tzinfo=UTC))
+    return dataclasses.replace(steady, instant=steady.instant - steady.before)
+
+
+@lru_cache(maxsize=128)
+def vtimezone(
+    zone: str, first_year: int = FIRST_YEAR, last_year: int = LAST_YEAR, lead: bool = False
+) -> bytes:
+    """The VTIMEZONE component for `zone`, as CRLF-terminated bytes (cached per zone and span).
+
+    `first_year` moves the start back for feeds holding instants before FIRST_YEAR (issue 8),
+    `last_year` the end on for feeds holding instants after LAST_YEAR, and `lead` begins the
+    definition with the offset in force on `first_year`'s first day, for feeds holding instants
+    before the zone's first change in the span. Feeds that need none of them keep the one
+    definition every reader has cached.
     """
-    changes = transitions(zone, first_year)
+    found = changes(zone, first_year, last_year)
     lines = ["BEGIN:VTIMEZONE", f"TZID:{zone}"]
-    if not changes:
-        moment = datetime(first_year, 1, 1, tzinfo=UTC).astimezone(ZoneInfo(zone))
-        steady = Transition(
-            datetime(1970, 1, 1, tzinfo=UTC),
-            moment.utcoffset(),  # type: ignore[arg-type]
-            moment.utcoffset(),  # type: ignore[arg-type]
-            moment.tzname() or "",
-            bool(moment.dst()),
-        )
-        lines += _observance(steady, None)
+    if not found:
+        if first_year >= 1970:  # DTSTART 1970, as every feed has had it
+            lines += _observance(_steady(zone, first_year, datetime(1970, 1, 1, tzinfo=UTC)), None)
+        else:  # a feed holding older instants: from its first year's first local midnight
+            lines += _observance(_midnight(zone, first_year), None)
     else:
+        if lead:  # the feed holds instants before the first change: the offset then in force
+            lines += _observance(_midnight(zone, first_year), None)
         # runs of consecutive years in which a change followed the same yearly rule
         runs: list[list[Transition]] = []
         open_runs: dict[tuple[object, ...], list[Transition]] = {}
-        for change in changes:
+        for change in found:
             key = change.rule()
             run = open_runs.get(key)
             if run is not None and run[-1].local.year == change.local.year - 1:
@@ -162,7 +197,7 @@ def vtimezone(zone: str, first_year: int = FIRST_YEAR) -> bytes:
         for run in sorted(runs, key=lambda r: (r[0].instant, r[0].daylight)):
             first = run[0]
             # a yearly rule still followed at the span's end goes on; one-off changes stay one-off
-            in_force = len(run) > 1 and run[-1].local.year >= LAST_YEAR - 1
+            in_force = len(run) > 1 and run[-1].local.year >= last_year - 1
             if len(run) == 1:
                 lines += _observance(first, None)
                 continue

@@ -8,6 +8,7 @@ Import from here; the submodules are an implementation detail:
 from __future__ import annotations
 
 from calfeed.store import (  # each registers its tables on Base.metadata
+    answers,  # the user's answers to calfeed's questions (rules D9, E5)
     background,  # issue 9
     ceremonies,
     google_delivery,  # issue 14
@@ -93,6 +94,7 @@ __all__ = [
     "RevisionRow",
     "SessionFactory",
     "SyncLease",
+    "answers",
     "ics_sources",
     "passkeys",
     "ceremonies",

@@ -159,6 +159,33 @@ def correct() -> ResponseReturnValue:
     return _back(key)
 
 
+@bp.post("/answer")
+def answer() -> ResponseReturnValue:
+    """Rule D9: the user's answer to "Is this one of your job interviews?"."""
+    user_id = require_user()
+    key = request.form.get("event", "")
+    choice = request.form.get("answer", "")
+    if choice not in ("yes", "no"):
+        return _page(user_id, 400, _("Unknown action."))
+    raw_company, raw_position = request.form.get("company", ""), request.form.get("position", "")
+    company, ok_company = parse_correction_field(raw_company)
+    position, ok_position = parse_correction_field(raw_position)
+    if not (ok_company and ok_position):
+        too_long = _("Too long: at most %(n)s characters.", n=MAX_CORRECTION)
+        fields = {"@" + present.question_anchor(key) + "-co": too_long}
+        return _page(user_id, 400, _(FORM_REFUSED), fields)
+    # the fields come filled with what calfeed read: emptied, they mean "none"
+    company, position = company or "", position or ""
+    try:
+        service.answer_question(
+            rt().sessions, user_id, key, choice == "yes", company, position, rt().clock()
+        )
+    except NotFound:
+        return _page(user_id, 400, _("That event is not in your calendar."))
+    flash(_("Thank you: your interviews are updated.") if choice == "yes" else _("Saved."), "ok")
+    return _back()
+
+
 @bp.post("/rotate")
 def rotate() -> ResponseReturnValue:
     user_id = require_user()

@@ -21,6 +21,7 @@ from markupsafe import Markup
 
 from calfeed import store
 from calfeed.core.detection.detect import name_from_email
+from calfeed.core.detection.reading import Question
 from calfeed.core.drafts import load_templates, notes_for
 from calfeed.core.limits import DASHBOARD_PAGE, MAX_EVENTS_PER_USER, MAX_FOLLOW_UPS_PER_FEED
 from calfeed.core.model import Draft, FollowUp, Interview, Marks
@@ -90,6 +91,30 @@ class Excluded:
 
 
 @dataclass(frozen=True)
+class QuestionCard:
+    """Rule D9: "Is this one of your job interviews?" about one event, with the names to use."""
+
+    key: str
+    anchor: str
+    title: str
+    when: str
+    start_iso: str
+    company: str
+    position: str
+    why: str
+
+
+#: rule D9: what made calfeed unsure, by the reading's reason code
+QUESTION_REASONS = {
+    "weak-stage": N_("The title names a step that is often, but not always, an interview."),
+    "vague-title": N_("The title only says it is a meeting; the invitation mentions a role."),
+    "body-only": N_("Only the invitation's text suggests a job interview."),
+}
+#: rule D9: at most this many questions are shown at once (the nearest first)
+MAX_QUESTIONS_SHOWN = 5
+
+
+@dataclass(frozen=True)
 class Action:
     """One follow-up to act on: a line on the dashboard, its drafts one click away."""
 
@@ -120,6 +145,8 @@ class Dashboard:
     follow_ups_cut: bool = False
     name_unset: bool = False  # issue 8: "Your name" is not set: the dashboard hints at it
     signature: str = ""  # how the drafts are signed meanwhile (from the Google address)
+    questions: list[QuestionCard] = field(default_factory=list)  # rule D9: the nearest few
+    questions_total: int = 0
 
 
 def feed_links(url: str, *, demo: bool = False) -> FeedLinks:
@@ -267,11 +294,15 @@ def dashboard(sessions: SessionFactory, user_id: int, now: datetime, page: int =
         events_cut = len(events) >= MAX_EVENTS_PER_USER and (
             store.count_events(s, user_id) > MAX_EVENTS_PER_USER
         )
-        marks = store.marks_for_user(s, user_id)
+        marks, lessons = store.answers.reading_inputs(
+            s, user_id, events, store.marks_for_user(s, user_id)
+        )
         reconnect = user.needs_reconnect
         name_unset = not settings.user_name
         signature = name_from_email(user.google_email) if user.google_email else ""
-    result = build_feed(events, settings, marks=marks, now=now, limit=MAX_FOLLOW_UPS_PER_FEED)
+    result = build_feed(
+        events, settings, marks=marks, now=now, limit=MAX_FOLLOW_UPS_PER_FEED, lessons=lessons
+    )
     follow_ups_cut = len(result.follow_ups) >= MAX_FOLLOW_UPS_PER_FEED
     # notes as the dashboard reads them: no "set it on the dashboard", no asking for a timeline
     # that is already recorded (the feed's own notes keep saying where to do it)
@@ -339,4 +370,40 @@ def dashboard(sessions: SessionFactory, user_id: int, now: datetime, page: int =
         follow_ups_cut=follow_ups_cut,
         name_unset=name_unset,
         signature=signature,
+        questions=_question_cards(result.questions, now, settings.time_zone, settings.lang),
+        questions_total=len(result.questions),
     )
+
+
+def question_anchor(key: str) -> str:
+    """A stable HTML id for the question about one event (see `anchor_of`)."""
+    return "q-" + hashlib.sha256(key.encode()).hexdigest()[:12]
+
+
+def _question_cards(
+    questions: list[Question], now: datetime, zone: str, lang: str
+) -> list[QuestionCard]:
+    """Rule D9: the questions nearest to now first (an upcoming one before last month's)."""
+
+    def start_of(q: Question) -> datetime:
+        start = q.event.start
+        if isinstance(start, datetime):
+            return start
+        return datetime.combine(start, datetime.min.time(), tzinfo=ZoneInfo(zone))
+
+    nearest = sorted(questions, key=lambda q: (abs(start_of(q) - now), q.key))
+    return [
+        QuestionCard(
+            key=q.key,
+            anchor=question_anchor(q.key),
+            title=q.event.summary,
+            when=_due(start_of(q), zone, lang),
+            start_iso=start_of(q).isoformat(),
+            company=q.company or "",
+            position=q.position or "",
+            why=gettext(QUESTION_REASONS[q.reason], lang)
+            if q.reason in QUESTION_REASONS
+            else q.why,
+        )
+        for q in nearest[:MAX_QUESTIONS_SHOWN]
+    ]

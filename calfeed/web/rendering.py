@@ -79,7 +79,9 @@ def render(
         version = user.data_version
         settings = store.rule_settings_of(user)
         events, skipped = store.source_events_for_user(s, user_id, limit=MAX_EVENTS_PER_USER)
-        marks = store.marks_for_user(s, user_id)
+        marks, lessons = store.answers.reading_inputs(
+            s, user_id, events, store.marks_for_user(s, user_id)
+        )
         previous = store.revisions_for_user(s, user_id)
         since = user.last_sync_attempt_at or user.updated_at
         notices = (
@@ -96,6 +98,7 @@ def render(
             notices=notices,
             limit=MAX_FOLLOW_UPS_PER_FEED,
             rules_at=rules_at,
+            lessons=lessons,
         )
         changed = {u: r for u, r in full.revisions.items() if previous.get(u) != r}
         if changed and save:
@@ -118,6 +121,7 @@ def render(
                 notices=notices,
                 limit=MAX_FOLLOW_UPS_PER_FEED,
                 rules_at=rules_at,
+                lessons=lessons,
             )
             result = _cache(s, user_id, variant.key, out.ics, version, now, save=save)
         return result

@@ -197,6 +197,47 @@ def set_correction(
         store.set_mark(s, user_id, event_key, marks, now)
 
 
+def answer_question(
+    sessions: SessionFactory,
+    user_id: int,
+    event_key: str,
+    is_interview: bool,
+    company: str | None,
+    position: str | None,
+    now: datetime,
+) -> None:
+    """Rule D9: keep the user's answer to "Is this one of your job interviews?".
+
+    Yes: the event is an interview, with `company` and `position` as given (None: as read, "":
+    none). No: it is marked "not an interview" (rule D2), like the card's button. Either way the
+    answer is kept with the event's organizer and shape, to teach the reading (rule E5).
+
+    Raises:
+        NotFound: the event is not the user's.
+    """
+    from calfeed.core.detection.lessons import shape_of
+    from calfeed.core.limits import MAX_EVENTS_PER_USER
+
+    with session_scope(sessions) as s:
+        _require_event(s, user_id, event_key)
+        events, _ = store.source_events_for_user(s, user_id, limit=MAX_EVENTS_PER_USER)
+        event = next((e for e in events if e.key == event_key), None)
+        organizer = event.organizer.email if event is not None and event.organizer else ""
+        marks = replace(store.get_mark(s, user_id, event_key), not_interview=not is_interview)
+        store.set_mark(s, user_id, event_key, marks, now)  # bumps the data version
+        store.answers.record_answer(
+            s,
+            user_id,
+            event_key,
+            is_interview=is_interview,
+            company=company if is_interview else None,
+            position=position if is_interview else None,
+            organizer=organizer,
+            shape=shape_of(event) if event is not None else "",
+            now=now,
+        )
+
+
 # --- settings ------------------------------------------------------------------------------------
 
 

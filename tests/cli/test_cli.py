@@ -147,7 +147,7 @@ def test_interviews_json_is_exactly_the_contract(capsysbinary) -> None:
     code, out, err = run(capsysbinary, "interviews", "--events", str(SAMPLE), "--format", "json")
     assert (code, err) == (0, "")
     document = json.loads(out)
-    assert set(document) == {"interviews"}
+    assert set(document) == {"interviews", "questions"}  # rule D9: questions beside interviews
     entries = document["interviews"]
     payload = json.loads(SAMPLE.read_text())
     titles = {item["id"]: item.get("summary", "") for item in payload["items"]}
@@ -188,7 +188,8 @@ def test_interviews_text_is_an_aligned_table(capsysbinary) -> None:
     assert header.split() == ["start", "company", "position", "interviewers", "timeline",
                               "follow-ups"]  # fmt: skip
     starts = [header.index(word) for word in ("company", "position", "interviewers")]
-    for line in lines[1:]:
+    table = lines[1 : lines.index("")] if "" in lines else lines[1:]  # questions come apart
+    for line in table:
         for column in starts:
             assert line[column - 2 : column] == "  " and line[column] != " "
     assert "Acme" in lines[1] and "Store Manager" in lines[1]
@@ -198,3 +199,32 @@ def test_name_signs_the_drafts(capsysbinary) -> None:
     code, out, _ = run(capsysbinary, "feed", "--events", str(SAMPLE), "--name", "Budi S.")
     assert code == 0
     assert b"Budi S." in out.replace(b"\r\n ", b"")
+
+
+DEV = FIXTURES / "reader_dev"
+
+
+def test_interviews_json_lists_questions_apart(capsysbinary) -> None:
+    """Rule D9: an unsure event is a question, never also an interview, with the contract's keys."""
+    code, out, err = run(
+        capsysbinary, "interviews", "--events", str(DEV / "rizky.json"), "--format", "json",
+        "--name", "Rizky Aditya",
+    )  # fmt: skip
+    assert (code, err) == (0, "")
+    document = json.loads(out)
+    questions = document["questions"]
+    assert questions, "the development calendar holds at least one unsure event"
+    for q in questions:
+        assert set(q) == {"id", "ical_uid", "start", "title", "company", "position", "why"}
+        assert q["why"]
+    asked = {q["id"] for q in questions}
+    assert not asked & {e["id"] for e in document["interviews"]}
+    assert "Telpon HRD Indomarco" in {q["title"] for q in questions}
+
+
+def test_interviews_text_shows_questions_apart(capsysbinary) -> None:
+    code, out, _ = run(capsysbinary, "interviews", "--events", str(DEV / "rizky.json"))
+    text = out.decode()
+    assert code == 0
+    table, _, rest = text.partition("\nIs this one of your job interviews?")
+    assert "Telpon HRD Indomarco" in rest and "Telpon HRD Indomarco" not in table

@@ -68,3 +68,51 @@ def test_europe_berlin_is_the_classic_two_rules() -> None:
         b"TZNAME:CET\r\nTZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\nEND:STANDARD\r\n"
         b"END:VTIMEZONE\r\n"
     )
+
+
+def test_sampling_every_two_days_misses_no_change() -> None:
+    """`_STEP` is two days: the zones whose changes come closest together read as with 6 hours."""
+    from datetime import timedelta
+
+    from calfeed.core import vtimezone
+
+    zones = ("Asia/Gaza", "Asia/Hebron", "Africa/Casablanca", "Africa/Cairo", "Pacific/Fiji")
+    coarse = {z: vtimezone.transitions(z) for z in zones}
+    fine_step, vtimezone._STEP = vtimezone._STEP, timedelta(hours=6)
+    try:
+        fine = {z: vtimezone.transitions(z) for z in zones}
+    finally:
+        vtimezone._STEP = fine_step
+    assert coarse == fine
+
+
+EARLY_AND_LATE = [
+    ("America/Caracas", 2000, 2040, datetime(2005, 6, 1, tzinfo=UTC)),  # first change: 2007
+    ("Asia/Kolkata", 1949, 2040, datetime(1950, 6, 1, tzinfo=UTC)),  # none since 1945
+    ("Asia/Kathmandu", 1984, 2040, datetime(1985, 6, 1, tzinfo=UTC)),  # +05:30 until 1986
+    ("America/Los_Angeles", 1909, 2040, datetime(1910, 6, 1, tzinfo=UTC)),  # no DST until 1918
+    ("Africa/Casablanca", 2000, 2069, datetime(2068, 3, 1, tzinfo=UTC)),  # planned to 2087
+    ("Africa/Casablanca", 2000, 2046, datetime(2045, 8, 11, 10, tzinfo=UTC)),
+]
+
+
+@pytest.mark.parametrize(("zone", "first", "last", "instant"), EARLY_AND_LATE)
+def test_a_span_with_a_lead_covers_early_and_late_instants(
+    zone: str, first: int, last: int, instant: datetime
+) -> None:
+    """Issue 18: instants before a zone's first change had no rule (ical.js read them as UTC) and
+    definitions stopped at 2040 (Casablanca's planned changes lost)."""
+    text = vtimezone(zone, first, last, lead=True)
+    tz = Timezone.from_ical(text).to_tz(lookup_tzid=False)
+    real = ZoneInfo(zone)
+    probes = [instant + timedelta(days=d) for d in range(0, 400, 3)]
+    for probe in probes:
+        assert probe.astimezone(tz).utcoffset() == probe.astimezone(real).utcoffset(), probe
+    first_observance = text.decode().split("BEGIN:", 2)[2]
+    assert f"DTSTART:{first}0101T000000" in first_observance  # begins at its start, offset then
+
+
+def test_the_default_definitions_do_not_change() -> None:
+    """Readers cache a TZID's first definition: feeds within 2000-2040 keep the one they had."""
+    assert vtimezone("Europe/Berlin", 2000, 2040, False) == vtimezone("Europe/Berlin")
+    assert b"DTSTART:19700101T053000" in vtimezone("Asia/Kolkata")

@@ -45,6 +45,12 @@ TOOL_DOMAINS = frozenset(
     modernhire.com brighthire.ai calendar.app.google""".split()
 )
 _SERVICE_HOSTS = ("calendar.google.com", "resource.calendar.google.com")
+# compiled once: a feed reads thousands of names through these
+_LABEL_SEP = re.compile(r"[-_]+")
+_NOT_ALNUM = re.compile(r"[^0-9a-z]")
+_WORD = re.compile(r"\w+")
+_LOCAL_SEP = re.compile(r"[._\-+\d]+")
+_NAME_WORD = re.compile(r"[\w&'-]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +63,12 @@ class Party:
 
 @lru_cache(maxsize=1)
 def _psl() -> PublicSuffixList:
-    return PublicSuffixList()  # ships its own copy of the list: no network
+    """The list the package ships (no network), read once per process.
+
+    Without its punycoded copies (`accept_encoded_idn=False`): making them encodes every rule and
+    was most of calfeed's start-up; `registrable_domain` decodes a punycoded domain instead.
+    """
+    return PublicSuffixList(accept_encoded_idn=False)
 
 
 @lru_cache(maxsize=4096)
@@ -66,6 +77,13 @@ def registrable_domain(domain: str) -> str | None:
     domain = domain.casefold().strip(". ")
     if not domain or "." not in domain:
         return None
+    if "xn--" in domain:  # the list holds IDN rules in Unicode: compare in Unicode
+        try:
+            unicode = domain.encode("ascii").decode("idna")
+        except (UnicodeError, ValueError):
+            return None
+        found = _psl().privatesuffix(unicode)
+        return found.encode("idna").decode("ascii") if found else None
     return _psl().privatesuffix(domain)
 
 
@@ -88,11 +106,11 @@ def company_label(email: str) -> str | None:
 
 def label_display(label: str) -> str:
     """How a bare domain label reads as a name: "acme-robotics" -> "Acme Robotics"."""
-    return " ".join(w.capitalize() for w in re.split(r"[-_]+", label) if w)
+    return " ".join(w.capitalize() for w in _LABEL_SEP.split(label) if w)
 
 
 def _squash(text: str) -> str:
-    return re.sub(r"[^0-9a-z]", "", text.casefold())
+    return _NOT_ALNUM.sub("", text.casefold())
 
 
 def _without_org_words(text: str) -> str:
@@ -113,7 +131,7 @@ def agrees(text: str, label: str) -> bool:
 
 
 def _tokens(text: str) -> set[str]:
-    return {t for t in re.findall(r"\w+", text.casefold()) if len(t) > 1}
+    return {t for t in _WORD.findall(text.casefold()) if len(t) > 1}
 
 
 @lru_cache(maxsize=256)
@@ -133,16 +151,21 @@ def _without_user(title: str, user_names: tuple[str, ...]) -> str:
     return pattern.sub(" ", title) if pattern else title
 
 
+#: a part after "with" that starts with one of these names a company's team, not a person
+_TEAM_WORDS = frozenset("hr hrd recruiter recruiters recruiting rekrutmen talent tim team".split())
+_HONORIFIC_WORDS = frozenset(h.rstrip(".") for h in HONORIFICS)
+
+
 def _is_person(text: str, parties: Sequence[Party]) -> bool:
     words = text.split()
-    if words and words[0].casefold().rstrip(".") in {h.rstrip(".") for h in HONORIFICS}:
+    if words and words[0].casefold().rstrip(".") in _HONORIFIC_WORDS:
         return True
     tokens = _tokens(text)
     if not tokens:
         return False
     for party in parties:
         local = party.email.split("@", 1)[0]
-        known = _tokens(party.name) | _tokens(re.sub(r"[._\-+\d]+", " ", local))
+        known = _tokens(party.name) | _tokens(_LOCAL_SEP.sub(" ", local))
         if tokens <= known:
             return True
     return False
@@ -242,6 +265,9 @@ def _company_score(
         after_with = previous is not None and previous.segment.joined_by == "with"
         score += 2 if (after_person or after_with) else 1
     elif joined == "with":
+        first = part.segment.text.split()[0].casefold() if part.segment.text.split() else ""
+        if first in _TEAM_WORDS:  # "dengan HRD Erajaya", "with the recruiting team at ..."
+            return score + 2
         if not org and (not has_role or _looks_like_a_name(text)):
             return 0  # "with Jane", "with Jane Doe": a person as often as a company
         score += 0 if org else 1
@@ -265,8 +291,15 @@ def _company_from_domains(labels: Sequence[str], parties: Sequence[Party]) -> st
     if len(labels) != 1:
         return None  # none, or several employers: conflicting evidence
     label = labels[0]
+    plain = label.replace("-", "").replace("_", "")
     for party in parties:
-        for word in re.findall(r"[\w&'-]+", party.name):
+        words = _NAME_WORD.findall(party.name)
+        for size in (3, 2):  # "HR Kopi Kenangan" spells kopikenangan.com; before "Sinar" alone
+            for i in range(len(words) - size + 1):
+                run = " ".join(words[i : i + size])
+                if _squash(run) == plain:
+                    return run
+        for word in words:
             if agrees(word, label):
                 return word
     return label_display(label)

@@ -126,6 +126,7 @@ _NOT_AFTER = re.compile(
 _NOT_SUNDAY = re.compile(r"\s+(?:depan|ini|lalu|ke)\b", _FLAGS)
 _TAG = re.compile(r"</?[a-zA-Z!][^<>]{0,1000}>")  # a tag, not "a < b > c" in prose
 _SPACE = re.compile(r"\s+")
+_SPACE_OR_HYPHEN = re.compile(r"[\s-]")
 
 
 def parse_timeline(text: str, interview_day: date) -> Timeline | None:
@@ -224,7 +225,7 @@ def _from_machine(match: re.Match[str], interview_day: date) -> Timeline | None:
 
 
 def _squash(word: str) -> str:
-    return re.sub(r"[\s-]", "", word.lower())
+    return _SPACE_OR_HYPHEN.sub("", word.lower())
 
 
 _UNIT_BY_SQUASHED = {_squash(unit): value for unit, value in _UNITS.items()}

@@ -71,6 +71,31 @@ IMPLICIT_INTERVIEW = ("technical screen", "tech screen", "superday", "super day"
 
 #: rule E2: stage words; never a position on their own
 STAGE_WORDS = (
+    # rule D7: the stage vocabulary without "interview" and people's shorthand for it
+    "bar raiser",
+    "coffee chat",
+    "intro call",
+    "recruiter screen",
+    "portfolio review",
+    "design challenge",
+    "culture fit session",
+    "walk in",
+    "walk-in",
+    "panggilan kerja",
+    "panggilan interview",
+    "panggilan",
+    "tes tertulis",
+    "written test",
+    "telpon",
+    "telepon",
+    "int",
+    "intv",
+    "intvw",
+    "itw",
+    "interviu",
+    "interviewing",
+    "rd",
+    "hm",
     "phone screen",
     "screening call",
     "hiring manager",
@@ -190,6 +215,18 @@ NOISE_WORDS = (
     "position",
     "role",
     "lowongan",
+    "job requisition",
+    "requisition",
+    "interview scheduled",
+    "rescheduled",
+    "reschedule",
+    "moved",
+    "accepted",
+    "jam",
+    "kantor",
+    "new time",
+    "dijadwalkan ulang",
+    "diundur",
 )
 #: rule E2: nouns that make a phrase a position (English and Indonesian)
 ROLE_NOUNS = frozenset(
@@ -292,9 +329,11 @@ _INVITE_TAIL = re.compile(
     r"\s@\s+(?:mon|tue|wed|thu|fri|sat|sun|sen|sel|rab|kam|jum|sab|min)\w*\b.*$", re.I
 )
 _REQUISITION = re.compile(r"\b(?:req(?:uisition)?\.?\s*#?\s*\d[\w-]*|j?r-[\d-]+\d)\b", re.I)
-_TIMES = re.compile(r"\b\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm|wib|wita|wit)?\b|\b\d+\b", re.I)
+_TIMES = re.compile(
+    r"\bke-?\d+\b|\b\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm|wib|wita|wit)?\b|\b\d+\b", re.I
+)  # "ke-2" is Indonesian for "2nd"
 _SEPARATORS = re.compile(
-    r"\s+[-–—|/]+\s+|\s+[-–—]|[-–—]\s+|\s*[:：]\s*|\s*<>\s*|\s+x\s+"
+    r"\s+\+\s+|\s+[-–—|/]+\s+|\s+[-–—]|[-–—]\s+|\s*[:：]\s*|\s*<>\s*|\s+x\s+"
     r"|,(?!\s*(?:inc|ltd|llc|tbk|corp|co)\b)\s*",
     re.IGNORECASE,
 )
@@ -308,6 +347,10 @@ _CONNECTOR = re.compile(
 
 
 _SYMBOLS = ("So", "Sk", "Cs", "Co")
+# compiled once: every title part goes through these
+_ROLE_WORD = re.compile(r"[\w/]+")
+_ORG_WORD = re.compile(r"[\w.]+")
+_NEXT_WORD = re.compile(r"\s+([\w/]+)")
 
 
 def _strip_symbols(text: str) -> str:
@@ -355,7 +398,11 @@ def segments(title: str) -> tuple[Segment, ...]:
         parts = _SEPARATORS.split(piece) if not bracketed else _BRACKET_SEPARATORS.split(piece)
         for i, part in enumerate(parts):
             joined: Connector = "(" if bracketed and i == 0 else ""
-            for j, chunk in enumerate(_CONNECTOR.split(part)):
+            chunks = _CONNECTOR.split(part)
+            if len(chunks) >= 3 and not chunks[-1].strip(" .,;'\"/|–—"):
+                # a connector word that ends the part belongs to the name: "PT Maju Bersama"
+                chunks = [*chunks[:-3], chunks[-3] + chunks[-2] + chunks[-1]]
+            for j, chunk in enumerate(chunks):
                 if j % 2 == 1:
                     joined = _CONNECTORS[chunk.casefold()]
                     continue
@@ -368,12 +415,12 @@ def segments(title: str) -> tuple[Segment, ...]:
 
 def role_words(text: str) -> list[str]:
     """The role nouns in `text` (rule E2), in order."""
-    return [w for w in re.findall(r"[\w/]+", text.casefold()) if w in ROLE_NOUNS]
+    return [w for w in _ROLE_WORD.findall(text.casefold()) if w in ROLE_NOUNS]
 
 
 def has_org_word(text: str) -> bool:
     """A legal form or organisation noun (PT, Tbk, Inc, GmbH, Bank, Sekolah...)."""
-    return any(w in ORG_WORDS for w in re.findall(r"[\w.]+", text.casefold()))
+    return any(w in ORG_WORDS for w in _ORG_WORD.findall(text.casefold()))
 
 
 def strip_stage_and_noise(text: str, keywords: re.Pattern[str]) -> str:
@@ -398,5 +445,5 @@ def strip_stage_and_noise(text: str, keywords: re.Pattern[str]) -> str:
 
 
 def _next_word_is_role(text: str, end: int) -> bool:
-    following = re.match(r"\s+([\w/]+)", text[end:])
+    following = _NEXT_WORD.match(text, end)
     return bool(following and following.group(1).casefold() in ROLE_NOUNS)

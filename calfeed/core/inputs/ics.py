@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -32,9 +33,12 @@ from calfeed.core.inputs.google_json import valid_zone
 from calfeed.core.inputs.ics_input import (
     Notes,
     decode,
+    display_offset,
     equivalent_zone,
+    offset_zone,
     parse_piecewise,
-    quiet_libraries,
+    plain_tzids,
+    vendor_zone,
     zone_from_display_name,
 )
 from calfeed.core.inputs.owner import guess_owner
@@ -79,6 +83,8 @@ def read_ics(
     window_start: datetime,
     window_end: datetime,
     self_emails: Collection[str] = (),
+    clock: Callable[[], float] | None = None,
+    work: rrule_bound.Work | None = None,
 ) -> IcsRead:
     """Read an .ics file into one SourceEvent per occurrence inside the window.
 
@@ -90,6 +96,11 @@ def read_ics(
         self_emails: the user's addresses; .ics has no `self` flag, so attendees with these
             (case-insensitive) are marked `is_self`, as is an X-WR-CALNAME that is an address
             (Google names a primary calendar after its owner).
+        clock: the caller's monotonic clock in seconds (`time.monotonic`), to bound the time
+            recurring series take (`rrule_bound.MAX_SERIES_SECONDS` each, `MAX_FILE_SECONDS` in
+            all); without one, the work is bounded by counting candidates alone.
+        work: the budget to spend from instead (e.g. one shared by several files of one user);
+            by default a file's own, `rrule_bound.Work(clock=clock)`.
 
     Returns:
         IcsRead with events in file order, a series' occurrences together.
@@ -101,8 +112,8 @@ def read_ics(
     if window_start.tzinfo is None or window_end.tzinfo is None:
         raise ValueError("read_ics needs a timezone-aware window")
     notes = Notes()
-    with quiet_libraries(notes):
-        read = _read(data, calendar_id, window_start, window_end, self_emails, notes)
+    work = work if work is not None else rrule_bound.Work(clock=clock)
+    read = _read(data, calendar_id, window_start, window_end, self_emails, notes, work)
     return dataclasses.replace(read, warnings=tuple(notes.warnings))
 
 
@@ -113,6 +124,7 @@ def _read(
     window_end: datetime,
     self_emails: Collection[str],
     notes: Notes,
+    work: rrule_bound.Work,
 ) -> IcsRead:
     calendars = _parse(data, notes)
     head = calendars[0]
@@ -139,6 +151,7 @@ def _read(
         groups.setdefault(uid, []).append(component)
     events: list[SourceEvent] = []
     budget = float(rrule_bound.MAX_FILE_STEPS)  # issue 7: expansion work is bounded for every shape
+    spent_file: str | None = None  # set once the file's budget of work is spent
     for uid, components in groups.items():
         cost = _expansion_cost(components, window_end)
         if cost > rrule_bound.MAX_SERIES_STEPS:
@@ -148,8 +161,12 @@ def _read(
             skipped.append(Skipped(uid, _FILE_FULL.format(rrule_bound.MAX_FILE_STEPS)))
             continue
         budget -= cost
+        if spent_file is not None and any("RRULE" in c for c in components):
+            skipped.append(Skipped(uid, spent_file))  # events without a rule walk nothing: read
+            continue
         try:
-            occurrences = list(_expand(components, window_start, window_end))
+            work.check_clock()
+            occurrences = list(_expand(components, window_start, window_end, work.series()))
             if len(occurrences) > rrule_bound.MAX_SERIES_OCCURRENCES:
                 occurrences = occurrences[: rrule_bound.MAX_SERIES_OCCURRENCES]
                 skipped.append(Skipped(uid, _CUT.format(rrule_bound.MAX_SERIES_OCCURRENCES)))
@@ -157,6 +174,12 @@ def _read(
                 _source_event(occurrence, uid, recurring, calendar_id, zone, selves)
                 for occurrence, recurring in occurrences
             )
+        except rrule_bound.WorkExceeded as exc:  # a rule that walks on without matching
+            if exc.scope == "file":
+                spent_file = _FILE_SLOW.format(exc.what)
+                skipped.append(Skipped(uid, spent_file))
+            else:
+                skipped.append(Skipped(uid, _SERIES_SLOW.format(exc.what)))
         except (InvalidEvent, OverflowError, *_PARSE_ERRORS) as exc:  # the library's, on odd input
             # the library's own words are no message for a person (issue 8)
             reason = exc.reason if isinstance(exc, InvalidEvent) else "its repeats cannot be read"
@@ -184,9 +207,10 @@ def _parse(data: bytes, notes: Notes) -> list[icalendar.Calendar]:
 
     One unreadable component does not reject the file: it is read again piece by piece.
     """
-    if b"BEGIN:VCALENDAR" not in data.upper():
-        raise SourceError("not an iCalendar file: no BEGIN:VCALENDAR")
     text = decode(data, notes)
+    if "BEGIN:VCALENDAR" not in text.upper():
+        raise SourceError("not an iCalendar file: no BEGIN:VCALENDAR")
+    text = plain_tzids(text, notes)
     try:
         parsed = icalendar.Calendar.from_ical(text, multiple=True)
     except _PARSE_ERRORS:
@@ -233,8 +257,7 @@ def iana_zone(tzid: str) -> str | None:
     if known := zone_from_display_name(cleaned):  # "(UTC+01:00) Amsterdam, Berlin, ..."
         return known
     # RFC 5545 3.2.19 "globally unique" ids, e.g. /mozilla.org/20070129_1/Europe/Berlin
-    parts = cleaned.split("/")
-    return next((z for i in range(1, len(parts)) if (z := valid_zone("/".join(parts[i:])))), None)
+    return vendor_zone(cleaned)
 
 
 def _prepare(
@@ -250,6 +273,10 @@ def _prepare(
         raise InvalidEvent("no DTSTART", uid)
     if any(sub.name == "VEVENT" for sub in component.walk()[1:]):
         raise InvalidEvent("a VEVENT inside a VEVENT", uid)
+    if "DTEND" in component and "DURATION" in component:
+        # RFC 5545 3.6.1 allows one of them; readers commonly keep DTEND, so do we
+        del component["DURATION"]
+        warnings.append("has both DTEND and DURATION (RFC 5545 allows one): read with DTEND")
     for prop_name in _SERIES_PROPS:
         for value in _values(component.get(prop_name)):
             if isinstance(value, vBroken):
@@ -274,10 +301,13 @@ def _prepare(
             for value in _values(component.get(prop_name)):
                 tzid = value.params.get("TZID")
                 for ddd in getattr(value, "dts", [value]):
-                    ddd.dt = _bind(ddd.dt, tzid, own_zones, local, uid)
+                    ddd.dt = _bind(ddd.dt, tzid, own_zones, local, uid, warnings)
+        if warning := _end_like_start(component):
+            warnings.append(warning)
         start, end = component.start, component.end
-    except (ValueError, TypeError, OverflowError) as exc:  # e.g. year 9999 moved past the end
-        raise InvalidEvent(_one_line(str(exc)), uid) from None
+    except (ValueError, TypeError, OverflowError):  # e.g. year 9999 moved past the end
+        # the library's own words are no message for a person (issue 8)
+        raise InvalidEvent("its start or end cannot be read as a time", uid) from None
     if isinstance(start, datetime) != isinstance(end, datetime):
         raise InvalidEvent("start and end mix a date and a date-time", uid)
     if end < start:
@@ -285,16 +315,53 @@ def _prepare(
     return warnings
 
 
+def _end_like_start(component: icalendar.Event) -> str | None:
+    """A DTEND of the other type than DTSTART, read with the start's type (as a person would).
+
+    A date-time end of an all-day start counts as its date; a date end of a timed start as that
+    day's midnight in the start's zone. Returns the warning, None when nothing was changed.
+    """
+    start = getattr(component.get("DTSTART"), "dt", None)
+    end_prop: Any = component.get("DTEND")
+    if end_prop is None or isinstance(start, datetime) == isinstance(end_prop.dt, datetime):
+        return None
+    end = end_prop.dt
+    if isinstance(start, datetime):
+        end_prop.dt = datetime(end.year, end.month, end.day, tzinfo=start.tzinfo)
+        end_prop.params.pop("VALUE", None)
+        return "DTEND is a date but DTSTART a date-time: read the end as that day's midnight"
+    end_prop.dt = end.date()
+    end_prop.params["VALUE"] = "DATE"
+    return "DTEND is a date-time but DTSTART a date: read the end as its date"
+
+
 def _bind(
-    value: object, tzid: object, own_zones: dict[str, tzinfo], local: tzinfo, uid: str
+    value: object,
+    tzid: object,
+    own_zones: dict[str, tzinfo],
+    local: tzinfo,
+    uid: str,
+    warnings: list[str],
 ) -> object:
-    """The time as written, in the zone its TZID names; UTC and floating ones in `local`."""
+    """The time as written, in the zone its TZID names; UTC and floating ones in `local`.
+
+    A TZID that is no IANA name, no Windows name and not defined in the file is read at the
+    offset its display name starts with, if any, with a warning in `warnings`.
+    """
     if not isinstance(value, datetime):
         return value
     utc = value.tzinfo is not None and value.tzname() == "UTC"  # "...Z" wins over a stray TZID
     if isinstance(tzid, str) and not utc:
         iana = iana_zone(tzid)
         zone = ZoneInfo(iana) if iana else own_zones.get(tzid.strip())
+        if zone is None and (zone := _offset_of(tzid)) is not None:
+            said = (
+                f"time zone {tzid[:80]!r} is not known: read at the offset in its name "
+                f"({timezone(value.replace(tzinfo=zone).utcoffset() or timedelta())}), "
+                "without daylight saving"
+            )
+            if said not in warnings:
+                warnings.append(said)
         if zone is None:
             raise InvalidEvent(f"unknown time zone {tzid[:80]!r}", uid)
         value = value.replace(tzinfo=zone)
@@ -303,8 +370,22 @@ def _bind(
     return value.astimezone(local) if value.tzname() == "UTC" else value
 
 
+def _offset_of(tzid: str) -> tzinfo | None:
+    """Last resort for a display name with no zone behind it: the offset it starts with
+    ("(UTC-03:00) Brasilia" -> UTC-03:00, no daylight saving)."""
+    offset = display_offset(tzid)
+    if offset is None:
+        return None
+    fixed = offset_zone(offset)
+    return ZoneInfo(fixed) if fixed else timezone(offset)
+
+
 _TOO_OFTEN = "repeats too often to expand: about {:,.0f} times up to the window's end (max {:,})"
 _FILE_FULL = "not expanded: the file's recurring events together pass {:,} occurrences"
+_SERIES_SLOW = (
+    "not expanded: its repeats were not found within {} (a rule that rarely or never matches)"
+)
+_FILE_SLOW = "not expanded: the file's recurring events together passed {} of work"
 _CUT = "only its first {:,} occurrences in the window are used"
 
 
@@ -319,15 +400,50 @@ def _expansion_cost(components: list[icalendar.Event], end: datetime) -> float:
 
 
 def _expand(
-    components: list[icalendar.Event], start: datetime, end: datetime
+    components: list[icalendar.Event], start: datetime, end: datetime, work: rrule_bound.Work
 ) -> Iterator[tuple[icalendar.Event, bool]]:
-    """Occurrences of one series (master + modified instances) in the window, and if it recurs."""
+    """Occurrences of one series (master + modified instances) in the window, and if it recurs.
+
+    Every RRULE walks on `work`'s budget (rrule_bound.Work): WorkExceeded ends the expansion.
+    """
     series = icalendar.Calendar()
     for component in components:
         series.add_component(component)
     recurring = any(name in c for c in components for name in ("RRULE", "RDATE", "RECURRENCE-ID"))
-    for occurrence in recurring_ical_events.of(series).between(start, end):
+    query = recurring_ical_events.of(series)
+    bounded = 0
+    for rules in _rules_of(query):
+        bounded += rrule_bound.bound(rules, work)
+    if not bounded and _walks_a_rule(components):
+        # fail closed: a rule the bound cannot reach (another library version) is not walked
+        raise InvalidEvent("its repeats cannot be read", str(components[0].get("UID", "")))
+    for occurrence in query.between(start, end):
         yield occurrence, recurring
+
+
+def _walks_a_rule(components: list[icalendar.Event]) -> bool:
+    """Whether the library will walk an RRULE for this series: the master it keeps (the highest
+    SEQUENCE among the components without RECURRENCE-ID, as recurring_ical_events does) has a
+    rule that is not empty."""
+    masters = [c for c in components if "RECURRENCE-ID" not in c]
+    if not masters:
+        return False
+    top = max(_sequence(c) for c in masters)
+    return all(any(_values(c.get("RRULE"))) for c in masters if _sequence(c) == top)  # "RRULE:"
+
+
+def _sequence(component: icalendar.Event) -> int:
+    try:
+        return int(str(component.get("SEQUENCE", 0)))
+    except ValueError:
+        return 0
+
+
+def _rules_of(query: object) -> Iterator[object]:
+    """The dateutil rules a recurring_ical_events query will walk (tests/test_rule_bomb.py proves
+    every RRULE is found, so a new library version cannot silently drop the bound)."""
+    for series in getattr(query, "series", ()):
+        yield from getattr(getattr(series, "recurrence", None), "rrules", ())
 
 
 def _source_event(

@@ -1,7 +1,7 @@
 """follow-ups written into the user's Google Calendar: delivery state and events written
 
 Revision ID: 0007
-Revises: 0009
+Revises: 0008
 Create Date: 2026-12-07
 
 See calfeed/store/google_delivery.py.
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007"
-down_revision = "0009"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 

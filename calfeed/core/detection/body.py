@@ -1,0 +1,259 @@
+"""What an invitation's body and location say (rules D6, D7, E4).
+
+Applicant-tracking and scheduling tools write their invitations in a few fixed shapes: labelled
+lines ("Job: R-20411 UX Researcher", "Position: ...", "Posisi: ...", "Perusahaan: ...", Zoom's
+"Topic: ...", Calendly's "Event Name: ..."), sentences ("for the Product Designer role at Shoply",
+"an interview for the position of Lead Software Engineer", "kami undang untuk mengikuti tahap
+wawancara"), and, on the interviewer's copy only, the marks of the hiring side (an interview kit,
+a scorecard, "Interviewers only", a "Candidate:" line). This module reads those and nothing else:
+free prose is left alone, since "Tom is the Engineering Manager for Payments" names the
+interviewer's role, not the job.
+
+Pure; every pattern is compiled once at import (no per-call compiling) and the text is cut
+before scanning, so a long body costs a bounded amount.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from calfeed.core.detection.titles import role_words
+
+#: how much of a body is read: invitations put what matters at the top
+SCAN_LIMIT = 6000
+
+_TAG = re.compile(r"<(/?)([a-zA-Z]+)[^<>]{0,1000}>")
+_BLOCK_TAGS = frozenset("br p div li tr h1 h2 h3 h4 ul ol table".split())
+_SPACES = re.compile(r"[ \t\u00a0]+")
+_ID_BRACKET = re.compile(r"\s*\((?:req|id|ref)[^)]*\)", re.IGNORECASE)
+_BRACKET = re.compile(r"\s*\(.*?\)\s*")
+_SENTENCE_END = re.compile(r"(?<!\b[A-Z])(?<!\bInc)(?<!\bLtd)(?<!\bCorp)[.!?](?:\s|$)")
+
+#: rule E4: labelled lines, label -> what it names
+_LINE = re.compile(
+    r"^\s*[-*•]?\s*(?P<label>job title|job|position|posisi|jabatan|role|vacancy|lowongan"
+    r"|company|perusahaan|nama perusahaan|employer|topic|event name|what|subject|judul"
+    r"|candidate|kandidat|interviewers?|pewawancara|interviewer\(s\))\s*[:：]\s*(?P<value>.{1,200}?)\s*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+_POSITION_LABELS = frozenset(
+    ("job title", "job", "position", "posisi", "jabatan", "role", "vacancy", "lowongan")
+)
+_REQUISITION = re.compile(
+    r"\b(?:job\s+)?(?:req(?:uisition)?\.?\s*(?:id)?\s*#?\s*[\w-]*\d[\w-]*|j?r-?\d{3,}[\w-]*)\b",
+    re.IGNORECASE,
+)
+_WORDS = r"[A-Z0-9][\w&.'’+/-]*(?:,?\s+(?:[A-Z0-9&][\w&.'’+/-]*|of|and|dan|&|de|la|the))*"
+#: rule E4: sentences that name the role and the employer
+_ROLE_AT = re.compile(
+    rf"\b(?i:for|to|untuk)\s+(?:the|our|a|an)?\s*(?:position\s+of\s+|role\s+of\s+|posisi\s+)?"
+    rf"(?P<role>{_WORDS})\s+(?:role|position|job|opening|vacancy)"
+    rf"(?:\s+(?:at|with|in|di)\s+(?P<co>{_WORDS}))?",
+)
+_POSITION_OF = re.compile(
+    rf"\b(?:position|role)\s+of\s+(?P<role>{_WORDS})(?:\s+(?:at|with|di)\s+(?P<co>{_WORDS}))?"
+    rf"|\b(?:untuk|for|interview|wawancara)\s+posisi\s+(?P<role2>{_WORDS})(?:\s+(?:di|at)\s+(?P<co2>{_WORDS}))?",
+)
+#: rule E4: "a hiring manager conversation for Backend Engineer, Payments" (a role noun needed)
+_STEP_FOR = re.compile(
+    rf"\b(?:interview|conversation|call|chat|screen|session|onsite)\s+for\s+(?:the\s+)?"
+    rf"(?P<role>{_WORDS})"
+)
+_INTEREST_IN = re.compile(
+    rf"\b(?:interest in|applying (?:to|at)|apply(?:ing)? to join|melamar di|bergabung dengan)\s+"
+    rf"(?P<co>{_WORDS})"
+)
+#: rule D7: the body says this is a step of hiring the user
+_INVITATION = re.compile(
+    r"invit\w*\s+(?:you\s+)?(?:to|for)\s+(?:an?\s+|the\s+|our\s+)?(?:\w+\s+){0,2}interview"
+    r"|(?:have|has)\s+(?:been\s+)?invited\s+to\s+an?\s+interview"
+    r"|you\s+have\s+an?\s+interview"
+    r"|(?:our|the|your)\s+interview\s+for\s+the"
+    r"|interview\s+for\s+the\s+(?:position|role)"
+    r"|(?:first|next|final|last)\s+(?:step|stage|round)\s+of\s+(?:our|the)\s+(?:hiring|interview|"
+    r"recruit\w*|selection)\s+process"
+    r"|stage\s+of\s+the\s+(?:hiring|recruit\w*|selection)\s+process"
+    r"|part\s+of\s+(?:our|the)\s+(?:hiring|recruit\w*)\s+process"
+    r"|thanks?\s+(?:you\s+)?for\s+(?:applying|your\s+application)"
+    r"|hiring\s+manager\s+(?:conversation|call|chat|interview)"
+    r"|recruiter\s+screen"
+    r"|(?:kami\s+)?(?:undang|mengundang)\s+(?:anda|bapak|ibu|saudara\S*|kamu)?\s*(?:untuk\s+)?"
+    r"(?:mengikuti\s+)?(?:tahap\s+|sesi\s+|proses\s+)?(?:interview|wawancara)"
+    r"|diundang\s+untuk\s+(?:interview|wawancara)"
+    r"|undangan\s+(?:interview|wawancara)"
+    r"|tahap\s+(?:interview|wawancara)"
+    r"|jadwal\s+(?:interview|wawancara)"
+    r"|(?:hasil\s+)?seleksi\s+administrasi",
+    re.IGNORECASE,
+)
+#: rule D6: marks only the hiring side's copy of an interview carries
+_HIRING_SIDE = re.compile(
+    r"interview\s*kit|scorecard|score\s*card|feedback\s+form|interviewers?\s+only"
+    r"|hire\.lever\.co/interviews|app\.greenhouse\.io/guides|/interview_kit"
+    r"|candidate'?s\s+(?:resume|cv|profile)|resume:\s*attached|hiring\s+decision"
+    r"|please\s+do\s+not\s+forward\s+(?:this\s+)?to\s+the\s+candidate"
+    r"|submit\s+(?:your\s+)?feedback|khusus\s+pewawancara|(?:lembar|form|formulir)\s+penilaian"
+    r"|interviewer\s+guide|candidate\s+packet|hiring\s+team\s+only"
+    r"|evaluation\s+form|\brubric\b|(?:cv|profil)\s+kandidat",
+    re.IGNORECASE,
+)
+#: rule E4: the sender recruits for a client, so it is not the employer
+_AGENCY = re.compile(
+    r"\b(?:my|our)\s+client\b|\bon\s+behalf\s+of\b|\bklien\s+kami\b|\brecruitment\s+consultan"
+    r"|\bconsultant\s+at\s+\w+\s+(?:recruitment|search|staffing|talent)\b|\bheadhunt",
+    re.IGNORECASE,
+)
+#: rule D8: the user arranged it to learn, it is not an interview
+_INFORMATIONAL = re.compile(
+    r"\binformational\b|\bi\s+(?:reached\s+out|asked)\b|\baku\s+yang\s+minta\b|\bsaya\s+yang\s+minta"
+    r"|\btanya-tanya\b|\bparticipant\b|\bpeserta\s+studi\b|\bvoucher\b|\bresponden\b"
+    r"|\bdemo\s+of\s+our\b|\bpricing\b|\bproposal\b|\bpartnership\b|\bquotation\b|\brenewal\b",
+    re.IGNORECASE,
+)
+
+
+#: substrings one of which every match of a pattern holds: most bodies are cleared without it
+_TRIGGERS = {
+    "line": (":", "："),
+    "role": (" role", " position", " job", " opening", " vacancy", "posisi"),
+    "step": (" for ",),
+    "interest": ("interest in", "applying", "apply", "melamar", "bergabung"),
+    "invitation": (
+        "invit", "interview", "hiring", "step", "stage", "round", "applying", "application",
+        "recruiter", "undang", "wawancara", "tahap", "jadwal", "seleksi",
+    ),
+    "side": (
+        "kit", "scorecard", "score card", "feedback", "interviewers", "lever.co", "greenhouse",
+        "candidate", "resume", "hiring decision", "forward", "pewawancara", "penilaian",
+        "guide", "packet", "hiring team", "evaluation", "rubric", "kandidat",
+    ),
+    "agency": ("client", "behalf", "klien", "consultan", "headhunt"),
+    "informational": (
+        "informational", "i reached", "i asked", "minta", "tanya", "participant", "peserta",
+        "voucher", "responden", "demo of our", "pricing", "proposal", "partnership",
+        "quotation", "renewal",
+    ),
+}  # fmt: skip
+
+
+_TRIGGER_PATTERNS = {
+    kind: re.compile("|".join(re.escape(t) for t in words)) for kind, words in _TRIGGERS.items()
+}
+
+
+def _may(kind: str, low: str) -> bool:
+    """Whether `low` (casefolded) holds any of the kind's trigger words (one C-level scan)."""
+    return _TRIGGER_PATTERNS[kind].search(low) is not None
+
+
+def may_invite(description: str, location: str = "") -> bool:
+    """Rule D7, cheaply: whether the body could call the event a hiring step at all (no pattern
+    run, no HTML read): most events' notes hold none of the words an invitation needs."""
+    low = f"{description[: SCAN_LIMIT * 2]}\n{location}".casefold()
+    return _may("invitation", low)
+
+
+@dataclass(frozen=True, slots=True)
+class BodyReading:
+    """What the body and location of one event say."""
+
+    text: str
+    position: str | None = None
+    company: str | None = None
+    topic: str | None = None  # a title inside the body: Zoom's "Topic:", Calendly's "Event Name:"
+    candidate: str | None = None  # the "Candidate:" line
+    invitation: bool = False  # rule D7: the body calls it a step of hiring the user
+    hiring_side: str | None = None  # rule D6: the mark of the interviewer's copy, if any
+    agency: bool = False  # rule E4: a recruiter writing for a client
+    informational: bool = False  # rule D8: a chat the user arranged, a study, a sales call
+
+
+def plain_text(description: str) -> str:
+    """The body as lines of plain text: block tags end a line, other tags go, entities decoded."""
+    cut = description[: SCAN_LIMIT * 2]
+    if "<" in cut:
+        cut = _TAG.sub(lambda m: "\n" if m.group(2).casefold() in _BLOCK_TAGS else " ", cut)
+    if "&" in cut:
+        cut = html.unescape(cut)
+    lines = (_SPACES.sub(" ", line).strip() for line in cut[:SCAN_LIMIT].splitlines())
+    return "\n".join(line for line in lines if line)
+
+
+def _clean_value(value: str) -> str | None:
+    value = _REQUISITION.sub(" ", value)
+    value = _ID_BRACKET.sub(" ", value)
+    value = " ".join(value.split()).strip(" -–—|:;,.")
+    return value or None
+
+
+def _trim_words(value: str | None, limit: int = 6) -> str | None:
+    """A captured name cut at its sentence's end, without trailing joiners; None when too long."""
+    if not value:
+        return None
+    words = _SENTENCE_END.split(value, maxsplit=1)[0].split()
+    while words and words[-1].casefold() in {"of", "and", "dan", "&", "de", "la", "the"}:
+        words.pop()
+    if not words or len(words) > limit:
+        return None
+    return " ".join(words).strip(" ,.")
+
+
+@lru_cache(maxsize=4096)
+def read_body(description: str, location: str = "") -> BodyReading:
+    """Rules D6, D7, E4: the evidence in one event's body (cached: feeds are rebuilt often)."""
+    text = plain_text(description)
+    if not text and not location:
+        return BodyReading(text="")
+    low = text.casefold()
+    position = company = topic = candidate = None
+    for match in _LINE.finditer(text) if _may("line", low) else ():
+        label, value = match["label"].casefold(), match["value"]
+        if label in _POSITION_LABELS and position is None:
+            position = _trim_words(_clean_value(value), 8)
+        elif label in ("company", "perusahaan", "nama perusahaan", "employer") and company is None:
+            company = _trim_words(_clean_value(value), 8)
+        elif label in ("topic", "event name", "what", "subject", "judul") and topic is None:
+            topic = value.strip()
+        elif label in ("candidate", "kandidat") and candidate is None:
+            candidate = _BRACKET.sub(" ", value).strip()
+    prose = _LINE.sub(" ", text) if _may("line", low) else text  # not the labelled lines
+    if (position is None or company is None) and _may("role", low):
+        for pattern, role_group, co_group in (
+            (_ROLE_AT, "role", "co"),
+            (_POSITION_OF, "role", "co"),
+            (_POSITION_OF, "role2", "co2"),
+        ):
+            found = pattern.search(prose)
+            if found is None or found[role_group] is None:
+                continue
+            if position is None:
+                position = _trim_words(_clean_value(found[role_group]))
+            if company is None and found[co_group]:
+                company = _trim_words(found[co_group], 5)
+            break
+    if position is None and _may("step", low):
+        found = _STEP_FOR.search(prose)
+        role = _trim_words(found["role"]) if found else None
+        if role and role_words(role):
+            position = role
+    if company is None and _may("interest", low):
+        found = _INTEREST_IN.search(prose)
+        if found:
+            company = _trim_words(found["co"], 5)
+    both = f"{text}\n{location}"
+    both_low = both.casefold()
+    side = _HIRING_SIDE.search(text) if _may("side", low) else None
+    return BodyReading(
+        text=text,
+        position=position,
+        company=company,
+        topic=topic,
+        candidate=candidate,
+        invitation=_may("invitation", both_low) and _INVITATION.search(both) is not None,
+        hiring_side=side.group().casefold() if side else None,
+        agency=_may("agency", low) and _AGENCY.search(text) is not None,
+        informational=_may("informational", low) and _INFORMATIONAL.search(text) is not None,
+    )

@@ -1,0 +1,110 @@
+"""The company and position of one interview from the title, the body, the location and the
+people together (rules E2, E4).
+
+The title is read as before (`companies.read_company_position`); the body's labelled lines and
+sentences (`body.read_body`) add what the title leaves out. A recruiting agency is never the
+employer: its domain says nothing, and a name that agrees with it is dropped. Where the title
+names a company it wins; a company known only from a domain gives way to one the body names.
+"""
+
+from __future__ import annotations
+
+import re
+
+from calfeed.core.detection.body import BodyReading
+from calfeed.core.detection.companies import Party, agrees, company_label, read_company_position
+from calfeed.core.detection.titles import has_org_word, segments
+from calfeed.core.model import Person
+
+#: rule E4: recruiting agencies' names (squashed): their domain is never the employer's
+AGENCIES = frozenset(
+    """robertwalters michaelpage pagegroup hays randstad adecco kellyservices persolkelly
+    manpower manpowergroup kornferry hudson spencerstuart hrnetgroup jac jacrecruitment
+    talentbridge monster peoplesearch""".split()
+)
+_NOT_ALNUM = re.compile(r"[^0-9a-z]")
+_BRANCH = re.compile(r"\s+(?:cabang|branch|kantor\s+cabang|outlet)\b.*$", re.IGNORECASE)
+
+
+def _squash(text: str) -> str:
+    return _NOT_ALNUM.sub("", text.casefold())
+
+
+def agency_labels(title: str, body: BodyReading, people: tuple[Person, ...]) -> frozenset[str]:
+    """Rule E4: the domain labels of recruiting agencies on this event.
+
+    A known agency's domain; the domain of a name the title joins with "via"; the organizer's
+    domain when the body says the sender recruits for a client.
+    """
+    labels = {lab for p in people if (lab := company_label(p.email))}
+    found = {lab for lab in labels if lab.replace("-", "") in AGENCIES}
+    via = (
+        [s.text for s in segments(title) if s.joined_by == "via"]
+        if "via" in title.casefold()
+        else []
+    )
+    found |= {lab for lab in labels for text in via if agrees(text, lab)}
+    if body.agency:
+        found |= labels
+    return frozenset(found)
+
+
+def read_names(
+    title: str,
+    keywords: re.Pattern[str],
+    people: tuple[Person, ...],
+    user: tuple[str, ...],
+    body: BodyReading,
+    location: str = "",
+    sender: str = "",
+) -> tuple[str | None, str | None]:
+    """Rules E2, E4: the company and position, each None when the evidence is thin."""
+    agencies = agency_labels(title, body, people)
+    parties = tuple(
+        Party(p.name, p.email if company_label(p.email) not in agencies else "") for p in people
+    )
+    company, position = read_company_position(title, keywords, parties, user)
+    in_title = company is not None and company.casefold() in title.casefold()
+    if not in_title and body.company:
+        company = body.company
+    if company is not None:
+        company = _BRANCH.sub("", company).strip() or None
+    if company is not None and any(
+        agrees(company, lab) or _squash(company) in AGENCIES for lab in agencies
+    ):
+        company = None
+    if company is not None and _squash(company) in AGENCIES:
+        company = None
+    if company is None and sender:
+        company = _named_by_sender(title, sender)
+    if company is None and location:
+        company = _company_in_location(location)
+    if position is None and body.position:
+        position = body.position
+    return company, position
+
+
+def _named_by_sender(title: str, sender: str) -> str | None:
+    """Rule E4: "Interview with Acme" sent by "Acme via Ashby" or "Acme Recruiting": the name
+    after "with" is the company when the scheduling tool's sender name says it too.
+
+    `sender` is the display name of an organizer that is a tool or a robot, never a person.
+    """
+    words = f" {' '.join(sender.casefold().split())} "
+    for segment in segments(title):
+        text = segment.text.strip()
+        if segment.joined_by != "with" or not text[:1].isupper() or len(text.split()) > 4:
+            continue
+        if f" {text.casefold()} " in words:
+            return text
+    return None
+
+
+def _company_in_location(location: str) -> str | None:
+    """Rule E4: "PT Astra International, Jl. Gaya Motor 8" names the company by its legal form;
+    an address or a meeting link alone names nothing."""
+    first = location.split(",", 1)[0].strip()
+    words = first.split()
+    if not 1 < len(words) <= 6 or "://" in first or not has_org_word(words[0]):
+        return None
+    return first

@@ -1,0 +1,363 @@
+"""A whole calendar read as its owner would: the user's own interviews, and questions where
+unsure (rules D1-D9, E1-E5).
+
+Every event gets a verdict with a confidence. Sure ones (an interview keyword, a hiring step the
+title names, an invitation the body spells out from someone outside the user's company) are
+interviews and get follow-ups; unsure ones get none and become one question on the dashboard
+("Is this one of your job interviews?") until the user answers. Events where the user is on the
+hiring side, other kinds of interview and events about one are never either.
+
+Then the calendar is read as a whole, the way a person remembers their applications: rounds
+from the same recruiter or employer domain share the company, and rounds of one company share
+the role when only one role is known for it.
+
+Pure: events, settings, the user's marks and lessons in; a `CalendarReading` out.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from datetime import UTC
+from functools import lru_cache
+
+from calfeed.core.detection.body import BodyReading, may_invite, read_body
+from calfeed.core.detection.companies import company_label, label_display
+from calfeed.core.detection.interview import (
+    exclusion,
+    keyword_pattern,
+    latest_by_key,
+    to_interview,
+)
+from calfeed.core.detection.lessons import NO_LESSONS, Lessons, shape_of
+from calfeed.core.detection.side import Owner, hiring_side, owner_of
+from calfeed.core.detection.stages import is_vague, other_kind, stage_strength
+from calfeed.core.detection.titles import names_interview_implicitly, not_interview_reason
+from calfeed.core.model import NO_MARKS, Interview, Marks, RuleSettings, SourceEvent
+
+_NOT_ALNUM = re.compile(r"[^0-9a-z]")
+_LEGAL_PREFIX = re.compile(r"^(?:pt|cv)\s+", re.IGNORECASE)
+
+#: rule D9: at or above, an interview with follow-ups; below it down to ASK, a question
+SURE = 0.8
+ASK = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """Rule D9: an event that may be one of the user's interviews; no follow-ups until answered.
+
+    `company` and `position` are what calfeed would use if the answer is yes (the user may edit
+    them); `why` says in a sentence what made calfeed unsure; `reason` is its code for pages.
+    """
+
+    event: SourceEvent
+    company: str | None
+    position: str | None
+    why: str
+    reason: str
+    confidence: float
+
+    @property
+    def key(self) -> str:
+        return self.event.key
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarReading:
+    """Rule D9: the sure interviews (what `detect` returns) and the questions, both by start."""
+
+    interviews: tuple[Interview, ...]
+    questions: tuple[Question, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """How sure calfeed is that one event is the user's own job interview, and why."""
+
+    confidence: float
+    reason: str  # a code: "keyword", "stage", "invitation", "vague-title", ...
+    why: str
+
+
+#: rule D9: what each unsure reason says to the user (English; the dashboard translates codes)
+WHY = {
+    "weak-stage": "The title names a step that is often, not always, an interview.",
+    "vague-title": "The title says only that it is a meeting; its invitation mentions a role.",
+    "body-only": "Only the invitation's text suggests a job interview.",
+}
+
+
+def _organizer_outside(event: SourceEvent, owner: Owner) -> bool:
+    """Someone other than the user, outside the user's company, organized it (a tool counts)."""
+    organizer = event.organizer
+    if organizer is None or owner.owns(organizer):
+        return False
+    domain = organizer.email.rpartition("@")[2].casefold()
+    return owner.work_domain is None or not domain.endswith(owner.work_domain)
+
+
+def judge(
+    event: SourceEvent,
+    keywords: re.Pattern[str],
+    owner: Owner,
+    body: BodyReading,
+    mark: Marks = NO_MARKS,
+    lessons: Lessons = NO_LESSONS,
+) -> Verdict | None:
+    """Rules D1, D5-D9: the verdict on one event not excluded by D2, or None (not an interview)."""
+    if mark.confirmed:  # rule D9: the user said yes
+        return Verdict(1.0, "answered", "You said this is one of your interviews.")
+    title = event.summary
+    vague = is_vague(title)
+    read_as = body.topic if vague and body.topic else title
+    excluded, named, sent_strength, own_strength = _title_facts(read_as, keywords)
+    if excluded:
+        return None  # rules D5, D8
+    if not (named or sent_strength or vague or body.invitation or _PAIRED.search(read_as)):
+        return None  # nothing says hiring: most events end here
+    if hiring_side(event, body, owner) is not None:
+        return None  # rule D6
+    if lessons.refused_shapes and shape_of(event) in lessons.refused_shapes:
+        return None  # rule E5: the user said no to this shape
+    outside = _organizer_outside(event, owner)
+    if not outside and _INTERVIEWING.search(read_as) and not _INVITED.search(read_as):
+        return None  # rule D6: the user's own "Wawancara calon karyawan toko": the user hires
+    strength = 2 if named else (sent_strength if outside else own_strength)
+    if strength == 0 and outside and _user_paired(read_as, owner):
+        strength = 1  # rule D7: "Canva <> Dewi Lestari", as recruiting schedulers name a call
+    if body.informational and not body.invitation and not named:
+        return None  # rule D8: a chat the user arranged, a study, a sales call
+    if strength == 2:
+        return Verdict(0.9 if named else 0.85, "keyword" if named else "stage", "")
+    if strength == 1:
+        if outside and (body.invitation or body.position):
+            return Verdict(0.85, "stage", "")
+        return Verdict(0.6, "weak-stage", WHY["weak-stage"])
+    if body.invitation and outside:
+        return Verdict(0.85 if vague else 0.6, "invitation" if vague else "body-only",
+                       "" if vague else WHY["body-only"])  # fmt: skip
+    if vague and outside and body.position:
+        return Verdict(0.6, "vague-title", WHY["vague-title"])
+    return None
+
+
+@lru_cache(maxsize=8192)
+def _title_facts(title: str, keywords: re.Pattern[str]) -> tuple[bool, bool, int, int]:
+    """What a title says on its own, cached (calendars repeat their titles: "Standup" x 200):
+    excluded by D5/D8, named by D1, and the D7 stage strength when sent from outside or not."""
+    if not_interview_reason(title) is not None or other_kind(title) is not None:
+        return True, False, 0, 0
+    named = keywords.search(title) is not None or names_interview_implicitly(title)
+    if named:
+        return False, True, 2, 2
+    return False, False, stage_strength(title, sent=True), stage_strength(title, sent=False)
+
+
+#: rule D6: words for the people the user interviews, in a title the user wrote
+_INTERVIEWING = re.compile(
+    r"\b(?:calon\s+(?:karyawan|pegawai|staf|staff)|pelamar|applicants?)\b", re.IGNORECASE
+)
+#: ...unless the title is the user's copy of an invitation: "Undangan Wawancara Calon Karyawan PT X"
+_INVITED = re.compile(r"\b(?:undangan|invitation|panggilan|pt|cv|tbk)\b", re.IGNORECASE)
+_PAIRED = re.compile(r"\s(?:<>|<->|x|&)\s", re.IGNORECASE)
+
+
+def _user_paired(title: str, owner: Owner) -> bool:
+    """The title pairs the user's name with another party: "Canva <> Dewi Lestari"."""
+    if not _PAIRED.search(title):
+        return False
+    low = title.casefold()
+    return any(name in low for name in owner.names if " " in name)
+
+
+def _may_be_hiring(event: SourceEvent, keywords: re.Pattern[str]) -> bool:
+    """The cheap test before the body is read: a title that names hiring, says only "a meeting",
+    or notes that hold an invitation's words."""
+    excluded, named, sent_strength, _ = _title_facts(event.summary, keywords)
+    if named or sent_strength or is_vague(event.summary) or _PAIRED.search(event.summary):
+        return True
+    return not excluded and may_invite(event.description, event.location)
+
+
+@dataclass(frozen=True, slots=True)
+class _Read:
+    event: SourceEvent
+    verdict: Verdict
+    interview: Interview
+    label: str | None  # the organizer's employer label; None when the user organized it
+
+
+def read_calendar(
+    events: Iterable[SourceEvent],
+    settings: RuleSettings,
+    marks: Mapping[str, Marks] | None = None,
+    lessons: Lessons = NO_LESSONS,
+) -> CalendarReading:
+    """Rules D1-D9, E1-E5: the user's interviews among `events`, and the questions to ask.
+
+    An event is in one list or neither. Both are in start order (ties by key, deterministic).
+    """
+    marks = marks or {}
+    pattern = keyword_pattern(settings.keywords)
+    read: list[_Read] = []
+    for event in latest_by_key(events):
+        mark = marks.get(event.key, NO_MARKS)
+        if exclusion(event, mark) is not None:
+            continue
+        if not mark.confirmed and not _may_be_hiring(event, pattern):
+            continue  # nothing in the title or the notes says hiring: most events end here
+        body = read_body(event.description, event.location)
+        owner = owner_of(event, settings.user_name)
+        verdict = judge(event, pattern, owner, body, mark, lessons)
+        if verdict is None:
+            continue
+        title = body.topic if is_vague(event.summary) and body.topic else event.summary
+        interview = to_interview(event, settings, mark, owner=owner, body=body, title=title)
+        taught = lessons.company_for(event)
+        if taught is not None and (interview.company is None or _from_domain(interview, event)):
+            interview = replace(interview, company=taught)
+        label = _label(event) if _organizer_outside(event, owner) else None
+        read.append(_Read(event, verdict, interview, label))
+    read = _promoted(_as_a_whole(read))
+    interviews: list[Interview] = []
+    questions: list[Question] = []
+    for item in read:
+        mark = marks.get(item.event.key, NO_MARKS)
+        interview = _corrected(item.interview, mark)
+        if item.verdict.confidence >= SURE:
+            interviews.append(interview)
+        elif item.verdict.confidence >= ASK:
+            questions.append(
+                Question(
+                    event=item.event,
+                    company=interview.company,
+                    position=interview.position,
+                    why=item.verdict.why,
+                    reason=item.verdict.reason,
+                    confidence=item.verdict.confidence,
+                )
+            )
+    interviews.sort(key=lambda i: (i.start.astimezone(UTC), i.key))
+    questions.sort(key=lambda q: (_start_key(q.event), q.key))
+    return CalendarReading(tuple(interviews), tuple(questions))
+
+
+def _start_key(event: SourceEvent) -> str:
+    start = event.start
+    return start.astimezone(UTC).isoformat() if hasattr(start, "astimezone") else start.isoformat()
+
+
+def _corrected(interview: Interview, mark: Marks) -> Interview:
+    """Rule E2: the user's corrections win ("" clears)."""
+    if mark.company is None and mark.position is None:
+        return interview
+    return replace(
+        interview,
+        company=interview.company if mark.company is None else (mark.company or None),
+        position=interview.position if mark.position is None else (mark.position or None),
+    )
+
+
+def _from_domain(interview: Interview, event: SourceEvent) -> bool:
+    """The company was read only from an address, not from anything written."""
+    company = interview.company
+    if company is None:
+        return True
+    written = f"{event.summary}\n{event.description}\n{event.location}".casefold()
+    return company.casefold() not in written
+
+
+def _squash(text: str) -> str:
+    return _NOT_ALNUM.sub("", text.casefold())
+
+
+def _as_a_whole(read: list[_Read]) -> list[_Read]:
+    """Rule E5: what the calendar says as a whole, the way a person remembers their applications.
+
+    - a company known only from a domain ("Kreasidigital") takes the spelling another round
+      wrote that starts with that domain's name and is mostly it ("PT Kreasi Digital
+      Nusantara"; not "PT Astra Honda Motor" for astra.co.id, a group of many companies);
+    - rounds from the same organizer domain without a company take that domain's one company;
+    - rounds of one company from the same employer domain without a role take its role when
+      only one is known for it (the same application: one recruiter's thread).
+    """
+    by_domain: dict[str, set[str]] = {}
+    written: dict[str, str] = {}
+    for item in read:
+        company = item.interview.company
+        if company is None:
+            continue
+        if not _from_domain(item.interview, item.event):
+            written.setdefault(_squash(_LEGAL_PREFIX.sub("", company)), company)
+        label = item.label
+        if label:
+            by_domain.setdefault(label, set()).add(company)
+    spellings = sorted(written.items())
+    out: list[_Read] = []
+    for item in read:
+        interview = item.interview
+        label = item.label
+        if label and (interview.company is None or _from_domain(interview, item.event)):
+            spelled = _spelling(label, spellings)
+            known = {c for c in by_domain.get(label, set()) if c != label_display(label)}
+            if spelled is not None:
+                interview = replace(interview, company=spelled)
+            elif interview.company is None and len(known) == 1:
+                interview = replace(interview, company=next(iter(known)))
+        out.append(replace(item, interview=interview))
+    roles: dict[tuple[str, str], set[str]] = {}
+    for item in out:
+        label = item.label
+        if label and item.interview.company and item.interview.position:
+            key = (label, item.interview.company.casefold())
+            roles.setdefault(key, set()).add(item.interview.position)
+    final: list[_Read] = []
+    for item in out:
+        interview = item.interview
+        label = item.label
+        if label and interview.company and interview.position is None:
+            known = roles.get((label, interview.company.casefold()), set())
+            if len(known) == 1:
+                interview = replace(interview, position=next(iter(known)))
+        final.append(replace(item, interview=interview))
+    return final
+
+
+def _spelling(label: str, spellings: list[tuple[str, str]]) -> str | None:
+    """The written name that starts with the domain's label and is mostly it, if any."""
+    if len(label) < 4:
+        return None
+    at = bisect_left(spellings, (label, ""))
+    for key, name in spellings[at:]:
+        if not key.startswith(label):
+            break
+        if 2 * len(label) >= len(key):
+            return name
+    return None
+
+
+def _promoted(read: list[_Read]) -> list[_Read]:
+    """Rule D9: an unsure round from an employer that also sent a sure interview is one of the
+    same application's rounds (a Calendly "Intro Call" before the "HM call"): not asked."""
+    sure = {
+        label
+        for item in read
+        if item.verdict.confidence >= SURE and (label := item.label) is not None
+    }
+    return [
+        replace(item, verdict=Verdict(SURE, "same-employer", ""))
+        if ASK <= item.verdict.confidence < SURE and item.label in sure
+        else item
+        for item in read
+    ]
+
+
+def _label(event: SourceEvent) -> str | None:
+    """The employer label of the event's organizer, without separators ("kreasidigital")."""
+    if event.organizer is None:
+        return None
+    label = company_label(event.organizer.email)
+    return label.replace("-", "").replace("_", "") if label else None

@@ -1,0 +1,148 @@
+"""How a title names a hiring step without the word "interview", or another kind of interview
+(rules D6, D7, D8).
+
+People and tools name the rounds of hiring by their stage ("Recruiter Screen", "Round 3 of 4",
+"Loop - Bar Raiser", "HM call", "Culture Fit Session") and by shorthand they write for themselves
+("Int - Acme PM", "2nd rd @ Acme", "Walk In Interview", "Telpon HRD"). Other interviews share the
+word but not the etiquette: an exit interview, a user-research or usability session, a journalist's
+or TV interview, a thesis respondent, an informational chat, a cancelled invitation, a to-do about
+an interview. Table-driven and pure; the patterns are compiled once at import.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+#: rule D7: stage names that make a title a hiring step on their own (English and Indonesian)
+STRONG_STAGES = (
+    r"recruiter\s+(?:screen|screening|chat|interview|call)",
+    r"(?:call|chat|meeting)\s+with\s+(?:a\s+|the\s+)?(?:recruiter|hiring\s+manager|hrd?)\b",
+    r"case\s+study\s+(?:presentation|interview|round)",
+    r"(?:phone|video|initial|intro|hr|hrd)\s+screen(?:ing)?",
+    r"round\s+\d+\s+(?:of|/)\s+\d+",
+    r"(?:1st|2nd|3rd|[4-9]th|first|second|third|final|last)\s+(?:round|rd|stage|interview)\b",
+    r"\d(?:st|nd|rd|th)?\s+rd\b",
+    r"bar\s*raiser",
+    r"\binterviewing\s+(?:at|with|@|for)\b",
+    r"\binterviu\b",
+    r"hm\s+(?:call|chat|screen|round|interview)",
+    r"hiring\s+manager",
+    r"culture\s+(?:fit|add)(?:\s+(?:session|call|chat|round))?",
+    r"system\s+design\s+(?:round|session|interview)",
+    r"(?:coding|technical|tech|case)\s+(?:round|session|challenge|assessment|exercise)",
+    r"design\s+challenge\s+presentation",
+    r"portfolio\s+(?:review|presentation)\s+(?:with|at|@|-)",
+    r"walk[\s-]?in(?:\s+interview)?",
+    r"tes\s+(?:wawancara|interview)",
+    r"tahap\s+(?:akhir|lanjutan|\d)",
+    r"panggilan\s+(?:kerja|interview|wawancara)",
+    r"loop\s*[-:|–—]",
+    r"^\W*loop\b",
+)
+#: rule D7: the user's own shorthand for an interview: "Int - Acme PM", "Int Lawson ke-2"
+SHORTHAND = re.compile(r"^\W*(?i:int|intv|intvw|itv|itw)\b\.?\s*(?:[-:@|–—]\s*)?(?=[A-Z])")
+#: rule D7: stage words that say less: the body or the sender must say the rest. A call with
+#: HR ("Telpon HRD") is asked about even when the user wrote it; a chat or an intro call only
+#: when someone from outside sent it (most of the user's own "Coffee chat with X" are not hiring)
+WEAK_STAGES = (
+    r"telp(?:on)?\s+hrd?|telepon\s+hrd?|call\s+(?:from|with)\s+hrd?",
+    r"\bhrd?\s+call",
+    r"screening",
+    r"assessment\s+(?:day|centre|center)",
+)
+SENT_STAGES = (
+    r"intro(?:ductory)?\s+(?:call|chat|meeting)",
+    r"(?:coffee|quick|informal)\s+chat",
+)
+#: rule D7: titles that say nothing but "a meeting": the body decides
+VAGUE = re.compile(
+    r"^\W*(?:zoom(?:\s+meeting)?|microsoft\s+teams\s+meeting|teams\s+meeting|google\s+meet"
+    r"|meeting|invitation|undangan|undangan\s+rapat|call|video\s+call|chat|catch[\s-]?up"
+    r"|\d+\s*min(?:ute)?s?\s+meeting(?:\s+between\b.*)?|[\w\s]{0,30}\s+between\s+.+\s+and\s+.+"
+    r"|coffee\s+chat|new\s+event|event)\W*$",
+    re.IGNORECASE,
+)
+#: rule D8: other kinds of interview, and events about one, by the title
+OTHER_KINDS = (
+    ("cancelled", r"^\W*(?:cancel(?:l)?ed|dibatalkan|batal|canceled\s+event)\b"),
+    ("cancelled", r"[\[(]\s*(?:cancel(?:l)?ed|dibatalkan|batal)\s*[\])]"),
+    ("cancelled", r"\b(?:cancel(?:l)?ed|dibatalkan)\W*$"),
+    ("not a job", r"\b(?:visa|embassy|consulate|kedutaan|konsulat|imigrasi)\b"),
+    ("not a job", r"\bparent[\s-]teacher\b|\badmissions?\s+interview"),
+    ("not a job", r"\b(?:school|university|college)\s+admission"),
+    ("hiring side", r"\bcalon\s+(?:art|pembantu|sopir|pengasuh)\b"),
+    ("hiring side", r"\b(?:babysitter|baby\s+sitter|nanny|pembantu|pengasuh)\b"),
+    ("exit interview", r"\bexit\s+(?:interview|wawancara)|\bwawancara\s+keluar\b"),
+    ("stay interview", r"\bstay\s+interview"),
+    ("work", r"\b(?:client|customer|team|company|quarterly|annual)\s+on-?site\b"),
+    ("work", r"\bon-?site\s+(?:visit|planning|meeting|support|work|training|install\w*)\b"),
+    ("work", r"\bround[\s-]?table\b"),
+    ("not a job", r"\bround\s+(?:the\s+world|robin|trip)\b"),
+    ("not a job", r"[\w)]\s+(?:v|vs\.?)\s+[\w(]"),  # "Burnley (2) v Spurs (1)": a match
+    ("not a job", r"\b(?:cup|league|grand\s+prix|championship|tournament|liga|piala)\b"),
+    ("not a job", r"\b(?:movie|film|health|medical|kesehatan|cancer|covid|blood)\s+screening\b"),
+    ("not a job", r"\bscreening\s+(?:kesehatan|film|of\s+the)\b"),
+    ("user research", r"\buser\s+(?:interview|research)|\busability\b|\bresearch\s+interview"),
+    ("user research", r"\bcustomer\s+(?:interview|discovery|research)|\buser\s+testing\b"),
+    ("user research", r"\b(?:study|research)\s+participant|\bparticipant\b"),
+    ("press", r"\b(?:tv|radio|television|press|media|news|podcast)\s+(?:interview|wawancara)"),
+    ("press", r"\b(?:journalist|reporter|wartawan|narasumber|jurnalis)\b"),
+    ("thesis", r"\b(?:skripsi|tesis|thesis|responden|respondent|penelitian|kuesioner)\b"),
+    ("informational", r"\binformational\b|\binfo\s+(?:interview|chat)\b"),
+    ("results", r"\bpengumuman\b|\bhasil\s+(?:seleksi|interview|wawancara)|\btanya\s+hasil"),
+    ("results", r"\bresults?\s+(?:call|announcement|meeting)\b"),
+    (
+        "results",
+        r"\boffer\s+(?:call|letter|discussion)|\b(?:tanda\s+tangan|sign(?:ing)?)\s+kontrak",
+    ),
+    ("results", r"^\W*onboarding\b|\bmedical\s+check|\bmcu\b|\btes\s+kesehatan\b"),
+    (
+        "to-do",
+        r"\b(?:re|about|regarding|soal|tentang|sebelum|before|after|setelah)\s+"
+        r"(?:the\s+|my\s+)?(?:interview|wawancara)\b",
+    ),
+    (
+        "to-do",
+        r"^\W*(?:call|email|e-mail|send|kirim|telpon|hubungi|reply|balas|remind|ingat)\b"
+        r".*\b(?:back|re|about|soal|sebelum|tanya)\b",
+    ),
+    ("hiring side", r"^\W*\[?interviewer\]?\s*[:\]-]|\binterviewer\s+(?:training|sync|briefing)"),
+    ("hiring side", r"\bhiring\s+(?:committee|sync|decision)|\bcalibration\b"),
+    ("hiring side", r"\bhiring\s+for\s+(?:my|our)\b|\bfor\s+(?:my|our)\s+team\b"),
+)
+
+_STRONG = re.compile("|".join(f"(?:{s})" for s in STRONG_STAGES), re.IGNORECASE)
+_WEAK = re.compile("|".join(f"(?:{s})" for s in WEAK_STAGES), re.IGNORECASE)
+_SENT = re.compile("|".join(f"(?:{s})" for s in SENT_STAGES), re.IGNORECASE)
+_OTHER = tuple((why, re.compile(p, re.IGNORECASE)) for why, p in OTHER_KINDS)
+_ANY_OTHER = re.compile("|".join(f"(?:{p})" for _, p in OTHER_KINDS), re.IGNORECASE)
+
+
+def other_kind(title: str) -> str | None:
+    """Rule D8: which other kind of interview (or event about one) the title names, or None."""
+    if _ANY_OTHER.search(title) is None:  # one pass for the common case: none of them
+        return None
+    for why, pattern in _OTHER:
+        if pattern.search(title):
+            return why
+    return None
+
+
+def stage_strength(title: str, sent: bool = True) -> int:
+    """Rule D7: 2 when the title names a hiring step by itself, 1 when it needs support, else 0.
+
+    `sent`: someone outside the user's company sent it (a chat or an intro call counts only then).
+    """
+    if _STRONG.search(title) or SHORTHAND.search(title):
+        return 2
+    if _WEAK.search(title) or (sent and _SENT.search(title)):
+        return 1
+    return 0
+
+
+@lru_cache(maxsize=8192)
+def is_vague(title: str) -> bool:
+    """Rule D7: a title that only says "a meeting" ("Zoom Meeting", "Undangan", "30 Min Meeting
+    between A and B"): the invitation's body decides what it is."""
+    return not title.strip() or VAGUE.match(title) is not None
