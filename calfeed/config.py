@@ -71,6 +71,10 @@ class Config:
     #: reads of one user's calendars the worker runs at once: one user's slow addresses leave
     #: the other worker threads to everyone else
     source_reads_per_user: int = 1
+    #: issue 14: Calendar API calls per minute, all workers together (Google allows 10,000 per
+    #: project) and per user (Google: 600); kept under Google's so its limiter never answers 403
+    google_quota_per_minute: int = 9000
+    google_user_quota_per_minute: int = 500
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -331,6 +335,10 @@ def load_config(
         max_user_events=_int(env, "MAX_USER_EVENTS", 10_000, 10, 1_000_000, problems),
         max_passkeys=_int(env, "MAX_PASSKEYS", 10, 1, 100, problems),
         source_reads_per_user=_int(env, "SOURCE_READS_PER_USER", 1, 1, 16, problems),
+        google_quota_per_minute=_int(env, "GOOGLE_QUOTA_PER_MINUTE", 9000, 1, 10**7, problems),
+        google_user_quota_per_minute=_int(
+            env, "GOOGLE_USER_QUOTA_PER_MINUTE", 500, 1, 10**6, problems
+        ),
     )
     if overrides:
         from dataclasses import replace

@@ -8,6 +8,12 @@ the user's address as its id (so no `openid email` and no `calendars/primary`, w
 `calendar.readonly` or `calendar.calendars.readonly`). A broader calendar scope granted earlier
 (`include_granted_scopes`) covers ours and is accepted.
 
+Writing (optional, on by default at connect): `calendar.app.created` lets calfeed create secondary
+calendars and change events only in those, never the user's own events; calfeed writes the
+follow-ups into one calendar it creates, so Google Calendar shows them within seconds and with a
+reminder (a subscribed feed shows them hours late, without). A user may connect read-only, or
+refuse it later (incremental authorization): reading works the same without it.
+
 Every Google address is configuration: the authorize and token endpoints from the client
 configuration (`auth_uri`, `token_uri`), revocation from `CALFEED_GOOGLE_REVOKE_URI`, so a stand-in
 on loopback can take Google's place in tests (which then set OAUTHLIB_INSECURE_TRANSPORT=1; this
@@ -36,6 +42,8 @@ from calfeed.errors import CalfeedError, ConfigError, GoogleError
 EVENTS_SCOPE = "https://www.googleapis.com/auth/calendar.events.readonly"
 CALENDARLIST_SCOPE = "https://www.googleapis.com/auth/calendar.calendarlist.readonly"
 SCOPES: tuple[str, ...] = (EVENTS_SCOPE, CALENDARLIST_SCOPE)
+#: issue 14: create calfeed's own calendar and write its events, nothing else
+WRITE_SCOPE = "https://www.googleapis.com/auth/calendar.app.created"
 _CALENDAR = "https://www.googleapis.com/auth/calendar"
 #: scopes that cover each one we ask for (Google may grant a broader one the user gave before)
 COVERED_BY: dict[str, frozenset[str]] = {
@@ -138,16 +146,23 @@ def client_config(config: Config) -> dict[str, dict[str, Any]]:
     }
 
 
-def start_authorization(config: Config, redirect_uri: str) -> AuthorizationStart:
+def can_write(granted: Collection[str]) -> bool:
+    """Whether `granted` lets calfeed create its calendar and write its events."""
+    return bool({WRITE_SCOPE, _CALENDAR} & set(granted))
+
+
+def start_authorization(
+    config: Config, redirect_uri: str, *, write: bool = True
+) -> AuthorizationStart:
     """Begin consent: offline access (a refresh token), forced consent (so Google sends the refresh
-    token again on reconnect), incremental scopes, PKCE S256 with a fresh verifier.
+    token again on reconnect), incremental scopes, PKCE S256 with a fresh verifier; with `write`,
+    the write scope too (in the URL's `scope` parameter, beside the read scopes).
 
     The caller keeps `state` (bound to the browser session) and `code_verifier` (server-side) and
     hands both to `finish_authorization`.
     """
-    flow = Flow.from_client_config(
-        client_config(config), scopes=list(SCOPES), redirect_uri=redirect_uri
-    )
+    scopes = [*SCOPES, WRITE_SCOPE] if write else list(SCOPES)
+    flow = Flow.from_client_config(client_config(config), scopes=scopes, redirect_uri=redirect_uri)
     url, state = flow.authorization_url(
         access_type="offline", prompt="consent", include_granted_scopes="true"
     )

@@ -6,6 +6,11 @@ number of processes on any number of machines. `immediate`: tasks run inside the
 
 The tasks are thin: ids in, one `calfeed.background.reads` function called. A notification's read
 waits `COALESCE` seconds on the queue, so a burst of notifications becomes one read.
+
+issue 14: a write of the user's calfeed calendar at Google (`calfeed.background.google_writes`)
+is requested after every change that can alter follow-ups (a read that succeeded, a read of an
+address, a mark, a correction, a setting); it waits `COALESCE` seconds too, and requests made
+while one waits join it, so a burst of changes is one write.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey, crontab
 from huey.consumer import Consumer
 from huey.exceptions import HueyException
 
-from calfeed.background import fair, ics_reads, reads
+from calfeed.background import fair, google_writes, ics_reads, reads
 from calfeed.background.outage import QueueWatch, watched_consumer_classes
 from calfeed.config import Config
 from calfeed.store import SessionFactory, session_scope, signups
@@ -144,6 +149,8 @@ class Jobs:
                 outcome = reads.ReadOutcome(user_id, "broke", retry_in=again)  # then: the sweep
             if outcome.retry_in is not None:
                 self._later(user_id, attempt + (outcome.status != "busy"), outcome.retry_in)
+            if outcome.status == "ok":  # issue 14: the follow-ups may have changed; the read
+                self.request_write(user_id, coalesce=False)  # was one per burst already
             return outcome.status
 
         def read_source(source_id: int) -> str:
@@ -157,7 +164,23 @@ class Jobs:
                 return "broke"
             if status == "busy" and not self.immediate:
                 self._source_task.schedule(args=(source_id,), delay=fair.BUSY_DELAY)
+            if status == "read":  # issue 14: new events may mean new follow-ups
+                self._write_source_owner(source_id)
             return status
+
+        def write(user_id: int, attempt: int = 0) -> str:
+            """issue 14: bring the user's calfeed calendar at Google up to date."""
+            ctx = context()
+            try:
+                outcome = google_writes.run_write(
+                    ctx.sessions, ctx.config, user_id, ctx.clock(), attempt=attempt
+                )
+            except Exception as exc:  # a bug or a broken database: one masked line; the sweep
+                log.error("google write of user %s broke: %s", user_id, _describe(exc))
+                return "broke"
+            if outcome.retry_in is not None:
+                self._write_later(user_id, attempt + (outcome.status != "busy"), outcome.retry_in)
+            return outcome.status
 
         def sweep() -> int:
             ctx = context()
@@ -167,11 +190,15 @@ class Jobs:
             sources = ics_reads.due_source_ids(ctx.sessions, ctx.clock())  # issue 11
             for source_id in sources:
                 self.request_source_read(source_id)
+            writes = google_writes.sweep(ctx.sessions, ctx.clock())  # issue 14: lost messages
+            for user_id in writes:
+                self._write(user_id, 0)
             prune_empty_accounts(ctx)
-            return len(users) + len(sources)
+            return len(users) + len(sources) + len(writes)
 
         self._read_task = huey.task(name="read")(read)
         self._source_task = huey.task(name="read_source")(read_source)
+        self._write_task = huey.task(name="write_google")(write)
         self._sweep_task = huey.periodic_task(crontab(minute="*"), name="sweep")(sweep)
 
     # --- enqueueing -----------------------------------------------------------------------------
@@ -213,6 +240,43 @@ class Jobs:
             return False
         self._read(user_id, 0, COALESCE if coalesce else 0.0)
         return True
+
+    def request_write(self, user_id: int, *, coalesce: bool = True) -> bool:
+        """issue 14: the user's follow-ups may have changed: write the difference to their
+        calfeed calendar at Google (coalesced: False when a waiting task covers it, or when
+        nothing is written for this user). Never raises: a write must not block the caller."""
+        ctx = self._context()
+        try:
+            if not google_writes.request(ctx.sessions, user_id, ctx.clock()):
+                return False
+        except Exception as exc:  # the database refused: the next change asks again
+            log.warning("google write of user %s not requested: %s", user_id, _describe(exc))
+            return False
+        self._write(user_id, 0, COALESCE if coalesce else 0.0)
+        return True
+
+    def _write(self, user_id: int, attempt: int, delay: float = 0.0) -> None:
+        self.huey  # noqa: B018 - builds the queue and registers the tasks on first use
+        try:
+            if delay and not self.immediate:
+                self._write_task.schedule(args=(user_id, attempt), delay=delay)
+            else:
+                self._write_task(user_id, attempt)
+        except QUEUE_ERRORS as exc:  # wanted in the database: the sweep enqueues it later
+            log.warning("queue unavailable, write of user %s left to the sweep: %s", user_id, exc)
+
+    def _write_later(self, user_id: int, attempt: int, delay: float) -> None:
+        if self.immediate:
+            return  # no clock to wait on: the sweep asks again
+        ctx = self._context()
+        google_writes.mark_queued(ctx.sessions, user_id, ctx.clock())
+        self._write(user_id, attempt, delay)
+
+    def _write_source_owner(self, source_id: int) -> None:
+        ctx = self._context()
+        user_id = google_writes.source_owner(ctx.sessions, source_id)
+        if user_id is not None:
+            self.request_write(user_id)
 
     def request_source_read(self, source_id: int) -> None:
         """issue 11: read a calendar by address in a worker (the read itself checks it is due,

@@ -17,7 +17,13 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal
 
-from calfeed.adapters.google import Grant, credentials_expiry, revoke, user_credentials
+from calfeed.adapters.google import (
+    Grant,
+    can_write,
+    credentials_expiry,
+    revoke,
+    user_credentials,
+)
 from calfeed.adapters.google_api import (
     CalendarClient,
     CalendarGone,
@@ -44,6 +50,7 @@ from calfeed.store import (
     delete_user,
     engine_of,
     get_user,
+    google_delivery,
     mark_needs_reconnect,
     prune_events,
     record_sync,
@@ -238,9 +245,12 @@ def read_user(
         user.last_sync_attempt_at = now
         refresh_enc, access_enc = user.refresh_token_enc, user.access_token_enc
         access_expiry = user.access_token_expires_at
+        delivery = google_delivery.get_delivery(session, user_id)
+        own = delivery.calendar_id if delivery is not None else None
         calendars = [
             (c.id, c.google_id, _usable_token(c, now))
             for c in calendars_for_user(session, user_id, selected_only=True)
+            if c.google_id != own  # issue 14: calfeed's own calendar is never read back
         ]
     cipher = TokenCipher(config.encryption_key)
     try:
@@ -355,6 +365,8 @@ def connect_user(
         )
         if grant.calendars:
             save_calendar_list(session, user.id, _infos(grant.calendars), now)
+        if can_write(grant.scopes):  # issue 14: writing is on once the user allowed it
+            google_delivery.ensure_delivery(session, user.id, now)
         return user.id
 
 

@@ -70,6 +70,9 @@ class FeedResult:
     skipped: list[Skipped] = field(default_factory=list)
     revisions: dict[str, Revision] = field(default_factory=dict)
     questions: list[Question] = field(default_factory=list)  # rule D9: no follow-ups until answered
+    #: the follow-ups' events as the feed writes them (notices left out): other delivery targets
+    #: (`calfeed.core.google_events`) build from these, so they cannot disagree with the feed
+    events: list[FeedEvent] = field(default_factory=list)
 
 
 def derive(
@@ -183,6 +186,7 @@ def build_feed(
             )
             for i in items
         ]
+    follow_up_events = list(items)
     for notice in notices:
         items.append(
             FeedEvent(
@@ -211,4 +215,5 @@ def build_feed(
         skipped=list(skipped),
         revisions=new_revisions,
         questions=list(reading.questions),
+        events=follow_up_events,
     )

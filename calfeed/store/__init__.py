@@ -11,6 +11,7 @@ from calfeed.store import (  # each registers its tables on Base.metadata
     answers,  # the user's answers to calfeed's questions (rules D9, E5)
     background,  # issue 9
     ceremonies,
+    google_delivery,  # issue 14
     ics_sources,  # issue 11
     passkeys,  # issue 11
     signups,
@@ -100,6 +101,7 @@ __all__ = [
     "signups",
     "User",
     "background",
+    "google_delivery",
     "bump_data_version",
     "calendars_for_user",
     "cli_db",

@@ -21,10 +21,12 @@ from datetime import datetime
 
 from flask import current_app
 
+from calfeed import store
 from calfeed.adapters import google
-from calfeed.background import push, sync
+from calfeed.background import google_writes, push, sync
 from calfeed.errors import CalfeedError
 from calfeed.store import get_user, merge, session_scope
+from calfeed.store import google_delivery as gd
 from calfeed.web.runtime import Runtime, jobs
 
 
@@ -70,10 +72,11 @@ def open_grant(rt: Runtime, sealed: str) -> google.Grant:
     )
 
 
-def begin_connect(rt: Runtime, redirect_uri: str) -> tuple[str, str, str]:
+def begin_connect(rt: Runtime, redirect_uri: str, *, write: bool = True) -> tuple[str, str, str]:
     """Start consent: returns (Google's consent URL, the state, the encrypted PKCE verifier),
-    the last two to keep in the browser's session until the callback."""
-    start = google.start_authorization(rt.config, redirect_uri)
+    the last two to keep in the browser's session until the callback. `write`: ask for the
+    scope to write follow-ups into a calendar of calfeed's own (issue 14)."""
+    start = google.start_authorization(rt.config, redirect_uri, write=write)
     return start.url, start.state, rt.cipher.encrypt(start.code_verifier)
 
 
@@ -120,6 +123,23 @@ def _store_grant(rt: Runtime, grant: google.Grant, now: datetime) -> int:
     return user_id
 
 
+def answered_write(rt: Runtime, user_id: int, *, granted: bool) -> bool:
+    """issue 14: the user answered the dashboard's question; True when writing is now on."""
+    now = rt.clock()
+    with session_scope(rt.sessions) as s:
+        user = store.get_user(s, user_id)
+        able = user is not None and google.can_write(user.granted_scopes.split())
+        if not granted and able:  # a read-only sign-in of a user who allowed writing before
+            return False  # (include_granted_scopes brought it back): their choice stands
+        allowed = granted and able
+        gd.mark_asked(s, user_id, now, declined=not allowed)
+        if allowed:
+            gd.set_enabled(s, user_id, True, now)
+    if allowed:
+        jobs(current_app).request_write(user_id)
+    return allowed
+
+
 def merge_into(rt: Runtime, keep: int, conflict_email: str, grant_enc: str, now: datetime) -> int:
     """The person confirmed: move the account holding the consent's Google address into `keep`
     (`calfeed.store.merge`), store the fresh grant there, and read it. Returns `keep`.
@@ -146,10 +166,14 @@ def merge_into(rt: Runtime, keep: int, conflict_email: str, grant_enc: str, now:
     return _store_grant(rt, grant, now)
 
 
-def disconnect(rt: Runtime, user_id: int) -> bool:
-    """Revoke the grant at Google (best effort) and delete everything of the user.
+def disconnect(rt: Runtime, user_id: int) -> tuple[bool, bool]:
+    """Delete calfeed's calendar at Google (issue 14), revoke the grant (both best effort) and
+    delete everything of the user.
 
-    Returns whether Google confirmed the revocation; the data is deleted either way.
+    Returns (whether Google confirmed the revocation, whether calfeed's calendar is deleted or
+    there was none); the data is deleted either way.
     """
+    calendar_deleted = google_writes.delete_calendar(rt.sessions, rt.config, user_id, rt.clock())
     push.stop_all(rt.sessions, rt.config, user_id)  # issue 9: while the grant still works
-    return sync.disconnect_user(rt.sessions, user_id, config=rt.config)
+    revoked = sync.disconnect_user(rt.sessions, user_id, config=rt.config)
+    return revoked, calendar_deleted

@@ -85,6 +85,7 @@ def register_blueprints(app: Flask) -> None:
         background,
         dashboard,
         feeds,
+        google_calendar,
         health,
         pages,
         passkeys,
@@ -96,7 +97,7 @@ def register_blueprints(app: Flask) -> None:
     init_context(app)
     for module in (pages, auth, feeds, dashboard, settings, health):
         app.register_blueprint(module.bp)
-    for module in (background, sources, passkeys):
+    for module in (background, sources, passkeys, google_calendar):  # issues 9, 11, 14
         app.register_blueprint(module.bp)
     # Calendar apps never send CSRF tokens, and the feed route only reads.
     csrf.exempt(feeds.bp)

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 
+from calfeed.adapters.google import AuthorizationError
 from calfeed.web import accounts
 from calfeed.web.context import _, current_user_id, require_user, rt, sign_in, sign_out
 from calfeed.web.errors import error_page
@@ -24,6 +25,9 @@ bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 STATE_KEY = "oauth_state"
 VERIFIER_KEY = "oauth_pkce"  # the PKCE verifier, Fernet-encrypted (the cookie is only signed)
+#: issue 14: the signed-in user who asked (on the dashboard) to allow writing to Google Calendar
+UPGRADE_KEY = "oauth_write_upgrade"
+WRITE_KEY = "oauth_write"  # whether this consent asked for writing
 MERGE_KEY = "merge"  # a merge offered and not yet confirmed: who, which Google address, the grant
 #: how long a merge offer waits for its confirmation
 MERGE_LIFETIME = timedelta(minutes=15)
@@ -44,9 +48,19 @@ def connect() -> ResponseReturnValue:
     runtime = rt()
     if not runtime.config.google_configured:
         return error_page(503, N_("Google sign-in is not configured on this server."))
-    url, state, verifier_enc = accounts.begin_connect(runtime, _redirect_uri())
+    # issue 14: writing is asked for unless the connect form's box was unticked (a plain link
+    # to this page asks for it too: on by default); `then=write` comes from the dashboard
+    access = request.args.getlist("access")
+    write = "write" in access or not access
+    url, state, verifier_enc = accounts.begin_connect(runtime, _redirect_uri(), write=write)
     session[STATE_KEY] = state
     session[VERIFIER_KEY] = verifier_enc
+    session[WRITE_KEY] = write
+    signed_in = current_user_id()
+    if request.args.get("then") == "write" and signed_in is not None:
+        session[UPGRADE_KEY] = signed_in
+    else:
+        session.pop(UPGRADE_KEY, None)
     return redirect(url, code=303)
 
 
@@ -54,8 +68,11 @@ def connect() -> ResponseReturnValue:
 def callback() -> ResponseReturnValue:
     runtime = rt()
     expected, verifier_enc = session.pop(STATE_KEY, None), session.pop(VERIFIER_KEY, None)
+    upgrade = session.pop(UPGRADE_KEY, None)
+    asked_write = session.pop(WRITE_KEY, True)
     # the demo's visitors all share the demo user: Google never joins it
     signed_in = None if runtime.config.demo else current_user_id()
+    asking = upgrade is not None and upgrade == signed_in
     try:
         found = accounts.finish_connect(
             runtime,
@@ -68,6 +85,13 @@ def callback() -> ResponseReturnValue:
         )
     except accounts.OtherGoogleAccount:
         return error_page(409, OTHER_GOOGLE)
+    except AuthorizationError as exc:
+        if not (asking and exc.reason == "access_denied"):
+            raise
+        # issue 14: an existing user said no to writing: reading goes on as it was
+        accounts.answered_write(runtime, upgrade, granted=False)
+        flash(_(KEPT_READING), "ok")
+        return redirect(url_for("dashboard.index"), code=303)
     if isinstance(found, accounts.Conflict):
         session[MERGE_KEY] = {
             "into": signed_in,
@@ -77,7 +101,14 @@ def callback() -> ResponseReturnValue:
         }
         return redirect(url_for("auth.merge"), code=303)
     sign_in(found)  # a fresh session either way (no fixation), then what happened
-    if found == signed_in:
+    if not asked_write:  # connected read-only on purpose: the dashboard does not ask again
+        accounts.answered_write(runtime, found, granted=False)
+    elif asking and found == upgrade:
+        if accounts.answered_write(runtime, found, granted=True):
+            flash(_("calfeed writes your follow-ups into your Google Calendar from now on."), "ok")
+        else:
+            flash(_(KEPT_READING), "ok")
+    elif found == signed_in:
         flash(_("Google Calendar is connected to this account."), "ok")
     return redirect(url_for("dashboard.index"), code=303)
 
@@ -129,12 +160,23 @@ def merge_cancel() -> ResponseReturnValue:
     return redirect(url_for("dashboard.index"), code=303)
 
 
+KEPT_READING = N_("Nothing changed: calfeed keeps reading your calendar and does not write to it.")
+
+
 @bp.post("/disconnect")
 def disconnect() -> ResponseReturnValue:
     user_id = require_user()
     sign_out(user_id)  # first: even if deleting fails half-way, no cookie opens the row again
-    accounts.disconnect(rt(), user_id)
+    _revoked, calendar_deleted = accounts.disconnect(rt(), user_id)
     flash(_("Disconnected. Everything calfeed stored about you is deleted."), "ok")
+    if not calendar_deleted:  # issue 14: Google failed; the local data is deleted all the same
+        flash(
+            _(
+                "Google did not let calfeed delete its calendar “Interview follow-ups”: delete "
+                "it yourself in Google Calendar's settings."
+            ),
+            "error",
+        )
     return redirect(url_for("pages.index"), code=303)
 
 

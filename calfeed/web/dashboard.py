@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -23,6 +23,7 @@ from calfeed.web.forms import (
     parse_timeline_field,
 )
 from calfeed.web.i18n import N_
+from calfeed.web.runtime import jobs
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 
@@ -110,6 +111,7 @@ def mark() -> ResponseReturnValue:
         service.set_mark(rt().sessions, user_id, key, name, value, rt().clock())
     except NotFound:
         return _page(user_id, 400, _("That interview is not in your calendar."))
+    jobs(current_app).request_write(user_id)  # issue 14: the follow-ups in Google Calendar
     if name == "not_interview":  # the card leaves (or comes back): say so at the top
         flash(_("Saved."), "ok")
         return _back()
@@ -133,6 +135,7 @@ def timeline() -> ResponseReturnValue:
         service.set_timeline(rt().sessions, user_id, key, text, now)
     except NotFound:
         return _page(user_id, 400, _("That interview is not in your calendar."))
+    jobs(current_app).request_write(user_id)
     return _back(key)
 
 
@@ -152,6 +155,7 @@ def correct() -> ResponseReturnValue:
         service.set_correction(rt().sessions, user_id, key, company, position, rt().clock())
     except NotFound:
         return _page(user_id, 400, _("That interview is not in your calendar."))
+    jobs(current_app).request_write(user_id)
     return _back(key)
 
 

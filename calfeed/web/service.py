@@ -246,9 +246,12 @@ def load_settings(
 ) -> tuple[RuleSettings, list[CalendarChoice]]:
     with session_scope(sessions) as s:
         user = _user(s, user_id)
+        delivery = store.google_delivery.get_delivery(s, user_id)
+        own = delivery.calendar_id if delivery is not None else None  # issue 14: never read
         choices = [
             CalendarChoice(c.google_id, c.summary or c.google_id, c.selected)
             for c in store.calendars_for_user(s, user_id)
+            if c.google_id != own
         ]
         return store.rule_settings_of(user), choices
 

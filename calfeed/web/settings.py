@@ -88,5 +88,6 @@ def save() -> ResponseReturnValue:
     if set(form.calendars) != {c.id for c in calendars if c.selected}:
         # issue 9: read the new choice (and stop the channels of deselected calendars)
         jobs(current_app).request_read(user_id)
+    jobs(current_app).request_write(user_id)  # issue 14: times, language, names may change
     # "Saved." appears beside the button that saved, where the user is looking
     return redirect(url_for("settings.index", saved="1") + "#save", code=303)

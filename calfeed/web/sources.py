@@ -171,6 +171,7 @@ def pause(source_id: int) -> ResponseReturnValue:
 
         return _page(user_id, 400, _("Unknown action."))
     _do(ics_reads.pause_source, user_id, source_id, value)
+    jobs(current_app).request_write(user_id)  # issue 14
     flash(
         _("Paused: its events left your feed and it is not read.")
         if value
@@ -184,6 +185,7 @@ def pause(source_id: int) -> ResponseReturnValue:
 def remove(source_id: int) -> ResponseReturnValue:
     user_id = require_user()
     _do(ics_reads.remove_source, user_id, source_id)
+    jobs(current_app).request_write(user_id)  # issue 14
     flash(_("Removed, with everything read from it."), "ok")
     return _back()
 

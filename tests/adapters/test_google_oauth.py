@@ -36,7 +36,11 @@ def test_authorization_url_asks_for_offline_consent_with_pkce(google_config, fak
     assert query["code_challenge_method"] == ["S256"]
     assert query["state"] == [start.state]
     assert query["redirect_uri"] == [REDIRECT]
-    assert set(query["scope"][0].split()) == {EVENTS_SCOPE, CALENDARLIST_SCOPE}
+    # issue 14: the write scope is asked for by default, beside the read scopes
+    assert set(query["scope"][0].split()) == {EVENTS_SCOPE, CALENDARLIST_SCOPE, google.WRITE_SCOPE}
+    read_only = google.start_authorization(google_config, REDIRECT, write=False)
+    scope = parse_qs(urlsplit(read_only.url).query)["scope"][0]
+    assert set(scope.split()) == {EVENTS_SCOPE, CALENDARLIST_SCOPE}
     assert 43 <= len(start.code_verifier) <= 128
 
 
@@ -49,7 +53,7 @@ def test_full_consent_yields_a_grant_identifying_the_user(google_config, fake_go
     assert grant.email == "ana@example.com"
     assert grant.refresh_token.startswith("1//")
     assert grant.time_zone == "Asia/Jakarta"
-    assert set(grant.scopes) == {EVENTS_SCOPE, CALENDARLIST_SCOPE}
+    assert set(grant.scopes) == {EVENTS_SCOPE, CALENDARLIST_SCOPE, google.WRITE_SCOPE}
     assert [c.id for c in grant.calendars] == ["ana@example.com", "work@group.calendar.google.com"]
     assert grant.expires_at is not None and grant.expires_at.tzinfo is not None
 

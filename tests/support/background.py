@@ -33,23 +33,29 @@ def real_now() -> datetime:
 
 
 def connect(
-    fake: FakeGoogle, config: Config, sessions: SessionFactory, email: str, *, quick: bool = False
+    fake: FakeGoogle,
+    config: Config,
+    sessions: SessionFactory,
+    email: str,
+    *,
+    quick: bool = False,
+    write: bool = False,
 ) -> int:
     """A new Google account at the fake, consented and stored; returns the user id.
 
-    `quick`: the fake issues the grant directly instead of the consent round trip (many users).
+    `quick`: the fake issues the grant directly instead of the consent round trip (many users),
+    read-only unless `write` (issue 14's scope; the round trip asks for it by default).
     """
-    from calfeed.adapters.google import SCOPES, CalendarListEntry, Grant
+    from calfeed.adapters.google import SCOPES, WRITE_SCOPE, CalendarListEntry, Grant
     from calfeed.background import sync
 
     if email not in fake._users:
         fake.add_user(email, time_zone="Asia/Jakarta")
     if quick:
-        refresh, access = fake.issue_grant(email, sorted(SCOPES))
+        scopes = tuple(sorted([*SCOPES, WRITE_SCOPE] if write else SCOPES))
+        refresh, access = fake.issue_grant(email, list(scopes))
         primary = CalendarListEntry(email, email, "Asia/Jakarta", True, "owner")
-        grant = Grant(
-            email, refresh, access, None, tuple(sorted(SCOPES)), "Asia/Jakarta", (primary,)
-        )
+        grant = Grant(email, refresh, access, None, scopes, "Asia/Jakarta", (primary,))
     else:
         fake.login_as = email
         grant = authorize(config)

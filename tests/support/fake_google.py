@@ -35,6 +35,8 @@ from urllib.parse import unquote, urlencode, urlsplit
 from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
+from tests.support.fake_google_writes import CalendarWrites
+
 CAL = "https://www.googleapis.com/auth/calendar"
 EVENTS_SCOPES = {f"{CAL}.events.readonly", f"{CAL}.events", f"{CAL}.readonly", CAL}
 LIST_SCOPES = {f"{CAL}.calendarlist.readonly", f"{CAL}.calendarlist", f"{CAL}.readonly", CAL}
@@ -110,6 +112,8 @@ class _Calendar:
     time_zone: str
     primary: bool
     events: dict[str, tuple[int, dict[str, Any]]] = field(default_factory=dict)
+    description: str = ""
+    app_created: bool = False  # issue 14: made by calendars.insert (scope calendar.app.created)
 
 
 @dataclass
@@ -122,8 +126,12 @@ class _Fault:
     body: str | None = None
 
 
-class FakeGoogle:
-    """Google's OAuth server and Calendar API in one loopback HTTP server (start/stop it)."""
+class FakeGoogle(CalendarWrites):
+    """Google's OAuth server and Calendar API in one loopback HTTP server (start/stop it).
+
+    issue 14: the writes (app-created calendars, events, batch, limiter) are in
+    tests/support/fake_google_writes.py.
+    """
 
     def __init__(self, client_id: str = "fake-client.apps.googleusercontent.com") -> None:
         self.client_id = client_id
@@ -157,6 +165,7 @@ class FakeGoogle:
         #: Calendar API requests in flight per user address, and the most ever seen at once
         self.in_flight: dict[str, int] = {}
         self.max_in_flight: dict[str, int] = {}
+        self._init_writes()
 
     # --- lifecycle ------------------------------------------------------------------------------
 
@@ -385,6 +394,9 @@ class FakeGoogle:
         fault = self._fault(request.path)
         if fault is not None:
             return fault
+        written = self._write_dispatch(request, segments)  # issue 14 (and the limiter)
+        if written is not None:
+            return written
         path = request.path
         if path == "/o/oauth2/auth" and request.method == "GET":
             return self._authorize(request)
@@ -822,6 +834,8 @@ def _list_entry(cal: _Calendar) -> dict[str, Any]:
     }
     if cal.primary:
         entry["primary"] = True
+    if cal.description:
+        entry["description"] = cal.description
     return entry
 
 

@@ -42,7 +42,10 @@ def consent(location: str) -> str:
 
 def test_index_offers_connect(google_app):
     page = google_app.test_client().get("/").get_data(as_text=True)
-    assert 'href="/auth/connect"' in page and "Connect Google Calendar" in page
+    assert 'action="/auth/connect"' in page and "Connect Google Calendar" in page
+    # issue 14: writing is offered, on by default, and can be unticked (read-only)
+    assert 'name="access" value="write" checked' in page
+    assert 'name="access" value="read"' in page
 
 
 def test_connect_sends_to_google_with_pkce_and_state(google_app, fake_google):
@@ -173,7 +176,8 @@ def test_stale_feed_is_read_by_the_schedule_never_by_the_poll(google_app, fake_g
     read = client.get(feed_path)
     assert read.status_code == 200 and b"Globex" in read.data
     reads = fake_google.api_requests()
-    events_reads = [r for r in reads if r.path.endswith("/events")]
+    # GET only: the follow-ups written to calfeed's own calendar (issue 14) are POSTs
+    events_reads = [r for r in reads if r.path.endswith("/events") and r.method == "GET"]
     assert events_reads and all("syncToken" in r.params for r in events_reads), reads
 
 

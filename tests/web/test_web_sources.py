@@ -254,8 +254,9 @@ def test_passkey_sign_up_with_a_trickling_address_returns_at_once(
 ) -> None:
     """An anonymous passkey sign-up with such an address took 100 s; now its read is queued.
 
-    The WebAuthn check itself is the browser test's (tests/deployed/test_browser_passkeys.py): here it is
-    replaced by a verified credential, so only what the sign-up does with the address is timed.
+    The WebAuthn check itself is the browser test's (tests/deployed/test_browser_passkeys.py):
+    here it is replaced by a verified credential, so only what the sign-up does with the address
+    is timed.
     """
     import json
     from types import SimpleNamespace
