@@ -117,8 +117,13 @@ def register_wsgi(app: Flask, config: Config) -> None:
     (security headers, request log), the warm-feed fast path, then Flask itself."""
     from calfeed.web.feeds import WarmFeeds
     from calfeed.web.middleware import EdgeMiddleware
+    from calfeed.web.security import GOOGLE_CONSENT_ORIGIN, headers_for, origin_of
 
-    wsgi = EdgeMiddleware(WarmFeeds(app.wsgi_app, app), https_only=config.production)
+    # forms may lead to Google's consent page (the configured one, and Google's own)
+    consent = {GOOGLE_CONSENT_ORIGIN, origin_of(config.google_auth_uri) or GOOGLE_CONSENT_ORIGIN}
+    wsgi = EdgeMiddleware(
+        WarmFeeds(app.wsgi_app, app), https_only=config.production, headers=headers_for(consent)
+    )
     if config.production and config.proxy_count:
         # Platforms (Heroku, Dokku, Scalingo) end TLS at their router: trust its hops
         # (CALFEED_PROXY_COUNT, default 1) for the client address and the scheme. Never the

@@ -41,9 +41,11 @@ def public_path(path: str) -> str:
 class EdgeMiddleware:
     """Adds the security headers a response lacks and logs one line per request."""
 
-    def __init__(self, app: WSGIApp, *, https_only: bool = False) -> None:
+    def __init__(
+        self, app: WSGIApp, *, https_only: bool = False, headers: dict[str, str] | None = None
+    ) -> None:
         self.app = app
-        self.headers = list(HEADERS.items())
+        self.headers = list((headers or HEADERS).items())
         if https_only:  # production: browsers must never fall back to plain http
             self.headers.append(("Strict-Transport-Security", "max-age=31536000"))
         self.names = frozenset(name.lower() for name in HEADERS)

@@ -7,21 +7,45 @@ apps, and a feed opened in a browser must not become a place to run anything.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from urllib.parse import urlsplit
+
 from flask import Flask, Request, Response, request
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 
-CSP = "; ".join(
-    (
-        "default-src 'none'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self' data:",
-        "connect-src 'self'",
-        "form-action 'self'",
-        "base-uri 'none'",
-        "frame-ancestors 'none'",
+
+def content_security_policy(form_targets: Iterable[str] = ()) -> str:
+    """The pages' Content-Security-Policy.
+
+    `form_targets` are the origins a form may lead to besides our own: Google's consent page, to
+    which "Connect Google Calendar" (a form, for its write-access box) and the dashboard's "allow
+    writing" answer redirect. Chromium applies `form-action` to a form's redirects too, so with
+    `'self'` alone the connect form was blocked (net::ERR_ABORTED) before Google was reached.
+    """
+    targets = " ".join(["'self'", *sorted(set(form_targets))])
+    return "; ".join(
+        (
+            "default-src 'none'",
+            "script-src 'self'",
+            "style-src 'self'",
+            "img-src 'self' data:",
+            "connect-src 'self'",
+            f"form-action {targets}",
+            "base-uri 'none'",
+            "frame-ancestors 'none'",
+        )
     )
-)
+
+
+def origin_of(url: str) -> str | None:
+    """`https://accounts.google.com/o/oauth2/auth` -> `https://accounts.google.com`."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
+
+
+#: where Google's OAuth consent page lives (a client secrets file may name no other)
+GOOGLE_CONSENT_ORIGIN = "https://accounts.google.com"
+CSP = content_security_policy()
 
 #: endpoints for machines, not people: no session cookie is read or written there
 MACHINE_PREFIXES = ("/feeds/", "/healthz")
@@ -36,6 +60,11 @@ HEADERS: dict[str, str] = {
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
     "Cross-Origin-Opener-Policy": "same-origin",
 }
+
+
+def headers_for(form_targets: Iterable[str]) -> dict[str, str]:
+    """HEADERS, with a policy that lets forms lead to `form_targets` (content_security_policy)."""
+    return dict(HEADERS, **{"Content-Security-Policy": content_security_policy(form_targets)})
 
 
 def configure_cookies(app: Flask, *, secure: bool) -> None:

@@ -68,7 +68,7 @@ def test_every_form_works_over_https_in_production(browser, production: Deployed
     # sign in: our start page -> the fake Google's consent -> our callback -> the dashboard
     page.goto(production.url + "/")
     with page.expect_navigation(url="**/dashboard"):
-        page.get_by_role("link", name="Connect Google Calendar").first.click()
+        page.get_by_role("button", name="Connect Google Calendar").first.click()
     assert page.url == production.url + "/dashboard"
     for _ in range(60):  # the first read runs in the worker (issue 9)
         if "Interview with Rina (Acme) - Analyst" in page.text_content("main"):
@@ -118,7 +118,7 @@ def test_every_form_works_over_https_in_production(browser, production: Deployed
     page.goto(production.url + "/dashboard")
     assert page.url == production.url + "/"
     with page.expect_navigation(url="**/dashboard"):
-        page.get_by_role("link", name="Connect Google Calendar").first.click()
+        page.get_by_role("button", name="Connect Google Calendar").first.click()
 
     # disconnect: everything deleted, back on the start page, the feed is gone
     page.goto(production.url + "/settings")

@@ -180,3 +180,19 @@ def test_demo_starts_over_after_delete_everything(tmp_path):
     assert client.post("/auth/disconnect", data={"csrf_token": token}).status_code == 303
     again = client.get("/dashboard")
     assert again.status_code == 200 and "Interview with Jane Doe" in again.get_data(as_text=True)
+
+
+def test_forms_may_lead_to_googles_consent_page(google_config) -> None:
+    """Regression: the start page's "Connect Google Calendar" became a form (its write-access box),
+    and Chromium applies CSP form-action to the form's redirect to Google: with `'self'` alone the
+    connect was blocked (net::ERR_ABORTED, tests/deployed/test_browser.py's keyboard test)."""
+    from calfeed.web.app import build_app
+    from calfeed.web.security import GOOGLE_CONSENT_ORIGIN, origin_of
+
+    app = build_app(google_config)
+    policy = app.test_client().get("/").headers["Content-Security-Policy"]
+    form_action = next(p for p in policy.split("; ") if p.startswith("form-action "))
+    consent = origin_of(google_config.google_auth_uri)
+    assert consent is not None and consent in form_action.split()
+    assert GOOGLE_CONSENT_ORIGIN in form_action.split() and "'self'" in form_action.split()
+    assert "default-src 'none'" in policy  # everything else stays shut
