@@ -30,7 +30,7 @@ class Config:
     secret_key: str
     encryption_key: str
     database_url: str
-    refresh_interval: int  # issue 9: seconds between scheduled background reads (the safety net)
+    refresh_interval: int  # seconds between scheduled background reads (the safety net)
     base_url: str | None  # public origin, e.g. https://calfeed.example; None: from the request
     google_client_secrets: Path | None
     google_client_id: str | None
@@ -40,18 +40,18 @@ class Config:
     google_auth_uri: str
     google_token_uri: str
     demo: bool = False
-    #: issue 9: the task queue. None: a SQLite file in the instance folder (nothing to install);
+    #: the task queue. None: a SQLite file in the instance folder (nothing to install);
     #: redis://host:port/db: Redis, shared by any number of web processes and workers;
     #: "immediate": tasks run inside the caller (tests, never production)
     queue_url: str | None = None
-    #: issue 9: the queue's name (Redis keys huey.*.<name>): deployments sharing one Redis differ
+    #: the queue's name (Redis keys huey.*.<name>): deployments sharing one Redis differ
     queue_name: str = "calfeed"
     #: reverse proxies in front of the app whose X-Forwarded-For/-Proto are trusted (production)
     proxy_count: int = 1
-    #: issue 11: networks a calendar address may reach although private (tests: 127.0.0.1/32);
+    #: networks a calendar address may reach although private (tests: 127.0.0.1/32);
     #: empty by default, refused in production; cloud metadata addresses stay refused whatever
     fetch_allow: tuple[Any, ...] = ()
-    #: issue 11: seconds between two reads of one calendar address (polite: 15 minutes)
+    #: seconds between two reads of one calendar address (polite: 15 minutes)
     source_interval: int = 900
     #: passkey sign-ups (accounts made by anonymous visitors) allowed per hour, all clients
     #: together: a hard bound on how fast anyone can grow the tables, set high enough that only
@@ -71,7 +71,7 @@ class Config:
     #: reads of one user's calendars the worker runs at once: one user's slow addresses leave
     #: the other worker threads to everyone else
     source_reads_per_user: int = 1
-    #: issue 14: Calendar API calls per minute, all workers together (Google allows 10,000 per
+    #: Calendar API calls per minute, all workers together (Google allows 10,000 per
     #: project) and per user (Google: 600); kept under Google's so its limiter never answers 403
     google_quota_per_minute: int = 9000
     google_user_quota_per_minute: int = 500

@@ -38,7 +38,7 @@ class TokenCipher:
 
 
 def new_secret_token() -> str:
-    """A URL-safe random secret of 256 bits (issue 4 asks for at least 128)."""
+    """A URL-safe random secret of 256 bits."""
     return secrets.token_urlsafe(32)
 
 

@@ -1,4 +1,4 @@
-"""Fetching a calendar address a user typed (issue 11): the server goes where a stranger points it.
+"""Fetching a calendar address a user typed: the server goes where a stranger points it.
 
 So every request is checked, not only the first (server-side request forgery):
 - only `http`, `https`, `webcal` and `webcals` (the last two are https); no user:password in the

@@ -42,7 +42,7 @@ from calfeed.errors import CalfeedError, ConfigError, GoogleError
 EVENTS_SCOPE = "https://www.googleapis.com/auth/calendar.events.readonly"
 CALENDARLIST_SCOPE = "https://www.googleapis.com/auth/calendar.calendarlist.readonly"
 SCOPES: tuple[str, ...] = (EVENTS_SCOPE, CALENDARLIST_SCOPE)
-#: issue 14: create calfeed's own calendar and write its events, nothing else
+#: create calfeed's own calendar and write its events, nothing else
 WRITE_SCOPE = "https://www.googleapis.com/auth/calendar.app.created"
 _CALENDAR = "https://www.googleapis.com/auth/calendar"
 #: scopes that cover each one we ask for (Google may grant a broader one the user gave before)

@@ -13,7 +13,7 @@ Faults, as Google documents them, map to calfeed.errors:
 - an answer that is not the JSON object expected (an HTML page or an empty body with 200, items
   that are not a list, a read whose last page has no `nextSyncToken`): GoogleError, retried like
   a 5xx. Never "zero events": a full read replaces the stored events, so trusting such an answer
-  would empty the feed (issue 7, point 5).
+  would empty the feed.
 
 Lone surrogates in the JSON (which no database can store) become U+FFFD as the answer is read.
 """
@@ -261,7 +261,7 @@ class CalendarClient:
     def watch(
         self, calendar_id: str, channel_id: str, address: str, token: str, ttl: int
     ) -> dict[str, Any]:
-        """issue 9: open a push channel (`events.watch`, web_hook); Google's answer (resourceId,
+        """Open a push channel (`events.watch`, web_hook); Google's answer (resourceId,
         expiration in epoch milliseconds)."""
         body = {
             "id": channel_id,
@@ -273,7 +273,7 @@ class CalendarClient:
         return self._execute(self._service.events().watch(calendarId=calendar_id, body=body))
 
     def stop_channel(self, channel_id: str, resource_id: str) -> None:
-        """issue 9: `channels.stop`; a channel Google no longer knows counts as stopped."""
+        """`channels.stop`; a channel Google no longer knows counts as stopped."""
         with contextlib.suppress(CalendarGone):
             self._execute(
                 self._service.channels().stop(body={"id": channel_id, "resourceId": resource_id})

@@ -180,7 +180,7 @@ def run_write(
         claimed = gd.claim_write(s, user_id, now)
     if claimed is None:
         return WriteOutcome(user_id, "nothing")
-    # one Google exchange per user at a time, reads included (issue 3's lock)
+    # one Google exchange per user at a time, reads included
     with user_sync_lock(engine_of(sessions), user_id, now) as taken:
         if not taken:
             return WriteOutcome(user_id, "busy", retry_in=BUSY_DELAY)

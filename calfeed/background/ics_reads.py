@@ -458,7 +458,7 @@ def read_source_now(
     *,
     slots: fair.UserSlots = fair.SLOTS,
 ) -> ReadStatus | Literal["busy"]:
-    """The worker's task body (issue 9's queue): read one source if it is due, within its user's
+    """The worker's task body: read one source if it is due, within its user's
     fair share of the worker (`calfeed.background.fair`): "busy" when the user's slots are all
     taken, and the caller puts the task back on the queue for a moment."""
     bound = config.source_reads_per_user

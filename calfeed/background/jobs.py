@@ -1,4 +1,4 @@
-"""issue 9: the task queue (Huey) and its tasks; why Huey: docs/dev/queue.md.
+"""The task queue (Huey) and its tasks; why Huey: docs/dev/queue.md.
 
 `CALFEED_QUEUE_URL` unset: a SQLite file in the instance folder (`queue.sqlite3`), shared by the
 web and worker processes of one machine, nothing to install. `redis://...`: Redis, shared by any
@@ -7,7 +7,7 @@ number of processes on any number of machines. `immediate`: tasks run inside the
 The tasks are thin: ids in, one `calfeed.background.reads` function called. A notification's read
 waits `COALESCE` seconds on the queue, so a burst of notifications becomes one read.
 
-issue 14: a write of the user's calfeed calendar at Google (`calfeed.background.google_writes`)
+A write of the user's calfeed calendar at Google (`calfeed.background.google_writes`)
 is requested after every change that can alter follow-ups (a read that succeeded, a read of an
 address, a mark, a correction, a setting); it waits `COALESCE` seconds too, and requests made
 while one waits join it, so a burst of changes is one write.
@@ -63,7 +63,7 @@ class JobContext:
 
 
 def _describe(exc: BaseException) -> str:
-    """An exception as one log-safe phrase (issue 7's masking: no feed secret, no token)."""
+    """An exception as one log-safe phrase."""
     from calfeed.logmask import clean_line
 
     text = clean_line(str(exc))
@@ -149,7 +149,7 @@ class Jobs:
                 outcome = reads.ReadOutcome(user_id, "broke", retry_in=again)  # then: the sweep
             if outcome.retry_in is not None:
                 self._later(user_id, attempt + (outcome.status != "busy"), outcome.retry_in)
-            if outcome.status == "ok":  # issue 14: the follow-ups may have changed; the read
+            if outcome.status == "ok":  # the follow-ups may have changed; the read
                 self.request_write(user_id, coalesce=False)  # was one per burst already
             return outcome.status
 
@@ -164,12 +164,12 @@ class Jobs:
                 return "broke"
             if status == "busy" and not self.immediate:
                 self._source_task.schedule(args=(source_id,), delay=fair.BUSY_DELAY)
-            if status == "read":  # issue 14: new events may mean new follow-ups
+            if status == "read":  # new events may mean new follow-ups
                 self._write_source_owner(source_id)
             return status
 
         def write(user_id: int, attempt: int = 0) -> str:
-            """issue 14: bring the user's calfeed calendar at Google up to date."""
+            """Bring the user's calfeed calendar at Google up to date."""
             ctx = context()
             try:
                 outcome = google_writes.run_write(
@@ -187,10 +187,10 @@ class Jobs:
             users = reads.sweep(ctx.sessions, ctx.config, ctx.clock())
             for user_id in users:
                 self._read(user_id, 0)
-            sources = ics_reads.due_source_ids(ctx.sessions, ctx.clock())  # issue 11
+            sources = ics_reads.due_source_ids(ctx.sessions, ctx.clock())
             for source_id in sources:
                 self.request_source_read(source_id)
-            writes = google_writes.sweep(ctx.sessions, ctx.clock())  # issue 14: lost messages
+            writes = google_writes.sweep(ctx.sessions, ctx.clock())  # lost messages
             for user_id in writes:
                 self._write(user_id, 0)
             prune_empty_accounts(ctx)
@@ -242,7 +242,7 @@ class Jobs:
         return True
 
     def request_write(self, user_id: int, *, coalesce: bool = True) -> bool:
-        """issue 14: the user's follow-ups may have changed: write the difference to their
+        """The user's follow-ups may have changed: write the difference to their
         calfeed calendar at Google (coalesced: False when a waiting task covers it, or when
         nothing is written for this user). Never raises: a write must not block the caller."""
         ctx = self._context()
@@ -279,7 +279,7 @@ class Jobs:
             self.request_write(user_id)
 
     def request_source_read(self, source_id: int) -> None:
-        """issue 11: read a calendar by address in a worker (the read itself checks it is due,
+        """Read a calendar by address in a worker (the read itself checks it is due,
         so a second request while one waits costs one cheap skip)."""
         self.huey  # noqa: B018 - builds the queue and registers the tasks on first use
         try:

@@ -1,4 +1,4 @@
-"""issue 9: Google push notifications: watch channels per calendar read, and their verification.
+"""Google push notifications: watch channels per calendar read, and their verification.
 
 Google calls `CALFEED_BASE_URL/google/notify` when a watched calendar changes; the message carries
 the channel id, the resource id Google gave the channel and the token we gave it, and nothing of

@@ -62,7 +62,7 @@ from calfeed.store import (
     user_sync_lock,
 )
 
-#: issue 3: the read window, from 60 days back to 365 days ahead
+#: the read window, from 60 days back to 365 days ahead
 WINDOW_BACK = timedelta(days=60)
 WINDOW_AHEAD = timedelta(days=365)
 #: a sync token reports changes only, so an event that was beyond the window's far end when last
@@ -250,7 +250,7 @@ def read_user(
         calendars = [
             (c.id, c.google_id, _usable_token(c, now))
             for c in calendars_for_user(session, user_id, selected_only=True)
-            if c.google_id != own  # issue 14: calfeed's own calendar is never read back
+            if c.google_id != own  # calfeed's own calendar is never read back
         ]
     cipher = TokenCipher(config.encryption_key)
     try:
@@ -326,7 +326,7 @@ def _read(
         try:
             return client.read_changes(google_id, sync_token)
         except SyncTokenExpired:
-            pass  # issue 3: HTTP 410 -> a full read, transparently
+            pass  # HTTP 410 -> a full read, transparently
     return client.read_full(google_id, *window)
 
 
@@ -365,7 +365,7 @@ def connect_user(
         )
         if grant.calendars:
             save_calendar_list(session, user.id, _infos(grant.calendars), now)
-        if can_write(grant.scopes):  # issue 14: writing is on once the user allowed it
+        if can_write(grant.scopes):  # writing is on once the user allowed it
             google_delivery.ensure_delivery(session, user.id, now)
         return user.id
 

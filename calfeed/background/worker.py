@@ -1,4 +1,4 @@
-"""issue 9: `calfeed worker`: the process that runs every Google read (the Procfile's `worker:`).
+"""`calfeed worker`: the process that runs every Google read (the Procfile's `worker:`).
 
 It consumes the queue `CALFEED_QUEUE_URL` names (unset: the SQLite file in the instance folder,
 shared with `calfeed serve`/gunicorn on the same machine) with a few threads, and runs the minute

@@ -205,7 +205,7 @@ def add_source_options(p: argparse.ArgumentParser) -> None:
 
 
 def ics_source(text: str) -> Path | str:
-    """--ics: an address when it names a scheme (issue 11), else a file."""
+    """--ics: an address when it names a scheme, else a file."""
     return text.strip() if "://" in text else Path(text)
 
 

@@ -21,7 +21,7 @@ from calfeed.errors import SourceError
 
 
 def fetch_address(args: argparse.Namespace, address: str) -> bytes:
-    """Download `address` under the service's rules (issue 11): refusals are SourceErrors."""
+    """Download `address` under the service's rules: refusals are SourceErrors."""
     from calfeed.adapters.fetch import FetchPolicy, fetch
 
     policy = FetchPolicy(allow_private=args.allow_private_addresses)

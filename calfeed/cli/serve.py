@@ -97,7 +97,7 @@ def serve(argv: list[str]) -> int:
     from calfeed.web.runtime import jobs
 
     queue = jobs(app)
-    consumer = queue.start_in_process() if queue.embedded else None  # issue 9
+    consumer = queue.start_in_process() if queue.embedded else None
     print(f"calfeed: serving on http://{args.host}:{args.port}/", flush=True)
     if consumer is not None:
         print("calfeed: Google reads run in this process (embedded queue)", flush=True)

@@ -87,7 +87,7 @@ def mailto(to: Person | None, subject: str, body: str) -> str:
     return f"mailto:{address}?subject={_quote(subject)}&body={_quote(body)}"
 
 
-#: how a draft is signed when nothing tells the user's name (never blank, issue 8)
+#: how a draft is signed when nothing tells the user's name (never blank)
 NAME_PLACEHOLDER: dict[Lang, str] = {"en": "[Your name]", "id": "[Nama Anda]"}
 
 

@@ -197,11 +197,11 @@ _DEFAULT_SPAN = (FIRST_YEAR, LAST_YEAR, False)
 def _spans(events: Sequence[FeedEvent]) -> dict[str, tuple[int, int, bool]]:
     """Per zone, the span its definition covers: (first year, last year, lead) for `vtimezone`.
 
-    The definitions cover FIRST_YEAR..LAST_YEAR; a feed holding older instants (Berlin in 1999,
-    issue 8) gets one beginning the year before them, one holding later instants (Casablanca in
-    2067) one reaching their year, and one holding an instant before the zone's first change in
-    the span (Caracas in 2005, Kathmandu in 1985) one that begins with the offset then in force
-    (issue 18), so every reader finds the same offset for every instant.
+    The definitions cover FIRST_YEAR..LAST_YEAR; a feed holding older instants (Berlin in 1999)
+    gets one beginning the year before them, one holding later instants (Casablanca in 2067) one
+    reaching their year, and one holding an instant before the zone's first change in the span
+    (Caracas in 2005, Kathmandu in 1985) one that begins with the offset then in force, so every
+    reader finds the same offset for every instant.
     """
     earliest: dict[str, datetime] = {}
     latest: dict[str, int] = {}

@@ -31,7 +31,7 @@ from calfeed.core.feed import FeedEvent
 
 Reminder = Literal["none", "at-start", "15-min"]
 REMINDERS: tuple[Reminder, ...] = ("none", "at-start", "15-min")
-#: issue 14 point 4: a popup at the follow-up's start unless the user chose otherwise
+#: a popup at the follow-up's start unless the user chose otherwise
 DEFAULT_REMINDER: Reminder = "at-start"
 _REMINDER_MINUTES: dict[Reminder, int | None] = {"none": None, "at-start": 0, "15-min": 15}
 
@@ -175,7 +175,7 @@ def desired_events(
 
 def plan(desired: Mapping[str, Desired], written: Mapping[str, Written]) -> Plan:
     """Inserts for new follow-ups, updates for changed ones, deletes for those gone from the
-    feed; the user's touched events are in none of them (issue 14 point 5)."""
+    feed; the user's touched events are in none of them."""
     inserts = tuple(d for key, d in sorted(desired.items()) if key not in written)
     updates = tuple(
         (d, written[key])

@@ -1,4 +1,4 @@
-"""What one user can cost (issue 7, point 7): caps on the work of a render or a dashboard.
+"""What one user can cost: caps on the work of a render or a dashboard.
 
 20,000 interview events once gave a 126 MB dashboard (13.5 s), an 86 MB feed and 1.57 GB of
 peak memory in one web process. Each cap below cuts where the user loses least, and every cut

@@ -236,7 +236,7 @@ class RuleSettings:
     check_in_at: time = time(10, 0)  # rule C3
     holiday_country: str | None = None  # rule C3: skip this country's public holidays
     keywords: tuple[str, ...] = DEFAULT_KEYWORDS  # rule D1
-    user_name: str = ""  # how the user signs the drafts (issue 8); "" = from their address
+    user_name: str = ""  # how the user signs the drafts; "" = from their address
     extra: Mapping[str, str] = field(default_factory=dict, compare=False, hash=False)
 
     def __post_init__(self) -> None:
@@ -275,7 +275,7 @@ class RuleSettings:
 
 @dataclass(frozen=True, slots=True)
 class Notice:
-    """A one-off all-day feed event that is not a follow-up, e.g. "reconnect Google" (issue 3)."""
+    """A one-off all-day feed event that is not a follow-up, e.g. "reconnect Google"."""
 
     uid: str
     summary: str

@@ -152,7 +152,7 @@ def build_feed(
     reading, found = derive_reading(events, settings, marks, lessons)
     interviews = list(reading.interviews)
     chosen = [f for f in found if f.kind in kinds]
-    if limit is not None and len(chosen) > limit:  # issue 7: keep those nearest to now
+    if limit is not None and len(chosen) > limit:  # keep those nearest to now
         chosen = nearest(chosen, limit, now)
     drafts: dict[str, list[Draft]] = {}
     notes: dict[str, str] = {}

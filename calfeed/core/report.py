@@ -1,4 +1,4 @@
-"""What calfeed read, shown to people and tests: `calfeed interviews` (issue 8 point 7).
+"""What calfeed read, shown to people and tests: `calfeed interviews`.
 
 Pure: interviews and their follow-ups in, text out. The JSON shape is a contract (tests and scripts
 read it): {"interviews": [{"id", "ical_uid", "start", "company", "position", "interviewers":

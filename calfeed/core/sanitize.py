@@ -1,4 +1,4 @@
-"""Text from outside, made safe to store and to show (issue 7, points 4 and 11). Pure functions.
+"""Text from outside, made safe to store and to show. Pure functions.
 
 - A lone surrogate (`"\\ud800"` in Google's JSON) cannot be encoded as UTF-8: SQLite, PostgreSQL
   and the feed writer all fail on it, so one such event made every poll answer 500. It becomes

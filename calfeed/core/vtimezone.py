@@ -13,7 +13,7 @@ of years a rule held, the last one open-ended, a plain DTSTART observance for on
 definition depends only on the zone and the tz database for every feed whose instants lie in
 FIRST_YEAR..LAST_YEAR (so readers that cache a TZID see one definition).
 
-Feeds holding other instants get a definition that covers them (issue 18):
+Feeds holding other instants get a definition that covers them:
 - instants before the zone's first change in the span: readers have no rule for them (ical.js
   reads them as UTC, vobject takes the first observance's offset), so the definition then begins
   with an observance of the offset in force at its start (`lead`);
@@ -166,7 +166,7 @@ def vtimezone(
 ) -> bytes:
     """The VTIMEZONE component for `zone`, as CRLF-terminated bytes (cached per zone and span).
 
-    `first_year` moves the start back for feeds holding instants before FIRST_YEAR (issue 8),
+    `first_year` moves the start back for feeds holding instants before FIRST_YEAR,
     `last_year` the end on for feeds holding instants after LAST_YEAR, and `lead` begins the
     definition with the offset in force on `first_year`'s first day, for feeds holding instants
     before the zone's first change in the span. Feeds that need none of them keep the one

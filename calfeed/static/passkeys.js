@@ -1,4 +1,4 @@
-// issue 11: passkeys. Forms marked data-passkey="signup|signin|add" run one WebAuthn ceremony:
+// Passkeys. Forms marked data-passkey="signup|signin|add" run one WebAuthn ceremony:
 // ask the server for options, let the browser create or use a passkey, send the answer back,
 // then go where the server says. Without WebAuthn the forms say so and do nothing else.
 (function () {

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from calfeed.store import (  # each registers its tables on Base.metadata
     answers,  # the user's answers to calfeed's questions (rules D9, E5)
-    background,  # issue 9
+    background,
     ceremonies,
-    google_delivery,  # issue 14
-    ics_sources,  # issue 11
-    passkeys,  # issue 11
+    google_delivery,
+    ics_sources,
+    passkeys,
     signups,
 )
 from calfeed.store.calendars import (

@@ -1,4 +1,4 @@
-"""issue 9: the background reads' own tables and queries (read requests, Google watch channels).
+"""The background reads' own tables and queries (read requests, Google watch channels).
 
 `sync_requests` is what makes the queue safe to lose. A read is *wanted* (a counter bumped by every
 request: connect, notification, "Refresh now", the schedule) and *done* up to the counter value a

@@ -120,7 +120,7 @@ def prune_events(session: Session, user_id: int, window_start: datetime) -> int:
 def count_events(session: Session, user_id: int) -> int:
     from sqlalchemy import func
 
-    from calfeed.store.ics_sources import count_ics_events  # issue 11
+    from calfeed.store.ics_sources import count_ics_events
 
     google = session.scalar(select(func.count(Event.id)).where(Event.user_id == user_id)) or 0
     return google + count_ics_events(session, user_id)
@@ -131,7 +131,7 @@ def source_events_for_user(
 ) -> tuple[list[SourceEvent], list[Skipped]]:
     """Every cached event of the user's selected calendars, parsed by the core.
 
-    With `limit`, at most that many, earliest end first (issue 7: bounded work per user).
+    With `limit`, at most that many, earliest end first.
     A stored event that no longer parses is reported as Skipped, never fatal to the feed.
     """
     query = (
@@ -166,7 +166,7 @@ def _with_ics_events(
     events: list[SourceEvent],
     skipped: list[Skipped],
 ) -> tuple[list[SourceEvent], list[Skipped]]:
-    """issue 11: the events of the user's .ics sources join Google's, under the same limit."""
+    """The events of the user's .ics sources join Google's, under the same limit."""
     from calfeed.store.ics_sources import ics_events_for_user
 
     more, more_skipped = ics_events_for_user(session, user_id, limit=limit)

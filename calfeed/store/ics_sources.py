@@ -1,4 +1,4 @@
-"""issue 11: calendars read from a secret .ics address, their events, and the queries over them.
+"""Calendars read from a secret .ics address, their events, and the queries over them.
 
 - `ics_sources`: one row per address a user added. The address is a secret (whoever has it reads
   the calendar), so it is stored Fernet-encrypted like the Google token, with its sha256 beside it

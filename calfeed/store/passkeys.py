@@ -1,4 +1,4 @@
-"""issue 11: passkeys (WebAuthn credentials), so a user with only .ics addresses needs no Google.
+"""Passkeys (WebAuthn credentials), so a user with only .ics addresses needs no Google.
 
 A credential's public key is not a secret (it only verifies signatures), so it is stored plainly;
 the credential id is unique across users (the sign-in ceremony finds the user by it). Every user

@@ -155,8 +155,8 @@ class Mark(Base):
     not_interview: Mapped[bool] = mapped_column(Boolean, default=False)
     closed: Mapped[bool] = mapped_column(Boolean, default=False)
     timeline: Mapped[str | None] = mapped_column(Text)
-    company: Mapped[str | None] = mapped_column(Text)  # rule E2 correction (issue 8)
-    position: Mapped[str | None] = mapped_column(Text)  # rule E2 correction (issue 8)
+    company: Mapped[str | None] = mapped_column(Text)  # rule E2 correction
+    position: Mapped[str | None] = mapped_column(Text)  # rule E2 correction
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 

@@ -54,7 +54,7 @@ def get_user_by_feed_token(session: Session, token: str) -> User | None:
     """The user whose feed secret is `token`, or None (the caller answers 404 either way).
 
     The lookup is by sha256, so timing reveals nothing about the secret; the final comparison is
-    constant-time anyway, as issue 4 asks.
+    constant-time anyway.
     """
     wanted = token_hash(token)
     user = get_user_by_feed_token_hash(session, wanted)
@@ -98,7 +98,7 @@ def connect_google(
     settings: RuleSettings | None = None,
 ) -> User:
     """Store a fresh grant for `email` (new user or reconnect) and make sure the primary calendar
-    exists and is selected (issue 3: "default: primary"). Clears the reconnect flag.
+    exists and is selected. Clears the reconnect flag.
     """
     user = get_user_by_email(session, email)
     if user is None:
@@ -148,7 +148,7 @@ def set_feed_token(
     feed_token_enc: str | None,
     now: datetime,
 ) -> None:
-    """Replace the feed secret: the old address stops working with this commit (issue 4 rotate)."""
+    """Replace the feed secret: the old address stops working with this commit."""
     session.execute(
         update(User)
         .where(User.id == user_id)

@@ -9,8 +9,7 @@ grant waits, encrypted, in the signed session of the browser that completed the 
 The OAuth `state` and the PKCE `code_verifier` travel in the signed session cookie (bound to
 this browser), the verifier encrypted with the service's Fernet key; both are taken from the
 session at the callback, so a replayed callback finds nothing. Nothing is written to the database
-until Google has answered with a usable grant, so anonymous visitors cannot grow any table
-(issue 7, point 9; the pending-authorization table of issue 3 is no longer written).
+until Google has answered with a usable grant, so anonymous visitors cannot grow any table.
 """
 
 from __future__ import annotations
@@ -75,7 +74,7 @@ def open_grant(rt: Runtime, sealed: str) -> google.Grant:
 def begin_connect(rt: Runtime, redirect_uri: str, *, write: bool = True) -> tuple[str, str, str]:
     """Start consent: returns (Google's consent URL, the state, the encrypted PKCE verifier),
     the last two to keep in the browser's session until the callback. `write`: ask for the
-    scope to write follow-ups into a calendar of calfeed's own (issue 14)."""
+    scope to write follow-ups into a calendar of calfeed's own."""
     start = google.start_authorization(rt.config, redirect_uri, write=write)
     return start.url, start.state, rt.cipher.encrypt(start.code_verifier)
 
@@ -118,13 +117,13 @@ def finish_connect(
 
 def _store_grant(rt: Runtime, grant: google.Grant, now: datetime) -> int:
     user_id = sync.connect_user(rt.sessions, grant, config=rt.config, now=now)
-    # issue 9: the first read runs in the worker at once; the dashboard says when it has
+    # The first read runs in the worker at once; the dashboard says when it has
     jobs(current_app).request_read(user_id)
     return user_id
 
 
 def answered_write(rt: Runtime, user_id: int, *, granted: bool) -> bool:
-    """issue 14: the user answered the dashboard's question; True when writing is now on."""
+    """The user answered the dashboard's question; True when writing is now on."""
     now = rt.clock()
     with session_scope(rt.sessions) as s:
         user = store.get_user(s, user_id)
@@ -167,13 +166,13 @@ def merge_into(rt: Runtime, keep: int, conflict_email: str, grant_enc: str, now:
 
 
 def disconnect(rt: Runtime, user_id: int) -> tuple[bool, bool]:
-    """Delete calfeed's calendar at Google (issue 14), revoke the grant (both best effort) and
+    """Delete calfeed's calendar at Google, revoke the grant (both best effort) and
     delete everything of the user.
 
     Returns (whether Google confirmed the revocation, whether calfeed's calendar is deleted or
     there was none); the data is deleted either way.
     """
     calendar_deleted = google_writes.delete_calendar(rt.sessions, rt.config, user_id, rt.clock())
-    push.stop_all(rt.sessions, rt.config, user_id)  # issue 9: while the grant still works
+    push.stop_all(rt.sessions, rt.config, user_id)  # While the grant still works
     revoked = sync.disconnect_user(rt.sessions, user_id, config=rt.config)
     return revoked, calendar_deleted

@@ -25,7 +25,7 @@ bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 STATE_KEY = "oauth_state"
 VERIFIER_KEY = "oauth_pkce"  # the PKCE verifier, Fernet-encrypted (the cookie is only signed)
-#: issue 14: the signed-in user who asked (on the dashboard) to allow writing to Google Calendar
+#: the signed-in user who asked (on the dashboard) to allow writing to Google Calendar
 UPGRADE_KEY = "oauth_write_upgrade"
 WRITE_KEY = "oauth_write"  # whether this consent asked for writing
 MERGE_KEY = "merge"  # a merge offered and not yet confirmed: who, which Google address, the grant
@@ -48,7 +48,7 @@ def connect() -> ResponseReturnValue:
     runtime = rt()
     if not runtime.config.google_configured:
         return error_page(503, N_("Google sign-in is not configured on this server."))
-    # issue 14: writing is asked for unless the connect form's box was unticked (a plain link
+    # Writing is asked for unless the connect form's box was unticked (a plain link
     # to this page asks for it too: on by default); `then=write` comes from the dashboard
     access = request.args.getlist("access")
     write = "write" in access or not access
@@ -88,7 +88,7 @@ def callback() -> ResponseReturnValue:
     except AuthorizationError as exc:
         if not (asking and exc.reason == "access_denied"):
             raise
-        # issue 14: an existing user said no to writing: reading goes on as it was
+        # An existing user said no to writing: reading goes on as it was
         accounts.answered_write(runtime, upgrade, granted=False)
         flash(_(KEPT_READING), "ok")
         return redirect(url_for("dashboard.index"), code=303)
@@ -169,7 +169,7 @@ def disconnect() -> ResponseReturnValue:
     sign_out(user_id)  # first: even if deleting fails half-way, no cookie opens the row again
     _revoked, calendar_deleted = accounts.disconnect(rt(), user_id)
     flash(_("Disconnected. Everything calfeed stored about you is deleted."), "ok")
-    if not calendar_deleted:  # issue 14: Google failed; the local data is deleted all the same
+    if not calendar_deleted:  # Google failed; the local data is deleted all the same
         flash(
             _(
                 "Google did not let calfeed delete its calendar “Interview follow-ups”: delete "

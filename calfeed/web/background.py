@@ -1,4 +1,4 @@
-"""issue 9: the web side of background reads: "Refresh now", the last-read line, Google's pushes.
+"""The web side of background reads: "Refresh now", the last-read line, Google's pushes.
 
 `POST /dashboard/refresh` enqueues a read (at most one a minute per user) and returns at once;
 `POST /google/notify` is where Google's push notifications land (CSRF-exempt: Google sends no

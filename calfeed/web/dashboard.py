@@ -77,7 +77,7 @@ CORRECT = "#correct"
 
 def _field_id(error_key: str) -> str:
     """The HTML id of the field an error key names (the summary at the top links to it)."""
-    if error_key.startswith("@"):  # issue 11: a field outside the interview cards, by its id
+    if error_key.startswith("@"):  # A field outside the interview cards, by its id
         return error_key[1:]
     if error_key.endswith(CORRECT):
         return present.anchor_of(error_key.removesuffix(CORRECT)) + "-co"
@@ -111,7 +111,7 @@ def mark() -> ResponseReturnValue:
         service.set_mark(rt().sessions, user_id, key, name, value, rt().clock())
     except NotFound:
         return _page(user_id, 400, _("That interview is not in your calendar."))
-    jobs(current_app).request_write(user_id)  # issue 14: the follow-ups in Google Calendar
+    jobs(current_app).request_write(user_id)  # The follow-ups in Google Calendar
     if name == "not_interview":  # the card leaves (or comes back): say so at the top
         flash(_("Saved."), "ok")
         return _back()
@@ -141,7 +141,7 @@ def timeline() -> ResponseReturnValue:
 
 @bp.post("/correct")
 def correct() -> ResponseReturnValue:
-    """Rule E2: the user's correction of an interview's company and position (issue 8)."""
+    """Rule E2: the user's correction of an interview's company and position."""
     user_id = require_user()
     key = request.form.get("event", "")
     raw_company, raw_position = request.form.get("company", ""), request.form.get("position", "")

@@ -89,7 +89,7 @@ def parse_settings(form: MultiDict[str, str], known_calendars: Sequence[str]) ->
         )
     }
     values["keywords"] = get("keywords") or ""
-    values["user_name"] = " ".join((get("user_name") or "").split())  # issue 8
+    values["user_name"] = " ".join((get("user_name") or "").split())
     values["calendars"] = form.getlist("calendars")
     result = SettingsForm(values)
     errors = result.errors
@@ -187,7 +187,7 @@ def flag(form: Mapping[str, str], name: str) -> bool | None:
     return {"1": True, "0": False}.get(form.get(name, ""))
 
 
-#: issue 8: how long a corrected company or position may be, and the word for "none"
+#: how long a corrected company or position may be, and the word for "none"
 MAX_CORRECTION = 120
 NO_VALUE = "-"
 

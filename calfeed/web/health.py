@@ -7,7 +7,7 @@ the body `degraded: queue unreachable`, for monitoring to alert on (docs/web.md,
 
 The write check updates no row (`WHERE 1 = 0`) in a transaction that is rolled back, which a
 read-only database (PostgreSQL in read-only mode, a read-only SQLite file) refuses all the same:
-a service that can serve but not store must not look healthy (issue 7, point 4). It takes no
+a service that can serve but not store must not look healthy. It takes no
 lock that waits on a feed poll's sync.
 """
 

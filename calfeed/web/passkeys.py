@@ -1,4 +1,4 @@
-"""issue 11: passkeys (WebAuthn, through the maintained `webauthn` package).
+"""Passkeys (WebAuthn, through the maintained `webauthn` package).
 
 Three ceremonies, each an options call then a verify call, JSON both ways (static/passkeys.js
 drives the browser's `navigator.credentials`; CSRF rides in the X-CSRFToken header):

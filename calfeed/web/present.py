@@ -80,7 +80,7 @@ class InterviewCard:
     timeline_override: str
     marks: Marks
     follow_ups: list[FollowUpCard] = field(default_factory=list)
-    company_override: str | None = None  # issue 8: the user's correction (None: as read)
+    company_override: str | None = None  # The user's correction (None: as read)
     position_override: str | None = None
 
 
@@ -138,12 +138,12 @@ class Dashboard:
     #: overdue and due today (in the user's zone), then the rest of the next seven days
     today: list[Action] = field(default_factory=list)
     week: list[Action] = field(default_factory=list)
-    # issue 7: bounded work. This page of cards, how many pages, and whether a cap cut anything
+    # Bounded work. This page of cards, how many pages, and whether a cap cut anything
     page: int = 1
     pages: int = 1
     events_cut: bool = False
     follow_ups_cut: bool = False
-    name_unset: bool = False  # issue 8: "Your name" is not set: the dashboard hints at it
+    name_unset: bool = False  # "Your name" is not set: the dashboard hints at it
     signature: str = ""  # how the drafts are signed meanwhile (from the Google address)
     questions: list[QuestionCard] = field(default_factory=list)  # rule D9: the nearest few
     questions_total: int = 0

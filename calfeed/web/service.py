@@ -1,4 +1,4 @@
-"""The web layer's unit-of-work functions over issue 3's tables (`calfeed.store.schema`).
+"""The web layer's unit-of-work functions over the store's tables (`calfeed.store.schema`).
 
 Views call one of these per request and never touch SQL themselves. Every function takes the user
 id it acts for and filters by it, so one user can never read or change another's rows whatever
@@ -129,7 +129,7 @@ def split_key(event_key: str) -> tuple[str, str]:
 
 def _require_event(session: Session, user_id: int, event_key: str) -> None:
     """NotFound unless `event_key` names an event in one of this user's calendars."""
-    if store.ics_sources.source_of_key(event_key) is not None:  # issue 11: an .ics source's
+    if store.ics_sources.source_of_key(event_key) is not None:  # An .ics source's
         if not store.ics_sources.has_event(session, user_id, event_key):
             raise NotFound("no such event")
         return
@@ -247,7 +247,7 @@ def load_settings(
     with session_scope(sessions) as s:
         user = _user(s, user_id)
         delivery = store.google_delivery.get_delivery(s, user_id)
-        own = delivery.calendar_id if delivery is not None else None  # issue 14: never read
+        own = delivery.calendar_id if delivery is not None else None  # Never read
         choices = [
             CalendarChoice(c.google_id, c.summary or c.google_id, c.selected)
             for c in store.calendars_for_user(s, user_id)

@@ -86,8 +86,8 @@ def save() -> ResponseReturnValue:
         form.errors["calendars"] = N_("Choose at least one of your calendars.")
         return _render(form, calendars, 400)
     if set(form.calendars) != {c.id for c in calendars if c.selected}:
-        # issue 9: read the new choice (and stop the channels of deselected calendars)
+        # Read the new choice (and stop the channels of deselected calendars)
         jobs(current_app).request_read(user_id)
-    jobs(current_app).request_write(user_id)  # issue 14: times, language, names may change
+    jobs(current_app).request_write(user_id)  # Times, language, names may change
     # "Saved." appears beside the button that saved, where the user is looking
     return redirect(url_for("settings.index", saved="1") + "#save", code=303)

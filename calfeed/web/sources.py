@@ -1,4 +1,4 @@
-"""issue 11: calendars added by their secret .ics address, managed from the dashboard.
+"""Calendars added by their secret .ics address, managed from the dashboard.
 
 Thin views: parse the form, call one `calfeed.background.ics_reads` function, redirect back to the
 dashboard (303) with a message; a refused address re-renders the dashboard with status 400 and the
@@ -171,7 +171,7 @@ def pause(source_id: int) -> ResponseReturnValue:
 
         return _page(user_id, 400, _("Unknown action."))
     _do(ics_reads.pause_source, user_id, source_id, value)
-    jobs(current_app).request_write(user_id)  # issue 14
+    jobs(current_app).request_write(user_id)
     flash(
         _("Paused: its events left your feed and it is not read.")
         if value
@@ -185,7 +185,7 @@ def pause(source_id: int) -> ResponseReturnValue:
 def remove(source_id: int) -> ResponseReturnValue:
     user_id = require_user()
     _do(ics_reads.remove_source, user_id, source_id)
-    jobs(current_app).request_write(user_id)  # issue 14
+    jobs(current_app).request_write(user_id)
     flash(_("Removed, with everything read from it."), "ok")
     return _back()
 

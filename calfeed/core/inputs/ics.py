@@ -73,7 +73,7 @@ class IcsRead:
     skipped: tuple[Skipped, ...]
     calendar_time_zone: str | None
     name: str | None
-    warnings: tuple[str, ...] = ()  # what was left out or guessed, said plainly (issue 8)
+    warnings: tuple[str, ...] = ()  # what was left out or guessed, said plainly
 
 
 def read_ics(
@@ -150,7 +150,7 @@ def _read(
             continue
         groups.setdefault(uid, []).append(component)
     events: list[SourceEvent] = []
-    budget = float(rrule_bound.MAX_FILE_STEPS)  # issue 7: expansion work is bounded for every shape
+    budget = float(rrule_bound.MAX_FILE_STEPS)  # expansion work is bounded for every shape
     spent_file: str | None = None  # set once the file's budget of work is spent
     for uid, components in groups.items():
         cost = _expansion_cost(components, window_end)
@@ -181,10 +181,10 @@ def _read(
             else:
                 skipped.append(Skipped(uid, _SERIES_SLOW.format(exc.what)))
         except (InvalidEvent, OverflowError, *_PARSE_ERRORS) as exc:  # the library's, on odd input
-            # the library's own words are no message for a person (issue 8)
+            # the library's own words are no message for a person
             reason = exc.reason if isinstance(exc, InvalidEvent) else "its repeats cannot be read"
             skipped.append(Skipped(uid, _one_line(reason)))
-    if not selves and (guessed := guess_owner(events)):  # issue 8: nobody is marked `self`
+    if not selves and (guessed := guess_owner(events)):  # nobody is marked `self`
         events = [_mark_self(e, guessed) for e in events]
     return IcsRead(tuple(events), tuple(skipped), zone, name)
 
@@ -216,7 +216,7 @@ def _parse(data: bytes, notes: Notes) -> list[icalendar.Calendar]:
     except _PARSE_ERRORS:
         parsed = parse_piecewise(text, notes)
         if not any(c.subcomponents for c in parsed):  # nothing left worth reading
-            # the library's own words are no message for a person (issue 8)
+            # the library's own words are no message for a person
             raise SourceError(
                 "not a readable iCalendar file: nothing in it can be read as an event"
             ) from None
@@ -306,7 +306,7 @@ def _prepare(
             warnings.append(warning)
         start, end = component.start, component.end
     except (ValueError, TypeError, OverflowError):  # e.g. year 9999 moved past the end
-        # the library's own words are no message for a person (issue 8)
+        # the library's own words are no message for a person
         raise InvalidEvent("its start or end cannot be read as a time", uid) from None
     if isinstance(start, datetime) != isinstance(end, datetime):
         raise InvalidEvent("start and end mix a date and a date-time", uid)

@@ -1,4 +1,4 @@
-"""Reading .ics bytes written by others (issue 8 point 9): charset, bad components, library noise.
+"""Reading .ics bytes written by others: charset, bad components, library noise.
 
 - A file that is not UTF-8 is decoded anyway: Windows-1252 for Western text (Outlook's usual
   export; the detector cannot tell single-byte Latin code pages apart on short text), else what
