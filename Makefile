@@ -33,11 +33,13 @@ demo: $(BIN)/.installed-run catalogs
 chromium:
 	@test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium)
 
+# The whole suite on both cores (pytest-xdist): most of its time is spent waiting on servers,
+# workers and browsers, which two processes overlap.
 test: install catalogs tests/js/node_modules/.installed chromium
 	$(BIN)/ruff check calfeed tests bench
 	$(BIN)/mypy
 	$(BIN)/lint-imports
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2
 
 # The inner loop (under 30 s): lint, types, the import contracts, and every test that starts no
 # server, browser, worker or subprocess (tests/conftest.py marks those `server`), on both cores,
