@@ -71,11 +71,18 @@ def test_a_series_is_cut_at_its_occurrence_cap_and_says_so() -> None:
     assert read.skipped[0].reason == "only its first 1,000 occurrences in the window are used"
 
 
-def test_a_file_of_many_heavy_series_stops_at_its_budget() -> None:
+def test_a_file_of_many_heavy_series_stops_at_its_budget(monkeypatch) -> None:
+    """Once the file's series together pass its budget, the rest are skipped with one line.
+
+    The budget is shrunk to three hourly series' worth (the default, 200,000 steps, took 22 such
+    series and 9 s of expansion to reach): the same path, in a tenth of the time.
+    """
+    hourly_year = rrule_bound.steps({"FREQ": ["HOURLY"]}, *WINDOW)
+    monkeypatch.setattr(rrule_bound, "MAX_FILE_STEPS", 3 * hourly_year)
     body = "".join(
         f"BEGIN:VEVENT\r\nUID:s{n}\r\nDTSTART:20260101T090000Z\r\nDURATION:PT1M\r\n"
         f"RRULE:FREQ=HOURLY\r\nEND:VEVENT\r\n"
-        for n in range(30)
+        for n in range(6)
     )
     data = f"BEGIN:VCALENDAR\r\nVERSION:2.0\r\n{body}END:VCALENDAR\r\n".encode()
     started = time.monotonic()
