@@ -116,18 +116,20 @@ def _rfc3339(moment: datetime) -> str:
     return moment.isoformat()
 
 
-def _reason(exc: HttpError) -> str:
+def error_reason(exc: HttpError) -> str:
+    """The `reason` of Google's first error detail ("rateLimitExceeded", "notFound"), or ""."""
     details = exc.error_details
     if isinstance(details, list) and details and isinstance(details[0], dict):
         return str(details[0].get("reason", ""))
     return ""
 
 
-def _retryable(exc: HttpError) -> bool:
+def retryable(exc: HttpError) -> bool:
+    """Whether Google asks us to try again: 429, 5xx, or a 403 for a rate limit."""
     status = exc.status_code
     if status == 429 or status >= 500:
         return True
-    return status == 403 and _reason(exc) in RETRY_REASONS
+    return status == 403 and error_reason(exc) in RETRY_REASONS
 
 
 class CalendarClient:
@@ -193,11 +195,11 @@ class CalendarClient:
                     raise SyncTokenExpired("sync token expired; a full read is needed") from exc
                 if exc.status_code == 404:
                     raise CalendarGone("calendar not found") from exc
-                if exc.status_code == 403 and _reason(exc) == "insufficientPermissions":
+                if exc.status_code == 403 and error_reason(exc) == "insufficientPermissions":
                     raise ReauthorizationRequired("calendar access was not granted") from exc
-                if last or not _retryable(exc):
+                if last or not retryable(exc):
                     raise GoogleError(
-                        f"Google Calendar answered {exc.status_code} {_reason(exc)}".strip()
+                        f"Google Calendar answered {exc.status_code} {error_reason(exc)}".strip()
                     ) from exc
             except RefreshError as exc:
                 data = exc.args[1] if len(exc.args) > 1 and isinstance(exc.args[1], dict) else {}

@@ -36,8 +36,13 @@ from googleapiclient.discovery import build
 from googleapiclient.errors import BatchError, HttpError
 from googleapiclient.http import BatchHttpRequest
 
-from calfeed.adapters.google import HTTP_TIMEOUT
-from calfeed.adapters.google_api import CalendarGone, RetryPolicy
+from calfeed.adapters.google_api import (
+    HTTP_TIMEOUT,
+    CalendarGone,
+    RetryPolicy,
+    error_reason,
+    retryable,
+)
 from calfeed.adapters.quota import Quota
 from calfeed.config import Config
 from calfeed.core.google_events import marker_of
@@ -56,7 +61,6 @@ __all__ = [
 
 #: Google's batch endpoint takes up to 1000 calls, but advises at most 50 for Calendar
 BATCH_LIMIT = 50
-RETRY_REASONS = frozenset({"rateLimitExceeded", "userRateLimitExceeded", "backendError"})
 #: a worker may wait longer than a page would: a write is nobody's request
 WRITE_RETRY = RetryPolicy(attempts=6, base=0.5, cap=16.0, max_wait=60.0, deadline=120.0)
 DEFAULT_ROOT = "https://www.googleapis.com/"
@@ -88,20 +92,6 @@ class Op:
     etag: str | None = None
 
 
-def _reason(exc: HttpError) -> str:
-    details = exc.error_details
-    if isinstance(details, list) and details and isinstance(details[0], dict):
-        return str(details[0].get("reason", ""))
-    return ""
-
-
-def _retryable(exc: HttpError) -> bool:
-    status = exc.status_code
-    if status == 429 or status >= 500:
-        return True
-    return status == 403 and _reason(exc) in RETRY_REASONS
-
-
 def _retry_after(exc: HttpError) -> float:
     """Seconds Google asked us to wait (Retry-After: seconds or an HTTP date), else 0."""
     raw = exc.resp.get("retry-after") if exc.resp is not None else None
@@ -129,13 +119,13 @@ def _classify(exc: HttpError, *, event: bool) -> GoogleError | None:
         return EventMissing("the event is not there")
     if status == 404:
         return CalendarGone("calendar not found")
-    if status == 403 and _reason(exc) == "insufficientPermissions":
+    if status == 403 and error_reason(exc) == "insufficientPermissions":
         return WriteNotGranted("writing to Google Calendar was not granted")
     if status == 401:
         return ReauthorizationRequired("Google refused the access token")
-    if _retryable(exc):
+    if retryable(exc):
         return None
-    return GoogleError(f"Google Calendar answered {status} {_reason(exc)}".strip())
+    return GoogleError(f"Google Calendar answered {status} {error_reason(exc)}".strip())
 
 
 def batch_uri(config: Config) -> str:
@@ -221,7 +211,7 @@ class CalendarWriter:
                     raise meaning from exc
                 if not self._pause(attempt, _retry_after(exc)):
                     raise GoogleError(
-                        f"Google Calendar answered {exc.status_code} {_reason(exc)}".strip()
+                        f"Google Calendar answered {exc.status_code} {error_reason(exc)}".strip()
                     ) from exc
             except RefreshError as exc:
                 raise ReauthorizationRequired("Google no longer accepts this grant") from exc

@@ -4,7 +4,7 @@ Revision ID: 0001
 Revises:
 Create Date: 2026-11-26
 
-Every table of issue 3 (users, calendars, events, marks, revisions, feed_cache) plus the SQLite
+The first tables (users, calendars, events, marks, revisions, feed_cache) plus the SQLite
 sync lease and the pending OAuth consents. Constraint names follow schema.NAMING.
 """
 

@@ -4,7 +4,7 @@ Revision ID: 0002
 Revises: 0001
 Create Date: 2026-11-26
 
-`users.session_nonce` ties a session cookie to one sign-in of one user row (issue 7, point 2).
+`users.session_nonce` ties a session cookie to one sign-in of one user row.
 On SQLite the users table is rebuilt with AUTOINCREMENT, so a deleted user's id is never handed
 to the next account (PostgreSQL's sequences never reuse ids already). The rebuild runs with
 foreign keys off: dropping the old table with them on would cascade-delete every user's rows.

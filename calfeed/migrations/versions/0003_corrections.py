@@ -1,4 +1,4 @@
-"""company and position corrections per interview (issue 8)
+"""company and position corrections per interview
 
 Revision ID: 0003
 Revises: 0002

@@ -1,4 +1,4 @@
-"""background reads: read requests and Google watch channels (issue 9)
+"""background reads: read requests and Google watch channels
 
 Revision ID: 0004
 Revises: 0003

@@ -1,4 +1,4 @@
-"""calendars read from a secret .ics address, their events, and passkeys (issue 11)
+"""calendars read from a secret .ics address, their events, and passkeys
 
 Revision ID: 0006
 Revises: 0004
