@@ -15,41 +15,18 @@ and p95 of both and their ratio.
 from __future__ import annotations
 
 import argparse
-import logging
-import os
-import random
 import sys
-import tempfile
 import time
-from datetime import timedelta
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import requests  # noqa: E402
-from cryptography.fernet import Fernet  # noqa: E402
+from _pushed import change_event, percentile, pushed_service  # noqa: E402
 
-from calfeed import store  # noqa: E402
 from calfeed.background import google_writes  # noqa: E402
-from calfeed.config import load_config  # noqa: E402
 from calfeed.core.google_events import event_id_for  # noqa: E402
 from calfeed.core.rules import follow_up_uid  # noqa: E402
-from calfeed.web import service  # noqa: E402
-from calfeed.web.app import build_app  # noqa: E402
-from calfeed.web.runtime import jobs, runtime  # noqa: E402
-from tests.support.background import LiveApp, connect, free_port, real_now, wait_for  # noqa: E402
-from tests.support.factories import google_event  # noqa: E402
-from tests.support.fake_google import FakeGoogle  # noqa: E402
-
-
-def _event(n: int) -> dict:
-    start = real_now().replace(microsecond=0) + timedelta(days=2 + n % 20, hours=n % 9)
-    return google_event(f"Interview with Jane Doe (Acme {n}) - Analyst", start, event_id=f"d{n}")
-
-
-def _percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 def main() -> int:
@@ -58,67 +35,30 @@ def main() -> int:
     parser.add_argument("--changes", type=int, default=40)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
-    os.environ.setdefault("OAUTHLIB_INSECURE_TRANSPORT", "1")
-    logging.getLogger("calfeed.request").setLevel(logging.WARNING)
-    rng = random.Random(args.seed)
-    fake = FakeGoogle().start()
-    folder = Path(tempfile.mkdtemp(prefix="calfeed-bench-"))
-    url = f"sqlite:///{folder / 'calfeed.sqlite3'}"
-    store.upgrade(url)
-    port = free_port()
-    config = load_config(
-        {
-            "CALFEED_ENV": "test",
-            "CALFEED_INSTANCE_PATH": str(folder),
-            "CALFEED_SECRET_KEY": "bench",
-            "CALFEED_ENCRYPTION_KEY": Fernet.generate_key().decode(),
-            "CALFEED_DATABASE_URL": url,
-            **fake.env(),
-            "CALFEED_BASE_URL": f"http://127.0.0.1:{port}",
-        }
-    )
-    app = build_app(config)
-    server = LiveApp(app).start(port)
-    queue = jobs(app)
-    consumer = queue.start_in_process(workers=2)
-    rt = runtime(app)
-    feeds: dict[str, str] = {}
-    users: dict[str, int] = {}
     feed_delays: list[float] = []
     write_delays: list[float] = []
-    try:
-        for i in range(args.users):
-            email = f"user{i:03d}@example.com"
-            users[email] = connect(fake, config, rt.sessions, email, quick=True, write=True)
-            token = service.feed_token(rt.sessions, rt.cipher, users[email], real_now())
-            feeds[email] = f"{server.url}/feeds/{token}.ics"
-            queue.request_read(users[email])
-        wait_for(lambda: len(fake.channels()) == args.users, timeout=120)
+    with pushed_service(args.users, seed=args.seed, write=True) as s:
         for n in range(args.changes):
-            email = rng.choice(list(users))
+            email = s.rng.choice(list(s.users))
             uid = follow_up_uid(email, f"d{n}", "thank-you")
             wanted = event_id_for(uid)
             started = time.perf_counter()
-            fake.put_event(email, _event(n))
+            s.fake.put_event(email, change_event(n))
             feed_at = write_at = None
             while feed_at is None or write_at is None:
                 if (
                     feed_at is None
-                    and uid.encode() in requests.get(feeds[email], timeout=10).content
+                    and uid.encode() in requests.get(s.feeds[email], timeout=10).content
                 ):
                     feed_at = time.perf_counter() - started
-                cal = google_writes.created_calendar(rt.sessions, users[email])
-                if write_at is None and cal and wanted in fake.live_events(cal):
+                cal = google_writes.created_calendar(s.rt.sessions, s.users[email])
+                if write_at is None and cal and wanted in s.fake.live_events(cal):
                     write_at = time.perf_counter() - started
                 time.sleep(0.02)
             feed_delays.append(feed_at)
             write_delays.append(write_at)
-    finally:
-        consumer.stop()
-        server.stop()
-        fake.stop()
-    p50, p95 = _percentile(write_delays, 50), _percentile(write_delays, 95)
-    b50, b95 = _percentile(feed_delays, 50), _percentile(feed_delays, 95)
+    p50, p95 = percentile(write_delays, 50), percentile(write_delays, 95)
+    b50, b95 = percentile(feed_delays, 50), percentile(feed_delays, 95)
     print(f"users: {args.users}; changes: {len(write_delays)}, each announced by push")
     print(f"change -> event written in Google: p50 {p50:.2f} s, p95 {p95:.2f} s")
     print(f"change -> feed holds it (baseline): p50 {b50:.2f} s, p95 {b95:.2f} s")
