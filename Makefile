@@ -3,6 +3,10 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN = $(VENV)/bin
 
+# Python may keep its compiled modules (and pytest its rewritten tests) between runs: compiling
+# every module of calfeed and tests/ afresh costs each run, and each pytest worker, several seconds.
+unexport PYTHONDONTWRITEBYTECODE
+
 .PHONY: install demo test test-fast check lint bench chromium lock messages catalogs
 
 # What running needs (make demo): exactly the locked, hashed releases of requirements.txt, then

@@ -56,7 +56,6 @@ from calfeed.store.schema import (
     Event,
     FeedCache,
     Mark,
-    PendingAuthorization,
     RevisionRow,
     SyncLease,
     User,
@@ -75,10 +74,8 @@ from calfeed.store.users import (
     record_sync,
     rule_settings_of,
     save_access_token,
-    save_pending_authorization,
     set_feed_token,
     set_rule_settings,
-    take_pending_authorization,
 )
 
 __all__ = [
@@ -90,7 +87,6 @@ __all__ = [
     "EventRecord",
     "FeedCache",
     "Mark",
-    "PendingAuthorization",
     "RevisionRow",
     "SessionFactory",
     "SyncLease",
@@ -132,7 +128,6 @@ __all__ = [
     "rule_settings_of",
     "save_access_token",
     "save_calendar_list",
-    "save_pending_authorization",
     "save_revisions",
     "select_calendars",
     "session_scope",
@@ -142,7 +137,6 @@ __all__ = [
     "settings_from_json",
     "settings_to_json",
     "source_events_for_user",
-    "take_pending_authorization",
     "upgrade",
     "upsert_events",
     "user_sync_lock",

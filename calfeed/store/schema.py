@@ -200,14 +200,3 @@ class SyncLease(Base):
     )
     holder: Mapped[str] = mapped_column(String(64))
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
-
-
-class PendingAuthorization(Base):
-    """An OAuth consent in progress: the PKCE verifier kept server-side, usable once."""
-
-    __tablename__ = "pending_authorizations"
-
-    state_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
-    code_verifier_enc: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

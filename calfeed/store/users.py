@@ -1,14 +1,13 @@
 """Users: accounts, their Google connection and tokens, feed addresses, rule settings.
 
 Anything that changes what a feed would show calls `touch`, which bumps `users.data_version`: a
-cached feed whose `source_version` differs is stale (see schema.py). The OAuth consent rows
-(`pending_authorizations`) are kept here with the account they lead to.
+cached feed whose `source_version` differs is stale (see schema.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
@@ -17,7 +16,6 @@ from calfeed.core.model import RuleSettings
 from calfeed.crypto import same_secret, token_hash
 from calfeed.store.schema import (
     Calendar,
-    PendingAuthorization,
     User,
 )
 from calfeed.store.settings import settings_from_json, settings_to_json
@@ -198,33 +196,3 @@ def set_rule_settings(
         update(User).where(User.id == user_id).values(settings_json=settings_to_json(settings))
     )
     touch(session, user_id, now)
-
-
-def save_pending_authorization(
-    session: Session,
-    state: str,
-    code_verifier_enc: str,
-    now: datetime,
-    ttl: timedelta = timedelta(minutes=15),
-) -> None:
-    """Keep the PKCE verifier server-side under the (hashed) OAuth state until the callback."""
-    session.execute(delete(PendingAuthorization).where(PendingAuthorization.expires_at < now))
-    session.add(
-        PendingAuthorization(
-            state_hash=token_hash(state),
-            code_verifier_enc=code_verifier_enc,
-            created_at=now,
-            expires_at=now + ttl,
-        )
-    )
-    session.flush()
-
-
-def take_pending_authorization(session: Session, state: str, now: datetime) -> str | None:
-    """The encrypted verifier for `state`, removed as it is read: a replayed state finds nothing."""
-    row = session.get(PendingAuthorization, token_hash(state))
-    if row is None:
-        return None
-    session.delete(row)
-    session.flush()
-    return row.code_verifier_enc if row.expires_at >= now else None

@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import click
+import jinja2
 from flask import Flask
 
 from calfeed.config import Config, load_config
@@ -19,6 +20,30 @@ from calfeed.store.db import make_engine, make_session_factory
 from calfeed.web.runtime import JOBS_KEY, RUNTIME_KEY, Runtime, csrf, runtime
 
 PACKAGE = Path(__file__).resolve().parent.parent
+
+
+class CompiledTemplates(jinja2.BytecodeCache):
+    """The pages compiled once per process and shared by every app it builds.
+
+    Jinja compiles each template per environment, and every app has its own; a process that
+    builds many apps (the test suite builds one per test) would parse the same pages again and
+    again. Entries are keyed by the template's name and checked against its source's checksum, so
+    an edited page is compiled anew.
+    """
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self._code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+COMPILED_TEMPLATES = CompiledTemplates()
 
 
 def template_folder() -> Path:
@@ -36,6 +61,7 @@ def build_app(config: Config | None = None) -> Flask:
         static_folder=str(PACKAGE / "static"),
         instance_path=str(config.instance_path.resolve()),
     )
+    app.jinja_options = {**app.jinja_options, "bytecode_cache": COMPILED_TEMPLATES}
     register_config(app, config)
     register_database(app, config)
     register_security(app, config)
@@ -97,7 +123,7 @@ def register_blueprints(app: Flask) -> None:
     init_context(app)
     for module in (pages, auth, feeds, dashboard, settings, health):
         app.register_blueprint(module.bp)
-    for module in (background, sources, passkeys, google_calendar):  # issues 9, 11, 14
+    for module in (background, sources, passkeys, google_calendar):
         app.register_blueprint(module.bp)
     # Calendar apps never send CSRF tokens, and the feed route only reads.
     csrf.exempt(feeds.bp)

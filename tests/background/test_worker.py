@@ -145,9 +145,9 @@ def test_a_worker_killed_mid_read_loses_nothing(
 ):
     """kill -9 during a slow read: the request stays wanted; the next worker's sweep reads it."""
     db_url = request.getfixturevalue("_postgres_schema_url")  # advisory lock: dies with the process
-    from tests.support.db import _truncate
+    from tests.support.db import empty_postgres
 
-    _truncate(db_url)
+    empty_postgres(db_url)
     engine = make_engine(db_url)
     sessions = make_session_factory(engine)
     config = _config(google_env, db_url)

@@ -63,10 +63,10 @@ def _interview(n: int, base) -> dict:
 @pytest.mark.postgres
 def test_two_web_processes_two_workers_200_users(fake_google: FakeGoogle, google_env, request):
     _redis_or_skip()
-    from tests.support.db import _truncate
+    from tests.support.db import empty_postgres
 
     db_url = request.getfixturevalue("_postgres_schema_url")
-    _truncate(db_url)
+    empty_postgres(db_url)
     seed = int(os.environ.get("CALFEED_SCALE_SEED", "9"))
     rng = random.Random(seed)
     port = free_port()

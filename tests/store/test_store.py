@@ -328,19 +328,6 @@ def test_deleting_a_user_cascades_everything(session_factory, user_id):
         assert store.marks_for_user(session, other.id)  # the other user is untouched
 
 
-def test_pending_authorization_is_single_use_and_expires(session_factory):
-    with session_scope(session_factory) as session:
-        store.save_pending_authorization(session, "state-1", "verifier-enc", NOW)
-        store.save_pending_authorization(session, "state-2", "v2", NOW)
-    with session_scope(session_factory) as session:
-        assert store.take_pending_authorization(session, "state-1", NOW) == "verifier-enc"
-    with session_scope(session_factory) as session:
-        assert store.take_pending_authorization(session, "state-1", NOW) is None  # replay
-        assert store.take_pending_authorization(session, "unknown", NOW) is None
-        late = NOW + timedelta(hours=1)
-        assert store.take_pending_authorization(session, "state-2", late) is None
-
-
 def test_naive_datetimes_are_refused(session_factory, user_id):
     from sqlalchemy.exc import StatementError
 

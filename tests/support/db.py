@@ -3,7 +3,7 @@
 `db_url` is parametrized ("sqlite", "postgresql"). The schema is built once per test session with
 the real Alembic migrations (so they are tested too), then each test gets a clean database:
 SQLite copies a migrated template file; PostgreSQL uses one schema per session (via search_path in
-the URL, so nothing else in the `test` database is touched) and truncates its tables per test.
+the URL, so nothing else in the `test` database is touched) and empties its tables per test.
 
 PostgreSQL unreachable: its params are skipped, unless CALFEED_REQUIRE_POSTGRES=1 (set by .ci/run),
 which turns the skip into a loud failure.
@@ -72,12 +72,22 @@ def _postgres_schema_url() -> Iterator[str]:
         admin.dispose()
 
 
-def _truncate(url: str) -> None:
+#: every sequence of the session's schema back to 1, in one statement (ids as in a new database)
+_RESTART_SEQUENCES = text(
+    "SELECT setval(c.oid, 1, false) FROM pg_class c "
+    "WHERE c.relkind = 'S' AND c.relnamespace = current_schema()::regnamespace"
+)
+
+
+def empty_postgres(url: str) -> None:
+    """Empty every table, children first, and restart the ids: what TRUNCATE ... RESTART IDENTITY
+    does, at a tenth of its cost on tables this small (TRUNCATE replaces each table's files)."""
     engine = make_engine(url)
     try:
-        tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
         with engine.begin() as conn:
-            conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+            for table in reversed(Base.metadata.sorted_tables):
+                conn.execute(table.delete())
+            conn.execute(_RESTART_SEQUENCES)
     finally:
         engine.dispose()
 
@@ -91,7 +101,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         shutil.copyfile(template, path)
         return f"sqlite:///{path}"
     url = request.getfixturevalue("_postgres_schema_url")
-    _truncate(url)
+    empty_postgres(url)
     return url
 
 
