@@ -1,4 +1,8 @@
-"""Whole calendars of job seekers (tests/fixtures/calendars/<persona>/) and how well they are read.
+"""Whole calendars of job seekers (tests/fixtures/calendars*/<persona>/) and how well they are read.
+
+Two corpora of the same shape: tests/fixtures/calendars/ (the first held-out set, now tuned
+against) and tests/fixtures/calendars_heldout/ (written blind later, never tuned to); any folder of
+persona folders can be measured (`load_personas(root)`, `measure(root=...)`).
 
 Each persona folder holds one or more calendars exactly as the sources give them (Google's
 `events.list` JSON, an Outlook .ics export) and `labels.json`: the user and, per event id (or a
@@ -31,6 +35,8 @@ from tests.support.corpus import same
 from tests.support.paths import FIXTURES
 
 CALENDARS = FIXTURES / "calendars"
+#: the second held-out set: written without looking at the reader, and never tuned to
+HELDOUT = FIXTURES / "calendars_heldout"
 VERDICTS = ("interview", "not", "either")
 
 
@@ -279,11 +285,13 @@ def score(persona: Persona, reading: Reading) -> Figures:
     return figures
 
 
-def measure(personas: Iterable[Persona] | None = None) -> tuple[dict[str, Figures], Figures]:
-    """Figures per persona and pooled over all of them."""
+def measure(
+    personas: Iterable[Persona] | None = None, root: Path = CALENDARS
+) -> tuple[dict[str, Figures], Figures]:
+    """Figures per persona and pooled over all of them (`personas`, else those under `root`)."""
     per: dict[str, Figures] = {}
     overall = Figures()
-    for persona in personas if personas is not None else load_personas():
+    for persona in personas if personas is not None else load_personas(root):
         per[persona.name] = score(persona, read(persona))
         overall.add(per[persona.name])
     return per, overall
