@@ -241,7 +241,10 @@ def _snapshot(
             return "not_granted"
         settings = store.rule_settings_of(user)
         events, _skipped = store.source_events_for_user(s, user_id, limit=MAX_EVENTS_PER_USER)
-        marks = store.marks_for_user(s, user_id)
+        # the answers and lessons too (rules D9, E5): what the feed shows is what Google gets
+        marks, lessons = store.answers.reading_inputs(
+            s, user_id, events, store.marks_for_user(s, user_id)
+        )
         written = gd.written_events(s, user_id)
         reminder: Reminder = "at-start"
         for choice in REMINDERS:
@@ -267,6 +270,7 @@ def _snapshot(
         marks=marks,
         limit=MAX_FOLLOW_UPS_PER_FEED,
         rules_at=rules_page(config),
+        lessons=lessons,
     )
     snap.desired = desired_events(result.events, reminder)
     return snap

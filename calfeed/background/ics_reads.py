@@ -33,7 +33,7 @@ from calfeed.adapters.fetch import (
 from calfeed.background import fair
 from calfeed.clock import monotonic
 from calfeed.config import Config
-from calfeed.core.detection.detect import detect
+from calfeed.core.detection.reading import read_calendar
 from calfeed.core.inputs.ics import read_ics
 from calfeed.core.inputs.ics_trim import trim_events
 from calfeed.core.model import SourceEvent
@@ -41,6 +41,7 @@ from calfeed.crypto import DecryptionFailed, TokenCipher, token_hash
 from calfeed.errors import CalfeedError, LimitReached, NotFound, SourceError
 from calfeed.store import SessionFactory, session_scope
 from calfeed.store import ics_sources as db
+from calfeed.store.answers import reading_inputs
 from calfeed.store.marks import marks_for_user
 from calfeed.store.schema import User
 from calfeed.store.users import rule_settings_of
@@ -397,7 +398,10 @@ def _record_success(
         changed = db.replace_source_events(s, source, events)
         user = s.get(User, source.user_id)
         assert user is not None
-        interviews = detect(events, rule_settings_of(user), marks_for_user(s, source.user_id))
+        # read as the feed reads it, the user's answers and lessons included (rules D9, E5)
+        marks = marks_for_user(s, source.user_id)
+        marks, lessons = reading_inputs(s, source.user_id, events, marks)
+        interviews = read_calendar(events, rule_settings_of(user), marks, lessons).interviews
         source.events_found = len({e.key for e in events})
         source.interviews_found = len(interviews)
         if changed and not source.paused:

@@ -14,9 +14,11 @@ import pytest
 from icalendar import Calendar
 from sqlalchemy import select
 
+from calfeed import store
 from calfeed.adapters.google_api import RetryPolicy
 from calfeed.background import google_writes, sync
 from calfeed.config import Config
+from calfeed.core.detection.reading import read_calendar
 from calfeed.core.google_events import UID_PROPERTY, event_id_for
 from calfeed.store import (
     SessionFactory,
@@ -147,6 +149,32 @@ def test_a_change_sends_only_the_difference(world):
     assert added and removed  # the new interview's follow-ups; the thank-you sent is gone
     assert len(sent) == len(added) + len(removed) + len(changed) == outcome.calls
     assert all(m in ("POST", "PUT", "DELETE") for m, _ in sent)
+
+
+def test_an_answered_question_is_written_as_the_feed_shows_it(world):
+    """Rules D9 and E5: the writer reads with the user's answers and lessons, as the feed does.
+
+    Regression: it read with the marks alone, so an event the user confirmed on the dashboard
+    ("Is this one of your job interviews?" - Yes) had follow-ups in the feed and none in Google.
+    """
+    unsure = interview_event("telponhrd", "Telpon HRD Indomarco", "2026-12-02")
+    unsure["attendees"][1] = {"email": "hrd@indomarco.example", "organizer": True}
+    world.fake.put_event(TEST_EMAIL, unsure)
+    world.read()
+    world.write()
+    before = set(world.events())
+    with session_scope(world.sessions) as s:
+        events, _ = store.source_events_for_user(s, world.user, limit=1000)
+        settings = store.rule_settings_of(store.get_user(s, world.user))
+    (event,) = [e for e in events if e.event_id == "telponhrd"]
+    assert [q.event.key for q in read_calendar(events, settings).questions] == [event.key]
+    service.answer_question(
+        world.sessions, world.user, event.key, True, "Indomarco", None, world.now
+    )
+    assert world.write().status == "ok"
+    events_at_google = world.events()
+    assert set(events_at_google) == {event_id_for(u) for u in world.feed_uids()}
+    assert len(events_at_google) > len(before)  # its thank-you and check-in
 
 
 def test_the_reminder_setting_is_written(world):

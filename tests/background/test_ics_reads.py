@@ -315,6 +315,26 @@ def test_marks_corrections_and_pause_and_remove(
         assert store.ics_sources.sources_for_user(s, user_id) == []
 
 
+def test_the_interviews_counted_include_those_the_user_confirmed(
+    session_factory, user_id, ics_server: IcsServer
+) -> None:
+    """Rules D9 and E5: an address is read with the user's answers and lessons, as the feed is.
+
+    Regression: its interview count was read with the marks alone, so an event the user had
+    confirmed ("Is this one of your job interviews?" - Yes) was left out of it.
+    """
+    sure = vevent("one@acme", "20261201T030000Z", "Interview with Acme")
+    unsure = vevent("two@indomarco", "20261202T030000Z", "Telpon HRD Indomarco")
+    ics_server.routes["/cal.ics"] = Route(calendar(sure, unsure))
+    source_id = add(session_factory, user_id, ics_server, "/cal.ics")
+    assert read(session_factory, source_id).interviews == 1
+    key = f"ics:{source_id}/two@indomarco"
+    service.answer_question(session_factory, user_id, key, True, "Indomarco", None, NOW)
+    lunch = vevent("three@home", "20261203T050000Z", "Lunch")
+    ics_server.routes["/cal.ics"] = Route(calendar(sure, unsure, lunch))
+    assert read(session_factory, source_id).interviews == 2
+
+
 def test_thank_you_mark_drops_the_thank_you(session_factory, user_id, ics_server) -> None:
     ics_server.routes["/cal.ics"] = Route(
         calendar(vevent("t@acme", "20261125T030000Z", "Interview with Acme"))
