@@ -1,4 +1,4 @@
-"""Measure a read-only database and a sign-up flood (docs/web.md's fault table, issue 17).
+"""Measure a read-only database and a sign-up flood (docs/web.md's fault table).
 
 Read-only: one user with the sample calendar and its default feed cached; then the same
 deployment on the database opened read-only (SQLite `mode=ro`; PostgreSQL

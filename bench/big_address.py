@@ -1,4 +1,4 @@
-"""Benchmark: the worker reading a 100,000-event calendar address (issue 17, point 4).
+"""Benchmark: the worker reading a 100,000-event calendar address.
 
 Before the caps, a 100,000-event, 8.5 MB address was stored whole: 136 s on PostgreSQL, 186 s on
 SQLite, worker peak 371-485 MB. The target: refused or cut to the cap in under 10 s, worker peak

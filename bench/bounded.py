@@ -1,4 +1,4 @@
-"""Benchmark: one user with 20,000 interviews, synced, rendered and served (issue 7, point 7).
+"""Benchmark: one user with 20,000 interviews, synced, rendered and served.
 
 Before the caps of `calfeed.core.limits`, 20,000 interview events gave a 126 MB dashboard (13.5 s),
 an 86 MB feed and 1.57 GB peak memory. This script seeds the loopback fake Google with N

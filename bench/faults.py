@@ -1,12 +1,11 @@
 """Measure what a feed poll and a worker's read do under each fault (docs/web.md's fault table).
 
 One connected user (the loopback fake Google, SQLite), the feed cached, then for each fault: the
-clock moves an hour on, the fault is staged, and the poll is timed (since issue 9 a poll never
-reads Google: it answers from the database); then the read the worker would run
-(`reads.run_read`, what the queue's task calls) is timed with the fault still staged, and the feed
-is polled again. Prints the poll's status and seconds, whether the last good feed was served, what
-/healthz says, the read's outcome and seconds, what the poll after the read served, and the log
-lines calfeed wrote (already masked).
+clock moves an hour on, the fault is staged, and the poll is timed (a poll never reads Google: it
+answers from the database); then the read the worker would run (`reads.run_read`, what the queue's
+task calls) is timed with the fault still staged, and the feed is polled again. Prints the poll's
+status and seconds, whether the last good feed was served, what /healthz says, the read's outcome
+and seconds, what the poll after the read served, and the log lines calfeed wrote (already masked).
 
     .venv/bin/python bench/faults.py
 """

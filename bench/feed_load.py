@@ -10,7 +10,7 @@ Python client. It reports requests/second for
   - the feed with a warm cache (`GET /feeds/<token>.ics`),
   - the in-memory route,
   - the feed with a matching If-None-Match (304s),
-and the ratio feed / in-memory (issue 4's target: at least 0.7). Loopback only, bounded in time.
+and the ratio feed / in-memory (the target: at least 0.7). Loopback only, bounded in time.
 """
 
 from __future__ import annotations

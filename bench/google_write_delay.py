@@ -1,11 +1,11 @@
-"""Benchmark (issue 14): a change at Google -> its follow-up written in calfeed's Google calendar.
+"""Benchmark: a change at Google -> its follow-up written in calfeed's Google calendar.
 
 The app is served over real HTTP on loopback with the embedded SQLite queue and two worker
 threads in the same process (what `calfeed serve` runs); every read opens a watch channel at the
 fake Google, which POSTs a notification on each change. For each change (a new interview in a
 user's primary calendar): the seconds from `put_event` until the thank-you's event is in the
 user's calfeed calendar at the fake (polled every 20 ms), and, as the baseline in the same
-process, until the user's feed holds it (issue 9's push delay). The write follows the read: a
+process, until the user's feed holds it (the push delay). The write follows the read: a
 read that succeeded asks for a write, which waits the queue's one-second coalescing. Prints p50
 and p95 of both and their ratio.
 

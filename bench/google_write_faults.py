@@ -1,11 +1,11 @@
 """Measure what the page, the feed poll and the worker's write do under each write fault.
 
-docs/web.md's fault table, the rows for writing follow-ups into the user's Google Calendar
-(issue 14). For each fault: a fresh connected user (SQLite, the loopback fake Google, in-process)
-with three interviews, read and written once; then a change that rewrites every event (the
-reminder setting), the fault staged, the write the worker's task runs (`google_writes.run_write`)
-timed, and the feed poll and the dashboard timed after it. Prints per fault: the write's outcome,
-its seconds and requests, the feed poll's status and seconds, what the dashboard says.
+docs/web.md's fault table, the rows for writing follow-ups into the user's Google Calendar. For each
+fault: a fresh connected user (SQLite, the loopback fake Google, in-process) with three interviews,
+read and written once; then a change that rewrites every event (the reminder setting), the fault
+staged, the write the worker's task runs (`google_writes.run_write`) timed, and the feed poll and
+the dashboard timed after it. Prints per fault: the write's outcome, its seconds and requests, the
+feed poll's status and seconds, what the dashboard says.
 
     .venv/bin/python bench/google_write_faults.py
 """

@@ -1,4 +1,4 @@
-"""Benchmark (issue 14): what writing follow-ups into Google Calendar costs in Google requests.
+"""Benchmark: what writing follow-ups into Google Calendar costs in Google requests.
 
 1. First fill of a user with 200 follow-ups (100 interviews, a thank-you and a check-in each):
    requests and seconds with batches (at most 50 calls each) against one call per event, in the

@@ -1,4 +1,4 @@
-"""Benchmark (issue 14): many users' follow-ups change at once; two workers write them all.
+"""Benchmark: many users' follow-ups change at once; two workers write them all.
 
 `--users` users (one interview each, read), then every user's write requested at the same moment
 (as a burst of changes would) on the embedded SQLite queue, drained by two worker threads (what

@@ -1,4 +1,4 @@
-"""Benchmark: what a poll, a page and the worker do under issue 17's hostile faults (docs/web.md).
+"""Benchmark: a poll, a page and the worker with hostile servers and a queue outage (docs/web.md).
 
 Staged in one process against servers this script starts on loopback (SQLite, the SQLite queue
 file or a private `redis-server`, the Flask app through its test client, a real worker with two

@@ -1,4 +1,4 @@
-"""Benchmark (issue 11): reading a 5,000-event calendar by address, over loopback HTTP.
+"""Benchmark: reading a 5,000-event calendar by address, over loopback HTTP.
 
 Prints wall seconds, each as a ratio against the baseline measured in the same process: parsing
 the same bytes with `read_ics` alone (what the command line does with a file). Phases: the first

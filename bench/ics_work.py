@@ -1,5 +1,4 @@
-"""Benchmark (issue 17, points 2 and 3): what hostile recurrence rules cost, and whether they stall
-other users' reads.
+"""Benchmark: what hostile recurrence rules cost, and whether they stall other users' reads.
 
 Prints wall seconds, each as a ratio against a baseline measured in the same process: reading an
 ordinary calendar (a weekly interview series, a monthly one and 20 single events) with `read_ics`.

@@ -1,4 +1,4 @@
-"""Benchmark (issue 9): the delay from a change at Google to new feed bytes, with push.
+"""Benchmark: the delay from a change at Google to new feed bytes, with push.
 
 The app is served over real HTTP on loopback with the embedded SQLite queue and worker threads in
 the same process (what `calfeed serve` runs); `CALFEED_BASE_URL` points at it, so every read opens

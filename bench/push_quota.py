@@ -1,14 +1,14 @@
-"""Benchmark (issue 9): Google requests per user per day at steady state, polling versus push.
+"""Benchmark: Google requests per user per day at steady state, polling versus push.
 
 A simulated day (virtual clock) runs the real service code against the fake Google on loopback:
 
-- push (this issue): every read runs from the worker's code (`reads.sweep` each minute, then
+- push (what calfeed does): every read runs from the worker's code (`reads.sweep` each minute, then
   `reads.run_read`); a change at Google is announced on the user's watch channel and its verified
   notification asks for a read; the safety net reads a watched user daily (`reads.WATCHED_INTERVAL`;
   CALFEED_REFRESH_INTERVAL, 6 h, for users without a live channel); channels
   are renewed a day before they expire (7 days); the weekly full read comes due for 1/7 of users.
   Steady state: last reads, channel ages and last full reads are spread evenly before the day.
-- polling (before this issue, the baseline): a calendar app polls every 15 minutes (Apple's
+- polling (before push, the baseline): a calendar app polls every 15 minutes (Apple's
   default) and a poll past the 300 s refresh interval read Google (`sync.sync_user`), as the feed
   poll did. Measured on a sample of users (each poll costs the same read; the per-user figure does
   not depend on how many users share the day).
@@ -178,7 +178,7 @@ def polling_day(users: int, seed: int) -> float:
             with session_scope(sessions) as s:
                 user = store.get_user(s, ids[email])
                 due = sync.sync_due(user, moment, OLD_REFRESH)
-            if due:  # what the feed poll did before issue 9
+            if due:  # what the feed poll did before push
                 sync.sync_user(sessions, ids[email], config=config, now=moment)
         requests = len(fake.api_requests())
     finally:

@@ -1,4 +1,4 @@
-"""Benchmark (issue 9): Google reads per second per worker, PostgreSQL + the Redis queue, 2 workers.
+"""Benchmark: Google reads per second per worker, PostgreSQL + the Redis queue, 2 workers.
 
 Two `calfeed worker --threads 2` processes consume a Redis queue (a name of its own, flushed after)
 on a fresh PostgreSQL schema; N users at the fake Google each get a change, then all their reads

@@ -1,4 +1,4 @@
-"""calfeed.adapters.fetch (issue 11, point 3): every refusal, against a server the test starts."""
+"""calfeed.adapters.fetch: every refusal, against a server the test starts."""
 
 from __future__ import annotations
 
@@ -168,7 +168,7 @@ WRAPPINGS = ["nat64", "nat64-local", "6to4", "compatible", "translated"]
     "ip", ["64:ff9b::a9fe:a9fe", "2002:a9fe:a9fe::", "::169.254.169.254", "::ffff:0:a9fe:a9fe"]
 )
 def test_metadata_inside_ipv6_refused(ip: str) -> None:
-    """issue 17: these reached the metadata address through a NAT64 gateway or a 6to4 relay."""
+    """These used to reach the metadata address through a NAT64 gateway or a 6to4 relay."""
     with pytest.raises(FetchRefused, match="wraps 169.254.169.254 is a cloud metadata"):
         check_ip(ipaddress.ip_address(ip), FetchPolicy())
 
@@ -371,8 +371,8 @@ def test_time_limit_while_streaming(ics_server: IcsServer) -> None:
 
 
 def test_time_limit_covers_headers_trickled_a_byte_at_a_time() -> None:
-    """issue 17: a status line and then one header byte every 0.2 s held a read for 76-90 s (each
-    byte restarted the socket's read timeout); the one deadline cuts it."""
+    """A status line and then one header byte every 0.2 s held a read for 76-90 s (each byte
+    restarted the socket's read timeout); the one deadline cuts it."""
     with trickling_server("headers", pause=0.2) as port:
         started = time.monotonic()
         with pytest.raises(FetchFailed, match="longer than 1 s"):

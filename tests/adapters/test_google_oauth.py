@@ -36,7 +36,7 @@ def test_authorization_url_asks_for_offline_consent_with_pkce(google_config, fak
     assert query["code_challenge_method"] == ["S256"]
     assert query["state"] == [start.state]
     assert query["redirect_uri"] == [REDIRECT]
-    # issue 14: the write scope is asked for by default, beside the read scopes
+    # the write scope is asked for by default, beside the read scopes
     assert set(query["scope"][0].split()) == {EVENTS_SCOPE, CALENDARLIST_SCOPE, google.WRITE_SCOPE}
     read_only = google.start_authorization(google_config, REDIRECT, write=False)
     scope = parse_qs(urlsplit(read_only.url).query)["scope"][0]

@@ -1,4 +1,4 @@
-"""issue 14 point 7: one Calendar API budget for every worker, so Google's limiter never bites.
+"""One Calendar API budget for every worker, so Google's limiter never bites.
 
 GCRA spaces calls: in any window of W seconds a key passes at most rate * (W + burst) + 1 calls.
 In process (the embedded queue's worker threads) and on Redis (any number of processes).

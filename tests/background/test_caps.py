@@ -1,5 +1,5 @@
-"""Caps per user (issue 17, point 4): calendars by address, events stored per address and per user,
-passkeys, and one reader per calendar however long a read runs. SQLite and PostgreSQL.
+"""Caps per user: calendars by address, events stored per address and per user, passkeys, and one
+reader per calendar however long a read runs. SQLite and PostgreSQL.
 
 Before: 300 addresses were accepted for one account, a 100,000-event address was stored whole
 (136-186 s, 371-485 MB in the worker), one account added 70 passkeys, and a read past its

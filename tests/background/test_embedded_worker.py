@@ -1,4 +1,4 @@
-"""issue 9: `calfeed serve` and `flask --app calfeed run` read Google in their own process.
+"""`calfeed serve` and `flask --app calfeed run` read Google in their own process.
 
 On the embedded default (no CALFEED_QUEUE_URL: the SQLite queue file) there is no worker process:
 the web process runs worker threads itself. Started for real, a user connects through the fake

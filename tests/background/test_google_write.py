@@ -1,4 +1,4 @@
-"""issue 14: follow-ups written into calfeed's calendar at the stand-in Google, over real HTTP.
+"""Follow-ups written into calfeed's calendar at the stand-in Google, over real HTTP.
 
 Every test runs on SQLite and PostgreSQL. The user connects through the fake's consent (the write
 scope on by default), interviews are read from their primary calendar, and `run_write` (the

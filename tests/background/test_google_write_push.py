@@ -1,4 +1,4 @@
-"""issue 14 end to end: a change at Google reaches calfeed's Google calendar within seconds.
+"""Writing end to end: a change at Google reaches calfeed's Google calendar within seconds.
 
 The app on a real port with the embedded SQLite queue and two worker threads (what `calfeed
 serve` runs): Google's push notification -> a read -> a write, each a task on the queue.

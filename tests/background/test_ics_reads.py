@@ -1,4 +1,4 @@
-"""issue 11, points 2, 4, 5: calendars read by address, over real HTTP from a server the test runs.
+"""Calendars read by address, over real HTTP from a server the test runs.
 
 The server serves the Outlook, iCloud and Google export fixtures and changes them between reads;
 every test runs on SQLite and on PostgreSQL (`session_factory`).
@@ -99,7 +99,7 @@ def feed(session_factory, user_id: int) -> bytes:
 def test_exports_read_over_http_give_the_same_feed_as_the_file(
     session_factory, user_id, ics_server: IcsServer, fixture: str
 ) -> None:
-    """Point 4: what is stored and read back is exactly what the reader made of the file, so the
+    """What is stored and read back is exactly what the reader made of the file, so the
     feed (rules, drafts, UIDs, time zones) is byte for byte the one the file itself gives."""
     body = (FIXTURES / f"{fixture}.ics").read_bytes()
     ics_server.routes["/cal.ics"] = Route(body)

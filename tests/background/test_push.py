@@ -1,4 +1,4 @@
-"""issue 9: Google push notifications end to end, over real HTTP both ways.
+"""Google push notifications end to end, over real HTTP both ways.
 
 The app is served on a loopback port and `CALFEED_BASE_URL` points at it; the fake Google opens
 watch channels, posts notifications with Google's headers to `/google/notify`, and stops channels.
@@ -221,7 +221,7 @@ def test_watched_users_get_a_daily_safety_net_read_others_every_interval(
 
 
 def _sign_in(client, user_id: int) -> None:
-    """A session as a sign-in leaves it (issue 7: user id and session nonce)."""
+    """A session as a sign-in leaves it (user id and session nonce)."""
     from calfeed.web import service
     from calfeed.web.runtime import runtime
 

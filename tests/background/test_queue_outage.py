@@ -1,4 +1,4 @@
-"""Queue outage recovery (issue 17, point 12), against a private Redis the test cuts and restores.
+"""Queue outage recovery, against a private Redis the test cuts and restores.
 
 Before: with Redis cut every page still answered, but the worker wrote 332 error lines for one
 outage, a change made during it was read 360 s after Redis came back (the minute sweep's lost

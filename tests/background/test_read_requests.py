@@ -1,4 +1,4 @@
-"""issue 9: the read-request bookkeeping as a model-based property test.
+"""The read-request bookkeeping as a model-based property test.
 
 Any interleaving of requests (connect, notification, "Refresh now"), queue deliveries, finished
 reads, lost messages and workers dying mid-read, followed by sweeps and a drained queue, ends with

@@ -1,4 +1,4 @@
-"""issue 9: every Google read runs in the worker, through a real queue.
+"""Every Google read runs in the worker, through a real queue.
 
 The queue is Huey on its real storages: the embedded SQLite file and Redis (127.0.0.1:6379, under a
 queue name unique to each test). Immediate mode appears only in the web tests that are about
@@ -285,7 +285,7 @@ def test_push_needs_https_in_production(google_env, sqlite_db_url):
 
 
 def _sign_in(client, user_id: int) -> None:
-    """A session as a sign-in leaves it (issue 7: user id and session nonce)."""
+    """A session as a sign-in leaves it (user id and session nonce)."""
     from calfeed.web import service
     from calfeed.web.runtime import runtime
 

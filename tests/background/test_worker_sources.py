@@ -1,4 +1,4 @@
-"""issue 11, point 2: calendars by address are read by the background worker (issue 9's queue).
+"""Calendars by address are read by the background worker (the queue Google's reads use).
 
 A real consumer on the SQLite queue file and on Redis: the minute sweep enqueues every source
 that is due, the worker reads it over real HTTP; a source read within the interval is not read
@@ -91,9 +91,9 @@ def test_the_sweep_enqueues_due_sources_and_a_worker_reads_them(
 def test_one_users_slow_addresses_leave_the_worker_to_others(
     sessions, db_url, tmp_path, ics_server: IcsServer
 ) -> None:
-    """issue 17, point 3: six addresses of one account that each take the whole fetch deadline
-    held both worker threads (170 s each) and everyone else waited. With a fair share (one read
-    per user at a time), the other user's calendar is read while the six still queue."""
+    """Six addresses of one account that each take the whole fetch deadline held both worker threads
+    (170 s each) and everyone else waited. With a fair share (one read per user at a time), the
+    other user's calendar is read while the six still queue."""
     from tests.support.slow_servers import trickling_server
 
     config = config_for(db_url, tmp_path, CALFEED_FETCH_TIMEOUT="2")

@@ -1,4 +1,4 @@
-"""`calfeed feed`: the offline command (issue 2, item 4)."""
+"""`calfeed feed`: the offline command."""
 
 from __future__ import annotations
 
@@ -130,7 +130,7 @@ def test_regression_service_commands_get_their_options(command: str, monkeypatch
     assert seen == [["--port", "5077"]]
 
 
-# --- `calfeed interviews` (issue 8 point 7)
+# --- `calfeed interviews`: the detected interviews as JSON
 INTERVIEW_KEYS = {
     "id",
     "ical_uid",

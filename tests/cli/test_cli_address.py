@@ -1,4 +1,4 @@
-"""issue 11, point 6: `calfeed feed|interviews --ics ADDRESS` fetch under the service's rules."""
+"""`calfeed feed|interviews --ics ADDRESS` fetch under the service's rules."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""A newcomer's first hour (issue 10, point 8): the README's commands work as written.
+"""A newcomer's first hour: the README's commands work as written.
 
 `calfeed db upgrade` needs only the database; the demo keeps its state in a per-user data folder
 (stable feed address, `--reset`), leaves nothing in the temporary folder, and refuses a busy port

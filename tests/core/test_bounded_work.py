@@ -1,4 +1,4 @@
-"""One user, one file, can only cost so much (issue 7, point 7)."""
+"""One user, one file, can only cost so much."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Feeds built from other projects' calendars read to the same instants in every reader (issue 18).
+"""Feeds built from other projects' calendars read to the same instants in every reader.
 
 A sample of ../shared/corpus/ics (every SAMPLE_EVERY-th file that holds timed events) is read with
 calfeed's reader over 1900-2100; each event is retitled as an interview, keeping its zone and wall

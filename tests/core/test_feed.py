@@ -1,4 +1,4 @@
-"""The published calendar: what calendar apps expect, byte for byte (issue 2, "The feed")."""
+"""The published calendar: what calendar apps expect, byte for byte."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""issue 14, the pure part: follow-ups as Google events (the feed's own), ids, the difference."""
+"""Writing into Google Calendar, the pure part: follow-ups as Google events (the feed's own),
+ids, the difference."""
 
 from __future__ import annotations
 

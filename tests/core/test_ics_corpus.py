@@ -41,7 +41,7 @@ WINDOWS = {
     "default": (NOW - timedelta(days=60), NOW + timedelta(days=365)),  # the CLI's, at NOW
     "1900-2100": (datetime(1900, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC)),
 }
-#: the issue's bound for one file in the default window, in CPU seconds of this process (the
+#: the bound for one file in the default window, in CPU seconds of this process (the
 #: slowest file, mathBirthdays.ics, takes about 2.6 s on a quiet 2-core machine)
 MAX_SECONDS = 5.0
 #: words of the libraries that must never reach a person

@@ -1,6 +1,6 @@
 """Shapes other projects' exports take (../shared/corpus/ics showed each), read as a person would.
 
-Each test is the regression test of one way calfeed misread or refused a real file (issue 18):
+Each test is the regression test of one way calfeed misread or refused a real file:
 bare-CR line ends (Lotus Notes), UTF-16/32 (Windows Calendar), Outlook display-name zones without
 a VTIMEZONE (Exchange 2010 OWA), DTEND of the other type than DTSTART, DTEND with DURATION, and
 library wording that reached the user.

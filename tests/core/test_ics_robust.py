@@ -1,5 +1,5 @@
-"""Reading .ics files written by others (issue 8 point 9): bad components, own time zones,
-charsets, and no raw Python warnings."""
+"""Reading .ics files written by others: bad components, own time zones, charsets, and no raw Python
+warnings."""
 
 from __future__ import annotations
 
@@ -141,7 +141,7 @@ END:VEVENT
     ],
 )
 def test_z1_uses_a_files_own_time_zone(zone: str, tzid: str):
-    # issue 8: the evening thank-you of a 15:00 interview at +09:00 landed at 03:00 the next day
+    # regression: the evening thank-you of a 15:00 interview at +09:00 landed at 03:00 the next day
     read = read_ics(ics(zone, LOCAL_1500.format(tzid=tzid)), calendar_id="x", **WINDOW)
     (event,) = read.events
     assert event.time_zone is not None
@@ -208,7 +208,7 @@ def test_no_raw_python_warning_reaches_the_user(tmp_path: Path):
 
 
 def test_vtimezones_cover_instants_before_2000():
-    # issue 8: Berlin in 1999 read 1-2 h off in readers that use the feed's own VTIMEZONE
+    # regression: Berlin in 1999 read 1-2 h off in readers that use the feed's own VTIMEZONE
     from datetime import timedelta
     from zoneinfo import ZoneInfo
 

@@ -206,7 +206,7 @@ def test_outlook_people_owner_and_rooms() -> None:
 def test_outlook_custom_zone_uses_the_files_own_vtimezone() -> None:
     (sync,) = by_summary(read("outlook_export"), "Team sync with Pune office")
     assert sync.start == utc(2026, 12, 4, 4, 30)
-    # issue 8: an IANA zone keeping the same time (+05:30 all year: Asia/Colombo sorts first),
+    # an IANA zone keeping the same time (+05:30 all year: Asia/Colombo sorts first),
     # so rule Z1 works in the event's own zone
     assert sync.time_zone == "Asia/Colombo"
 
@@ -471,7 +471,7 @@ def test_any_nesting_reads_or_raises_source_error(lines: list[str]) -> None:
 
 
 def test_rrule_with_count_and_until_is_read_with_until_and_a_warning() -> None:
-    """Regression (issue 10): RFC 5545 forbids COUNT with UNTIL; real exports hold both."""
+    """Regression: RFC 5545 forbids COUNT with UNTIL; real exports hold both."""
     import warnings
 
     data = calendar(

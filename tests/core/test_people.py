@@ -1,4 +1,4 @@
-"""The user themself and the people they write to (issue 8 points 3 and 5; rules E1, T5, C5)."""
+"""The user themself and the people they write to (rules E1, T5, C5)."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ WINDOW = {
 @pytest.mark.parametrize(
     ("name", "greeting"),
     [
-        ('Dr. "Ann" O\'Neil', "Ann"),  # the issue's regression: was "Hi Dr.,"
+        ('Dr. "Ann" O\'Neil', "Ann"),  # regression: was "Hi Dr.,"
         ("Dr. Ann O'Neil", "Ann"),
         ("O'Neil, Ann", "Ann"),
         ("KIM PARK", "Kim"),
@@ -75,7 +75,7 @@ PLAIN_EXPORT = _ics(
 
 
 def test_owner_found_in_a_plain_export_without_self() -> None:
-    # issue 8 point 3: the address on most events is the user's; they are never an interviewer
+    # the address on most events is the user's; they are never an interviewer
     read = read_ics(PLAIN_EXPORT, calendar_id="export", **WINDOW)
     for event in read.events:
         for person in (*event.attendees, event.organizer):
@@ -106,7 +106,7 @@ def test_no_owner_when_nobody_stands_out() -> None:
 
 
 def test_never_sign_blank() -> None:
-    # issue 8 point 3: nothing tells the user's name -> a visible placeholder, never ""
+    # nothing tells the user's name -> a visible placeholder, never ""
     export = _ics(_event("c1", 10, "Interview - Acme", "Kim:mailto:kim@acme.com"))
     read = read_ics(export, calendar_id="export", **WINDOW)
     result = build_feed(list(read.events), RuleSettings())
@@ -135,7 +135,7 @@ def test_user_name_setting_is_one_short_line() -> None:
 
 
 def test_display_names_that_are_addresses_or_team_mailboxes() -> None:
-    # issue 8 point 5: a display name that is an address reads as the address's person
+    # a display name that is an address reads as the address's person
     from calfeed.core.detection.detect import interviewers
     from tests.support.factories import source_event
 

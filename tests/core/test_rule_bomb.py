@@ -5,7 +5,7 @@ them in one file ran past 120 s: dateutil walks every period towards year 9999 l
 which no estimate of occurrences counts. `rrule_bound.Work` counts the periods examined (and the
 time on the caller's clock); a series past its budget is refused with one line, the rest of the file
 still read. Also: reads share no process-wide lock, so a tiny calendar read beside an expensive one
-is not held up by it (issue 17.3).
+is not held up by it.
 """
 
 from __future__ import annotations
@@ -157,7 +157,7 @@ def test_every_rrule_of_a_series_walks_on_the_budget() -> None:
     assert [s.event_id for s in read.skipped] == ["two"]
 
 
-# --- no process-wide lock (issue 17.3) ---------------------------------------------------------
+# --- no process-wide lock ----------------------------------------------------------------------
 
 
 def test_a_tiny_read_beside_an_expensive_one_finishes_first() -> None:

@@ -1,4 +1,4 @@
-"""Text from outside made safe to store and show (issue 7, points 4 and 11)."""
+"""Text from outside made safe to store and show."""
 
 from __future__ import annotations
 

@@ -100,7 +100,7 @@ EARLY_AND_LATE = [
 def test_a_span_with_a_lead_covers_early_and_late_instants(
     zone: str, first: int, last: int, instant: datetime
 ) -> None:
-    """Issue 18: instants before a zone's first change had no rule (ical.js read them as UTC) and
+    """Regression: instants before a zone's first change had no rule (ical.js read them as UTC) and
     definitions stopped at 2040 (Casablanca's planned changes lost)."""
     text = vtimezone(zone, first, last, lead=True)
     tz = Timezone.from_ical(text).to_tz(lookup_tzid=False)

@@ -126,7 +126,7 @@ def test_dashboard_copy_and_mark_heard_back(browser, live_server, tmp_path: Path
     with page.expect_navigation():
         card.get_by_role("button", name="Heard back").click()
     card = page.locator("article.interview", has_text="Interview with Jane Doe")
-    # "Saved." beside what changed, on screen (issue 10, point 2)
+    # "Saved." beside what changed, on screen
     saved = card.locator("p.saved")
     assert saved.text_content() == "Saved." and in_view(page, saved)
     assert card.locator("li.followup.check-in").count() == 0
@@ -155,7 +155,7 @@ def test_dashboard_is_usable_on_a_phone(browser, live_server, tmp_path: Path) ->
     page.goto(live_server + "/dashboard")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 375, f"the page scrolls sideways on a phone ({width}px)"
-    # the day's actions fit the first screen (issue 10, point 1)
+    # the day's actions fit the first screen
     today = page.locator("section.todo").first.locator("li.action")
     assert today.count() == 3
     assert in_view(page, today.last), "today's actions do not fit the first screen"
@@ -233,7 +233,7 @@ def test_works_without_javascript(browser, live_server) -> None:
     context.close()
 
 
-# --- accessibility (issue 10, point 6) -----------------------------------------------------------
+# --- accessibility -------------------------------------------------------------------------------
 
 #: what axe-core checks: WCAG 2.0 and 2.1, levels A and AA
 WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}

@@ -1,4 +1,4 @@
-"""issue 11, point 1, in Chromium with its virtual authenticator (CDP WebAuthn domain).
+"""Passkeys in Chromium, with its virtual authenticator (CDP WebAuthn domain).
 
 A person without Google signs up with a calendar address and a passkey, sees what was found,
 signs out and back in with the passkey; a Google user adds a passkey and signs in with it. The
@@ -174,7 +174,7 @@ def test_a_passkey_user_connects_google_into_the_same_account(
     ics_server: IcsServer,
     fake_google,
 ) -> None:
-    """issue 17, point 7, as a person clicks it: the session survives the round trip to Google
+    """One person, one account, as a person clicks it: the session survives the round trip to Google
     (a cross-site top-level navigation back: SameSite=Lax sends the cookie) and Google joins the
     account signed in, with one feed address."""
     from tests.support.google_fake import TEST_EMAIL, interview_event

@@ -62,7 +62,7 @@ def test_d9_questions_read_and_answer_in_chromium(browser, asking_server, viewpo
     assert company.input_value() == "Indomarco"
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= viewport["width"], f"the page scrolls sideways ({width}px)"
-    # the day's actions stay first (issue 10); the questions come right after them
+    # the day's actions stay first; the questions come right after them
     headings = page.locator("main h2").all_text_contents()
     assert headings.index("Is this one of your job interviews?") < headings.index(
         "Upcoming interviews"

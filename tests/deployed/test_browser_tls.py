@@ -1,10 +1,9 @@
 """The service as deployed: gunicorn (gunicorn.conf.py) over TLS, CALFEED_ENV=production, Chromium.
 
-Every form is driven through a real browser against the production configuration, where
-Flask-WTF's strict CSRF check demands a same-origin Referer on HTTPS: with `no-referrer` every post
-answered the CSRF error page (issue 7, point 1). The certificate is a throwaway one from trustme;
-Google is the loopback fake (tests/support/fake_google.py), reached by the consent round trip a
-person clicks through.
+Every form is driven through a real browser against the production configuration, where Flask-WTF's
+strict CSRF check demands a same-origin Referer on HTTPS: with `no-referrer` every post answered the
+CSRF error page. The certificate is a throwaway one from trustme; Google is the loopback fake
+(tests/support/fake_google.py), reached by the consent round trip a person clicks through.
 """
 
 from __future__ import annotations
@@ -43,7 +42,7 @@ def production(fake_google: FakeGoogle, sqlite_db_url: str, tmp_path: Path) -> I
     env = production_env(sqlite_db_url, f"https://127.0.0.1:{port}", fake_google, tmp_path / "i")
     env["PORT"] = str(port)
     deployed = start_gunicorn(env, tmp_path)
-    # issue 9: Google is read by the worker process (the Procfile's `worker:`), not by the web
+    # Google is read by the worker process (the Procfile's `worker:`), not by the web one
     worker = subprocess.Popen(
         [sys.executable, "-m", "calfeed.cli", "worker", "--threads", "1"],
         env=dict(os.environ, **env),
@@ -70,7 +69,7 @@ def test_every_form_works_over_https_in_production(browser, production: Deployed
     with page.expect_navigation(url="**/dashboard"):
         page.get_by_role("button", name="Connect Google Calendar").first.click()
     assert page.url == production.url + "/dashboard"
-    for _ in range(60):  # the first read runs in the worker (issue 9)
+    for _ in range(60):  # the first read runs in the worker, not the web request
         if "Interview with Rina (Acme) - Analyst" in page.text_content("main"):
             break
         time.sleep(0.5)
@@ -81,7 +80,7 @@ def test_every_form_works_over_https_in_production(browser, production: Deployed
 
     page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
     card = page.locator("article.interview", has_text="Interview with Rina")
-    # mark (issue 10's dashboard folds a card's controls under <details>: opened above)
+    # mark (the dashboard folds a card's controls under <details>: opened above)
     with page.expect_navigation():
         card.get_by_role("button", name="Thank-you sent").click()
     assert "Saved." in page.text_content("main")

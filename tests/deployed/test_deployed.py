@@ -1,10 +1,10 @@
 """The service under gunicorn (gunicorn.conf.py, TLS, production mode): faults seen as deployed.
 
 - Database down: the poll gets the app's own 500 with the security headers, and the feed token
-  appears nowhere in anything gunicorn or calfeed wrote (issue 7, point 6).
+  appears nowhere in anything gunicorn or calfeed wrote.
 - Google hanging: a stale poll still ends within about 2 s and `/healthz` answers under 1 s
-  meanwhile (point 3).
-- Forged log lines: CR/LF in a path or the OAuth `error` stays on one line (point 8).
+  meanwhile.
+- Forged log lines: CR/LF in a path or the OAuth `error` stays on one line.
 """
 
 from __future__ import annotations

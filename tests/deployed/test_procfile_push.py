@@ -1,4 +1,4 @@
-"""issue 9, "done when": the Procfile's processes (release, web, worker) on the embedded default.
+"""The Procfile's processes (release, web, worker) on the embedded default.
 
 `calfeed db upgrade`, gunicorn and `calfeed worker` run as real processes sharing one SQLite
 database and one SQLite queue file in the instance folder. A user connects through the fake Google;

@@ -1,4 +1,4 @@
-"""issue 9, point 7: the scale test. 2 web processes and 2 workers, PostgreSQL, the queue on Redis.
+"""The scale test: 2 web processes and 2 workers, PostgreSQL, the queue on Redis.
 
 gunicorn (2 worker processes) serves the app; two `calfeed worker` processes consume a Redis queue
 named for this test only (`CALFEED_QUEUE_NAME`, flushed afterwards). 200 users are connected at the

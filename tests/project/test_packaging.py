@@ -1,4 +1,4 @@
-"""A non-editable install carries everything the package reads at run time (issue 2)."""
+"""A non-editable install carries everything the package reads at run time."""
 
 from __future__ import annotations
 
@@ -43,14 +43,14 @@ def test_wheel_carries_templates_migrations_static_and_demo(wheel: zipfile.ZipFi
     for page in Path(ROOT, "templates").glob("*.html"):
         assert f"calfeed/templates/{page.name}" in names
     assert "calfeed/demo/calendar.json" in names
-    assert "calfeed/docs/rules.md" in names  # the /rules page (issue 10)
+    assert "calfeed/docs/rules.md" in names  # the /rules page
     assert any(n.startswith("calfeed/migrations/versions/") for n in names)
     assert any(n.startswith("calfeed/static/") for n in names)
     assert not any(n.startswith("tests/") for n in names)
 
 
 def test_wheel_carries_the_compiled_catalogs(wheel: zipfile.ZipFile) -> None:
-    """The .mo files are build output (not in git): the wheel build compiles them (issue 10)."""
+    """The .mo files are build output (not in git): the wheel build compiles them."""
     from io import BytesIO
 
     from babel.support import Translations

@@ -54,7 +54,7 @@ def primary(session, user_id):
 
 
 def head_revision() -> str:
-    """The one head of the migration chain (each issue appends its revision)."""
+    """The one head of the migration chain (each schema change appends its revision)."""
 
     heads = ScriptDirectory.from_config(alembic_config("sqlite://")).get_heads()
     assert len(heads) == 1, heads

@@ -1,4 +1,4 @@
-"""issue 9 helpers: connected users at the fake Google, a queue per test, a real worker, a live app.
+"""Worker helpers: connected users at the fake Google, a queue per test, a real worker, a live app.
 
 `connect(fake, config, sessions, email)` runs the consent round trip through the fake for a new
 Google account and stores the grant, as the OAuth callback does. `worker_jobs` builds a Jobs on the
@@ -44,7 +44,7 @@ def connect(
     """A new Google account at the fake, consented and stored; returns the user id.
 
     `quick`: the fake issues the grant directly instead of the consent round trip (many users),
-    read-only unless `write` (issue 14's scope; the round trip asks for it by default).
+    read-only unless `write` (the write scope; the round trip asks for it by default).
     """
     from calfeed.adapters.google import SCOPES, WRITE_SCOPE, CalendarListEntry, Grant
     from calfeed.background import sync

@@ -9,7 +9,7 @@ shapes and error bodies follow Google's documentation:
 State lives in plain dicts under one lock; tests seed it (`add_user`, `put_event`, ...), make it
 misbehave (`inject`, `expire_sync_tokens`, `revoke_user`), and read what was asked (`requests`).
 
-issue 9: push notifications. `events.watch` opens a web_hook channel and `channels.stop` closes it;
+Push notifications: `events.watch` opens a web_hook channel and `channels.stop` closes it;
 every change to a watched calendar (put_event, delete_event, cancel_series) is announced to each of
 its channels by a real HTTP POST from a sender thread, with Google's headers (X-Goog-Channel-ID,
 X-Goog-Channel-Token, X-Goog-Resource-ID, X-Goog-Resource-URI, X-Goog-Resource-State `sync` when the
@@ -113,7 +113,7 @@ class _Calendar:
     primary: bool
     events: dict[str, tuple[int, dict[str, Any]]] = field(default_factory=dict)
     description: str = ""
-    app_created: bool = False  # issue 14: made by calendars.insert (scope calendar.app.created)
+    app_created: bool = False  # made by calendars.insert (scope calendar.app.created)
 
 
 @dataclass
@@ -129,7 +129,7 @@ class _Fault:
 class FakeGoogle(CalendarWrites):
     """Google's OAuth server and Calendar API in one loopback HTTP server (start/stop it).
 
-    issue 14: the writes (app-created calendars, events, batch, limiter) are in
+    The writes (app-created calendars, events, batch, limiter) are in
     tests/support/fake_google_writes.py.
     """
 
@@ -156,7 +156,7 @@ class FakeGoogle(CalendarWrites):
         self._server: Any = None
         self._thread: threading.Thread | None = None
         self.url = ""
-        #: issue 9: open channels by id, what was sent (channel id, state, HTTP status), the sender
+        #: open channels by id, what was sent (channel id, state, HTTP status), the sender
         self._channels: dict[str, dict[str, Any]] = {}
         self.notifications: list[tuple[str, str, int]] = []
         self.push_enabled = True
@@ -394,7 +394,7 @@ class FakeGoogle(CalendarWrites):
         fault = self._fault(request.path)
         if fault is not None:
             return fault
-        written = self._write_dispatch(request, segments)  # issue 14 (and the limiter)
+        written = self._write_dispatch(request, segments)  # the writes (and the limiter)
         if written is not None:
             return written
         path = request.path
@@ -410,7 +410,7 @@ class FakeGoogle(CalendarWrites):
             return self._tracked(request, segments[3:], self._push_api)
         return _json(api_error(404, "notFound", "Not Found"), 404)
 
-    # --- push notifications (issue 9) ------------------------------------------------------------
+    # --- push notifications ----------------------------------------------------------------------
 
     def channels(self) -> dict[str, dict[str, Any]]:
         """The open channels by id (copies)."""

@@ -1,4 +1,4 @@
-"""A calendar server on loopback for issue 11: real HTTP, changing .ics content, ETag/304, faults.
+"""A calendar server on loopback: real HTTP, changing .ics content, ETag/304, faults.
 
 Each path is a `Route`; tests change a route's body between reads (as a provider would when the
 user moves an interview) and look at `requests` to see what calfeed sent.

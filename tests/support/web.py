@@ -47,7 +47,7 @@ def web_config(db_url: str, instance: Path, **overrides: object) -> Config:
         "CALFEED_ENCRYPTION_KEY": WEB_ENCRYPTION_KEY,
         "CALFEED_DATABASE_URL": db_url,
         "CALFEED_INSTANCE_PATH": str(instance),
-        "CALFEED_QUEUE_URL": "immediate",  # issue 9: reads run inside the request in these tests
+        "CALFEED_QUEUE_URL": "immediate",  # reads run inside the request in these tests
     }
     return load_config(env, overrides=overrides or None)
 

@@ -1,4 +1,4 @@
-"""issue 11: settings for calendars by address (CALFEED_FETCH_ALLOW, _SOURCE_INTERVAL)."""
+"""Settings for calendars by address (CALFEED_FETCH_ALLOW, _SOURCE_INTERVAL)."""
 
 from __future__ import annotations
 
@@ -45,7 +45,7 @@ def test_refused_settings(extra: dict[str, str], words: str) -> None:
 
 
 def test_caps_per_user_and_the_fetch_deadline_are_settings(tmp_path) -> None:
-    """issue 17: the caps and the deadline have defaults, are read, and are range-checked."""
+    """The caps and the deadline have defaults, are read, and are range-checked."""
     config = load_config(local(tmp_path))
     assert (config.fetch_timeout, config.max_sources, config.max_passkeys) == (10, 20, 10)
     assert (config.max_source_events, config.max_user_events) == (5_000, 10_000)

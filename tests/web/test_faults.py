@@ -1,4 +1,4 @@
-"""Faults are contained (issue 7, points 3, 4, 5): whatever breaks, a poll gets the last good feed.
+"""Faults are contained: whatever breaks, a poll gets the last good feed.
 
 Each test stages one fault seen in review, on SQLite and PostgreSQL where storage matters:
 Google hanging, Google answering a 200 that is not a Calendar answer, an event holding a lone
@@ -27,7 +27,7 @@ from tests.web.test_web_auth import consent, start
 # the sync tests' fixtures (a connected user, a sync runner), shared by name
 sleeps, sync, user_id = test_sync.sleeps, test_sync.sync, test_sync.user_id
 
-# --- point 5: trust no 200 ------------------------------------------------------------------------
+# --- trust no 200 ---------------------------------------------------------------------------------
 
 NO_TOKEN_PAGE = '{"kind": "calendar#events", "items": []}'
 BAD_ANSWERS = {
@@ -77,7 +77,7 @@ def test_a_full_read_completed_with_its_token_still_replaces(
     assert cached_ids(session_factory, user_id) == set()
 
 
-# --- point 4: any failure leaves the last good feed --------------------------------------------
+# --- any failure leaves the last good feed -----------------------------------------------------
 
 
 @pytest.fixture
@@ -104,7 +104,7 @@ def stale(now) -> object:
 
 
 def read_google(app) -> None:
-    """issue 9: polls never read Google; a read is the worker's (immediate queue: it runs here)."""
+    """Polls never read Google; a read is the worker's (immediate queue: it runs here)."""
     from calfeed.web.runtime import jobs
 
     with session_scope(runtime(app).sessions) as s:
@@ -143,7 +143,7 @@ def test_any_exception_in_a_sync_serves_the_last_good_feed_logged_once(
     monkeypatch.setattr(sync_module, "read_user", broken)
     with caplog.at_level(logging.INFO):
         client = at(stale(now))
-        read_google(app)  # issue 9: the read (in the worker) breaks, contained there
+        read_google(app)  # the read (in the worker) breaks, contained there
         answer = client.get(feed_path)
     assert answer.status_code == 200 and answer.data == first
     broke = [r for r in caplog.records if "broke" in r.getMessage()]
@@ -188,13 +188,13 @@ def test_a_read_only_database_keeps_the_feed_and_fails_the_health_check(
     assert answer.status_code == 200 and answer.data == first
 
 
-# --- point 3: a poll has a deadline ------------------------------------------------------------
+# --- a poll has a deadline ---------------------------------------------------------------------
 
 
 def test_a_poll_ends_in_time_with_google_hanging_and_is_not_retried(
     connected, fake_google, now
 ) -> None:
-    """issue 9 made this stronger: a poll never asks Google at all, however stale."""
+    """Stronger than a deadline: a poll never asks Google at all, however stale."""
     app, feed_path, first, at = connected
     fake_google.inject(0, count=1000, delay=20.0)  # answers fine, 20 s late, every call
     fake_google.reset_requests()

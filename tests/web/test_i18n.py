@@ -1,4 +1,4 @@
-"""The pages' translations are gettext catalogs (issue 10, point 3).
+"""The pages' translations are gettext catalogs.
 
 Every message the code and the templates hold must have its Indonesian translation: the test
 extracts the messages afresh (as `make messages` does) and fails on any that the catalog lacks,

@@ -1,4 +1,4 @@
-"""Log lines hold no secrets and cannot be forged (issue 7, points 6 and 8)."""
+"""Log lines hold no secrets and cannot be forged."""
 
 from __future__ import annotations
 

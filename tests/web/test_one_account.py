@@ -1,4 +1,4 @@
-"""issue 17, point 7: one person, one account, over real HTTP with the loopback fake Google.
+"""One person, one account, over real HTTP with the loopback fake Google.
 
 Before: an address-only (passkey) user who clicked "Connect Google" was switched to a new, second
 account: the dashboard showed the Google interview but not the Outlook one, no addresses, no

@@ -1,4 +1,4 @@
-"""issue 17, point 9: a passkey challenge is used once, on the server, by the session it was for.
+"""A passkey challenge is used once, on the server, by the session it was for.
 
 The challenge used to ride in the signed session cookie, so whoever held the cookie from before a
 verification could send it again: a replayed assertion signed in again (the authenticator's

@@ -1,4 +1,4 @@
-"""Production configuration refuses what would be unsafe (issue 7, point 10)."""
+"""Production configuration refuses what would be unsafe."""
 
 from __future__ import annotations
 
@@ -76,7 +76,7 @@ ZERO_FERNET = "A" * 43 + "="  # 32 zero bytes, a well-formed Fernet key
     ],
 )
 def test_a_secret_key_weak_in_content_is_refused(weak: str, why: str) -> None:
-    """issue 17, point 11: 'a' * 32 and 32 spaces were accepted (they are 32 bytes long)."""
+    """'a' * 32 and 32 spaces used to be accepted (they are 32 bytes long)."""
     found = problems(production(CALFEED_SECRET_KEY=weak))
     assert any("CALFEED_SECRET_KEY" in p and why in p for p in found), found
 
@@ -105,8 +105,8 @@ def test_an_http_base_url_is_refused_in_production() -> None:
 
 
 def test_demo_mode_is_refused_in_production() -> None:
-    """issue 17, point 8: CALFEED_DEMO=1 in production opened the oldest address-only account
-    (and its feed address) to every anonymous visitor."""
+    """CALFEED_DEMO=1 in production used to open the oldest address-only account (and its feed
+    address) to every anonymous visitor."""
     assert problems(production(CALFEED_DEMO="1")) == [
         "CALFEED_DEMO opens an account to every visitor: not in production"
     ]

@@ -1,5 +1,5 @@
-"""issue 17, point 10: a database that reads but refuses writes (PostgreSQL with
-`default_transaction_read_only` on, SQLite opened `mode=ro`).
+"""A database that reads but refuses writes (PostgreSQL with `default_transaction_read_only` on,
+SQLite opened `mode=ro`).
 
 Before: a feed variant never cached (`?lang=id`) answered 500 with a traceback in the log, and
 "Get a new address" 500. Now every variant is rendered from the stored events without writing,

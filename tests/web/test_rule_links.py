@@ -1,5 +1,5 @@
 """Every rule id the pages and `calfeed --help` cite links to its paragraph of docs/rules.md,
-which the service shows at /rules with the document's own anchors (issue 10, point 7)."""
+which the service shows at /rules with the document's own anchors."""
 
 from __future__ import annotations
 

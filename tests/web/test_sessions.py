@@ -1,4 +1,4 @@
-"""A session opens only its own live account (issue 7, point 2), on SQLite and PostgreSQL.
+"""A session opens only its own live account, on SQLite and PostgreSQL.
 
 Before: on SQLite a cookie kept from a deleted account opened the next account created (its
 `users.id` was reused), showing that account's feed address and letting it rotate it. Now the

@@ -1,4 +1,4 @@
-"""Sign-ups can't be locked out (issue 17, point 5), nor grow the tables without bound (issue 7).
+"""Sign-ups can't be locked out, nor grow the tables without bound.
 
 Before: one global hourly bound counted passkeys, so 55 scripted sign-ups in 3.9 s exhausted it
 and the next real visitor got 429, passkeys added by signed-in users counted too, and the

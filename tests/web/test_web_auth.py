@@ -45,7 +45,7 @@ def consent(location: str) -> str:
 def test_index_offers_connect(google_app):
     page = google_app.test_client().get("/").get_data(as_text=True)
     assert 'action="/auth/connect"' in page and "Connect Google Calendar" in page
-    # issue 14: writing is offered, on by default, and can be unticked (read-only)
+    # writing into Google Calendar is offered, on by default, and can be unticked (read-only)
     assert 'name="access" value="write" checked' in page
     assert 'name="access" value="read"' in page
 
@@ -170,14 +170,14 @@ def test_stale_feed_is_read_by_the_schedule_never_by_the_poll(google_app, fake_g
     assert b"Globex" not in fresh.data and fake_google.api_requests() == []  # cache, no read
     later = now + timedelta(seconds=runtime(google_app).config.refresh_interval + 1)
     google_app.extensions["calfeed"] = replace(runtime(google_app), clock=lambda: later)
-    stale = client.get(feed_path)  # issue 9: a poll never calls Google, however stale
+    stale = client.get(feed_path)  # a poll never calls Google, however stale
     assert stale.status_code == 200 and b"Globex" not in stale.data
     assert fake_google.api_requests() == []
     assert jobs(google_app).sweep_now() == 1  # the scheduled read (immediate queue: runs here)
     read = client.get(feed_path)
     assert read.status_code == 200 and b"Globex" in read.data
     reads = fake_google.api_requests()
-    # GET only: the follow-ups written to calfeed's own calendar (issue 14) are POSTs
+    # GET only: the follow-ups written to calfeed's own calendar are POSTs
     events_reads = [r for r in reads if r.path.endswith("/events") and r.method == "GET"]
     assert events_reads and all("syncToken" in r.params for r in events_reads), reads
 

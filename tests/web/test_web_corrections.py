@@ -1,4 +1,4 @@
-"""Issue 8 on the web: correcting company and position (rule E2), and the user's name setting."""
+"""Correcting company and position on the web (rule E2), and the user's name setting."""
 
 from __future__ import annotations
 

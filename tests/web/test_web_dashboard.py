@@ -56,7 +56,7 @@ def test_dashboard_shows_feed_address_and_subscribe_links(app, client, alice):
 
 
 def test_a_private_feed_address_says_google_cannot_reach_it(client, alice):
-    """Issue 10, point 5: localhost (and the demo, a private network) is out of Google's reach."""
+    """Localhost (and the demo, a private network) is out of Google's reach."""
     page = signed_in(client, alice).get("/dashboard").get_data(as_text=True)
     webcal = f"webcal://localhost/feeds/{alice.token}.ics"
     assert f'href="{webcal}"' in page  # Apple Calendar / Outlook on this machine: yes
@@ -121,7 +121,7 @@ def test_mark_heard_back_removes_the_check_in_and_undo_restores(app, client, ali
     signed_in(client, alice)
     token = csrf_token(client)
     r = post_mark(client, token, JANE_KEY, "heard_back")
-    # back at the interview that changed, where "Saved." is shown (issue 10, point 2)
+    # back at the interview that changed, where "Saved." is shown
     anchor = present.anchor_of(JANE_KEY)
     assert r.status_code == 303 and r.headers["Location"] == f"/dashboard?saved={anchor}#{anchor}"
     feed = client.get(alice.feed_path).data
@@ -244,7 +244,7 @@ def test_bad_timeline_is_400_with_message_and_changes_nothing(app, client, alice
     page = r.get_data(as_text=True)
     assert "calfeed cannot read that timeline" in page and 'aria-invalid="true"' in page
     assert marks_of(app, alice.id) == []
-    # beside its field, the field focused, the typed text kept (issue 10, point 2)
+    # beside its field, the field focused, the typed text kept
     field = page[page.index(f'id="{present.anchor_of(JANE_KEY)}-tl"') :]
     field = field[: field.index("</p>")]
     assert f'value="{text}"' in field and "autofocus" in field
@@ -304,7 +304,7 @@ def test_old_interview_stays_while_its_check_in_is_ahead(app, client, alice, csr
 
 
 def test_dates_read_naturally_in_both_languages() -> None:
-    """Babel's (CLDR) formats of each language (issue 10, point 3), in the interview's zone."""
+    """Babel's (CLDR) formats of each language, in the interview's zone."""
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
@@ -323,7 +323,7 @@ def test_dates_read_naturally_in_both_languages() -> None:
 
 
 def test_dashboard_opens_on_the_days_actions(client, alice):
-    """Issue 10, point 1: overdue and due today first, then this week, then interviews."""
+    """The day's actions first: overdue and due today, then this week, then interviews."""
     page = signed_in(client, alice).get("/dashboard").get_data(as_text=True)
     order = [page.index(h) for h in ("To do today", "Upcoming interviews", "Your calendar feed")]
     assert order == sorted(order)

@@ -124,7 +124,7 @@ def test_kinds_variant(client, alice):
     ],
 )
 def test_separate_calendars_per_kind_are_named_apart(client, alice, query, name):
-    """Issue 10, point 4: two subscriptions (one per kind) must not carry the same name."""
+    """Two subscriptions (one per kind) must not carry the same name."""
     from icalendar import Calendar
 
     cal = Calendar.from_ical(client.get(alice.feed_path + query).data)
@@ -184,7 +184,7 @@ def test_a_mark_changes_the_feed_at_once(app, client, alice, csrf_token):
 
 
 def test_stale_feed_poll_never_reads_google(app, client, alice, monkeypatch, now):
-    """issue 9: the poll answers from stored state at once; reads are the worker's."""
+    """The poll answers from stored state at once; reads are the worker's."""
     with session_scope(runtime(app).sessions) as s:  # pretend alice has a Google grant
         s.execute(update(User).where(User.id == alice.id).values(refresh_token_enc="x"))
     calls: list[int] = []

@@ -1,4 +1,5 @@
-"""issue 14 in the browser's terms: consent, the dashboard's status and buttons, off/on, leaving.
+"""Writing into Google Calendar, in the browser's terms: consent, the dashboard's status and
+buttons, off/on, leaving.
 
 The app runs on the immediate queue, so the worker's reads and writes happen inside the request
 that asks for them; the stand-in Google is real HTTP on loopback. CALFEED_BASE_URL is a public

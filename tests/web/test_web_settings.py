@@ -95,7 +95,7 @@ def test_bad_value_is_400_with_message_and_nothing_changed(
     assert "Nothing was changed." in page and message in page
     assert f'id="{field}-err"' in page
     assert stored_settings(app, alice.id) == before
-    # the first field in error takes the focus; the summary links to it (issue 10, point 2)
+    # the first field in error takes the focus; the summary links to it
     assert page.count("autofocus") == 1 and f'href="#{field}"' in page
     focused = page[: page.index("autofocus")]
     assert focused[focused.rindex("<") :].count(f'id="{field}"') == 1

@@ -1,4 +1,4 @@
-"""issue 11, point 1: adding, renaming, pausing, removing calendars by address (dashboard)."""
+"""Adding, renaming, pausing, removing calendars by address (dashboard)."""
 
 from __future__ import annotations
 
@@ -172,7 +172,7 @@ def test_indonesian_words(app, client, carol, csrf_token) -> None:
 def test_marks_on_an_address_interview_through_the_dashboard(
     app, client, carol, csrf_token, served: IcsServer
 ) -> None:
-    """Point 4: the dashboard's mark form works on an .ics interview as on a Google one."""
+    """The dashboard's mark form works on an .ics interview as on a Google one."""
     signed_in(client, carol)
     post(client, csrf_token, "/sources/add", address=served.url("/outlook.ics"))
     (source,) = sources(app)
@@ -186,7 +186,7 @@ def test_marks_on_an_address_interview_through_the_dashboard(
     assert client.get(carol.feed_path).data.count(b"BEGIN:VEVENT") < before
 
 
-# --- issue 17, point 1: the first read leaves the web request ------------------------------------
+# --- the first read leaves the web request -------------------------------------------------------
 
 
 @pytest.fixture
