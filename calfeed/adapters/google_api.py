@@ -16,6 +16,9 @@ Faults, as Google documents them, map to calfeed.errors:
   would empty the feed.
 
 Lone surrogates in the JSON (which no database can store) become U+FFFD as the answer is read.
+
+A worker's reads draw from the project's Calendar API budget (`calfeed.adapters.quota`), the one
+its writes draw from, so a burst of reads and writes together stays under Google's limiter.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from google_auth_httplib2 import AuthorizedHttp
 from googleapiclient.discovery import build
 from googleapiclient.errors import HttpError
 
+from calfeed.adapters.quota import Quota
 from calfeed.config import Config
 from calfeed.core.sanitize import clean_surrogates
 from calfeed.errors import GoogleError, ReauthorizationRequired
@@ -145,8 +149,14 @@ class CalendarClient:
         rng: random.Random | None = None,
         timeout: float = HTTP_TIMEOUT,
         clock: Callable[[], float] = time.monotonic,
+        quota: Quota | None = None,
+        user_key: str = "",
     ) -> None:
         self.credentials = credentials
+        #: the project's budget every worker's reads and writes draw from (None: unbudgeted, as
+        #: the consent's two calls in a web request are: a person is waiting on them)
+        self._quota = quota
+        self._user = user_key
         self._sleep = sleep or time.sleep
         self._retry = retry or RetryPolicy()
         self._rng = rng or random.Random()  # noqa: S311 - jitter, not a secret
@@ -178,6 +188,8 @@ class CalendarClient:
                 or self._waited + delay > self._retry.max_wait
                 or elapsed + delay > self._retry.deadline
             )
+            if self._quota is not None:
+                self._quota.take(self._user)
             try:
                 self.requests += 1
                 result = request.execute(num_retries=0)

@@ -50,6 +50,7 @@ def notify_address(config: Config) -> str | None:
 def _client(sessions: SessionFactory, config: Config, user_id: int) -> CalendarClient | None:
     from calfeed.adapters.google import user_credentials
     from calfeed.adapters.google_api import CalendarClient
+    from calfeed.adapters.quota import quota_for
 
     with session_scope(sessions) as s:
         user = get_user(s, user_id)
@@ -60,7 +61,12 @@ def _client(sessions: SessionFactory, config: Config, user_id: int) -> CalendarC
         refresh = TokenCipher(config.encryption_key).decrypt(refresh_enc)
     except DecryptionFailed:
         return None
-    return CalendarClient(user_credentials(config, refresh), config=config)
+    return CalendarClient(
+        user_credentials(config, refresh),
+        config=config,
+        quota=quota_for(config),
+        user_key=str(user_id),
+    )
 
 
 def _expiry(answer: Mapping[str, object], now: datetime) -> datetime:

@@ -32,6 +32,7 @@ from calfeed.adapters.google_api import (
     RetryPolicy,
     SyncTokenExpired,
 )
+from calfeed.adapters.quota import quota_for
 from calfeed.config import Config
 from calfeed.core.inputs.google_json import parse_google_event
 from calfeed.crypto import DecryptionFailed, TokenCipher
@@ -261,7 +262,15 @@ def read_user(
     credentials = user_credentials(
         config, refresh_token, access_token=access_token, expires_at=access_expiry
     )
-    client = CalendarClient(credentials, config=config, sleep=sleep, retry=retry, rng=rng)
+    client = CalendarClient(
+        credentials,
+        config=config,
+        sleep=sleep,
+        retry=retry,
+        rng=rng,
+        quota=quota_for(config),
+        user_key=str(user_id),
+    )
     window = read_window(now)
     errors: list[str] = []
     full_reads = stored = removed = 0
@@ -396,7 +405,13 @@ def refresh_calendar_list(
     except DecryptionFailed as exc:
         _reconnect(session_factory, user_id, "the stored grant cannot be decrypted", now)
         raise ReauthorizationRequired("the stored grant cannot be decrypted") from exc
-    client = CalendarClient(user_credentials(config, refresh_token), config=config, sleep=sleep)
+    client = CalendarClient(
+        user_credentials(config, refresh_token),
+        config=config,
+        sleep=sleep,
+        quota=quota_for(config),
+        user_key=str(user_id),
+    )
     try:
         infos = _infos(client.calendar_list())
     except ReauthorizationRequired as exc:

@@ -113,3 +113,17 @@ def test_two_workers_writing_many_users_never_meet_googles_limiter(
         len(fake_google.live_events(fake_google.app_calendars(f"user{n}@example.com")[0].id))
         for n in range(8)
     )
+
+
+def test_reads_draw_from_the_budget_writes_draw_from(db_url, google_config, fake_google, now):
+    """A worker's reads reserve their calls in the project's budget and the user's, as writes do,
+    so reads and writes together stay under Google's limiter."""
+    config = replace(google_config, queue_name=f"reads_{uuid.uuid4().hex[:8]}")
+    sessions = make_session_factory(make_engine(db_url))
+    user = connect(fake_google, config, sessions, "reader@example.com", quick=True)
+    limiter = quota_for(config).limiter
+    assert isinstance(limiter, LocalLimiter) and limiter._tat == {}
+    fake_google.reset_requests()
+    assert sync.sync_user(sessions, user, config=config, now=now).ok
+    calls = [r for r in fake_google.requests if r.path.startswith("/calendar/v3/")]
+    assert calls and set(limiter._tat) == {"project", f"user:{user}"}
