@@ -230,6 +230,12 @@ class CalendarWriter:
             raise GoogleError("Google created a calendar without an id")
         return calendar_id
 
+    def rename_calendar(self, calendar_id: str, body: dict[str, Any]) -> None:
+        """calendars.patch: the calendar's name and description (CalendarGone on 404)."""
+        self._execute(
+            self._service.calendars().patch(calendarId=calendar_id, body=body), event=False
+        )
+
     def calendar_exists(self, calendar_id: str) -> bool:
         """calendars.get: False on 404 (the user deleted it)."""
         try:

@@ -56,6 +56,7 @@ from calfeed.core.google_events import (
     Reminder,
     Written,
     calendar_body,
+    calendar_names,
     desired_events,
     fingerprint,
     plan,
@@ -107,6 +108,7 @@ class _Snapshot:
     access_token_enc: str | None
     access_expiry: datetime | None
     calendar_id: str | None
+    calendar_lang: str | None
     marker: str
     lang: str
     time_zone: str
@@ -255,6 +257,7 @@ def _snapshot(
             access_token_enc=user.access_token_enc,
             access_expiry=user.access_token_expires_at,
             calendar_id=delivery.calendar_id,
+            calendar_lang=delivery.calendar_lang,
             marker=delivery.marker,
             lang=settings.lang,
             time_zone=_user_zone(s, user_id, settings.time_zone),
@@ -316,19 +319,26 @@ def _calendar(
     sessions: SessionFactory, writer: CalendarWriter, user_id: int, snap: _Snapshot, todo: Plan
 ) -> str:
     """calfeed's calendar at Google: the stored one, else one found by its marker (created by a
-    run that died before storing its id), else a new one in the user's zone."""
+    run that died before storing its id), else a new one in the user's zone. Its name follows
+    the user's language: renamed when that changed since it was named."""
     if snap.calendar_id:
+        if snap.calendar_lang != snap.lang:
+            writer.rename_calendar(snap.calendar_id, calendar_names(snap.lang, snap.marker))
+            with session_scope(sessions) as s:
+                gd.set_calendar_lang(s, user_id, snap.lang)
         return snap.calendar_id
     found = writer.find_calendar(snap.marker)
     if found is None:
         found = writer.create_calendar(calendar_body(snap.lang, snap.time_zone, snap.marker))
-    _store_calendar(sessions, user_id, found)
+    else:  # named by a run that died, maybe in another language
+        writer.rename_calendar(found, calendar_names(snap.lang, snap.marker))
+    _store_calendar(sessions, user_id, found, snap.lang)
     return found
 
 
-def _store_calendar(sessions: SessionFactory, user_id: int, calendar_id: str) -> None:
+def _store_calendar(sessions: SessionFactory, user_id: int, calendar_id: str, lang: str) -> None:
     with session_scope(sessions) as s:
-        gd.set_calendar(s, user_id, calendar_id)
+        gd.set_calendar(s, user_id, calendar_id, lang)
         gd.clear_written(s, user_id)  # rows of an earlier calendar mean nothing in this one
 
 

@@ -189,11 +189,16 @@ def plan(desired: Mapping[str, Desired], written: Mapping[str, Written]) -> Plan
 def calendar_body(lang: str, time_zone: str, marker: str) -> dict[str, Any]:
     """calendars.insert's body: the feed's name, a description ending with calfeed's marker (so a
     calendar created by a worker that died before storing its id is found again, not doubled)."""
+    return {**calendar_names(lang, marker), "timeZone": time_zone}
+
+
+def calendar_names(lang: str, marker: str) -> dict[str, Any]:
+    """calendars.patch's body when the user's language changes: the name and description in
+    `lang`, the description still ending with the marker."""
     description = CALENDAR_DESCRIPTIONS.get(lang, CALENDAR_DESCRIPTIONS["en"])
     return {
         "summary": CALENDAR_NAMES.get(lang, CALENDAR_NAMES["en"]),
         "description": f"{description}\n\n[calfeed:{marker}]",
-        "timeZone": time_zone,
     }
 
 

@@ -51,6 +51,9 @@ class GoogleDelivery(Base):
     )
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     calendar_id: Mapped[str | None] = mapped_column(String(1024))
+    # the language the calendar's name and description were written in (None: not known; the
+    # next write names it again): a change of the user's language renames it
+    calendar_lang: Mapped[str | None] = mapped_column(String(8))
     marker: Mapped[str] = mapped_column(String(64))
     calendar_gone: Mapped[bool] = mapped_column(Boolean, default=False)
     reminder: Mapped[str] = mapped_column(String(16), default=DEFAULT_REMINDER)
@@ -222,11 +225,19 @@ def stale_writes(session: Session, now: datetime, stale: timedelta) -> list[int]
 # --- the calendar -------------------------------------------------------------------------------
 
 
-def set_calendar(session: Session, user_id: int, calendar_id: str) -> None:
+def set_calendar(session: Session, user_id: int, calendar_id: str, lang: str | None) -> None:
+    """The calendar calfeed writes, and the language its name is in (None: not known)."""
     session.execute(
         update(GoogleDelivery)
         .where(GoogleDelivery.user_id == user_id)
-        .values(calendar_id=calendar_id, calendar_gone=False)
+        .values(calendar_id=calendar_id, calendar_lang=lang, calendar_gone=False)
+    )
+
+
+def set_calendar_lang(session: Session, user_id: int, lang: str) -> None:
+    """The calendar was renamed into `lang`."""
+    session.execute(
+        update(GoogleDelivery).where(GoogleDelivery.user_id == user_id).values(calendar_lang=lang)
     )
 
 

@@ -7,7 +7,7 @@ queue's write task) is called as the worker calls it; the fake holds what Google
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 import pytest
@@ -19,7 +19,7 @@ from calfeed.adapters.google_api import RetryPolicy
 from calfeed.background import google_writes, sync
 from calfeed.config import Config
 from calfeed.core.detection.reading import read_calendar
-from calfeed.core.google_events import UID_PROPERTY, event_id_for
+from calfeed.core.google_events import UID_PROPERTY, event_id_for, marker_of
 from calfeed.store import (
     SessionFactory,
     make_engine,
@@ -78,6 +78,12 @@ class World:
     def feed_uids(self) -> set[str]:
         ics = render(self.sessions, self.user, DEFAULT, self.now).ics
         return {str(e["UID"]) for e in Calendar.from_ical(ics).walk("VEVENT")}
+
+    def delivery_marker(self) -> str:
+        with session_scope(self.sessions) as s:
+            found = gd.get_delivery(s, self.user)
+            assert found is not None
+            return found.marker
 
     def delivery(self) -> gd.DeliveryStatus:
         with session_scope(self.sessions) as s:
@@ -187,6 +193,25 @@ def test_the_reminder_setting_is_written(world):
         gd.set_reminder(s, world.user, "none", world.now)
     world.write()
     assert all(e["reminders"]["overrides"] == [] for e in world.events().values())
+
+
+def test_a_change_of_language_renames_the_calendar(world):
+    """The calendar's name is in the user's language, as the feed's is: a change renames it
+    (one calendars.patch, the marker kept), and the next unchanged write sends nothing."""
+    world.write()
+    with session_scope(world.sessions) as s:
+        user = store.get_user(s, world.user)
+        settings = store.rule_settings_of(user)
+        store.set_rule_settings(s, world.user, replace(settings, lang="id"), world.now)
+    world.fake.reset_requests()
+    assert world.write().status == "ok"
+    cal = world.calendar()
+    assert cal.summary == "Tindak lanjut wawancara"
+    assert marker_of(cal.description) == world.delivery_marker()
+    patched = [r for r in world.fake.requests if r.method == "PATCH" and r.path.count("/") == 4]
+    assert len(patched) == 1
+    world.fake.reset_requests()
+    assert world.write().requests == 0
 
 
 def test_a_worker_killed_between_creating_the_calendar_and_storing_its_id(world, monkeypatch):

@@ -1,8 +1,8 @@
 """The stand-in Google's writes: app-created calendars, their events, the batch endpoint, a limiter.
 
 A mixin of `tests.support.fake_google.FakeGoogle` (it shares its lock, calendars and users):
-- `calendars.insert/get/delete` (POST /calendars, GET/DELETE /calendars/{id}) for calendars made
-  with the `calendar.app.created` scope, marked app-created;
+- `calendars.insert/get/patch/delete` (POST /calendars, GET/PATCH/DELETE /calendars/{id}) for
+  calendars made with the `calendar.app.created` scope, marked app-created;
 - `events.insert/get/update/patch/delete` on them (`events.list` is the reads' own), with
   Google's conditional modification (If-Match: 412 `conditionNotMet`) and error shapes: 409
   `duplicate` for a taken id, 410 `deleted` for deleting a deleted event, 404 `notFound` for a
@@ -165,12 +165,13 @@ class CalendarWrites:
             return self._with_auth(
                 request, lambda email, scopes: self._cal_insert(request, email, scopes)
             )
-        if len(parts) == 2 and parts[0] == "calendars" and method in ("GET", "DELETE"):
+        if len(parts) == 2 and parts[0] == "calendars" and method in ("GET", "PATCH", "DELETE"):
             cal = self._calendars.get(parts[1])
             if parts[1] == "primary" or (cal is not None and not cal.app_created):
                 return None  # the reads' own calendars.get answers
             return self._with_auth(
-                request, lambda email, scopes: self._cal_one(method, parts[1], email, scopes)
+                request,
+                lambda email, scopes: self._cal_one(request, parts[1], email, scopes),
             )
         events = len(parts) >= 3 and parts[0] == "calendars" and parts[2] == "events"
         if events and len(parts) == 3 and method == "POST":
@@ -223,13 +224,18 @@ class CalendarWrites:
             "timeZone": cal.time_zone,
         }
 
-    def _cal_one(self, method: str, cal_id: str, email: str, scopes: set[str]) -> Response:
+    def _cal_one(self, request: Request, cal_id: str, email: str, scopes: set[str]) -> Response:
         if not scopes & CREATE_SCOPES:
             return self._insufficient_scope()
         cal = self._owned(cal_id, email)
         if cal is None:
             return _error(404, "notFound", "Not Found")
-        if method == "GET":
+        if request.method == "GET":
+            return _ok(self._cal_resource(cal))
+        if request.method == "PATCH":  # calendars.patch: the fields given replace their values
+            body = json.loads(request.get_data(as_text=True) or "{}")
+            cal.summary = str(body.get("summary", cal.summary))
+            cal.description = str(body.get("description", cal.description))
             return _ok(self._cal_resource(cal))
         self.user_deletes_calendar(cal_id)
         return Response(b"", 204)
