@@ -41,7 +41,7 @@ from tests.support.calendars import measure as measure_calendars  # noqa: E402
 from tests.support.corpus import load_cases, same  # noqa: E402
 
 TARGET = 0.97
-#: issue 15's targets on calendars nobody tuned to
+#: the targets on calendars nobody tuned to
 FOLLOW_UPS_RIGHT = 0.95
 FALSE_PER_100 = 1.0
 QUESTIONS_PER_MONTH = 3.0

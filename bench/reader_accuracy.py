@@ -11,7 +11,7 @@ questions) and prints, per persona and overall:
 - follow-ups right: sure interviews with the right company and position, over true plus false;
 - questions per month.
 
-The targets (issue 15): follow-ups right >= 95%, false <= 1 per 100 events, questions <= 3 a
+The targets: follow-ups right >= 95%, false <= 1 per 100 events, questions <= 3 a
 month. `-v` lists every miss. `DIR` reads another directory of the same shape.
 """
 

@@ -54,7 +54,7 @@ def test_persona_parses_whole(name: str, personas: dict[str, Persona]) -> None:
 
 
 def test_corpus_is_big_and_varied(personas: dict[str, Persona]) -> None:
-    """Issue 15: >= 5 personas, >= 350 events, >= 60 own interviews (about a fifth), an .ics one."""
+    """>= 5 personas, >= 350 events, >= 60 own interviews (about a fifth), an .ics one."""
     events = [e for p in personas.values() for e in p.events]
     interviews = [
         e for p in personas.values() for e in p.events if p.truth(e).verdict == "interview"

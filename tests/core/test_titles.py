@@ -32,7 +32,7 @@ CASES = load_cases()
 
 
 def test_corpus_is_large_and_distinct() -> None:
-    # issue 8 point 8: at least 150 distinct real-world shapes, interviews and not
+    # at least 150 distinct real-world shapes, interviews and not
     titles = {(c.row["title"], str(c.row.get("attendees")), c.row.get("organizer")) for c in CASES}
     assert len(titles) == len(CASES) >= 150
     shapes = {c.row["shape"] for c in CASES}
@@ -157,7 +157,7 @@ def test_e2_names_spell_the_domain() -> None:
     assert read_company_position("Interview", K, people) == ("Datadog", None)
 
 
-# --- properties (issue 8 point 8)
+# --- properties
 FIRST = ["Sari", "Budi", "Jordan", "Ann", "Kim", "Dewi", "Grace", "Tom", "Maria", "Rizky"]
 LAST = ["Job", "Santoso", "Price", "Lee", "Park", "Lestari", "Wong", "Garcia", "Pratama", "Chen"]
 COMPANIES = ["Acme", "Gojek", "PT Maju Jaya", "Globex Ltd", "Tokopedia", "Initech"]

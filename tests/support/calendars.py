@@ -12,7 +12,7 @@ the calendar does not say, or a list of names equally right), "not" (with a reas
 cases), or "either" (a human could not tell; asking or not is both fine). Unlabelled events are
 "not". Shared by tests/core/test_calendars_accuracy.py and bench/interviews_accuracy.py.
 
-Figures, per persona and overall (issue 15 "Measure"): recall of the user's interviews; false
+Figures, per persona and overall: recall of the user's interviews; false
 interviews (a non-interview that would get follow-ups) per 100 events; company and position right
 over the true interviews found; questions asked per persona-month; and follow-ups right =
 interviews found with the right company and position / (true interviews + false interviews).
