@@ -7,7 +7,6 @@ the follow-up, the language and the loaded templates.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import cache
@@ -66,18 +65,18 @@ def load_templates(folder: Path | None = None) -> DraftTemplates:
     return DraftTemplates(env)
 
 
-#: percent-encodings of every ASCII character that is not unreserved (RFC 3986 2.3)
-_ASCII_QUOTED = {
-    c: f"%{c:02X}"
-    for c in range(128)
-    if not (chr(c).isascii() and (chr(c).isalnum() or chr(c) in "-._~"))
-}
-_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+#: what each UTF-8 byte becomes in a URI component: itself when unreserved (RFC 3986 2.3), else
+#: its percent-encoding; indexed by the byte's value
+_QUOTED = [
+    chr(b) if chr(b).isascii() and (chr(b).isalnum() or chr(b) in "-._~") else f"%{b:02X}"
+    for b in range(256)
+]
 
 
 def _quote(text: str) -> str:
-    """`urllib.parse.quote(text, safe="")`, three times faster on mostly-ASCII drafts."""
-    return _NON_ASCII.sub(lambda m: quote(m.group(), safe=""), text.translate(_ASCII_QUOTED))
+    """`urllib.parse.quote(text, safe="")`, three times faster: one `str.translate` of the UTF-8
+    bytes (read as Latin-1, one character per byte) through a table that cannot miss."""
+    return text.encode().decode("latin-1").translate(_QUOTED)
 
 
 def mailto(to: Person | None, subject: str, body: str) -> str:
