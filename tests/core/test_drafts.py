@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from calfeed.core.detection.detect import detect
 from calfeed.core.drafts import (
+    _QUOTED_ADDRESS,
     _quote,
     description_for,
     drafts_for,
@@ -142,6 +143,7 @@ def test_titles_are_short_and_single_line(settings: RuleSettings) -> None:
 @given(st.text())
 def test_fast_quote_equals_urllib(text: str) -> None:
     assert _quote(text) == quote(text, safe="")
+    assert _quote(text, _QUOTED_ADDRESS) == quote(text, safe="@")
 
 
 @pytest.mark.parametrize(
