@@ -63,7 +63,9 @@ _UTC_NAMES = frozenset({"UTC", "Etc/UTC", "Etc/Universal", "Etc/Zulu", "Universa
 
 def _clean(text: str) -> str:
     """No bare CR and no control characters in a text value (they break some readers)."""
-    return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL.sub("", text)
 
 
 def _one_line(text: str, limit: int = 250) -> str:
@@ -79,13 +81,18 @@ def _fold(line: str) -> bytes:
     """One content line as bytes, folded at 75 octets (RFC 5545 3.1) without splitting a
     UTF-8 character or an escape sequence, CRLF-terminated."""
     raw = line.encode()
-    if len(raw) < 75:
+    n = len(raw)
+    if n < 75:
         return raw + b"\r\n"
-    pieces, i, n = [], 0, len(raw)
+    ascii = n == len(line)  # one byte per character: no character to keep whole
+    if ascii and b"\\" not in raw and b"^" not in raw:  # nor an escape: cut every 74 octets
+        return b"\r\n ".join([raw[i : i + 74] for i in range(0, n, 74)]) + b"\r\n"
+    pieces, i = [], 0
     while n - i >= 75:
         j = i + 74
-        while raw[j] & 0xC0 == 0x80:  # a UTF-8 continuation byte: cut before its character
-            j -= 1
+        if not ascii:
+            while raw[j] & 0xC0 == 0x80:  # a UTF-8 continuation byte: cut before its character
+                j -= 1
         if j - i > 1 and raw[j - 1] in b"\\^":  # keep "\n", "\," and "^n" in one piece
             j -= 1
         pieces.append(raw[i:j])
