@@ -173,9 +173,9 @@ def render_feed(
         chunks.append(chunk)
         used |= named
     spans = _spans(ordered)
-    zones = b"".join(vtimezone(zone, *spans.get(zone, _DEFAULT_SPAN)) for zone in sorted(used))
-    body = b"".join(chunks)
-    return calendar_head(name, description, refresh) + zones + body + b"END:VCALENDAR\r\n"
+    zones = [vtimezone(zone, *spans.get(zone, _DEFAULT_SPAN)) for zone in sorted(used)]
+    head = calendar_head(name, description, refresh)
+    return b"".join([head, *zones, *chunks, b"END:VCALENDAR\r\n"])  # one copy of the events
 
 
 def duration(value: timedelta) -> str:
