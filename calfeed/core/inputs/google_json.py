@@ -91,15 +91,16 @@ class _People:
             return None
         get = raw.get
         email, name, status = get("email"), get("displayName"), get("responseStatus")
-        key = (
-            email,
-            name,
-            get("self") is True,
-            organizer or get("organizer") is True,
-            not organizer and get("resource") is True,
-            "accepted" if organizer else status,
-        )
-        if all(v is None or v.__class__ is str for v in (email, name, status)):
+        if organizer:
+            key: _AttendeeKey = (email, name, get("self") is True, True, False, "accepted")
+        else:
+            is_self, named = get("self") is True, get("organizer") is True
+            key = (email, name, is_self, named, get("resource") is True, status)
+        if (
+            (email is None or email.__class__ is str)
+            and (name is None or name.__class__ is str)
+            and (status is None or status.__class__ is str)
+        ):
             found = self._seen.get(key)
             if found is None:
                 found = self._seen[key] = _attendee(*key)
