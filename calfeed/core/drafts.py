@@ -98,6 +98,8 @@ def _quoting(safe: str) -> list[str]:
 
 _QUOTED = _quoting("")
 _QUOTED_ADDRESS = _quoting("@")
+#: a body's line breaks go out as CRLF (RFC 6068 section 5): each LF is written as %0D%0A
+_QUOTED_BODY = [*_QUOTED[:10], "%0D%0A", *_QUOTED[11:]]
 
 
 def _quote(text: str, table: list[str] = _QUOTED) -> str:
@@ -110,8 +112,9 @@ def _quote(text: str, table: list[str] = _QUOTED) -> str:
 def mailto(to: Person | None, subject: str, body: str) -> str:
     """An RFC 6068 `mailto:` URI with subject and body filled (line breaks as %0D%0A)."""
     address = _quote(to.email, _QUOTED_ADDRESS) if to else ""
-    body = body.replace("\r\n", "\n").replace("\n", "\r\n")
-    return f"mailto:{address}?subject={_quote(subject)}&body={_quote(body)}"
+    if "\r" in body:  # a CRLF is one line break; a lone CR stays one (%0D)
+        body = body.replace("\r\n", "\n")
+    return f"mailto:{address}?subject={_quote(subject)}&body={_quote(body, _QUOTED_BODY)}"
 
 
 #: how a draft is signed when nothing tells the user's name (never blank)

@@ -140,6 +140,14 @@ def test_titles_are_short_and_single_line(settings: RuleSettings) -> None:
     assert len(title) < 255 and "\n" not in title and "\r" not in title
 
 
+@given(st.text(alphabet=st.sampled_from("a \r\n–é,")), st.text())
+def test_mailto_writes_every_line_break_as_crlf(body: str, subject: str) -> None:
+    """As it did with urllib: CRLF and LF become %0D%0A, a lone CR %0D (RFC 6068 section 5)."""
+    crlf = body.replace("\r\n", "\n").replace("\n", "\r\n")
+    expected = f"mailto:?subject={quote(subject, safe='')}&body={quote(crlf, safe='')}"
+    assert mailto(None, subject, body) == expected
+
+
 @given(st.text())
 def test_fast_quote_equals_urllib(text: str) -> None:
     assert _quote(text) == quote(text, safe="")
