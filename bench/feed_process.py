@@ -48,10 +48,10 @@ LAUNCHER = (
 )
 
 
-def timed(command: list[str], **options: object) -> tuple[float, int]:
+def timed(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[float, int]:
     """Run `command` to its end: its wall time in seconds and its peak resident memory in KiB."""
     launched = [sys.executable, "-S", "-c", LAUNCHER, *command]
-    done = subprocess.run(launched, check=True, capture_output=True, text=True, **options)  # type: ignore[call-overload]
+    done = subprocess.run(launched, check=True, capture_output=True, text=True, cwd=cwd, env=env)
     seconds, kib, status = done.stdout.split()
     if int(status):
         raise subprocess.CalledProcessError(int(status), command, stderr=done.stderr)
