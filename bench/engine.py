@@ -29,11 +29,10 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run from a checkout without installing
 
+from bench.floor import plain_events, serialize_plain  # noqa: E402
 from calfeed.core.inputs.google_json import events_from_payload  # noqa: E402
 from calfeed.core.model import RuleSettings  # noqa: E402
 from calfeed.core.pipeline import build_feed  # noqa: E402
@@ -216,37 +215,6 @@ def calendar_json(events: int, interviews: int, seed: int) -> str:
         "items": items,
     }
     return json.dumps(payload)
-
-
-def plain_events(count: int) -> list[tuple[str, datetime, datetime, datetime, str]]:
-    """The floor's input: UID, DTSTAMP, DTSTART, DTEND, SUMMARY for `count` events."""
-    base = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
-    return [
-        (
-            f"plain-{i:05d}@bench",
-            base,
-            base + timedelta(hours=5 * i),
-            base + timedelta(hours=5 * i, minutes=15),
-            f"Send thank-you: Company {i % 97} - Role {i % 13}",
-        )
-        for i in range(count)
-    ]
-
-
-def serialize_plain(rows: list[tuple[str, datetime, datetime, datetime, str]]) -> bytes:
-    """icalendar alone: a calendar of plain events, the least any icalendar-based feed costs."""
-    cal = Calendar()
-    cal.add("prodid", "-//bench//floor//EN")
-    cal.add("version", "2.0")
-    for uid, stamp, start, end, summary in rows:
-        ev = Event()
-        ev.add("uid", uid)
-        ev.add("dtstamp", stamp)
-        ev.add("dtstart", start)
-        ev.add("dtend", end)
-        ev.add("summary", summary)
-        cal.add_component(ev)
-    return cal.to_ical()
 
 
 def best_of(repeat: int, runs: dict[str, Callable[[], object]]) -> dict[str, float]:

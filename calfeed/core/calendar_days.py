@@ -1,7 +1,9 @@
 """Working days: weekends and, when the user picks a country, its public holidays (rules C1, C3).
 
 Pure functions of dates; the `holidays` package supplies the holiday tables, loaded lazily and
-cached per (country, year) so a feed of thousands of check-ins asks for each year once.
+cached per (country, year) so a feed of thousands of check-ins asks for each year once. It is
+imported only when a country is chosen: importing it costs about 75 ms (its calendars and its
+package metadata), a tenth of a `calfeed feed` run that needs only weekends.
 """
 
 from __future__ import annotations
@@ -9,12 +11,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 from functools import cache
 
-import holidays
-
 
 @cache
 def supported_countries() -> frozenset[str]:
     """ISO 3166 alpha-2 codes the holiday tables know."""
+    import holidays
+
     return frozenset(holidays.list_supported_countries())
 
 
@@ -35,6 +37,8 @@ def country_names() -> dict[str, str]:
 
 @cache
 def _holidays(country: str, year: int) -> frozenset[date]:
+    import holidays
+
     return frozenset(holidays.country_holidays(country, years=year).keys())
 
 

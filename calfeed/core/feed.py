@@ -20,9 +20,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
-
-from icalendar import Calendar, vDuration
 
 from calfeed.core.vtimezone import FIRST_YEAR, LAST_YEAR, changes, vtimezone
 
@@ -65,7 +64,9 @@ _UTC_NAMES = frozenset({"UTC", "Etc/UTC", "Etc/Universal", "Etc/Zulu", "Universa
 
 def _clean(text: str) -> str:
     """No bare CR and no control characters in a text value (they break some readers)."""
-    return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL.sub("", text)
 
 
 def _one_line(text: str, limit: int = 250) -> str:
@@ -81,13 +82,18 @@ def _fold(line: str) -> bytes:
     """One content line as bytes, folded at 75 octets (RFC 5545 3.1) without splitting a
     UTF-8 character or an escape sequence, CRLF-terminated."""
     raw = line.encode()
-    if len(raw) < 75:
+    n = len(raw)
+    if n < 75:
         return raw + b"\r\n"
-    pieces, i, n = [], 0, len(raw)
+    ascii = n == len(line)  # one byte per character: no character to keep whole
+    if ascii and b"\\" not in raw and b"^" not in raw:  # nor an escape: cut every 74 octets
+        return b"\r\n ".join([raw[i : i + 74] for i in range(0, n, 74)]) + b"\r\n"
+    pieces, i = [], 0
     while n - i >= 75:
         j = i + 74
-        while raw[j] & 0xC0 == 0x80:  # a UTF-8 continuation byte: cut before its character
-            j -= 1
+        if not ascii:
+            while raw[j] & 0xC0 == 0x80:  # a UTF-8 continuation byte: cut before its character
+                j -= 1
         if j - i > 1 and raw[j - 1] in b"\\^":  # keep "\n", "\," and "^n" in one piece
             j -= 1
         pieces.append(raw[i:j])
@@ -111,45 +117,56 @@ def _when(name: str, value: datetime | date) -> tuple[str, str | None]:
     return f"{name};TZID={zone}:{value:%Y%m%dT%H%M%S}", zone
 
 
+@lru_cache(maxsize=64)
+def _categories(categories: tuple[str, ...]) -> bytes:
+    """The CATEGORIES line: a feed's events share a few pairs, written once each."""
+    return _fold("CATEGORIES:" + ",".join(_text(c) for c in categories))
+
+
+@lru_cache(maxsize=64)
+def _alarm(text: str) -> bytes:
+    """The VALARM block (rule T4: one reminder at the start); its text is one per kind."""
+    lines = ["BEGIN:VALARM", "ACTION:DISPLAY", "DESCRIPTION:" + _text(_one_line(text))]
+    return b"".join(map(_fold, [*lines, "TRIGGER:P0D", "END:VALARM"]))
+
+
 def event_bytes(item: FeedEvent) -> tuple[bytes, set[str]]:
     """One VEVENT's bytes and the zones it names.
 
     Written directly rather than through icalendar's Event: building a component per event made
     rendering six times slower than icalendar serializing as many plain events (bench/engine.py).
     tests/core/test_feed_writer.py proves the bytes equal icalendar's serialization of the event.
+    The lines every event has alike are written once, as bytes.
     """
     start, start_zone = _when("DTSTART", _unambiguous(item.start))
     end, end_zone = _when("DTEND", _unambiguous(item.end))
-    stamp = f"{item.stamp.astimezone(UTC):%Y%m%dT%H%M%SZ}"
-    lines = [
-        "BEGIN:VEVENT",
-        "SUMMARY:" + _text(_one_line(item.summary)),
-        start,
-        end,
-        "DTSTAMP:" + stamp,
-        "UID:" + _text(item.uid),
-        f"SEQUENCE:{item.sequence}",
+    stamp = f"{item.stamp.astimezone(UTC):%Y%m%dT%H%M%SZ}\r\n".encode()
+    parts = [
+        b"BEGIN:VEVENT\r\n",
+        _fold("SUMMARY:" + _text(_one_line(item.summary))),
+        _fold(start),
+        _fold(end),
+        b"DTSTAMP:" + stamp,
+        _fold("UID:" + _text(item.uid)),
+        _fold(f"SEQUENCE:{item.sequence}"),
     ]
     if item.categories:
-        lines.append("CATEGORIES:" + ",".join(_text(c) for c in item.categories))
-    lines += ["CLASS:PRIVATE", "DESCRIPTION:" + _text(_clean(item.description))]
-    lines.append("LAST-MODIFIED:" + stamp)
+        parts.append(_categories(item.categories))
+    parts += [
+        b"CLASS:PRIVATE\r\n",
+        _fold("DESCRIPTION:" + _text(_clean(item.description))),
+        b"LAST-MODIFIED:" + stamp,
+    ]
     if item.related_to:
-        lines.append("RELATED-TO:" + _text(_one_line(item.related_to, 1000)))
-    lines.append("TRANSP:TRANSPARENT")
+        parts.append(_fold("RELATED-TO:" + _text(_one_line(item.related_to, 1000))))
+    parts.append(b"TRANSP:TRANSPARENT\r\n")
     if item.url:
-        lines.append("URL:" + item.url)
-    if item.alarm:  # rule T4: one reminder at the start
-        lines += [
-            "BEGIN:VALARM",
-            "ACTION:DISPLAY",
-            "DESCRIPTION:" + _text(_one_line(item.alarm)),
-            "TRIGGER:P0D",
-            "END:VALARM",
-        ]
-    lines.append("END:VEVENT")
+        parts.append(_fold("URL:" + item.url))
+    if item.alarm:
+        parts.append(_alarm(item.alarm))
+    parts.append(b"END:VEVENT\r\n")
     zones = {z for z in (start_zone, end_zone) if z}
-    return b"".join(map(_fold, lines)), zones
+    return b"".join(parts), zones
 
 
 def render_feed(
@@ -160,17 +177,6 @@ def render_feed(
     refresh: timedelta = timedelta(hours=1),
 ) -> bytes:
     """The calendar's bytes: CRLF lines folded at 75 octets, UTF-8, events in a stable order."""
-    cal = Calendar()
-    cal.add("prodid", PRODID)
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", name)
-    cal.add("name", name)
-    cal.add("x-wr-caldesc", description)
-    cal.add("description", description)
-    cal.add("refresh-interval", vDuration(refresh), parameters={"VALUE": "DURATION"})
-    cal.add("x-published-ttl", vDuration(refresh))
-
     ordered = sorted(events, key=lambda e: (_instant(e.start), e.uid))
     used: set[str] = set()
     chunks = []
@@ -179,11 +185,55 @@ def render_feed(
         chunks.append(chunk)
         used |= named
     spans = _spans(ordered)
-    zones = b"".join(vtimezone(zone, *spans.get(zone, _DEFAULT_SPAN)) for zone in sorted(used))
-    body = b"".join(chunks)
-    closing = b"END:VCALENDAR\r\n"
-    head = cal.to_ical().removesuffix(closing)
-    return head + zones + body + closing
+    zones = [vtimezone(zone, *spans.get(zone, _DEFAULT_SPAN)) for zone in sorted(used)]
+    head = calendar_head(name, description, refresh)
+    return b"".join([head, *zones, *chunks, b"END:VCALENDAR\r\n"])  # one copy of the events
+
+
+def duration(value: timedelta) -> str:
+    """An RFC 5545 3.3.6 DURATION, written as icalendar's vDuration writes it ("PT1H", "P1DT5S")."""
+    sign = ""
+    if value.days < 0:
+        sign, value = "-", -value
+    time = ""
+    if value.seconds:
+        hours, rest = divmod(value.seconds, 3600)
+        minutes, seconds = divmod(rest, 60)
+        time = "T" + (f"{hours}H" if hours else "")
+        time += f"{minutes}M" if minutes or (hours and seconds) else ""
+        time += f"{seconds}S" if seconds else ""
+    if value.days == 0 and time:
+        return f"{sign}P{time}"
+    return f"{sign}P{value.days}D{time}"
+
+
+def calendar_head(name: str, description: str, refresh: timedelta) -> bytes:
+    """The VCALENDAR's opening and properties, in icalendar's canonical order.
+
+    Written directly, like the events: building an icalendar Calendar for these nine lines cost
+    the import of icalendar (about 45 ms of a `calfeed feed` run) and nothing else.
+    tests/core/test_feed_writer.py proves the bytes equal icalendar's serialization. The X- and
+    NAME values are written verbatim (icalendar's UNKNOWN type: no TEXT escaping).
+
+    Raises:
+        ValueError: the name or description holds a line break, which a verbatim value cannot.
+    """
+    if any(c in text for text in (name, description) for c in "\r\n"):
+        raise ValueError("a calendar's name and description are single lines")
+    every = duration(refresh)
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:" + _text(PRODID),
+        "CALSCALE:GREGORIAN",
+        "DESCRIPTION:" + _text(description),
+        "X-WR-CALDESC:" + description,
+        "NAME:" + name,
+        "X-WR-CALNAME:" + name,
+        "REFRESH-INTERVAL;VALUE=DURATION:" + every,
+        "X-PUBLISHED-TTL:" + every,
+    ]
+    return b"".join(map(_fold, lines))
 
 
 #: zone definitions go back at most this far (the tz database's history is patchy before it)

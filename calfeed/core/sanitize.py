@@ -49,7 +49,8 @@ def clean_display(text: str) -> str:
 
 
 def _needs_cleaning(text: str | None) -> bool:
-    return text is not None and _ANY.search(text) is not None
+    # every character cleaned is outside ASCII, and `isascii` costs nothing (CPython records it)
+    return text is not None and not text.isascii() and _ANY.search(text) is not None
 
 
 def clean_event(event: SourceEvent) -> SourceEvent:

@@ -5,12 +5,22 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
+import jinja2
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from calfeed.core.detection.detect import detect
-from calfeed.core.drafts import _quote, description_for, drafts_for, mailto, title_for
+from calfeed.core.drafts import (
+    _QUOTED_ADDRESS,
+    _quote,
+    description_for,
+    drafts_for,
+    load_templates,
+    mailto,
+    templates_dir,
+    title_for,
+)
 from calfeed.core.model import Person, RuleSettings
 from calfeed.core.rules import follow_ups
 from tests.support.factories import SELF, interviewer, source_event
@@ -130,9 +140,18 @@ def test_titles_are_short_and_single_line(settings: RuleSettings) -> None:
     assert len(title) < 255 and "\n" not in title and "\r" not in title
 
 
+@given(st.text(alphabet=st.sampled_from("a \r\n–é,")), st.text())
+def test_mailto_writes_every_line_break_as_crlf(body: str, subject: str) -> None:
+    """As it did with urllib: CRLF and LF become %0D%0A, a lone CR %0D (RFC 6068 section 5)."""
+    crlf = body.replace("\r\n", "\n").replace("\n", "\r\n")
+    expected = f"mailto:?subject={quote(subject, safe='')}&body={quote(crlf, safe='')}"
+    assert mailto(None, subject, body) == expected
+
+
 @given(st.text())
 def test_fast_quote_equals_urllib(text: str) -> None:
     assert _quote(text) == quote(text, safe="")
+    assert _quote(text, _QUOTED_ADDRESS) == quote(text, safe="@")
 
 
 @pytest.mark.parametrize(
@@ -148,3 +167,53 @@ def test_e1_teams_are_greeted_by_name(email, name, greeting, settings: RuleSetti
     f = follow_up("thank-you", settings, attendees=[SELF, interviewer(email, name)])
     [draft] = drafts_for(f, "en")
     assert draft.body.splitlines()[0] == greeting
+
+
+def jinja_render(templates, name: str, **values: object) -> str:
+    """What Jinja's own `Template.render` gives, trimmed as the drafts trim it."""
+    text = templates.env.get_template(name).render(**values)
+    return "\n".join(line.rstrip() for line in text.strip().splitlines())
+
+
+draft_values = st.fixed_dictionaries(
+    {
+        "first_name": st.sampled_from(["", "Jane", "  Sari "]),
+        "company": st.sampled_from([None, "", "Acme", "PT Maju {{ x }}"]),
+        "position": st.sampled_from([None, "Store Manager", "a\nb  "]),
+        "sender": st.sampled_from(["Budi", "[Your name]"]),
+        "place": st.sampled_from(["feed", "dashboard"]),
+        "rule": st.sampled_from(["T2", "C1", "C2"]),
+        "rules_at": st.just("docs/rules.md"),
+        "several": st.booleans(),
+        "example_date": st.just("2026-12-01"),
+        "timeline": st.sampled_from(["", "within a week"]),
+        "grace_days": st.integers(1, 5),
+        "wait_days": st.integers(7, 14),
+    }
+)
+
+
+@given(
+    st.sampled_from(sorted(p.name for p in (templates_dir() / "drafts").iterdir())), draft_values
+)
+def test_fast_render_equals_jinja_render(name: str, values: dict[str, object]) -> None:
+    templates = load_templates()
+    assert templates.render(name, **values) == jinja_render(templates, name, **values)
+
+
+def test_an_edited_template_keeps_jinja_globals_and_errors(tmp_path) -> None:
+    """Users edit the templates: Jinja's globals (range, namespace ...) stay at hand, and an
+    unknown name is still an error that names the template's line."""
+    (tmp_path / "drafts").mkdir()
+    (tmp_path / "drafts" / "odd.txt").write_text(
+        "{% set ns = namespace(n=0) %}{% for i in range(3) %}{% set ns.n = ns.n + i %}{% endfor %}"
+        "{{ ns.n }} {{ who }}\n\n{{ dict(a=1) }}  \n",
+        encoding="utf-8",
+    )
+    (tmp_path / "drafts" / "bad.txt").write_text("line one\n{{ nobody }}", encoding="utf-8")
+    templates = load_templates(tmp_path)
+    assert templates.render("odd.txt", who="Ann") == "3 Ann\n\n{'a': 1}"
+    assert templates.render("odd.txt", who="Ann") == jinja_render(templates, "odd.txt", who="Ann")
+    with pytest.raises(jinja2.UndefinedError, match="nobody") as raised:
+        templates.render("bad.txt")
+    assert any(entry.name == "top-level template code" for entry in raised.traceback)

@@ -9,11 +9,20 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from icalendar import Alarm, Event
 
-from calfeed.core.feed import FeedEvent, _clean, _unambiguous, event_bytes
+from calfeed.core.feed import (
+    PRODID,
+    FeedEvent,
+    _clean,
+    _unambiguous,
+    calendar_head,
+    event_bytes,
+)
+from calfeed.core.pipeline import FEED_DESCRIPTIONS, FEED_NAMES, KIND_FEED_NAMES
 from tests.support.examples import examples
 
 
@@ -134,3 +143,53 @@ def test_long_multibyte_lines_fold_like_icalendar() -> None:
     written, zones = event_bytes(item)
     assert written == reference(item) and zones == set()
     assert all(len(line) <= 75 for line in written.split(b"\r\n"))
+
+
+def reference_head(name: str, description: str, refresh: timedelta) -> bytes:
+    """What icalendar writes for the calendar's own properties (the feed's first lines)."""
+    from icalendar import Calendar, vDuration
+
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", name)
+    cal.add("name", name)
+    cal.add("x-wr-caldesc", description)
+    cal.add("description", description)
+    cal.add("refresh-interval", vDuration(refresh), parameters={"VALUE": "DURATION"})
+    cal.add("x-published-ttl", vDuration(refresh))
+    return cal.to_ical().removesuffix(b"END:VCALENDAR\r\n")
+
+
+one_line = tricky.map(lambda text: text.replace("\r", "").replace("\n", "")).filter(
+    lambda text: "\\N" not in text  # icalendar's slip, as for UIDs above
+)
+
+
+@settings(max_examples=examples(300), deadline=None)
+@given(
+    name=one_line,
+    description=one_line,
+    refresh=st.timedeltas(min_value=timedelta(days=-3), max_value=timedelta(days=40)),
+)
+def test_head_matches_icalendar(name: str, description: str, refresh: timedelta) -> None:
+    assert calendar_head(name, description, refresh) == reference_head(name, description, refresh)
+
+
+def test_head_of_every_feed_calfeed_names_matches_icalendar() -> None:
+    names = [
+        *FEED_NAMES.values(),
+        *(n for kinds in KIND_FEED_NAMES.values() for n in kinds.values()),
+    ]
+    for name in names:
+        for description in FEED_DESCRIPTIONS.values():
+            for refresh in (timedelta(hours=1), timedelta(minutes=30), timedelta(days=1)):
+                expected = reference_head(name, description, refresh)
+                assert calendar_head(name, description, refresh) == expected
+
+
+def test_head_refuses_a_line_break_in_a_verbatim_value() -> None:
+    """icalendar refuses it too: X-WR-CALNAME and NAME are written without TEXT escaping."""
+    with pytest.raises(ValueError, match="single lines"):
+        calendar_head("two\nlines", "d", timedelta(hours=1))
