@@ -34,13 +34,25 @@ _SENTENCE_END = re.compile(r"(?<!\b[A-Z])(?<!\bInc)(?<!\bLtd)(?<!\bCorp)[.!?](?:
 
 #: rule E4: labelled lines, label -> what it names
 _LINE = re.compile(
-    r"^\s*[-*•]?\s*(?P<label>job title|job|position|posisi|jabatan|role|vacancy|lowongan"
+    r"^\s*[-*•]?\s*(?P<label>job title|job requisition|requisition|job|position|posisi|jabatan"
+    r"|role|vacancy|lowongan|interview"
     r"|company|perusahaan|nama perusahaan|employer|topic|event name|what|subject|judul"
     r"|candidate|kandidat|interviewers?|pewawancara|interviewer\(s\))\s*[:：]\s*(?P<value>.{1,200}?)\s*$",
     re.IGNORECASE | re.MULTILINE,
 )
 _POSITION_LABELS = frozenset(
-    ("job title", "job", "position", "posisi", "jabatan", "role", "vacancy", "lowongan")
+    (
+        "job title",
+        "job requisition",
+        "requisition",
+        "job",
+        "position",
+        "posisi",
+        "jabatan",
+        "role",
+        "vacancy",
+        "lowongan",
+    )
 )
 _REQUISITION = re.compile(
     r"\b(?:job\s+)?(?:req(?:uisition)?\.?\s*(?:id)?\s*#?\s*[\w-]*\d[\w-]*|j?r-?\d{3,}[\w-]*)\b",
@@ -49,22 +61,44 @@ _REQUISITION = re.compile(
 _WORDS = r"[A-Z0-9][\w&.'’+/-]*(?:,?\s+(?:[A-Z0-9&][\w&.'’+/-]*|of|and|dan|&|de|la|the))*"
 #: rule E4: sentences that name the role and the employer
 _ROLE_AT = re.compile(
-    rf"\b(?i:for|to|untuk)\s+(?:the|our|a|an)?\s*(?:position\s+of\s+|role\s+of\s+|posisi\s+)?"
+    rf"\b(?i:for|to|untuk|about|regarding)\s+(?:the|our|a|an)?\s*(?:position\s+of\s+|role\s+of\s+|posisi\s+)?"
     rf"(?P<role>{_WORDS})\s+(?:role|position|job|opening|vacancy)"
     rf"(?:\s+(?:at|with|in|di)\s+(?P<co>{_WORDS}))?",
 )
 _POSITION_OF = re.compile(
-    rf"\b(?:position|role)\s+of\s+(?P<role>{_WORDS})(?:\s+(?:at|with|di)\s+(?P<co>{_WORDS}))?"
+    rf"\b(?:position|role|appointment)\s+of\s+(?P<role>{_WORDS})(?:\s+(?:at|with|di)\s+(?P<co>{_WORDS}))?"
     rf"|\b(?:untuk|for|interview|wawancara)\s+posisi\s+(?P<role2>{_WORDS})(?:\s+(?:di|at)\s+(?P<co2>{_WORDS}))?",
 )
 #: rule E4: "a hiring manager conversation for Backend Engineer, Payments" (a role noun needed)
 _STEP_FOR = re.compile(
-    rf"\b(?:interview|conversation|call|chat|screen|session|onsite)\s+for\s+(?:the\s+)?"
+    rf"\b(?:interview|conversation|call|chat|screen|session|onsite|loop)\s+for\s+(?:the\s+)?"
     rf"(?P<role>{_WORDS})"
 )
 _INTEREST_IN = re.compile(
     rf"\b(?:interest in|applying (?:to|at)|apply(?:ing)? to join|melamar di|bergabung dengan)\s+"
     rf"(?P<co>{_WORDS})"
+)
+#: rule E4: a job portal's robot names the employer first: "PT Bukit Kapital has scheduled an
+#: interview with you" (one line, so a greeting before it is not part of the name)
+_LINE_WORDS = r"[A-Z0-9][\w&.'’+/-]*(?:[ \t]+(?:[A-Z0-9&][\w&.'’+/-]*|of|and|dan|&|de|la|the))*"
+_SCHEDULED = re.compile(
+    rf"(?m)^[ \t]*(?P<co>{_LINE_WORDS})[ \t]+(?:has|have)[ \t]+(?:scheduled|arranged|invited[ \t]+you)"
+)
+#: rule E4: "Role: Data Analyst, Risk." inside a sentence, not on a line of its own
+_INLINE_ROLE = re.compile(r"\b(?:Role|Position|Posisi)\s*:\s*(?P<role>[^.\n;!?]{2,60})")
+#: rule E4: the user's own notes name the vacancy: "posisi Store Crew", "lowongan F&B Service
+#: (waitress)", "lamaran barista", "lamaran Saudara untuk Officer Development Program (ODP)"
+_NOTED_ROLE = re.compile(
+    r"\b(?i:posisi|lowongan|lamaran|melamar)\s+(?:(?i:anda|saudara|saudari|kamu)\s+)?"
+    r"(?:(?i:untuk|sebagai|kerja)\s+)?(?:(?i:posisi)\s+)?"
+    r"(?P<role>(?!(?i:anda|saudara|kamu|di|ke|yang|ini|itu)\b)[\w&/'’+]+(?:[ \t]+[\w&/'’+]+){0,3}?)"
+    r"(?=[ \t]*(?:[.,;:()\n]|$|[ \t]-[ \t]|[ \t](?i:di|ke|ketemu|sama|dari|dia|yang|yg|batch|via)\b))"
+)
+#: rule E4: job portals, where an application was made: never the job
+_PORTALS = frozenset("jobstreet glints kalibrr linkedin indeed karir dealls topkarir".split())
+#: rule D8: a journalist's line in the body makes it a press interview
+_PRESS_LINE = re.compile(
+    r"^\s*(?:journalist|reporter|wartawan|jurnalis)\s*[:：]", re.I | re.M
 )
 #: rule D7: the body says this is a step of hiring the user
 _INVITATION = re.compile(
@@ -80,6 +114,13 @@ _INVITATION = re.compile(
     r"|thanks?\s+(?:you\s+)?for\s+(?:applying|your\s+application)"
     r"|hiring\s+manager\s+(?:conversation|call|chat|interview)"
     r"|recruiter\s+screen"
+    r"|\b(?:technical|first|second|third|final|next|phone|video|onsite|on-site|panel|hr|user"
+    r"|initial|in-person)\s+interview\b"
+    r"|\binterview\s+(?:loop|hr|user)\b"
+    r"|\b(?:hiring|recruitment|recruiting|selection|interview)\s+process\b"
+    r"|\bproses\s+(?:rekrutmen|seleksi|recruitment)\b"
+    r"|\bapplying\s+for\s+the\b|\b(?:lamaran|melamar)\s+(?:anda|saudara|saudari|kamu)\b"
+    r"|\bterima\s+kasih\s+(?:atas|telah)\s+(?:lamaran|melamar)"
     r"|(?:kami\s+)?(?:undang|mengundang)\s+(?:anda|bapak|ibu|saudara\S*|kamu)?\s*(?:untuk\s+)?"
     r"(?:mengikuti\s+)?(?:tahap\s+|sesi\s+|proses\s+)?(?:interview|wawancara)"
     r"|diundang\s+untuk\s+(?:interview|wawancara)"
@@ -118,13 +159,17 @@ _INFORMATIONAL = re.compile(
 #: substrings one of which every match of a pattern holds: most bodies are cleared without it
 _TRIGGERS = {
     "line": (":", "："),
-    "role": (" role", " position", " job", " opening", " vacancy", "posisi"),
+    "role": (" role", " position", " job", " opening", " vacancy", "posisi", " appointment"),
     "step": (" for ",),
     "interest": ("interest in", "applying", "apply", "melamar", "bergabung"),
     "invitation": (
         "invit", "interview", "hiring", "step", "stage", "round", "applying", "application",
-        "recruiter", "undang", "wawancara", "tahap", "jadwal", "seleksi",
+        "recruiter", "undang", "wawancara", "tahap", "jadwal", "seleksi", "process", "proses",
+        "lamaran", "melamar", "loop",
     ),
+    "noted": ("posisi", "lowongan", "lamaran", "melamar"),
+    "scheduled": (" has ", " have "),
+    "press": ("journalist", "reporter", "wartawan", "jurnalis"),
     "side": (
         "kit", "scorecard", "score card", "feedback", "interviewers", "lever.co", "greenhouse",
         "candidate", "resume", "hiring decision", "forward", "pewawancara", "penilaian",
@@ -153,7 +198,7 @@ def may_invite(description: str, location: str = "") -> bool:
     """Rule D7, cheaply: whether the body could call the event a hiring step at all (no pattern
     run, no HTML read): most events' notes hold none of the words an invitation needs."""
     low = f"{description[: SCAN_LIMIT * 2]}\n{location}".casefold()
-    return _may("invitation", low)
+    return _may("invitation", low) or _may("noted", low) or _may("role", low)
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +214,9 @@ class BodyReading:
     hiring_side: str | None = None  # rule D6: the mark of the interviewer's copy, if any
     agency: bool = False  # rule E4: a recruiter writing for a client
     informational: bool = False  # rule D8: a chat the user arranged, a study, a sales call
+    names_role: bool = False  # rule D7: a sentence names the job ("for the X role at Y")
+    vacancy: bool = False  # rule D7: notes name the vacancy ("lowongan waiter", "posisi X")
+    press: bool = False  # rule D8: a journalist's line: a press interview
 
 
 def plain_text(description: str) -> str:
@@ -182,8 +230,14 @@ def plain_text(description: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def _clean_value(value: str) -> str | None:
+def _clean_value(value: str, remark: bool = False) -> str | None:
+    """A labelled line's value without requisition ids; `remark`: without a closing remark in
+    brackets either ("PT Mitra Boga (pemegang waralaba Chatime)" names PT Mitra Boga)."""
     value = _REQUISITION.sub(" ", value)
+    if remark and value.count("(") == value.count(")") == 1 and value.rstrip().endswith(")"):
+        inside = value[value.index("(") + 1 : -1]
+        if len(inside.split()) > 1:  # "(pemegang waralaba Chatime)": a remark, not the name
+            value = value[: value.index("(")]
     value = _ID_BRACKET.sub(" ", value)
     value = " ".join(value.split()).strip(" -–—|:;,.")
     return value or None
@@ -214,12 +268,22 @@ def read_body(description: str, location: str = "") -> BodyReading:
         if label in _POSITION_LABELS and position is None:
             position = _trim_words(_clean_value(value), 8)
         elif label in ("company", "perusahaan", "nama perusahaan", "employer") and company is None:
-            company = _trim_words(_clean_value(value), 8)
+            company = _trim_words(_clean_value(value, remark=True), 8)
+        elif label == "interview":  # "Interview: Regional Finance Director": a title in the body
+            if position is None and role_words(value):
+                position = _trim_words(_clean_value(value), 8)
+            if topic is None:
+                topic = match.group().strip(" -*•")
         elif label in ("topic", "event name", "what", "subject", "judul") and topic is None:
             topic = value.strip()
         elif label in ("candidate", "kandidat") and candidate is None:
             candidate = _BRACKET.sub(" ", value).strip()
     prose = _LINE.sub(" ", text) if _may("line", low) else text  # not the labelled lines
+    if position is None and _may("line", low):
+        found = _INLINE_ROLE.search(prose)
+        if found:
+            position = _trim_words(_clean_value(found["role"]))
+    names_role = False
     if (position is None or company is None) and _may("role", low):
         for pattern, role_group, co_group in (
             (_ROLE_AT, "role", "co"),
@@ -231,6 +295,7 @@ def read_body(description: str, location: str = "") -> BodyReading:
                 continue
             if position is None:
                 position = _trim_words(_clean_value(found[role_group]))
+            names_role = names_role or bool(role_words(found[role_group]))
             if company is None and found[co_group]:
                 company = _trim_words(found[co_group], 5)
             break
@@ -239,6 +304,20 @@ def read_body(description: str, location: str = "") -> BodyReading:
         role = _trim_words(found["role"]) if found else None
         if role and role_words(role):
             position = role
+            names_role = True
+    vacancy = False
+    if _may("noted", low):
+        for found in _NOTED_ROLE.finditer(prose):
+            if found["role"].casefold() in _PORTALS:
+                continue  # "dari lamaran JobStreet": where the user applied, not the job
+            vacancy = True
+            if position is None:
+                position = _trim_words(found["role"], 5)
+            break
+    if company is None and _may("scheduled", low):
+        found = _SCHEDULED.search(prose)
+        if found:
+            company = _trim_words(found["co"], 5)
     if company is None and _may("interest", low):
         found = _INTEREST_IN.search(prose)
         if found:
@@ -256,4 +335,7 @@ def read_body(description: str, location: str = "") -> BodyReading:
         hiring_side=side.group().casefold() if side else None,
         agency=_may("agency", low) and _AGENCY.search(text) is not None,
         informational=_may("informational", low) and _INFORMATIONAL.search(text) is not None,
+        names_role=names_role,
+        vacancy=vacancy,
+        press=_may("press", low) and _PRESS_LINE.search(text) is not None,
     )

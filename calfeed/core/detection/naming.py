@@ -64,6 +64,12 @@ def read_names(
         Party(p.name, p.email if company_label(p.email) not in agencies else "") for p in people
     )
     company, position = read_company_position(title, keywords, parties, user)
+    if position and body.position and _extends(body.position, position):
+        # "Interview - Chief Financial Officer, Consumer Business": the title's comma cut the
+        # role the invitation's "Job Requisition:" line gives whole; its tail is no company
+        if company and company.casefold() in body.position.casefold():
+            company = read_company_position(_without(title, company), keywords, parties, user)[0]
+        position = body.position
     in_title = company is not None and company.casefold() in title.casefold()
     if not in_title and body.company:
         company = body.company
@@ -82,6 +88,18 @@ def read_names(
     if position is None and body.position:
         position = body.position
     return company, position
+
+
+def _extends(longer: str, shorter: str) -> bool:
+    """`longer` is `shorter` with more words after it ("Data Analyst, Risk" / "Data Analyst")."""
+    a, b = longer.casefold(), shorter.casefold()
+    return len(a) > len(b) and a.startswith(b) and not a[len(b)].isalnum()
+
+
+def _without(title: str, name: str) -> str:
+    """The title with one name cut out (case-insensitive), for a second reading."""
+    at = title.casefold().find(name.casefold())
+    return title if at < 0 else f"{title[:at]} {title[at + len(name):]}"
 
 
 def _named_by_sender(title: str, sender: str) -> str | None:

@@ -34,7 +34,11 @@ from calfeed.core.detection.interview import (
 from calfeed.core.detection.lessons import NO_LESSONS, Lessons, shape_of
 from calfeed.core.detection.side import Owner, hiring_side, owner_of
 from calfeed.core.detection.stages import is_vague, other_kind, stage_strength
-from calfeed.core.detection.titles import names_interview_implicitly, not_interview_reason
+from calfeed.core.detection.titles import (
+    names_interview_implicitly,
+    not_interview_reason,
+    role_words,
+)
 from calfeed.core.model import NO_MARKS, Interview, Marks, RuleSettings, SourceEvent
 
 _NOT_ALNUM = re.compile(r"[^0-9a-z]")
@@ -111,12 +115,14 @@ def judge(
     if mark.confirmed:  # rule D9: the user said yes
         return Verdict(1.0, "answered", "You said this is one of your interviews.")
     title = event.summary
-    vague = is_vague(title)
+    vague = is_vague(title) or _names_a_pair(title, owner)
     read_as = body.topic if vague and body.topic else title
     excluded, named, sent_strength, own_strength = _title_facts(read_as, keywords)
-    if excluded:
+    if excluded or body.press:
         return None  # rules D5, D8
-    if not (named or sent_strength or vague or body.invitation or _PAIRED.search(read_as)):
+    invited = body.invitation or body.names_role
+    if not (named or sent_strength or own_strength or vague or invited or body.vacancy
+            or _PAIRED.search(read_as)):  # fmt: skip
         return None  # nothing says hiring: most events end here
     if hiring_side(event, body, owner) is not None:
         return None  # rule D6
@@ -126,21 +132,27 @@ def judge(
     if not outside and _INTERVIEWING.search(read_as) and not _INVITED.search(read_as):
         return None  # rule D6: the user's own "Wawancara calon karyawan toko": the user hires
     strength = 2 if named else (sent_strength if outside else own_strength)
-    if strength == 0 and outside and _user_paired(read_as, owner):
+    paired = strength == 0 and outside and _user_paired(read_as, owner)
+    if paired:
         strength = 1  # rule D7: "Canva <> Dewi Lestari", as recruiting schedulers name a call
     if body.informational and not body.invitation and not named:
         return None  # rule D8: a chat the user arranged, a study, a sales call
     if strength == 2:
         return Verdict(0.9 if named else 0.85, "keyword" if named else "stage", "")
     if strength == 1:
-        if outside and (body.invitation or body.position):
+        if outside and (invited or body.position or (not paired and _names_role(read_as))):
             return Verdict(0.85, "stage", "")
+        if not outside and body.vacancy:
+            return Verdict(0.85, "noted-vacancy", "")  # "Telpon HRD X", notes: "lowongan Y"
         return Verdict(0.6, "weak-stage", WHY["weak-stage"])
-    if body.invitation and outside:
-        return Verdict(0.85 if vague else 0.6, "invitation" if vague else "body-only",
-                       "" if vague else WHY["body-only"])  # fmt: skip
+    if outside and (body.names_role or (body.invitation and (vague or body.position))):
+        return Verdict(0.85, "invitation", "")  # "the first interview for the X role at Y"
+    if outside and body.invitation:
+        return Verdict(0.6, "body-only", WHY["body-only"])
     if vague and outside and body.position:
         return Verdict(0.6, "vague-title", WHY["vague-title"])
+    if not outside and body.vacancy and _MEETING.search(read_as):
+        return Verdict(0.85, "noted-vacancy", "")  # "WA call sama Pak Budi": "soal lowongan X"
     return None
 
 
@@ -163,6 +175,33 @@ _INTERVIEWING = re.compile(
 #: ...unless the title is the user's copy of an invitation: "Undangan Wawancara Calon Karyawan PT X"
 _INVITED = re.compile(r"\b(?:undangan|invitation|panggilan|pt|cv|tbk)\b", re.IGNORECASE)
 _PAIRED = re.compile(r"\s(?:<>|<->|x|&)\s", re.IGNORECASE)
+
+
+#: rule D7: a title that names a call or a meeting with someone, as the user types one
+_MEETING = re.compile(
+    r"\b(?:call|telp(?:on)?|telepon|ketemu|meet(?:ing)?|ngobrol|wa|whatsapp|vc|hrd)\b",
+    re.IGNORECASE,
+)
+#: rule D7: two names and nothing else: "Hannah Brooks and Priya Shah", "Andre / Farah"
+_NAME_PAIR = re.compile(
+    r"^\s*([A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3})\s+(?:and|&|/|<>|x|\+)\s+"
+    r"([A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3})\s*$"
+)
+
+
+def _names_a_pair(title: str, owner: Owner) -> bool:
+    """Rule D7: a title that pairs the user's name with another person's (Calendly's "<invitee>
+    and <host>", the user's "Andre / Farah") says only "a meeting": the body decides."""
+    found = _NAME_PAIR.match(title)
+    if found is None:
+        return False
+    words = {w for name in owner.names for w in name.split()}
+    return any(side.casefold().split()[0] in words for side in found.groups())
+
+
+def _names_role(title: str) -> bool:
+    """The title names a job: a part holding a role noun ("... | Digital Learning Designer")."""
+    return bool(role_words(title))
 
 
 def _user_paired(title: str, owner: Owner) -> bool:

@@ -18,7 +18,8 @@ from functools import lru_cache
 STRONG_STAGES = (
     r"recruiter\s+(?:screen|screening|chat|interview|call)",
     r"(?:call|chat|meeting)\s+with\s+(?:a\s+|the\s+)?(?:recruiter|hiring\s+manager|hrd?)\b",
-    r"case\s+study\s+(?:presentation|interview|round)",
+    r"case\s+(?:study\s+)?(?:presentation|interview|round|review)",
+    r"(?:1st|2nd|3rd|final|last)\s+(?:w/|with)\s",
     r"(?:phone|video|initial|intro|hr|hrd)\s+screen(?:ing)?",
     r"round\s+\d+\s+(?:of|/)\s+\d+",
     r"(?:1st|2nd|3rd|[4-9]th|first|second|third|final|last)\s+(?:round|rd|stage|interview)\b",
@@ -50,6 +51,8 @@ WEAK_STAGES = (
     r"\bhrd?\s+call",
     r"screening",
     r"assessment\s+(?:day|centre|center)",
+    r"\bstage\s+\d\b",
+    r"[-–—|]\s*final\s*$",
 )
 SENT_STAGES = (
     r"intro(?:ductory)?\s+(?:call|chat|meeting)",
@@ -110,6 +113,11 @@ OTHER_KINDS = (
     ("hiring side", r"^\W*\[?interviewer\]?\s*[:\]-]|\binterviewer\s+(?:training|sync|briefing)"),
     ("hiring side", r"\bhiring\s+(?:committee|sync|decision)|\bcalibration\b"),
     ("hiring side", r"\bhiring\s+for\s+(?:my|our)\b|\bfor\s+(?:my|our)\s+team\b"),
+    (
+        "hiring side",
+        r"\b(?:bantu|bantuin|membantu|help|helping|assist|assisting)\s+(?:\w+\s+)?"
+        r"(?:interview|wawancara|seleksi)",
+    ),
 )
 
 _STRONG = re.compile("|".join(f"(?:{s})" for s in STRONG_STAGES), re.IGNORECASE)

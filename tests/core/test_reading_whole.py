@@ -1,0 +1,177 @@
+"""Reading whole calendars: what the invitation's body, the user's own notes and the other rounds
+of an application tell (rules D6-D9, E2, E4, E5). Events are Google `events.list` items built by
+tests/core/test_reading.py's helpers."""
+
+from __future__ import annotations
+
+import pytest
+
+from calfeed.core.detection import CalendarReading
+from tests.core.test_reading import event, reading
+
+# --- rule D7: the body and the notes say it is a hiring step ----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "position"),
+    [
+        (
+            "Video Call: Head of Growth - Lumina",
+            "Thank you for applying for the Head of Growth position at Lumina. This video call "
+            "is the first interview with me (Talent Lead).",
+            "Head of Growth",
+        ),
+        (
+            "Acme | CFO | Founder conversation",
+            "This is a conversation with our co-founders about the Chief Financial Officer role "
+            "at Acme.",
+            "Chief Financial Officer",
+        ),
+        (
+            "Panel - Acme Nominating Committee",
+            "Nominating Committee session for the appointment of Chief Financial Officer.",
+            "Chief Financial Officer",
+        ),
+    ],
+)
+def test_d7_a_sentence_naming_the_role_from_outside_is_sure(
+    title: str, body: str, position: str
+) -> None:
+    e = event(title, organizer=("leah@acme.sg", "Leah Tan"), description=body)
+    [found] = reading(e).interviews
+    assert found.position == position
+
+
+def test_d7_a_technical_interview_the_body_names_under_a_zoom_title() -> None:
+    e = event(
+        "Zoom Meeting",
+        organizer=("jonah.lee@quantapay.com", "Jonah Lee"),
+        description="Hi - looking forward to the technical interview for the Senior Software "
+        "Engineer, Ledger role.\n\nJonah Lee is inviting you to a scheduled Zoom meeting.",
+    )
+    [found] = reading(e).interviews
+    assert found.position == "Senior Software Engineer, Ledger"
+
+
+@pytest.mark.parametrize("title", ["Nadia Putri and Priya Shah", "Nadia / Farah"])
+def test_d7_two_names_one_the_users_say_only_a_meeting(title: str) -> None:
+    e = event(
+        title,
+        organizer=("farah@kirana.id", "Farah Lubis"),
+        description="First interview for the Growth Lead role at Kirana.",
+    )
+    [found] = reading(e).interviews
+    assert found.position == "Growth Lead"
+
+
+def test_d7_two_names_without_an_invitation_stay_nothing() -> None:
+    e = event("Nadia / Farah", organizer=("farah@kirana.id", "Farah Lubis"), description="Lunch")
+    assert reading(e) == CalendarReading((), ())
+
+
+@pytest.mark.parametrize(
+    ("title", "notes", "position"),
+    [
+        ("Telpon HRD Matahari", "HRD mau telpon, lowongan Fashion Advisor. jangan di tempat rame",
+         "Fashion Advisor"),
+        ("Telpon HRD Tokobaru jam 2", "Mbak Sari HRD, dari lamaran JobStreet. Posisi Customer "
+         "Experience Specialist. angkat", "Customer Experience Specialist"),
+        ("WA call sama Pak Budi", "soal lowongan waiter, dia yg nelpon lewat WA", "waiter"),
+        ("Ketemu Bu Rina (HRD) Excelso", "bawa CV, lamaran barista", "barista"),
+    ],
+)  # fmt: skip
+def test_d7_the_users_own_note_naming_the_vacancy_is_sure(
+    title: str, notes: str, position: str
+) -> None:
+    [found] = reading(event(title, description=notes)).interviews
+    assert found.position == position
+
+
+def test_d7_a_weak_step_the_user_typed_without_a_vacancy_is_still_asked() -> None:
+    result = reading(event("Telpon HRD Indomarco", description="angkat nomer 021"))
+    assert result.interviews == () and len(result.questions) == 1
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Xendra | Case study review",
+        "Acme - case presentation (Head of Growth)",
+        "Graha Pangan - final w/ Presiden Direktur",
+        "Vireo - 2nd w/ Global CFO (London)",
+    ],
+)
+def test_d7_more_stage_names(title: str) -> None:
+    assert len(reading(event(title)).interviews) == 1
+
+
+def test_d7_a_numbered_stage_from_outside_naming_a_role_is_sure() -> None:
+    e = event(
+        "Yorkshire Learning Trust | Digital Learning Designer | Stage 1",
+        organizer=("recruitment@yltrust.org.uk", "YLT Recruitment"),
+    )
+    [found] = reading(e).interviews
+    assert found.position == "Digital Learning Designer"
+
+
+# --- rule D8: a journalist, and helping someone else interview ---------------------------------
+
+
+def test_d8_a_journalists_line_in_the_body_is_a_press_interview() -> None:
+    e = event(
+        "Business Times interview - Meridian Q3 results",
+        organizer=("joanne@meridianfoods.com.sg", "Joanne Seah"),
+        description="Journalist: Cheryl Tay. Corporate comms attending.",
+    )
+    assert reading(e) == CalendarReading((), ())
+
+
+@pytest.mark.parametrize(
+    "title", ["Bantu interview crew baru (disuruh Mas Dimas)", "Help interview new baristas"]
+)
+def test_d8_helping_someone_interview_is_the_hiring_side(title: str) -> None:
+    assert reading(event(title)) == CalendarReading((), ())
+
+
+# --- rule E4: more of the body's shapes --------------------------------------------------------
+
+
+def test_e4_a_portal_robot_names_the_employer_first() -> None:
+    e = event(
+        "Interview Schedule - Associate Product Analyst",
+        organizer=("no-reply@kalibrr.com", "Kalibrr"),
+        description="Hi Rizky,\n\nPT Bukit Kapital Indonesia has scheduled an interview with you "
+        "for the Associate Product Analyst position.",
+    )
+    [found] = reading(e).interviews
+    assert (found.company, found.position) == (
+        "PT Bukit Kapital Indonesia",
+        "Associate Product Analyst",
+    )
+
+
+def test_e4_a_remark_in_brackets_after_the_company_is_not_its_name() -> None:
+    e = event(
+        "Undangan Interview",
+        organizer=("hrd@mitraboga.co.id", "HRD Mitra Boga"),
+        description="Posisi: Crew Outlet\nPerusahaan: PT Mitra Boga Nusantara (pemegang "
+        "waralaba Chatime Jawa Timur)",
+    )
+    [found] = reading(e).interviews
+    assert (found.company, found.position) == ("PT Mitra Boga Nusantara", "Crew Outlet")
+
+
+def test_e4_an_inline_role_label_and_an_interview_line() -> None:
+    inline = event(
+        "Recruiter call",
+        organizer=("andini@xendra.io", "Andini Putri"),
+        description="Hi, excited to chat! Role: Data Analyst, Risk. 30 mins.",
+    )
+    line = event(
+        "Microsoft Teams Meeting",
+        organizer=("ta@vireopharma.com", "Talent Acquisition"),
+        description="Interview: Regional Finance Director, APAC\nHiring manager: Sven Olsen",
+        event_id="b",
+    )
+    assert reading(inline).interviews[0].position == "Data Analyst, Risk"
+    assert reading(line).interviews[0].position == "Regional Finance Director, APAC"
