@@ -175,3 +175,106 @@ def test_e4_an_inline_role_label_and_an_interview_line() -> None:
     )
     assert reading(inline).interviews[0].position == "Data Analyst, Risk"
     assert reading(line).interviews[0].position == "Regional Finance Director, APAC"
+
+
+# --- rule E5: the rounds of one application ---------------------------------------------------
+
+
+def _read(*events):  # type: ignore[no-untyped-def]
+    return {i.event.event_id: (i.company, i.position) for i in reading(*events).interviews}
+
+
+def test_e5_a_round_the_user_typed_takes_the_role_the_invitation_named() -> None:
+    invite = event(
+        "Interview - Staff Admin Gudang",
+        organizer=("hrd@sinarjaya.co.id", "HRD Sinar Jaya"),
+        description="Posisi: Staff Admin Gudang\nPerusahaan: PT Sinar Jaya Logistik",
+        event_id="a",
+    )
+    typed = event("Interview akhir Sinar Jaya", description="sama direktur", event_id="b")
+    found = _read(invite, typed)
+    assert found["b"] == ("Sinar Jaya", "Staff Admin Gudang")
+
+
+def test_e5_the_shortest_name_the_user_typed_is_the_company_not_the_branch() -> None:
+    first = event("Telpon HRD Matahari", description="lowongan Fashion Advisor", event_id="a")
+    later = event("Interview Matahari TP", description="ketemu store manager", event_id="b")
+    assert _read(first, later)["b"] == ("Matahari", "Fashion Advisor")
+
+
+def test_e5_whom_the_user_meets_is_not_the_role() -> None:
+    invite = event(
+        "Meeting with Bu Ratna - PT Nusa Retail Tbk",
+        organizer=("ratna.wibowo@nusaretail.co.id", "Ratna Wibowo"),
+        description="Ibu Ratna would like to meet you for the Head of Marketing, Digital "
+        "position.",
+        event_id="a",
+    )
+    typed = event("Int - Nusa Retail HR Director", event_id="b")
+    assert _read(invite, typed)["b"] == ("PT Nusa Retail Tbk", "Head of Marketing, Digital")
+
+
+def test_e5_notes_mentioning_a_known_employer_join_its_application() -> None:
+    invite = event(
+        "Recruiter Screen",
+        organizer=("amara@brightlinehealth.com", "Amara Okoye"),
+        description="Brightline Health - Software Engineer II\n\nThanks for applying!",
+        event_id="a",
+    )
+    typed = event("HM call", description="Dana (EM) calls my cell. Brightline.", event_id="b")
+    found = _read(invite, typed)
+    assert found["a"] == ("Brightline Health", "Software Engineer II")
+    assert found["b"] == ("Brightline Health", "Software Engineer II")
+
+
+def test_e5_the_employers_own_spelling_wins_over_a_variant() -> None:
+    invite = event(
+        "Halcyon Group - meeting with the Group CEO",
+        organizer=("adrian@halcyongroup.com.sg", "Adrian Lim"),
+        description="Marcus would like to meet you regarding the Chief Financial Officer role.",
+        event_id="a",
+    )
+    panel = event(
+        "Panel - Halcyon Nominating Committee",
+        organizer=("cosec@halcyongroup.com.sg", "Company Secretary"),
+        description="Nominating Committee session for the appointment of Chief Financial Officer.",
+        event_id="b",
+    )
+    assert _read(invite, panel)["b"] == ("Halcyon Group", "Chief Financial Officer")
+
+
+def test_e5_two_employers_with_different_names_stay_apart() -> None:
+    a = event("Interview Bank Sentosa", description="posisi Teller", event_id="a")
+    b = event("Interview Bank Arta", event_id="b")
+    assert _read(a, b)["b"] == ("Bank Arta", None)
+
+
+def test_e5_d9_an_unsure_round_of_an_application_with_a_sure_one_is_not_asked() -> None:
+    sure = event("Interview Excelso", description="posisi barista", event_id="a")
+    unsure = event("Telpon HRD Excelso", event_id="b")
+    result = reading(sure, unsure)
+    assert {i.event.event_id for i in result.interviews} == {"a", "b"}
+    assert result.questions == ()
+
+
+# --- rule E2: a domain's name as the event writes it --------------------------------------------
+
+
+def test_e2_a_domain_spelled_as_the_place_writes_it() -> None:
+    e = event(
+        "Zoom Meeting",
+        organizer=("jonah.lee@quantapay.com", "Jonah Lee"),
+        description="Looking forward to the technical interview for the Backend Engineer role.",
+        location="Quanta Pay, 600 Battery St",
+    )
+    assert _read(e)["evt0001"][0] == "Quanta Pay"
+
+
+def test_e2_a_legal_name_written_out_wins_over_the_bare_label() -> None:
+    e = event(
+        "Undangan",
+        organizer=("rekrutmen@arunika.id", "Rekrutmen Arunika"),
+        description="Kami mengundang Saudara untuk mengikuti Interview HR.\nPosisi: Data Analyst"
+        "\n\nSalam,\nTim Rekrutmen PT Arunika Digital",
+    )
+    assert _read(e)["evt0001"] == ("PT Arunika Digital", "Data Analyst")

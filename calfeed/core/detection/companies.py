@@ -130,6 +130,35 @@ def agrees(text: str, label: str) -> bool:
     return False
 
 
+_CAPITALISED_RUN = re.compile(r"[A-Z][\w&'’-]*(?:[ \t]+[A-Z][\w&'’-]*){0,5}")
+
+
+def spelled_in(text: str, label: str) -> str | None:
+    """Rule E2: how `text` writes the name a domain label squashes ("Brightline Health" for
+    brightlinehealth, "Quanta Pay" for quantapay), or None when it never writes it out."""
+    plain = label.replace("-", "").replace("_", "")
+    if len(plain) < 4 or plain[:4] not in text.casefold().replace(" ", ""):
+        return None
+    exact = legal = None
+    for run in _CAPITALISED_RUN.findall(text):
+        words = run.split()
+        for i in range(len(words)):
+            for j in range(i + 1, min(len(words), i + 4) + 1):
+                candidate = " ".join(words[i:j]).strip("-'’")
+                squashed = _squash(candidate)
+                if squashed == plain and exact is None:
+                    exact = candidate
+                if (
+                    (legal is None or len(candidate) > len(legal))
+                    and j - i > 1
+                    and words[i].casefold().rstrip(".") in ("pt", "cv")
+                    and (rest := _squash(" ".join(words[i + 1 : j]))).startswith(plain)
+                    and 2 * len(plain) >= len(rest)
+                ):
+                    legal = candidate  # "PT Arunika Digital" for arunika.id
+    return legal or exact
+
+
 def _tokens(text: str) -> set[str]:
     return {t for t in _WORD.findall(text.casefold()) if len(t) > 1}
 

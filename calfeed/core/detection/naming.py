@@ -12,8 +12,14 @@ from __future__ import annotations
 import re
 
 from calfeed.core.detection.body import BodyReading
-from calfeed.core.detection.companies import Party, agrees, company_label, read_company_position
-from calfeed.core.detection.titles import has_org_word, segments
+from calfeed.core.detection.companies import (
+    Party,
+    agrees,
+    company_label,
+    read_company_position,
+    spelled_in,
+)
+from calfeed.core.detection.titles import has_org_word, role_words, segments
 from calfeed.core.model import Person
 
 #: rule E4: recruiting agencies' names (squashed): their domain is never the employer's
@@ -87,7 +93,46 @@ def read_names(
         company = _company_in_location(location)
     if position is None and body.position:
         position = body.position
+    if position is None and body.text:
+        position = _header_role(body.text, parties) or None
+    if company is not None:
+        company = _as_written(company, f"{title}\n{body.text}\n{location}", parties)
     return company, position
+
+
+def _as_written(company: str, written: str, parties: tuple[Party, ...]) -> str:
+    """Rule E2: a company read only from a domain ("Brightlinehealth") spelled as the event
+    writes it out ("Brightline Health - Software Engineer II" in the body, "Quanta Pay, 600
+    Battery St" as the place)."""
+    inside = company.casefold() in written.casefold()
+    for party in parties:
+        label = company_label(party.email) if party.email else None
+        if label and agrees(company, label):
+            spelled = spelled_in(written, label)
+            if spelled and (not inside or company.casefold() in spelled.casefold()):
+                return spelled  # "PT Arunika Digital" where "Arunika" came from the address
+            return company
+    return company
+
+
+_HEADER_SPLIT = re.compile(r"\s+[-–—|]\s+")
+
+
+def _header_role(text: str, parties: tuple[Party, ...]) -> str | None:
+    """Rule E4: an invitation that opens with its own title, "Brightline Health - Software
+    Engineer II, Care Platform" (Lever, a Teams invite): the part beside the employer's name,
+    when that name agrees with a sender's domain and the other part names a job."""
+    first = text.split("\n", 1)[0].strip()
+    if len(first) > 90:
+        return None
+    parts = _HEADER_SPLIT.split(first)
+    if len(parts) != 2:
+        return None
+    labels = [lab for p in parties if p.email and (lab := company_label(p.email))]
+    for name, role in (parts, parts[::-1]):
+        if any(agrees(name, lab) for lab in labels) and role_words(role):
+            return role.strip(" .")
+    return None
 
 
 def _extends(longer: str, shorter: str) -> bool:

@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC
 from functools import lru_cache
 
+from calfeed.core.detection.applications import Round, place
 from calfeed.core.detection.body import BodyReading, may_invite, read_body
 from calfeed.core.detection.companies import company_label, label_display
 from calfeed.core.detection.interview import (
@@ -260,7 +261,7 @@ def read_calendar(
             interview = replace(interview, company=taught)
         label = _label(event) if _organizer_outside(event, owner) else None
         read.append(_Read(event, verdict, interview, label))
-    read = _promoted(_as_a_whole(read))
+    read = _promoted(_in_applications(_as_a_whole(read)))
     interviews: list[Interview] = []
     questions: list[Question] = []
     for item in read:
@@ -376,6 +377,43 @@ def _spelling(label: str, spellings: list[tuple[str, str]]) -> str | None:
         if 2 * len(label) >= len(key):
             return name
     return None
+
+
+def _in_applications(read: list[_Read]) -> list[_Read]:
+    """Rule E5: the rounds of one application share its company and role (see `applications`);
+    an unsure round of an application with a sure round is one of its rounds (rule D9)."""
+    rounds = [
+        Round(
+            company=item.interview.company,
+            position=item.interview.position,
+            labels=_people_labels(item.event),
+            outside=item.label is not None,
+            sure=item.verdict.confidence >= SURE,
+            text=f"{item.event.summary}\n{item.event.description[:2000]}\n{item.event.location}",
+            written=not _from_domain(item.interview, item.event),
+        )
+        for item in read
+    ]
+    out: list[_Read] = []
+    for item, placed in zip(read, place(rounds), strict=True):
+        interview = item.interview
+        if (placed.company, placed.position) != (interview.company, interview.position):
+            interview = replace(interview, company=placed.company, position=placed.position)
+        verdict = item.verdict
+        if placed.vouched and ASK <= verdict.confidence < SURE:
+            verdict = Verdict(SURE, "same-application", "")
+        out.append(replace(item, interview=interview, verdict=verdict))
+    return out
+
+
+def _people_labels(event: SourceEvent) -> frozenset[str]:
+    """The employer labels of everyone on the event (rule E2), separators dropped."""
+    people = (*event.attendees, *((event.organizer,) if event.organizer else ()))
+    return frozenset(
+        label.replace("-", "").replace("_", "")
+        for p in people
+        if (label := company_label(p.email))
+    )
 
 
 def _promoted(read: list[_Read]) -> list[_Read]:

@@ -86,7 +86,10 @@ OTHER_KINDS = (
     ("not a job", r"\b(?:cup|league|grand\s+prix|championship|tournament|liga|piala)\b"),
     ("not a job", r"\b(?:movie|film|health|medical|kesehatan|cancer|covid|blood)\s+screening\b"),
     ("not a job", r"\bscreening\s+(?:kesehatan|film|of\s+the)\b"),
-    ("user research", r"\buser\s+(?:interview|research)|\busability\b|\bresearch\s+interview"),
+    (
+        "user research",  # not "User Researcher", a job
+        r"\buser\s+(?:interview|research)(?!er)|\busability\b|\bresearch\s+interview(?!er)",
+    ),
     ("user research", r"\bcustomer\s+(?:interview|discovery|research)|\buser\s+testing\b"),
     ("user research", r"\b(?:study|research)\s+participant|\bparticipant\b"),
     ("press", r"\b(?:tv|radio|television|press|media|news|podcast)\s+(?:interview|wawancara)"),
