@@ -278,3 +278,48 @@ def test_e2_a_legal_name_written_out_wins_over_the_bare_label() -> None:
         "\n\nSalam,\nTim Rekrutmen PT Arunika Digital",
     )
     assert _read(e)["evt0001"] == ("PT Arunika Digital", "Data Analyst")
+
+
+# --- rule E2: what the user types around a name ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("title", "company", "position"),
+    [
+        ("WA call sama Pak Budi (manager resto Bebek Tepi Sawah)", "Bebek Tepi Sawah", "waiter"),
+        ("Ketemu Bu Rina (HRD) Excelso", "Excelso", "waiter"),
+        ("Group interview Uniqlo TP6 jam 9", "Uniqlo", "waiter"),
+        ("Interview Starbucks Tunjungan Plaza", "Starbucks", "waiter"),
+        ("Meet Chairman (Halcyon) - final", "Halcyon", "waiter"),
+        ("Graha Pangan - final w/ Presiden Direktur", "Graha Pangan", "waiter"),
+        ("Assessment Day - Management Trainee PT Cahaya Nusantara Tbk",
+         "PT Cahaya Nusantara Tbk", "Management Trainee"),
+    ],
+)  # fmt: skip
+def test_e2_people_places_and_formats_are_not_the_company(
+    title: str, company: str, position: str | None
+) -> None:
+    result = reading(event(title, description="soal lowongan waiter"))
+    [found] = (*result.interviews, *result.questions)  # read the same, sure or asked
+    assert (found.company, found.position) == (company, position)
+
+
+def test_e4_the_tail_of_the_bodys_role_names_the_employer_in_full() -> None:
+    e = event(
+        "Video interview - Front Office Agent",
+        organizer=("recruitment@hotelcendana.co.id", "Recruitment Hotel Cendana"),
+        description="Interview for the position of Front Office Agent, Hotel Cendana Surabaya.",
+    )
+    [found] = reading(e).interviews
+    assert (found.company, found.position) == ("Hotel Cendana Surabaya", "Front Office Agent")
+
+
+def test_e5_a_typed_round_naming_a_known_application_in_its_title_joins_it() -> None:
+    invite = event(
+        "Vireo Pharma - final conversation with the Regional President",
+        organizer=("ta@vireopharma.com", "Talent Acquisition"),
+        description="Final interview for the Regional Finance Director, APAC position.",
+        event_id="a",
+    )
+    typed = event("Vireo - 2nd w/ Global CFO (London)", event_id="b")
+    assert _read(invite, typed)["b"] == ("Vireo Pharma", "Regional Finance Director, APAC")

@@ -98,15 +98,29 @@ def place(rounds: Sequence[Round]) -> list[Placed]:
         for j in range(i):
             if keys[i] and keys[j] and _same(keys[i], keys[j]):
                 group[root(i)] = root(j)
-    # a round without a company joins the one application its words mention
+    # a round without a company joins the one application its words mention; a round the user
+    # typed whose company is no other round's joins the application its title names ("Vireo -
+    # 2nd w/ Global CFO (London)": London is where, Vireo who)
     heads = {root(i): keys[i][0] for i in range(len(rounds)) if keys[i]}
+    sizes: dict[int, int] = {}
+    for i in range(len(rounds)):
+        sizes[root(i)] = sizes.get(root(i), 0) + 1
+    renamed: set[int] = set()
     for i, r in enumerate(rounds):
-        if keys[i]:
+        alone = bool(keys[i]) and not r.outside and sizes[root(i)] == 1
+        if keys[i] and not alone:
             continue
-        words = set(_WORD.findall(r.text.casefold()))
-        mentioned = {g for g, first in heads.items() if len(first) >= _MIN_NAME and first in words}
+        text = r.text.split("\n", 1)[0] if alone else r.text
+        words = set(_WORD.findall(text.casefold()))
+        mentioned = {
+            g
+            for g, first in heads.items()
+            if g != root(i) and len(first) >= _MIN_NAME and first in words
+        }
         if len(mentioned) == 1:
             group[i] = next(iter(mentioned))
+            if alone:
+                renamed.add(i)
     members: dict[int, list[int]] = {}
     for i in range(len(rounds)):
         members.setdefault(root(i), []).append(i)
@@ -115,7 +129,9 @@ def place(rounds: Sequence[Round]) -> list[Placed]:
         if len(indexes) < 2:
             continue
         names = [rounds[i].company for i in indexes if rounds[i].company]
-        written = [n for i in indexes if (n := rounds[i].company) and rounds[i].written]
+        written = [
+            n for i in indexes if (n := rounds[i].company) and rounds[i].written and i not in renamed
+        ]
         labels = frozenset().union(*(rounds[i].labels for i in indexes))
         spelled = _employer_spelling(rounds, indexes, labels)
         roles = [rounds[i].position for i in indexes if rounds[i].position]
@@ -125,6 +141,8 @@ def place(rounds: Sequence[Round]) -> list[Placed]:
         firsts = {keys[i][0] for i in indexes if keys[i]}
         for i in indexes:
             company, position = rounds[i].company, rounds[i].position
+            if i in renamed:
+                company = None
             if spelled and (
                 company is None
                 or not rounds[i].written
@@ -134,7 +152,7 @@ def place(rounds: Sequence[Round]) -> list[Placed]:
             elif company is None or not rounds[i].written:
                 pool = written or names
                 company = min(pool, key=lambda n: (len(n), n)) if pool else company
-            else:
+            elif not any(agrees(company, lab) for lab in labels):
                 shorter = [n for n in written if _word_prefix(n, company)]
                 if shorter:
                     company = min(shorter, key=len)

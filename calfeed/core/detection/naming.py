@@ -29,6 +29,9 @@ AGENCIES = frozenset(
     talentbridge monster peoplesearch""".split()
 )
 _NOT_ALNUM = re.compile(r"[^0-9a-z]")
+#: rule E4: a shopping centre or a branch code after a shop's name is where, not who
+#: ("Starbucks Tunjungan Plaza", "Uniqlo TP6")
+_MALL = re.compile(r"\s+(?:(?:[A-Z][a-z]+\s+)?(?:Plaza|Mall|Square)(?:\s+\d+)?|[A-Z]{1,3}\d{1,2})$")
 _BRANCH = re.compile(r"\s+(?:cabang|branch|kantor\s+cabang|outlet)\b.*$", re.IGNORECASE)
 
 
@@ -70,7 +73,16 @@ def read_names(
         Party(p.name, p.email if company_label(p.email) not in agencies else "") for p in people
     )
     company, position = read_company_position(title, keywords, parties, user)
-    if position and body.position and _extends(body.position, position):
+    tail = body.position[len(position) :].strip(" ,;-") if position and body.position else ""
+    if (
+        company
+        and tail
+        and _extends(body.position or "", position or "")
+        and tail.casefold().startswith(company.casefold())
+        and company.casefold() not in title.casefold()
+    ):
+        company = tail  # "the position of Front Office Agent, Hotel Cendana Surabaya"
+    elif position and body.position and _extends(body.position, position):
         # "Interview - Chief Financial Officer, Consumer Business": the title's comma cut the
         # role the invitation's "Job Requisition:" line gives whole; its tail is no company
         if company and company.casefold() in body.position.casefold():
@@ -81,6 +93,8 @@ def read_names(
         company = body.company
     if company is not None:
         company = _BRANCH.sub("", company).strip() or None
+    if company is not None and " " in company:
+        company = _MALL.sub("", company).strip() or company
     if company is not None and any(
         agrees(company, lab) or _squash(company) in AGENCIES for lab in agencies
     ):

@@ -307,7 +307,15 @@ def _from_domain(interview: Interview, event: SourceEvent) -> bool:
     if company is None:
         return True
     written = f"{event.summary}\n{event.description}\n{event.location}".casefold()
-    return company.casefold() not in written
+    name = company.casefold()
+    at = written.find(name)
+    while at >= 0:
+        before = written[at - 1] if at else " "
+        after = written[at + len(name) : at + len(name) + 2]
+        if before not in "/.@" and not (after[:1] == "." and after[1:].isalnum()):
+            return False  # written as a name, not inside an address ("quantapay.zoom.us")
+        at = written.find(name, at + 1)
+    return True
 
 
 def _squash(text: str) -> str:

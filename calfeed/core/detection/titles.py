@@ -144,6 +144,7 @@ STAGE_WORDS = (
     "lanjutan",
     "follow-up",
     "follow up",
+    "ulang",
     "psikotes",
     "tes",
     "test",
@@ -164,6 +165,10 @@ NOISE_WORDS = (
     "calon karyawan",
     "zoom",
     "meet",
+    "ketemu",
+    "wa call",
+    "wa",
+    "whatsapp",
     "teams",
     "skype",
     "webex",
@@ -245,6 +250,11 @@ ORG_WORDS = frozenset(
     cv persero group holdings bank sekolah school hospital universitas university labs studio
     studios foundation yayasan koperasi""".split()
 )
+#: rule E2: whom the user meets, not an employer: "Meet Chairman (Halcyon)", "w/ Group CEO"
+PEOPLE_TITLES = frozenset(
+    """ceo coo cfo cmo cto chro cio cpo chairman chairwoman chair president presiden direktur
+    founder founders co-founder cofounder co-founders board group global regional utama""".split()
+)
 #: words that introduce a person
 HONORIFICS = frozenset("ibu bu pak bapak mr mr. ms ms. mrs mrs. dr dr. kak mas mbak".split())
 
@@ -255,6 +265,7 @@ _CONNECTORS = {
     "w/": "with",
     "dengan": "with",
     "bersama": "with",
+    "sama": "with",
     "between": "between",
     "and": "between",
     "at": "at",
@@ -325,6 +336,7 @@ def names_interview_implicitly(title: str) -> bool:
 
 
 _EMAIL = re.compile(r"\(?\s*[\w.+'-]+@[\w-]+(?:\.[\w-]+)+\s*\)?")
+_GROUP_INTERVIEW = re.compile(r"\bgroup\s+(?=(?:interview|wawancara)\b)", re.IGNORECASE)
 _INVITE_TAIL = re.compile(
     r"\s@\s+(?:mon|tue|wed|thu|fri|sat|sun|sen|sel|rab|kam|jum|sab|min)\w*\b.*$", re.I
 )
@@ -333,14 +345,14 @@ _TIMES = re.compile(
     r"\bke-?\d+\b|\b\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm|wib|wita|wit)?\b|\b\d+\b", re.I
 )  # "ke-2" is Indonesian for "2nd"
 _SEPARATORS = re.compile(
-    r"\s+\+\s+|\s+[-–—|/]+\s+|\s+[-–—]|[-–—]\s+|\s*[:：]\s*|\s*<>\s*|\s+x\s+"
+    r"\s+(?-i:(?=(?:PT|CV)\.?\s+[A-Z]))|\s+\+\s+|\s+[-–—|/]+\s+|\s+[-–—]|[-–—]\s+|\s*[:：]\s*|\s*<>\s*|\s+x\s+"
     r"|,(?!\s*(?:inc|ltd|llc|tbk|corp|co)\b)\s*",
     re.IGNORECASE,
 )
 _BRACKET_SEPARATORS = re.compile(r"\s+[-–—|/]+\s+|\s*[:：]\s*")
 _BRACKETS = re.compile(r"[\[(<（]([^\[\]()<>（）]*)[\])>）]")
 _CONNECTOR = re.compile(
-    r"(?<![\w/])(with|w/|dengan|bersama|between|and|at|@|di|from|dari|for|untuk|posisi|a\.n\.|via)"
+    r"(?<![\w/])(with|w/|dengan|bersama|sama|between|and|at|@|di|from|dari|for|untuk|posisi|a\.n\.|via)"
     r"(?![\w/])",
     re.IGNORECASE,
 )
@@ -371,6 +383,8 @@ def _strip_symbols(text: str) -> str:
 def prepare(title: str) -> str:
     """The title without addresses, invitation tails, requisition ids and symbols."""
     text = " ".join(title.split())[:300]
+    if "group" in text.casefold():
+        text = _GROUP_INTERVIEW.sub("", text)  # "Group interview Uniqlo": a format, no company
     text = _INVITE_TAIL.sub("", text)
     text = _EMAIL.sub(" ", text)
     text = _REQUISITION.sub(" ", text)
