@@ -323,3 +323,34 @@ def test_e5_a_typed_round_naming_a_known_application_in_its_title_joins_it() -> 
     )
     typed = event("Vireo - 2nd w/ Global CFO (London)", event_id="b")
     assert _read(invite, typed)["b"] == ("Vireo Pharma", "Regional Finance Director, APAC")
+
+
+# --- rule E2/E4: roles in a few more shapes ----------------------------------------------------
+
+
+def test_e2_a_role_that_starts_with_the_company_is_the_company_then_the_role() -> None:
+    e = event("Int - Indomaret SPV", organizer=("hrd@indomaret.co.id", "HRD Indomaret"))
+    [found] = reading(e).interviews
+    assert (found.company, found.position) == ("Indomaret", "SPV")
+
+
+@pytest.mark.parametrize(
+    ("title", "position"),
+    [
+        ("Interview kerja Shopee - Customer Service", "Customer Service"),
+        ("Interview Alfamart - Store Crew", "Store Crew"),
+    ],
+)
+def test_e2_more_jobs_people_apply_for(title: str, position: str) -> None:
+    [found] = reading(event(title)).interviews
+    assert found.position == position
+
+
+def test_e4_a_body_opening_with_the_role_and_the_step() -> None:
+    e = event(
+        "Nimbus Health: Onsite (Round 3 of 3)",
+        organizer=("sam@nimbushealth.io", "Sam Rivera"),
+        description="Product Designer onsite: portfolio deep dive and whiteboard.",
+    )
+    [found] = reading(e).interviews
+    assert found.position == "Product Designer"

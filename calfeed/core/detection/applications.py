@@ -30,7 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from calfeed.core.detection.companies import agrees, spelled_in
-from calfeed.core.detection.titles import ORG_WORDS
+from calfeed.core.detection.titles import ORG_WORDS, role_words
 
 #: words that name a kind of place, not which one: never what tells two employers apart
 _GENERIC = frozenset(
@@ -134,13 +134,16 @@ def place(rounds: Sequence[Round]) -> list[Placed]:
         ]
         labels = frozenset().union(*(rounds[i].labels for i in indexes))
         spelled = _employer_spelling(rounds, indexes, labels)
-        roles = [rounds[i].position for i in indexes if rounds[i].position]
-        stated = [rounds[i].position for i in indexes if rounds[i].position and rounds[i].outside]
+        bare = {
+            i: _without_names(rounds[i].position, names) for i in indexes if rounds[i].position
+        }
+        roles = [r for r in bare.values() if r]
+        stated = [r for i, r in bare.items() if r and rounds[i].outside]
         role = _one_role(stated or roles)
         sure = any(rounds[i].sure for i in indexes)
         firsts = {keys[i][0] for i in indexes if keys[i]}
         for i in indexes:
-            company, position = rounds[i].company, rounds[i].position
+            company, position = rounds[i].company, bare.get(i)
             if i in renamed:
                 company = None
             if spelled and (
@@ -197,6 +200,16 @@ def _employer_spelling(
                                for j in indexes):  # fmt: skip
                 return spelled
     return None
+
+
+def _without_names(position: str | None, names: Sequence[str]) -> str | None:
+    """A role without a company name it starts with ("Indomaret SPV" -> "SPV")."""
+    for name in sorted(set(names), key=len, reverse=True):
+        if position and position.casefold().startswith(name.casefold() + " "):
+            rest = position[len(name) :].strip(" -,")
+            if role_words(rest):
+                return rest
+    return position
 
 
 def _one_role(roles: Sequence[str]) -> str | None:

@@ -84,6 +84,10 @@ _LINE_WORDS = r"[A-Z0-9][\w&.'’+/-]*(?:[ \t]+(?:[A-Z0-9&][\w&.'’+/-]*|of|and
 _SCHEDULED = re.compile(
     rf"(?m)^[ \t]*(?P<co>{_LINE_WORDS})[ \t]+(?:has|have)[ \t]+(?:scheduled|arranged|invited[ \t]+you)"
 )
+#: rule E4: a body that opens with the role and the step: "Product Designer onsite: ..."
+_ROLE_STEP = re.compile(
+    rf"\s*(?P<role>{_LINE_WORDS})[ \t]+(?i:onsite|on-site|interview|round|screen|loop|panel)\b"
+)
 #: rule E4: "Role: Data Analyst, Risk." inside a sentence, not on a line of its own
 _INLINE_ROLE = re.compile(r"\b(?:Role|Position|Posisi)\s*:\s*(?P<role>[^.\n;!?]{2,60})")
 #: rule E4: the user's own notes name the vacancy: "posisi Store Crew", "lowongan F&B Service
@@ -305,6 +309,10 @@ def read_body(description: str, location: str = "") -> BodyReading:
         if role and role_words(role):
             position = role
             names_role = True
+    if position is None:
+        found = _ROLE_STEP.match(prose)
+        if found and role_words(found["role"]):
+            position = _trim_words(found["role"])  # "Product Designer onsite: portfolio ..."
     vacancy = False
     if _may("noted", low):
         for found in _NOTED_ROLE.finditer(prose):

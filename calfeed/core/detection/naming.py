@@ -111,7 +111,17 @@ def read_names(
         position = _header_role(body.text, parties) or None
     if company is not None:
         company = _as_written(company, f"{title}\n{body.text}\n{location}", parties)
-    return company, position
+    return company, without_company(position, company)
+
+
+def without_company(position: str | None, company: str | None) -> str | None:
+    """Rule E2: "Int - Indomaret SPV" read as one part: a role that starts with the company's
+    name is the company and then the role ("SPV")."""
+    if position and company and position.casefold().startswith(company.casefold() + " "):
+        rest = position[len(company) :].strip(" -,")
+        if role_words(rest):
+            return rest
+    return position
 
 
 def _as_written(company: str, written: str, parties: tuple[Party, ...]) -> str:

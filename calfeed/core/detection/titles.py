@@ -242,7 +242,8 @@ ROLE_NOUNS = frozenset(
     driver chef cook operator technician teknisi writer editor generalist trainee owner sde swe
     sre researcher strategist planner controller partner advisor agent attendant receptionist
     practitioner pharmacist apoteker dosen lecturer tutor trader underwriter head kepala
-    werkstudent marketer copywriter illustrator animator photographer videographer""".split()
+    werkstudent marketer copywriter illustrator animator photographer videographer spv crew
+    waiter waitress pramuniaga kurir courier""".split()
 )
 #: rule E2: legal forms and organisation nouns: a phrase holding one names an organisation
 ORG_WORDS = frozenset(
@@ -429,7 +430,12 @@ def segments(title: str) -> tuple[Segment, ...]:
 
 def role_words(text: str) -> list[str]:
     """The role nouns in `text` (rule E2), in order."""
-    return [w for w in _ROLE_WORD.findall(text.casefold()) if w in ROLE_NOUNS]
+    words = _ROLE_WORD.findall(text.casefold())
+    return [
+        w
+        for i, w in enumerate(words)
+        if w in ROLE_NOUNS or (w == "service" and i and words[i - 1] == "customer")
+    ]  # "Customer Service" is a job; "Cloud Service" is not
 
 
 def has_org_word(text: str) -> bool:
