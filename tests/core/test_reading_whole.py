@@ -354,3 +354,15 @@ def test_e4_a_body_opening_with_the_role_and_the_step() -> None:
     )
     [found] = reading(e).interviews
     assert found.position == "Product Designer"
+
+
+def test_e2_a_title_that_says_nothing_of_hiring_names_no_company() -> None:
+    e = event(
+        "Ngopi santai",
+        organizer=("raka@kopinusantara.co.id", "Raka Aditya"),
+        description="Halo, sesi ngopi santai ini adalah tahap awal proses rekrutmen kami untuk "
+        "posisi Head of Brand.",
+        location="Kopi Nusantara Flagship, Senopati",
+    )
+    [found] = reading(e).interviews
+    assert (found.company, found.position) == ("Kopi Nusantara", "Head of Brand")

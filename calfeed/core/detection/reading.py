@@ -25,7 +25,7 @@ from functools import lru_cache
 
 from calfeed.core.detection.applications import Round, place
 from calfeed.core.detection.body import BodyReading, may_invite, read_body
-from calfeed.core.detection.companies import company_label, label_display
+from calfeed.core.detection.companies import agrees, company_label, label_display
 from calfeed.core.detection.interview import (
     exclusion,
     keyword_pattern,
@@ -36,6 +36,7 @@ from calfeed.core.detection.lessons import NO_LESSONS, Lessons, shape_of
 from calfeed.core.detection.side import Owner, hiring_side, owner_of
 from calfeed.core.detection.stages import is_vague, other_kind, stage_strength
 from calfeed.core.detection.titles import (
+    has_org_word,
     names_interview_implicitly,
     not_interview_reason,
     role_words,
@@ -256,6 +257,11 @@ def read_calendar(
             continue
         title = body.topic if is_vague(event.summary) and body.topic else event.summary
         interview = to_interview(event, settings, mark, owner=owner, body=body, title=title)
+        if verdict.reason == "invitation" and _unvouched(interview.company, event, body):
+            # rule E2: the title said nothing of hiring ("Ngopi santai"): its words are no
+            # company unless the domain or the body agrees; read the rest without it
+            again = to_interview(event, settings, mark, owner=owner, body=body, title=" ")
+            interview = replace(interview, company=again.company)
         taught = lessons.company_for(event)
         if taught is not None and (interview.company is None or _from_domain(interview, event)):
             interview = replace(interview, company=taught)
@@ -283,6 +289,14 @@ def read_calendar(
     interviews.sort(key=lambda i: (i.start.astimezone(UTC), i.key))
     questions.sort(key=lambda q: (_start_key(q.event), q.key))
     return CalendarReading(tuple(interviews), tuple(questions))
+
+
+def _unvouched(company: str | None, event: SourceEvent, body: BodyReading) -> bool:
+    """A company read from the title alone that nothing else on the event says: no domain on
+    the event agrees with it, it has no legal form, and the body never writes it."""
+    if company is None or has_org_word(company) or company in body.text:
+        return False
+    return not any(agrees(company, label) for label in _people_labels(event))
 
 
 def _start_key(event: SourceEvent) -> str:
