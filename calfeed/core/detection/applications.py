@@ -68,11 +68,6 @@ def _key(company: str) -> tuple[str, ...]:
     )
 
 
-def _same(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
-    short, long = sorted(("".join(a), "".join(b)), key=len)
-    return len(short) >= _MIN_NAME and long.startswith(short) and a[0][:4] == b[0][:4]
-
-
 def _word_prefix(shorter: str, longer: str) -> bool:
     s, lo = shorter.casefold().split(), longer.casefold().split()
     return len(s) < len(lo) and lo[: len(s)] == s
@@ -94,10 +89,27 @@ def place(rounds: Sequence[Round]) -> list[Placed]:
             i = group[i]
         return i
 
-    for i in range(len(rounds)):
-        for j in range(i):
-            if keys[i] and keys[j] and _same(keys[i], keys[j]):
-                group[root(i)] = root(j)
+    # shortest names first, each joining the application whose longest name starts it; that
+    # longest name stands for the application, so "Acme" never joins "Acme Foods" and "Acme
+    # Robotics" into one (a dictionary of names: no pairwise comparing)
+    joined = ["".join(k) for k in keys]
+    by_longest: dict[str, int] = {}
+    longest: dict[int, str] = {}
+    for i in sorted((i for i, k in enumerate(joined) if len(k) >= _MIN_NAME),
+                    key=lambda i: (len(joined[i]), i)):  # fmt: skip
+        name = joined[i]
+        hit = next(
+            (g for m in range(len(name), _MIN_NAME - 1, -1) if (g := by_longest.get(name[:m]))
+             is not None),
+            None,
+        )  # fmt: skip
+        if hit is None:
+            by_longest[name], longest[i] = i, name
+            continue
+        group[i] = hit
+        if len(name) > len(longest[hit]):
+            del by_longest[longest[hit]]
+            by_longest[name], longest[hit] = hit, name
     # a round without a company joins the one application its words mention; a round the user
     # typed whose company is no other round's joins the application its title names ("Vireo -
     # 2nd w/ Global CFO (London)": London is where, Vireo who)
@@ -133,7 +145,13 @@ def place(rounds: Sequence[Round]) -> list[Placed]:
             n for i in indexes if (n := rounds[i].company) and rounds[i].written and i not in renamed
         ]
         labels = frozenset().union(*(rounds[i].labels for i in indexes))
-        spelled = _employer_spelling(rounds, indexes, labels)
+        by_start: dict[str, list[str]] = {}
+        for lab in labels:
+            by_start.setdefault(lab[:3], []).append(lab)
+        near = {n: [lab for k in _starts(n) for lab in by_start.get(k, ())] for n in set(names)}
+        strict = {n: any(agrees(n, lab) for lab in near[n]) for n in near}
+        loose = {n: strict[n] or any(_mostly(n, lab) for lab in near[n]) for n in near}
+        spelled = _employer_spelling(rounds, indexes, labels, loose)
         bare = {
             i: _without_names(rounds[i].position, names) for i in indexes if rounds[i].position
         }
@@ -149,13 +167,13 @@ def place(rounds: Sequence[Round]) -> list[Placed]:
             if spelled and (
                 company is None
                 or not rounds[i].written
-                or not any(agrees(company, lab) or _mostly(company, lab) for lab in labels)
+                or not loose.get(company, False)
             ):
                 company = spelled
             elif company is None or not rounds[i].written:
                 pool = written or names
                 company = min(pool, key=lambda n: (len(n), n)) if pool else company
-            elif not any(agrees(company, lab) for lab in labels):
+            elif not strict.get(company, False):
                 shorter = [n for n in written if _word_prefix(n, company)]
                 if shorter:
                     company = min(shorter, key=len)
@@ -172,6 +190,18 @@ _LEGAL_PREFIX = re.compile(r"^(?:pt|cv)\.?\s+", re.IGNORECASE)
 _NOT_ALNUM = re.compile(r"[^0-9a-z]")
 
 
+def _starts(name: str) -> set[str]:
+    """The first letters a domain label agreeing with `name` must start with (see `agrees`,
+    `_mostly`): the name squashed, without its legal form, without organisation nouns."""
+    plain = name.casefold()
+    variants = (
+        plain,
+        _LEGAL_PREFIX.sub("", plain),
+        " ".join(w for w in plain.split() if w.strip(".") not in ORG_WORDS),
+    )
+    return {_NOT_ALNUM.sub("", v)[:3] for v in variants}
+
+
 def _mostly(name: str, label: str) -> bool:
     """The name starts with the domain's label and is mostly it ("PT Arunika Digital" for
     arunika.id; not "PT Astra Honda Motor" for astra.co.id, a group of many companies)."""
@@ -180,7 +210,10 @@ def _mostly(name: str, label: str) -> bool:
 
 
 def _employer_spelling(
-    rounds: Sequence[Round], indexes: Sequence[int], labels: frozenset[str]
+    rounds: Sequence[Round],
+    indexes: Sequence[int],
+    labels: frozenset[str],
+    agreeing: dict[str, bool],
 ) -> str | None:
     """How the employer writes its own name: the name its invitations write that agrees with a
     domain on the application (the most often, then the longest), else the domain's name as any
@@ -188,9 +221,8 @@ def _employer_spelling(
     found = [
         n
         for i in indexes
-        if (n := rounds[i].company) and rounds[i].outside and rounds[i].written
-        and any(agrees(n, lab) or _mostly(n, lab) for lab in labels)
-    ]  # fmt: skip
+        if (n := rounds[i].company) and rounds[i].outside and rounds[i].written and agreeing[n]
+    ]
     if found:
         return max(found, key=lambda n: (found.count(n), len(n), n))
     for lab in sorted(labels):

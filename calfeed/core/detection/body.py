@@ -118,13 +118,6 @@ _INVITATION = re.compile(
     r"|thanks?\s+(?:you\s+)?for\s+(?:applying|your\s+application)"
     r"|hiring\s+manager\s+(?:conversation|call|chat|interview)"
     r"|recruiter\s+screen"
-    r"|\b(?:technical|first|second|third|final|next|phone|video|onsite|on-site|panel|hr|user"
-    r"|initial|in-person)\s+interview\b"
-    r"|\binterview\s+(?:loop|hr|user)\b"
-    r"|\b(?:hiring|recruitment|recruiting|selection|interview)\s+process\b"
-    r"|\bproses\s+(?:rekrutmen|seleksi|recruitment)\b"
-    r"|\bapplying\s+for\s+the\b|\b(?:lamaran|melamar)\s+(?:anda|saudara|saudari|kamu)\b"
-    r"|\bterima\s+kasih\s+(?:atas|telah)\s+(?:lamaran|melamar)"
     r"|(?:kami\s+)?(?:undang|mengundang)\s+(?:anda|bapak|ibu|saudara\S*|kamu)?\s*(?:untuk\s+)?"
     r"(?:mengikuti\s+)?(?:tahap\s+|sesi\s+|proses\s+)?(?:interview|wawancara)"
     r"|diundang\s+untuk\s+(?:interview|wawancara)"
@@ -169,10 +162,12 @@ _TRIGGERS = {
     "invitation": (
         "invit", "interview", "hiring", "step", "stage", "round", "applying", "application",
         "recruiter", "undang", "wawancara", "tahap", "jadwal", "seleksi", "process", "proses",
-        "lamaran", "melamar", "loop",
+        "lamaran", "melamar", "loop", "applying",
     ),
     "noted": ("posisi", "lowongan", "lamaran", "melamar"),
-    "scheduled": (" has ", " have "),
+    "inline": ("role:", "role :", "position:", "posisi:"),
+    "role step": (" onsite", " on-site", " interview", " round", " screen", " loop", " panel"),
+    "scheduled": ("has scheduled", "have scheduled", "has arranged", "has invited", "have invited"),
     "press": ("journalist", "reporter", "wartawan", "jurnalis"),
     "side": (
         "kit", "scorecard", "score card", "feedback", "interviewers", "lever.co", "greenhouse",
@@ -193,16 +188,97 @@ _TRIGGER_PATTERNS = {
 }
 
 
+#: rule D7: one scan for any word an invitation, a vacancy or a sentence naming a role needs
+_MAY_HIRING = re.compile(
+    "|".join(
+        re.escape(t)
+        for t in dict.fromkeys(
+            (*_TRIGGERS["invitation"], *_TRIGGERS["noted"], " role", " position", " appointment")
+        )
+    )
+)
+
+
+#: the newer, rarer kinds' trigger words in one pattern: one scan finds which of them a body
+#: may hold (no overlaps among these words but containment: "posisi:" holds "posisi")
+_RARE_KINDS = ("noted", "inline", "scheduled", "press")
+_RARE_TRIGGERS = re.compile(
+    "|".join(
+        re.escape(t)
+        for t in sorted({t for k in _RARE_KINDS for t in _TRIGGERS[k]}, key=len, reverse=True)
+    )
+)
+_RARE_KINDS_OF = {
+    found: frozenset(k for k in _RARE_KINDS for t in _TRIGGERS[k] if t in found)
+    for found in {t for k in _RARE_KINDS for t in _TRIGGERS[k]}
+}
+
+
+def _rare_kinds(low: str) -> frozenset[str]:
+    found = set(_RARE_TRIGGERS.findall(low))
+    return frozenset().union(*(_RARE_KINDS_OF[f] for f in found)) if found else frozenset()
+
+
 def _may(kind: str, low: str) -> bool:
     """Whether `low` (casefolded) holds any of the kind's trigger words (one C-level scan)."""
     return _TRIGGER_PATTERNS[kind].search(low) is not None
+
+
+#: rule D7: a round the body names ("the technical interview", "your interview loop", "Interview
+#: HR"), the process ("our hiring process", "proses rekrutmen") or the application ("Applying for
+#: the ...", "lamaran Saudara"); read with string scans, since a pattern for these would try
+#: every position of every body
+_ROUND_BEFORE = frozenset(
+    "technical first second third final next phone video onsite on-site panel hr user initial "
+    "in-person".split()
+)
+_ROUND_AFTER = frozenset("loop hr user".split())
+_PROCESS_BEFORE = frozenset("hiring recruitment recruiting selection interview".split())
+_APPLYING = (
+    "proses rekrutmen", "proses seleksi", "proses recruitment", "applying for the",
+    "lamaran anda", "lamaran saudara", "lamaran kamu", "melamar anda", "melamar saudara",
+    "terima kasih atas lamaran", "terima kasih telah melamar",
+)  # fmt: skip
+
+
+def _words_around(low: str, word: str) -> tuple[set[str], set[str]]:
+    """The words right before and right after each whole-word `word` in `low`."""
+    before: set[str] = set()
+    after: set[str] = set()
+    at = low.find(word)
+    while at >= 0:
+        end = at + len(word)
+        if (at == 0 or not low[at - 1].isalnum()) and (end == len(low) or not low[end].isalnum()):
+            head = low[max(0, at - 20) : at].split()
+            tail = low[end : end + 20].split()
+            if head:
+                before.add(head[-1].strip(".,;:()"))
+            if tail:
+                after.add(tail[0].strip(".,;:()"))
+        at = low.find(word, end)
+    return before, after
+
+
+def _names_a_round(low: str) -> bool:
+    """Rule D7: the body names a round of hiring, its process, or the application."""
+    if any(phrase in low for phrase in _APPLYING):
+        return True
+    if "interview" in low:
+        before, after = _words_around(low, "interview")
+        if before & _ROUND_BEFORE or after & _ROUND_AFTER:
+            return True
+    if "process" in low:
+        before, _ = _words_around(low, "process")
+        if before & _PROCESS_BEFORE:
+            return True
+    return False
 
 
 def may_invite(description: str, location: str = "") -> bool:
     """Rule D7, cheaply: whether the body could call the event a hiring step at all (no pattern
     run, no HTML read): most events' notes hold none of the words an invitation needs."""
     low = f"{description[: SCAN_LIMIT * 2]}\n{location}".casefold()
-    return _may("invitation", low) or _may("noted", low) or _may("role", low)
+    return _MAY_HIRING.search(low) is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,8 +342,10 @@ def read_body(description: str, location: str = "") -> BodyReading:
     if not text and not location:
         return BodyReading(text="")
     low = text.casefold()
+    rare = _rare_kinds(low)
     position = company = topic = candidate = None
-    for match in _LINE.finditer(text) if _may("line", low) else ():
+    has_line = _may("line", low)
+    for match in _LINE.finditer(text) if has_line else ():
         label, value = match["label"].casefold(), match["value"]
         if label in _POSITION_LABELS and position is None:
             position = _trim_words(_clean_value(value), 8)
@@ -282,8 +360,8 @@ def read_body(description: str, location: str = "") -> BodyReading:
             topic = value.strip()
         elif label in ("candidate", "kandidat") and candidate is None:
             candidate = _BRACKET.sub(" ", value).strip()
-    prose = _LINE.sub(" ", text) if _may("line", low) else text  # not the labelled lines
-    if position is None and _may("line", low):
+    prose = _LINE.sub(" ", text) if has_line else text  # not the labelled lines
+    if position is None and has_line and "inline" in rare:
         found = _INLINE_ROLE.search(prose)
         if found:
             position = _trim_words(_clean_value(found["role"]))
@@ -309,12 +387,12 @@ def read_body(description: str, location: str = "") -> BodyReading:
         if role and role_words(role):
             position = role
             names_role = True
-    if position is None:
+    if position is None and _may("role step", low[:120]):
         found = _ROLE_STEP.match(prose)
         if found and role_words(found["role"]):
             position = _trim_words(found["role"])  # "Product Designer onsite: portfolio ..."
     vacancy = False
-    if _may("noted", low):
+    if "noted" in rare:
         for found in _NOTED_ROLE.finditer(prose):
             if found["role"].casefold() in _PORTALS:
                 continue  # "dari lamaran JobStreet": where the user applied, not the job
@@ -322,7 +400,7 @@ def read_body(description: str, location: str = "") -> BodyReading:
             if position is None:
                 position = _trim_words(found["role"], 5)
             break
-    if company is None and _may("scheduled", low):
+    if company is None and "scheduled" in rare:
         found = _SCHEDULED.search(prose)
         if found:
             company = _trim_words(found["co"], 5)
@@ -331,7 +409,7 @@ def read_body(description: str, location: str = "") -> BodyReading:
         if found:
             company = _trim_words(found["co"], 5)
     both = f"{text}\n{location}"
-    both_low = both.casefold()
+    invited = _may("invitation", low) or (bool(location) and _may("invitation", location.casefold()))
     side = _HIRING_SIDE.search(text) if _may("side", low) else None
     return BodyReading(
         text=text,
@@ -339,11 +417,12 @@ def read_body(description: str, location: str = "") -> BodyReading:
         company=company,
         topic=topic,
         candidate=candidate,
-        invitation=_may("invitation", both_low) and _INVITATION.search(both) is not None,
+        invitation=invited
+        and (_INVITATION.search(both) is not None or _names_a_round(both.casefold())),
         hiring_side=side.group().casefold() if side else None,
         agency=_may("agency", low) and _AGENCY.search(text) is not None,
         informational=_may("informational", low) and _INFORMATIONAL.search(text) is not None,
         names_role=names_role,
         vacancy=vacancy,
-        press=_may("press", low) and _PRESS_LINE.search(text) is not None,
+        press="press" in rare and _PRESS_LINE.search(text) is not None,
     )

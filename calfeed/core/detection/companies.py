@@ -118,6 +118,7 @@ def _without_org_words(text: str) -> str:
     return " ".join(w for w in text.split() if not has_org_word(w))
 
 
+@lru_cache(maxsize=8192)
 def agrees(text: str, label: str) -> bool:
     """Rule E2: a name and a domain label say the same ("Datadog" ~ "datadoghq")."""
     for variant in {_squash(text), _squash(_without_org_words(text))}:
@@ -142,6 +143,8 @@ def spelled_in(text: str, label: str) -> str | None:
         return None
     exact = legal = mostly = None
     for run in _CAPITALISED_RUN.findall(text):
+        if plain[:4] not in run.casefold().replace(" ", ""):
+            continue  # most runs are other names: no sub-run of them can spell the label
         words = run.split()
         for i in range(len(words)):
             for j in range(i + 1, min(len(words), i + 4) + 1):

@@ -110,7 +110,7 @@ def read_names(
     if position is None and body.text:
         position = _header_role(body.text, parties) or None
     if company is not None:
-        company = _as_written(company, f"{title}\n{body.text}\n{location}", parties)
+        company = _as_written(company, f"{title}\n{location}\n{body.text[:2000]}", parties)
     return company, without_company(position, company)
 
 
@@ -128,7 +128,10 @@ def _as_written(company: str, written: str, parties: tuple[Party, ...]) -> str:
     """Rule E2: a company read only from a domain ("Brightlinehealth") spelled as the event
     writes it out ("Brightline Health - Software Engineer II" in the body, "Quanta Pay, 600
     Battery St" as the place)."""
-    inside = company.casefold() in written.casefold()
+    low = written.casefold()
+    inside = company.casefold() in low
+    if inside and f"pt {company.casefold()}" not in low and f"cv {company.casefold()}" not in low:
+        return company  # written as it is, and not as part of a legal name
     for party in parties:
         label = company_label(party.email) if party.email else None
         if label and agrees(company, label):
@@ -147,7 +150,7 @@ def _header_role(text: str, parties: tuple[Party, ...]) -> str | None:
     Engineer II, Care Platform" (Lever, a Teams invite): the part beside the employer's name,
     when that name agrees with a sender's domain and the other part names a job."""
     first = text.split("\n", 1)[0].strip()
-    if len(first) > 90:
+    if len(first) > 90 or not (" - " in first or " | " in first or " – " in first):
         return None
     parts = _HEADER_SPLIT.split(first)
     if len(parts) != 2:

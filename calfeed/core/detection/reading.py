@@ -223,6 +223,16 @@ def _may_be_hiring(event: SourceEvent, keywords: re.Pattern[str]) -> bool:
     return not excluded and may_invite(event.description, event.location)
 
 
+def _may_say_hiring(title: str, body: BodyReading, keywords: re.Pattern[str]) -> bool:
+    """The first test of `judge`, cheaply: a title or a body that could say hiring at all."""
+    if body.invitation or body.names_role or body.vacancy or is_vague(title):
+        return True
+    _, named, sent_strength, own_strength = _title_facts(title, keywords)
+    return bool(
+        named or sent_strength or own_strength or _PAIRED.search(title) or _NAME_PAIR.match(title)
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class _Read:
     event: SourceEvent
@@ -251,6 +261,8 @@ def read_calendar(
         if not mark.confirmed and not _may_be_hiring(event, pattern):
             continue  # nothing in the title or the notes says hiring: most events end here
         body = read_body(event.description, event.location)
+        if not mark.confirmed and not _may_say_hiring(event.summary, body, pattern):
+            continue  # what `judge` would find first, without the user's addresses read
         owner = owner_of(event, settings.user_name)
         verdict = judge(event, pattern, owner, body, mark, lessons)
         if verdict is None:
@@ -419,12 +431,14 @@ def _in_applications(read: list[_Read]) -> list[_Read]:
     out: list[_Read] = []
     for item, placed in zip(read, place(rounds), strict=True):
         interview = item.interview
-        if (placed.company, placed.position) != (interview.company, interview.position):
-            interview = replace(interview, company=placed.company, position=placed.position)
-        verdict = item.verdict
-        if placed.vouched and ASK <= verdict.confidence < SURE:
-            verdict = Verdict(SURE, "same-application", "")
-        out.append(replace(item, interview=interview, verdict=verdict))
+        changed = (placed.company, placed.position) != (interview.company, interview.position)
+        unsure = placed.vouched and ASK <= item.verdict.confidence < SURE
+        if changed or unsure:
+            if changed:
+                interview = replace(interview, company=placed.company, position=placed.position)
+            verdict = Verdict(SURE, "same-application", "") if unsure else item.verdict
+            item = _Read(item.event, verdict, interview, item.label)
+        out.append(item)
     return out
 
 

@@ -126,15 +126,21 @@ OTHER_KINDS = (
 _STRONG = re.compile("|".join(f"(?:{s})" for s in STRONG_STAGES), re.IGNORECASE)
 _WEAK = re.compile("|".join(f"(?:{s})" for s in WEAK_STAGES), re.IGNORECASE)
 _SENT = re.compile("|".join(f"(?:{s})" for s in SENT_STAGES), re.IGNORECASE)
-_OTHER = tuple((why, re.compile(p, re.IGNORECASE)) for why, p in OTHER_KINDS)
 _ANY_OTHER = re.compile("|".join(f"(?:{p})" for _, p in OTHER_KINDS), re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _other_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """Each kind's pattern on its own, compiled the first time a title needs telling which kind
+    it is (most processes never do: start-up stays cheap)."""
+    return tuple((why, re.compile(p, re.IGNORECASE)) for why, p in OTHER_KINDS)
 
 
 def other_kind(title: str) -> str | None:
     """Rule D8: which other kind of interview (or event about one) the title names, or None."""
     if _ANY_OTHER.search(title) is None:  # one pass for the common case: none of them
         return None
-    for why, pattern in _OTHER:
+    for why, pattern in _other_patterns():
         if pattern.search(title):
             return why
     return None

@@ -302,8 +302,6 @@ _NOT_INTERVIEW = re.compile(
     re.IGNORECASE,
 )
 _IMPLICIT = _words_pattern(IMPLICIT_INTERVIEW)
-_STAGE = _words_pattern(STAGE_WORDS)
-_NOISE = _words_pattern(NOISE_WORDS)
 _EDGE = (
     _words_pattern(NOISE_WORDS + STAGE_WORDS)
     .pattern.removeprefix("(?<![\\w-])")
