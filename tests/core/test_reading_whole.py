@@ -206,8 +206,7 @@ def test_e5_whom_the_user_meets_is_not_the_role() -> None:
     invite = event(
         "Meeting with Bu Ratna - PT Nusa Retail Tbk",
         organizer=("ratna.wibowo@nusaretail.co.id", "Ratna Wibowo"),
-        description="Ibu Ratna would like to meet you for the Head of Marketing, Digital "
-        "position.",
+        description="Ibu Ratna would like to meet you for the Head of Marketing, Digital position.",
         event_id="a",
     )
     typed = event("Int - Nusa Retail HR Director", event_id="b")

@@ -140,9 +140,11 @@ def place(rounds: Sequence[Round]) -> list[Placed]:
     for indexes in members.values():
         if len(indexes) < 2:
             continue
-        names = [rounds[i].company for i in indexes if rounds[i].company]
+        names = [n for i in indexes if (n := rounds[i].company)]
         written = [
-            n for i in indexes if (n := rounds[i].company) and rounds[i].written and i not in renamed
+            n
+            for i in indexes
+            if (n := rounds[i].company) and rounds[i].written and i not in renamed
         ]
         labels = frozenset().union(*(rounds[i].labels for i in indexes))
         by_start: dict[str, list[str]] = {}
@@ -152,9 +154,7 @@ def place(rounds: Sequence[Round]) -> list[Placed]:
         strict = {n: any(agrees(n, lab) for lab in near[n]) for n in near}
         loose = {n: strict[n] or any(_mostly(n, lab) for lab in near[n]) for n in near}
         spelled = _employer_spelling(rounds, indexes, labels, loose)
-        bare = {
-            i: _without_names(rounds[i].position, names) for i in indexes if rounds[i].position
-        }
+        bare = {i: _without_names(rounds[i].position, names) for i in indexes if rounds[i].position}
         roles = [r for r in bare.values() if r]
         stated = [r for i, r in bare.items() if r and rounds[i].outside]
         role = _one_role(stated or roles)
@@ -165,9 +165,7 @@ def place(rounds: Sequence[Round]) -> list[Placed]:
             if i in renamed:
                 company = None
             if spelled and (
-                company is None
-                or not rounds[i].written
-                or not loose.get(company, False)
+                company is None or not rounds[i].written or not loose.get(company, False)
             ):
                 company = spelled
             elif company is None or not rounds[i].written:
@@ -206,7 +204,9 @@ def _mostly(name: str, label: str) -> bool:
     """The name starts with the domain's label and is mostly it ("PT Arunika Digital" for
     arunika.id; not "PT Astra Honda Motor" for astra.co.id, a group of many companies)."""
     squashed = _NOT_ALNUM.sub("", _LEGAL_PREFIX.sub("", name).casefold())
-    return len(label) >= _MIN_NAME and squashed.startswith(label) and 2 * len(label) >= len(squashed)
+    return (
+        len(label) >= _MIN_NAME and squashed.startswith(label) and 2 * len(label) >= len(squashed)
+    )
 
 
 def _employer_spelling(

@@ -82,7 +82,8 @@ _INTEREST_IN = re.compile(
 #: interview with you" (one line, so a greeting before it is not part of the name)
 _LINE_WORDS = r"[A-Z0-9][\w&.'’+/-]*(?:[ \t]+(?:[A-Z0-9&][\w&.'’+/-]*|of|and|dan|&|de|la|the))*"
 _SCHEDULED = re.compile(
-    rf"(?m)^[ \t]*(?P<co>{_LINE_WORDS})[ \t]+(?:has|have)[ \t]+(?:scheduled|arranged|invited[ \t]+you)"
+    rf"(?m)^[ \t]*(?P<co>{_LINE_WORDS})[ \t]+(?:has|have)[ \t]+"
+    r"(?:scheduled|arranged|invited[ \t]+you)"
 )
 #: rule E4: a body that opens with the role and the step: "Product Designer onsite: ..."
 _ROLE_STEP = re.compile(
@@ -96,14 +97,13 @@ _NOTED_ROLE = re.compile(
     r"\b(?i:posisi|lowongan|lamaran|melamar)\s+(?:(?i:anda|saudara|saudari|kamu)\s+)?"
     r"(?:(?i:untuk|sebagai|kerja)\s+)?(?:(?i:posisi)\s+)?"
     r"(?P<role>(?!(?i:anda|saudara|kamu|di|ke|yang|ini|itu)\b)[\w&/'’+]+(?:[ \t]+[\w&/'’+]+){0,3}?)"
-    r"(?=[ \t]*(?:[.,;:()\n]|$|[ \t]-[ \t]|[ \t](?i:di|ke|ketemu|sama|dari|dia|yang|yg|batch|via)\b))"
+    r"(?=[ \t]*(?:[.,;:()\n]|$|[ \t]-[ \t]"
+    r"|[ \t](?i:di|ke|ketemu|sama|dari|dia|yang|yg|batch|via)\b))"
 )
 #: rule E4: job portals, where an application was made: never the job
 _PORTALS = frozenset("jobstreet glints kalibrr linkedin indeed karir dealls topkarir".split())
 #: rule D8: a journalist's line in the body makes it a press interview
-_PRESS_LINE = re.compile(
-    r"^\s*(?:journalist|reporter|wartawan|jurnalis)\s*[:：]", re.I | re.M
-)
+_PRESS_LINE = re.compile(r"^\s*(?:journalist|reporter|wartawan|jurnalis)\s*[:：]", re.I | re.M)
 #: rule D7: the body says this is a step of hiring the user
 _INVITATION = re.compile(
     r"invit\w*\s+(?:you\s+)?(?:to|for)\s+(?:an?\s+|the\s+|our\s+)?(?:\w+\s+){0,2}interview"
@@ -409,7 +409,9 @@ def read_body(description: str, location: str = "") -> BodyReading:
         if found:
             company = _trim_words(found["co"], 5)
     both = f"{text}\n{location}"
-    invited = _may("invitation", low) or (bool(location) and _may("invitation", location.casefold()))
+    invited = _may("invitation", low) or (
+        bool(location) and _may("invitation", location.casefold())
+    )
     side = _HIRING_SIDE.search(text) if _may("side", low) else None
     return BodyReading(
         text=text,

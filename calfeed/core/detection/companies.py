@@ -139,10 +139,19 @@ def spelled_in(text: str, label: str) -> str | None:
     """Rule E2: how `text` writes the name a domain label squashes ("Brightline Health" for
     brightlinehealth, "Quanta Pay" for quantapay), or None when it never writes it out."""
     plain = label.replace("-", "").replace("_", "")
-    if len(plain) < 4 or plain[:4] not in text.casefold().replace(" ", ""):
+    if len(plain) < 4:
         return None
+    low = text.lower()
+    if len(low) != len(text):
+        low = text  # a letter whose lowercase is longer: search the text as it is
+    # only around where the name's first letters occur: most of a body is other names
+    runs: list[str] = []
+    at = low.find(plain[:3])
+    while at >= 0 and len(runs) < 40:
+        runs += _CAPITALISED_RUN.findall(text, max(0, at - 40), at + 80)
+        at = low.find(plain[:3], at + 80)
     exact = legal = mostly = None
-    for run in _CAPITALISED_RUN.findall(text):
+    for run in dict.fromkeys(runs):
         if plain[:4] not in run.casefold().replace(" ", ""):
             continue  # most runs are other names: no sub-run of them can spell the label
         words = run.split()

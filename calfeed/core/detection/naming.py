@@ -171,7 +171,7 @@ def _extends(longer: str, shorter: str) -> bool:
 def _without(title: str, name: str) -> str:
     """The title with one name cut out (case-insensitive), for a second reading."""
     at = title.casefold().find(name.casefold())
-    return title if at < 0 else f"{title[:at]} {title[at + len(name):]}"
+    return title if at < 0 else f"{title[:at]} {title[at + len(name) :]}"
 
 
 def _named_by_sender(title: str, sender: str) -> str | None:

@@ -446,9 +446,7 @@ def _people_labels(event: SourceEvent) -> frozenset[str]:
     """The employer labels of everyone on the event (rule E2), separators dropped."""
     people = (*event.attendees, *((event.organizer,) if event.organizer else ()))
     return frozenset(
-        label.replace("-", "").replace("_", "")
-        for p in people
-        if (label := company_label(p.email))
+        label.replace("-", "").replace("_", "") for p in people if (label := company_label(p.email))
     )
 
 
