@@ -98,7 +98,7 @@ _NOTED_ROLE = re.compile(
     r"(?:(?i:untuk|sebagai|kerja)\s+)?(?:(?i:posisi)\s+)?"
     r"(?P<role>(?!(?i:anda|saudara|kamu|di|ke|yang|ini|itu)\b)[\w&/'’+]+(?:[ \t]+[\w&/'’+]+){0,3}?)"
     r"(?=[ \t]*(?:[.,;:()\n]|$|[ \t]-[ \t]"
-    r"|[ \t](?i:di|ke|ketemu|sama|dari|dia|yang|yg|batch|via)\b))"
+    r"|[ \t](?i:di|ke|ketemu|sama|dari|dia|yang|yg|batch|via|untuk|for|at|dengan|with|dan|and)\b))"
 )
 #: rule E4: job portals, where an application was made: never the job
 _PORTALS = frozenset("jobstreet glints kalibrr linkedin indeed karir dealls topkarir".split())

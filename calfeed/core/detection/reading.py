@@ -144,7 +144,7 @@ def judge(
     if strength == 1:
         if outside and (invited or body.position or (not paired and _names_role(read_as))):
             return Verdict(0.85, "stage", "")
-        if not outside and body.vacancy:
+        if not outside and body.vacancy and not _at_work(event, owner):
             return Verdict(0.85, "noted-vacancy", "")  # "Telpon HRD X", notes: "lowongan Y"
         return Verdict(0.6, "weak-stage", WHY["weak-stage"])
     if outside and (body.names_role or (body.invitation and (vague or body.position))):
@@ -154,8 +154,17 @@ def judge(
     if vague and outside and body.position:
         return Verdict(0.6, "vague-title", WHY["vague-title"])
     if not outside and body.vacancy and _MEETING.search(read_as):
+        if _at_work(event, owner):  # an HR user's own "Meeting HRD - lowongan Staff Admin"
+            return Verdict(0.6, "weak-stage", WHY["weak-stage"])
         return Verdict(0.85, "noted-vacancy", "")  # "WA call sama Pak Budi": "soal lowongan X"
     return None
+
+
+def _at_work(event: SourceEvent, owner: Owner) -> bool:
+    """The event is on the user's work calendar: notes about a vacancy there may be the user's
+    own hiring, so they make a question, not an interview (rule D9)."""
+    work = owner.work_domain
+    return work is not None and event.calendar_id.casefold().rpartition("@")[2].endswith(work)
 
 
 @lru_cache(maxsize=8192)

@@ -18,8 +18,8 @@ from functools import lru_cache
 STRONG_STAGES = (
     r"recruiter\s+(?:screen|screening|chat|interview|call)",
     r"(?:call|chat|meeting)\s+with\s+(?:a\s+|the\s+)?(?:recruiter|hiring\s+manager|hrd?)\b",
-    r"case\s+(?:study\s+)?(?:presentation|interview|round|review)",
-    r"(?:1st|2nd|3rd|final|last)\s+(?:w/|with)\s",
+    r"case\s+study\s+(?:presentation|interview|round|review)",
+    r"(?:1st|2nd|3rd)\s+(?:w/|with)\s",
     r"(?:phone|video|initial|intro|hr|hrd)\s+screen(?:ing)?",
     r"round\s+\d+\s+(?:of|/)\s+\d+",
     r"(?:1st|2nd|3rd|[4-9]th|first|second|third|final|last)\s+(?:round|rd|stage|interview)\b",
@@ -53,6 +53,10 @@ WEAK_STAGES = (
     r"assessment\s+(?:day|centre|center)",
     r"\bstage\s+\d\b",
     r"[-–—|]\s*final\s*$",
+    # a lawyer's or a doctor's "case review" is work; "final with the client" too: only with
+    # an invitation, a role or another round of the same application
+    r"\bcase\s+(?:presentation|review)\b",
+    r"\b(?:final|last)\s+(?:w/|with)\s",
 )
 SENT_STAGES = (
     r"intro(?:ductory)?\s+(?:call|chat|meeting)",
