@@ -388,3 +388,27 @@ def test_e2_a_title_that_says_nothing_of_hiring_names_no_company() -> None:
     )
     [found] = reading(e).interviews
     assert (found.company, found.position) == ("Kopi Nusantara", "Head of Brand")
+
+
+def test_e5_a_company_the_user_taught_stays_within_its_application() -> None:
+    from calfeed.core.detection import read_calendar
+    from calfeed.core.detection.lessons import Answer, learn
+    from tests.core.test_reading import SETTINGS
+
+    invite = event(
+        "Halcyon Group - meeting with the Group CEO",
+        organizer=("adrian@halcyongroup.com.sg", "Adrian Lim"),
+        description="Marcus would like to meet you regarding the Chief Financial Officer role.",
+        event_id="a",
+    )
+    panel = event(
+        "Panel interview",
+        organizer=("cosec@halcyongroup.com.sg", "Company Secretary"),
+        event_id="b",
+    )
+    lessons = learn([Answer("b", True, "Halcyon Holdings", "cosec@halcyongroup.com.sg")])
+    found = {
+        i.event.event_id: i.company
+        for i in read_calendar([invite, panel], SETTINGS, {}, lessons).interviews
+    }
+    assert found["b"] == "Halcyon Holdings"

@@ -51,6 +51,7 @@ class Round:
     sure: bool  # rule D9: an interview, not a question
     text: str  # the title, notes and location: where a company may be mentioned or spelled
     written: bool = True  # the company is written on the event, not only read from a domain
+    taught: bool = False  # the user taught this company (rule E5's lessons): it stays
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,9 +163,11 @@ def place(rounds: Sequence[Round]) -> list[Placed]:
         firsts = {keys[i][0] for i in indexes if keys[i]}
         for i in indexes:
             company, position = rounds[i].company, bare.get(i)
-            if i in renamed:
+            if i in renamed and not rounds[i].taught:
                 company = None
-            if spelled and (
+            if rounds[i].taught:
+                pass  # what the user taught wins over what the calendar suggests
+            elif spelled and (
                 company is None or not rounds[i].written or not loose.get(company, False)
             ):
                 company = spelled

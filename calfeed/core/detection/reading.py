@@ -288,7 +288,7 @@ def read_calendar(
             interview = replace(interview, company=taught)
         label = _label(event) if _organizer_outside(event, owner) else None
         read.append(_Read(event, verdict, interview, label))
-    read = _promoted(_in_applications(_as_a_whole(read)))
+    read = _promoted(_in_applications(_as_a_whole(read, lessons), lessons))
     interviews: list[Interview] = []
     questions: list[Question] = []
     for item in read:
@@ -357,7 +357,7 @@ def _squash(text: str) -> str:
     return _NOT_ALNUM.sub("", text.casefold())
 
 
-def _as_a_whole(read: list[_Read]) -> list[_Read]:
+def _as_a_whole(read: list[_Read], lessons: Lessons = NO_LESSONS) -> list[_Read]:
     """Rule E5: what the calendar says as a whole, the way a person remembers their applications.
 
     - a company known only from a domain ("Kreasidigital") takes the spelling another round
@@ -383,7 +383,14 @@ def _as_a_whole(read: list[_Read]) -> list[_Read]:
     for item in read:
         interview = item.interview
         label = item.label
-        if label and (interview.company is None or _from_domain(interview, item.event)):
+        taught = interview.company is not None and (
+            lessons.company_for(item.event) == interview.company
+        )  # what the user taught stays
+        if (
+            label
+            and not taught
+            and (interview.company is None or _from_domain(interview, item.event))
+        ):
             spelled = _spelling(label, spellings)
             known = {c for c in by_domain.get(label, set()) if c != label_display(label)}
             if spelled is not None:
@@ -422,9 +429,10 @@ def _spelling(label: str, spellings: list[tuple[str, str]]) -> str | None:
     return None
 
 
-def _in_applications(read: list[_Read]) -> list[_Read]:
+def _in_applications(read: list[_Read], lessons: Lessons = NO_LESSONS) -> list[_Read]:
     """Rule E5: the rounds of one application share its company and role (see `applications`);
-    an unsure round of an application with a sure round is one of its rounds (rule D9)."""
+    an unsure round of an application with a sure round is one of its rounds (rule D9). A
+    company the user taught for a sender or a domain stays."""
     rounds = [
         Round(
             company=item.interview.company,
@@ -434,6 +442,8 @@ def _in_applications(read: list[_Read]) -> list[_Read]:
             sure=item.verdict.confidence >= SURE,
             text=f"{item.event.summary}\n{item.event.description[:2000]}\n{item.event.location}",
             written=not _from_domain(item.interview, item.event),
+            taught=(taught := lessons.company_for(item.event)) is not None
+            and taught == item.interview.company,
         )
         for item in read
     ]
