@@ -34,13 +34,25 @@ _SENTENCE_END = re.compile(r"(?<!\b[A-Z])(?<!\bInc)(?<!\bLtd)(?<!\bCorp)[.!?](?:
 
 #: rule E4: labelled lines, label -> what it names
 _LINE = re.compile(
-    r"^\s*[-*•]?\s*(?P<label>job title|job|position|posisi|jabatan|role|vacancy|lowongan"
+    r"^\s*[-*•]?\s*(?P<label>job title|job requisition|requisition|job|position|posisi|jabatan"
+    r"|role|vacancy|lowongan|interview"
     r"|company|perusahaan|nama perusahaan|employer|topic|event name|what|subject|judul"
     r"|candidate|kandidat|interviewers?|pewawancara|interviewer\(s\))\s*[:：]\s*(?P<value>.{1,200}?)\s*$",
     re.IGNORECASE | re.MULTILINE,
 )
 _POSITION_LABELS = frozenset(
-    ("job title", "job", "position", "posisi", "jabatan", "role", "vacancy", "lowongan")
+    (
+        "job title",
+        "job requisition",
+        "requisition",
+        "job",
+        "position",
+        "posisi",
+        "jabatan",
+        "role",
+        "vacancy",
+        "lowongan",
+    )
 )
 _REQUISITION = re.compile(
     r"\b(?:job\s+)?(?:req(?:uisition)?\.?\s*(?:id)?\s*#?\s*[\w-]*\d[\w-]*|j?r-?\d{3,}[\w-]*)\b",
@@ -49,23 +61,49 @@ _REQUISITION = re.compile(
 _WORDS = r"[A-Z0-9][\w&.'’+/-]*(?:,?\s+(?:[A-Z0-9&][\w&.'’+/-]*|of|and|dan|&|de|la|the))*"
 #: rule E4: sentences that name the role and the employer
 _ROLE_AT = re.compile(
-    rf"\b(?i:for|to|untuk)\s+(?:the|our|a|an)?\s*(?:position\s+of\s+|role\s+of\s+|posisi\s+)?"
+    rf"\b(?i:for|to|untuk|about|regarding)\s+(?:the|our|a|an)?\s*(?:position\s+of\s+|role\s+of\s+|posisi\s+)?"
     rf"(?P<role>{_WORDS})\s+(?:role|position|job|opening|vacancy)"
     rf"(?:\s+(?:at|with|in|di)\s+(?P<co>{_WORDS}))?",
 )
 _POSITION_OF = re.compile(
-    rf"\b(?:position|role)\s+of\s+(?P<role>{_WORDS})(?:\s+(?:at|with|di)\s+(?P<co>{_WORDS}))?"
+    rf"\b(?:position|role|appointment)\s+of\s+(?P<role>{_WORDS})(?:\s+(?:at|with|di)\s+(?P<co>{_WORDS}))?"
     rf"|\b(?:untuk|for|interview|wawancara)\s+posisi\s+(?P<role2>{_WORDS})(?:\s+(?:di|at)\s+(?P<co2>{_WORDS}))?",
 )
 #: rule E4: "a hiring manager conversation for Backend Engineer, Payments" (a role noun needed)
 _STEP_FOR = re.compile(
-    rf"\b(?:interview|conversation|call|chat|screen|session|onsite)\s+for\s+(?:the\s+)?"
+    rf"\b(?:interview|conversation|call|chat|screen|session|onsite|loop)\s+for\s+(?:the\s+)?"
     rf"(?P<role>{_WORDS})"
 )
 _INTEREST_IN = re.compile(
     rf"\b(?:interest in|applying (?:to|at)|apply(?:ing)? to join|melamar di|bergabung dengan)\s+"
     rf"(?P<co>{_WORDS})"
 )
+#: rule E4: a job portal's robot names the employer first: "PT Bukit Kapital has scheduled an
+#: interview with you" (one line, so a greeting before it is not part of the name)
+_LINE_WORDS = r"[A-Z0-9][\w&.'’+/-]*(?:[ \t]+(?:[A-Z0-9&][\w&.'’+/-]*|of|and|dan|&|de|la|the))*"
+_SCHEDULED = re.compile(
+    rf"(?m)^[ \t]*(?P<co>{_LINE_WORDS})[ \t]+(?:has|have)[ \t]+"
+    r"(?:scheduled|arranged|invited[ \t]+you)"
+)
+#: rule E4: a body that opens with the role and the step: "Product Designer onsite: ..."
+_ROLE_STEP = re.compile(
+    rf"\s*(?P<role>{_LINE_WORDS})[ \t]+(?i:onsite|on-site|interview|round|screen|loop|panel)\b"
+)
+#: rule E4: "Role: Data Analyst, Risk." inside a sentence, not on a line of its own
+_INLINE_ROLE = re.compile(r"\b(?:Role|Position|Posisi)\s*:\s*(?P<role>[^.\n;!?]{2,60})")
+#: rule E4: the user's own notes name the vacancy: "posisi Store Crew", "lowongan F&B Service
+#: (waitress)", "lamaran barista", "lamaran Saudara untuk Officer Development Program (ODP)"
+_NOTED_ROLE = re.compile(
+    r"\b(?i:posisi|lowongan|lamaran|melamar)\s+(?:(?i:anda|saudara|saudari|kamu)\s+)?"
+    r"(?:(?i:untuk|sebagai|kerja)\s+)?(?:(?i:posisi)\s+)?"
+    r"(?P<role>(?!(?i:anda|saudara|kamu|di|ke|yang|ini|itu)\b)[\w&/'’+]+(?:[ \t]+[\w&/'’+]+){0,3}?)"
+    r"(?=[ \t]*(?:[.,;:()\n]|$|[ \t]-[ \t]"
+    r"|[ \t](?i:di|ke|ketemu|sama|dari|dia|yang|yg|batch|via|untuk|for|at|dengan|with|dan|and)\b))"
+)
+#: rule E4: job portals, where an application was made: never the job
+_PORTALS = frozenset("jobstreet glints kalibrr linkedin indeed karir dealls topkarir".split())
+#: rule D8: a journalist's line in the body makes it a press interview
+_PRESS_LINE = re.compile(r"^\s*(?:journalist|reporter|wartawan|jurnalis)\s*[:：]", re.I | re.M)
 #: rule D7: the body says this is a step of hiring the user
 _INVITATION = re.compile(
     r"invit\w*\s+(?:you\s+)?(?:to|for)\s+(?:an?\s+|the\s+|our\s+)?(?:\w+\s+){0,2}interview"
@@ -118,13 +156,19 @@ _INFORMATIONAL = re.compile(
 #: substrings one of which every match of a pattern holds: most bodies are cleared without it
 _TRIGGERS = {
     "line": (":", "："),
-    "role": (" role", " position", " job", " opening", " vacancy", "posisi"),
+    "role": (" role", " position", " job", " opening", " vacancy", "posisi", " appointment"),
     "step": (" for ",),
     "interest": ("interest in", "applying", "apply", "melamar", "bergabung"),
     "invitation": (
         "invit", "interview", "hiring", "step", "stage", "round", "applying", "application",
-        "recruiter", "undang", "wawancara", "tahap", "jadwal", "seleksi",
+        "recruiter", "undang", "wawancara", "tahap", "jadwal", "seleksi", "process", "proses",
+        "lamaran", "melamar", "loop", "applying",
     ),
+    "noted": ("posisi", "lowongan", "lamaran", "melamar"),
+    "inline": ("role:", "role :", "position:", "posisi:"),
+    "role step": (" onsite", " on-site", " interview", " round", " screen", " loop", " panel"),
+    "scheduled": ("has scheduled", "have scheduled", "has arranged", "has invited", "have invited"),
+    "press": ("journalist", "reporter", "wartawan", "jurnalis"),
     "side": (
         "kit", "scorecard", "score card", "feedback", "interviewers", "lever.co", "greenhouse",
         "candidate", "resume", "hiring decision", "forward", "pewawancara", "penilaian",
@@ -144,16 +188,97 @@ _TRIGGER_PATTERNS = {
 }
 
 
+#: rule D7: one scan for any word an invitation, a vacancy or a sentence naming a role needs
+_MAY_HIRING = re.compile(
+    "|".join(
+        re.escape(t)
+        for t in dict.fromkeys(
+            (*_TRIGGERS["invitation"], *_TRIGGERS["noted"], " role", " position", " appointment")
+        )
+    )
+)
+
+
+#: the newer, rarer kinds' trigger words in one pattern: one scan finds which of them a body
+#: may hold (no overlaps among these words but containment: "posisi:" holds "posisi")
+_RARE_KINDS = ("noted", "inline", "scheduled", "press")
+_RARE_TRIGGERS = re.compile(
+    "|".join(
+        re.escape(t)
+        for t in sorted({t for k in _RARE_KINDS for t in _TRIGGERS[k]}, key=len, reverse=True)
+    )
+)
+_RARE_KINDS_OF = {
+    found: frozenset(k for k in _RARE_KINDS for t in _TRIGGERS[k] if t in found)
+    for found in {t for k in _RARE_KINDS for t in _TRIGGERS[k]}
+}
+
+
+def _rare_kinds(low: str) -> frozenset[str]:
+    found = set(_RARE_TRIGGERS.findall(low))
+    return frozenset().union(*(_RARE_KINDS_OF[f] for f in found)) if found else frozenset()
+
+
 def _may(kind: str, low: str) -> bool:
     """Whether `low` (casefolded) holds any of the kind's trigger words (one C-level scan)."""
     return _TRIGGER_PATTERNS[kind].search(low) is not None
+
+
+#: rule D7: a round the body names ("the technical interview", "your interview loop", "Interview
+#: HR"), the process ("our hiring process", "proses rekrutmen") or the application ("Applying for
+#: the ...", "lamaran Saudara"); read with string scans, since a pattern for these would try
+#: every position of every body
+_ROUND_BEFORE = frozenset(
+    "technical first second third final next phone video onsite on-site panel hr user initial "
+    "in-person".split()
+)
+_ROUND_AFTER = frozenset("loop hr user".split())
+_PROCESS_BEFORE = frozenset("hiring recruitment recruiting selection interview".split())
+_APPLYING = (
+    "proses rekrutmen", "proses seleksi", "proses recruitment", "applying for the",
+    "lamaran anda", "lamaran saudara", "lamaran kamu", "melamar anda", "melamar saudara",
+    "terima kasih atas lamaran", "terima kasih telah melamar",
+)  # fmt: skip
+
+
+def _words_around(low: str, word: str) -> tuple[set[str], set[str]]:
+    """The words right before and right after each whole-word `word` in `low`."""
+    before: set[str] = set()
+    after: set[str] = set()
+    at = low.find(word)
+    while at >= 0:
+        end = at + len(word)
+        if (at == 0 or not low[at - 1].isalnum()) and (end == len(low) or not low[end].isalnum()):
+            head = low[max(0, at - 20) : at].split()
+            tail = low[end : end + 20].split()
+            if head:
+                before.add(head[-1].strip(".,;:()"))
+            if tail:
+                after.add(tail[0].strip(".,;:()"))
+        at = low.find(word, end)
+    return before, after
+
+
+def _names_a_round(low: str) -> bool:
+    """Rule D7: the body names a round of hiring, its process, or the application."""
+    if any(phrase in low for phrase in _APPLYING):
+        return True
+    if "interview" in low:
+        before, after = _words_around(low, "interview")
+        if before & _ROUND_BEFORE or after & _ROUND_AFTER:
+            return True
+    if "process" in low:
+        before, _ = _words_around(low, "process")
+        if before & _PROCESS_BEFORE:
+            return True
+    return False
 
 
 def may_invite(description: str, location: str = "") -> bool:
     """Rule D7, cheaply: whether the body could call the event a hiring step at all (no pattern
     run, no HTML read): most events' notes hold none of the words an invitation needs."""
     low = f"{description[: SCAN_LIMIT * 2]}\n{location}".casefold()
-    return _may("invitation", low)
+    return _MAY_HIRING.search(low) is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +294,9 @@ class BodyReading:
     hiring_side: str | None = None  # rule D6: the mark of the interviewer's copy, if any
     agency: bool = False  # rule E4: a recruiter writing for a client
     informational: bool = False  # rule D8: a chat the user arranged, a study, a sales call
+    names_role: bool = False  # rule D7: a sentence names the job ("for the X role at Y")
+    vacancy: bool = False  # rule D7: notes name the vacancy ("lowongan waiter", "posisi X")
+    press: bool = False  # rule D8: a journalist's line: a press interview
 
 
 def plain_text(description: str) -> str:
@@ -182,8 +310,14 @@ def plain_text(description: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def _clean_value(value: str) -> str | None:
+def _clean_value(value: str, remark: bool = False) -> str | None:
+    """A labelled line's value without requisition ids; `remark`: without a closing remark in
+    brackets either ("PT Mitra Boga (pemegang waralaba Chatime)" names PT Mitra Boga)."""
     value = _REQUISITION.sub(" ", value)
+    if remark and value.count("(") == value.count(")") == 1 and value.rstrip().endswith(")"):
+        inside = value[value.index("(") + 1 : -1]
+        if len(inside.split()) > 1:  # "(pemegang waralaba Chatime)": a remark, not the name
+            value = value[: value.index("(")]
     value = _ID_BRACKET.sub(" ", value)
     value = " ".join(value.split()).strip(" -–—|:;,.")
     return value or None
@@ -208,18 +342,30 @@ def read_body(description: str, location: str = "") -> BodyReading:
     if not text and not location:
         return BodyReading(text="")
     low = text.casefold()
+    rare = _rare_kinds(low)
     position = company = topic = candidate = None
-    for match in _LINE.finditer(text) if _may("line", low) else ():
+    has_line = _may("line", low)
+    for match in _LINE.finditer(text) if has_line else ():
         label, value = match["label"].casefold(), match["value"]
         if label in _POSITION_LABELS and position is None:
             position = _trim_words(_clean_value(value), 8)
         elif label in ("company", "perusahaan", "nama perusahaan", "employer") and company is None:
-            company = _trim_words(_clean_value(value), 8)
+            company = _trim_words(_clean_value(value, remark=True), 8)
+        elif label == "interview":  # "Interview: Regional Finance Director": a title in the body
+            if position is None and role_words(value):
+                position = _trim_words(_clean_value(value), 8)
+            if topic is None:
+                topic = match.group().strip(" -*•")
         elif label in ("topic", "event name", "what", "subject", "judul") and topic is None:
             topic = value.strip()
         elif label in ("candidate", "kandidat") and candidate is None:
             candidate = _BRACKET.sub(" ", value).strip()
-    prose = _LINE.sub(" ", text) if _may("line", low) else text  # not the labelled lines
+    prose = _LINE.sub(" ", text) if has_line else text  # not the labelled lines
+    if position is None and has_line and "inline" in rare:
+        found = _INLINE_ROLE.search(prose)
+        if found:
+            position = _trim_words(_clean_value(found["role"]))
+    names_role = False
     if (position is None or company is None) and _may("role", low):
         for pattern, role_group, co_group in (
             (_ROLE_AT, "role", "co"),
@@ -231,6 +377,7 @@ def read_body(description: str, location: str = "") -> BodyReading:
                 continue
             if position is None:
                 position = _trim_words(_clean_value(found[role_group]))
+            names_role = names_role or bool(role_words(found[role_group]))
             if company is None and found[co_group]:
                 company = _trim_words(found[co_group], 5)
             break
@@ -239,12 +386,32 @@ def read_body(description: str, location: str = "") -> BodyReading:
         role = _trim_words(found["role"]) if found else None
         if role and role_words(role):
             position = role
+            names_role = True
+    if position is None and _may("role step", low[:120]):
+        found = _ROLE_STEP.match(prose)
+        if found and role_words(found["role"]):
+            position = _trim_words(found["role"])  # "Product Designer onsite: portfolio ..."
+    vacancy = False
+    if "noted" in rare:
+        for found in _NOTED_ROLE.finditer(prose):
+            if found["role"].casefold() in _PORTALS:
+                continue  # "dari lamaran JobStreet": where the user applied, not the job
+            vacancy = True
+            if position is None:
+                position = _trim_words(found["role"], 5)
+            break
+    if company is None and "scheduled" in rare:
+        found = _SCHEDULED.search(prose)
+        if found:
+            company = _trim_words(found["co"], 5)
     if company is None and _may("interest", low):
         found = _INTEREST_IN.search(prose)
         if found:
             company = _trim_words(found["co"], 5)
     both = f"{text}\n{location}"
-    both_low = both.casefold()
+    invited = _may("invitation", low) or (
+        bool(location) and _may("invitation", location.casefold())
+    )
     side = _HIRING_SIDE.search(text) if _may("side", low) else None
     return BodyReading(
         text=text,
@@ -252,8 +419,12 @@ def read_body(description: str, location: str = "") -> BodyReading:
         company=company,
         topic=topic,
         candidate=candidate,
-        invitation=_may("invitation", both_low) and _INVITATION.search(both) is not None,
+        invitation=invited
+        and (_INVITATION.search(both) is not None or _names_a_round(both.casefold())),
         hiring_side=side.group().casefold() if side else None,
         agency=_may("agency", low) and _AGENCY.search(text) is not None,
         informational=_may("informational", low) and _INFORMATIONAL.search(text) is not None,
+        names_role=names_role,
+        vacancy=vacancy,
+        press="press" in rare and _PRESS_LINE.search(text) is not None,
     )

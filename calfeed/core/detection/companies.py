@@ -18,6 +18,7 @@ from publicsuffixlist import PublicSuffixList
 
 from calfeed.core.detection.titles import (
     HONORIFICS,
+    PEOPLE_TITLES,
     Segment,
     has_org_word,
     role_words,
@@ -117,6 +118,7 @@ def _without_org_words(text: str) -> str:
     return " ".join(w for w in text.split() if not has_org_word(w))
 
 
+@lru_cache(maxsize=8192)
 def agrees(text: str, label: str) -> bool:
     """Rule E2: a name and a domain label say the same ("Datadog" ~ "datadoghq")."""
     for variant in {_squash(text), _squash(_without_org_words(text))}:
@@ -128,6 +130,54 @@ def agrees(text: str, label: str) -> bool:
         if len(variant) >= 4 and squashed.startswith(variant) and len(squashed) - len(variant) <= 3:
             return True
     return False
+
+
+_CAPITALISED_RUN = re.compile(r"[A-Z][\w&'’-]*(?:[ \t]+[A-Z][\w&'’-]*){0,5}")
+
+
+def spelled_in(text: str, label: str) -> str | None:
+    """Rule E2: how `text` writes the name a domain label squashes ("Brightline Health" for
+    brightlinehealth, "Quanta Pay" for quantapay), or None when it never writes it out."""
+    plain = label.replace("-", "").replace("_", "")
+    if len(plain) < 4:
+        return None
+    low = text.lower()
+    if len(low) != len(text):
+        low = text  # a letter whose lowercase is longer: search the text as it is
+    # only around where the name's first letters occur: most of a body is other names
+    runs: list[str] = []
+    at = low.find(plain[:3])
+    while at >= 0 and len(runs) < 40:
+        runs += _CAPITALISED_RUN.findall(text, max(0, at - 40), at + 80)
+        at = low.find(plain[:3], at + 80)
+    exact = legal = mostly = None
+    for run in dict.fromkeys(runs):
+        if plain[:4] not in run.casefold().replace(" ", ""):
+            continue  # most runs are other names: no sub-run of them can spell the label
+        words = run.split()
+        for i in range(len(words)):
+            for j in range(i + 1, min(len(words), i + 4) + 1):
+                candidate = " ".join(words[i:j]).strip("-'’")
+                squashed = _squash(candidate)
+                if squashed == plain and exact is None:
+                    exact = candidate
+                if (
+                    (legal is None or len(candidate) > len(legal))
+                    and j - i > 1
+                    and words[i].casefold().rstrip(".") in ("pt", "cv")
+                    and (rest := _squash(" ".join(words[i + 1 : j]))).startswith(plain)
+                    and 2 * len(plain) >= len(rest)
+                ):
+                    legal = candidate  # "PT Arunika Digital" for arunika.id
+                if (
+                    j - i > 1
+                    and squashed.startswith(plain)
+                    and _squash(words[i]) != plain
+                    and 2 * len(plain) >= len(squashed)
+                    and (mostly is None or len(candidate) < len(mostly))
+                ):
+                    mostly = candidate  # "Lumen Education" for lumenedu.co.uk
+    return legal or exact or mostly
 
 
 def _tokens(text: str) -> set[str]:
@@ -160,6 +210,8 @@ def _is_person(text: str, parties: Sequence[Party]) -> bool:
     words = text.split()
     if words and words[0].casefold().rstrip(".") in _HONORIFIC_WORDS:
         return True
+    if words and all(w.casefold() in PEOPLE_TITLES for w in words):
+        return True  # "Chairman", "Group CEO", "Presiden Direktur": whom the user meets
     tokens = _tokens(text)
     if not tokens:
         return False
@@ -169,6 +221,27 @@ def _is_person(text: str, parties: Sequence[Party]) -> bool:
         if tokens <= known:
             return True
     return False
+
+
+_LEADING_LOWER = re.compile(r"^(?:[a-z][\w&'-]*\s+)+")
+
+
+def _about_people(parts: Sequence[_Part], people: set[int]) -> set[int]:
+    """Rule E2: a bracket right after a person is about that person ("Pak Budi (manager resto
+    Bebek Tepi Sawah)", "Bu Rina (HRD)"): their job, never the position; a capitalised name
+    at its end may be their employer. A bracket of several words that starts in lowercase."""
+    about = set()
+    previous: _Part | None = None
+    for part in parts:
+        if (
+            part.segment.joined_by == "("
+            and previous is not None
+            and previous.index in people
+            and part.text[:1].islower()
+        ):
+            about.add(part.index)
+        previous = part
+    return about
 
 
 def _looks_like_a_name(text: str) -> bool:
@@ -212,6 +285,7 @@ def read_company_position(
     """
     parts = _parts(_without_user(title, user_names), keywords)
     people = {p.index for p in parts if _is_person(p.text, parties)}
+    about = _about_people(parts, people)
     labels = sorted({lab for party in parties if (lab := company_label(party.email))})
 
     roles = [
@@ -221,6 +295,7 @@ def read_company_position(
         and not has_org_word(p.text)
         and p.segment.joined_by not in ("with", "between", "name")
         and p.index not in people
+        and p.index not in about
         and not any(agrees(p.text, lab) for lab in labels)
     ]
     position_part = next((p for p in roles if p.segment.joined_by == "for"), None) or (
@@ -232,6 +307,11 @@ def read_company_position(
     for part in parts:
         if part in roles:
             continue
+        if part.index in about:  # "(manager resto Bebek Tepi Sawah)": their employer, if any
+            named = _LEADING_LOWER.sub("", part.text)
+            if named == part.text or not named[:1].isupper():
+                continue
+            part = _Part(part.index, part.segment, named)
         score = _company_score(part, parts, people, labels, has_role=bool(roles))
         if score >= 1 and (best is None or score > best[0]):
             best = (score, part.index, part.text)

@@ -12,8 +12,14 @@ from __future__ import annotations
 import re
 
 from calfeed.core.detection.body import BodyReading
-from calfeed.core.detection.companies import Party, agrees, company_label, read_company_position
-from calfeed.core.detection.titles import has_org_word, segments
+from calfeed.core.detection.companies import (
+    Party,
+    agrees,
+    company_label,
+    read_company_position,
+    spelled_in,
+)
+from calfeed.core.detection.titles import has_org_word, role_words, segments
 from calfeed.core.model import Person
 
 #: rule E4: recruiting agencies' names (squashed): their domain is never the employer's
@@ -23,6 +29,9 @@ AGENCIES = frozenset(
     talentbridge monster peoplesearch""".split()
 )
 _NOT_ALNUM = re.compile(r"[^0-9a-z]")
+#: rule E4: a shopping centre or a branch code after a shop's name is where, not who
+#: ("Starbucks Tunjungan Plaza", "Uniqlo TP6")
+_MALL = re.compile(r"\s+(?:(?:[A-Z][a-z]+\s+)?(?:Plaza|Mall|Square)(?:\s+\d+)?|[A-Z]{1,3}\d{1,2})$")
 _BRANCH = re.compile(r"\s+(?:cabang|branch|kantor\s+cabang|outlet)\b.*$", re.IGNORECASE)
 
 
@@ -64,11 +73,28 @@ def read_names(
         Party(p.name, p.email if company_label(p.email) not in agencies else "") for p in people
     )
     company, position = read_company_position(title, keywords, parties, user)
+    tail = body.position[len(position) :].strip(" ,;-") if position and body.position else ""
+    if (
+        company
+        and tail
+        and _extends(body.position or "", position or "")
+        and tail.casefold().startswith(company.casefold())
+        and company.casefold() not in title.casefold()
+    ):
+        company = tail  # "the position of Front Office Agent, Hotel Cendana Surabaya"
+    elif position and body.position and _extends(body.position, position):
+        # "Interview - Chief Financial Officer, Consumer Business": the title's comma cut the
+        # role the invitation's "Job Requisition:" line gives whole; its tail is no company
+        if company and company.casefold() in body.position.casefold():
+            company = read_company_position(_without(title, company), keywords, parties, user)[0]
+        position = body.position
     in_title = company is not None and company.casefold() in title.casefold()
     if not in_title and body.company:
         company = body.company
     if company is not None:
         company = _BRANCH.sub("", company).strip() or None
+    if company is not None and " " in company:
+        company = _MALL.sub("", company).strip() or company
     if company is not None and any(
         agrees(company, lab) or _squash(company) in AGENCIES for lab in agencies
     ):
@@ -81,7 +107,71 @@ def read_names(
         company = _company_in_location(location)
     if position is None and body.position:
         position = body.position
-    return company, position
+    if position is None and body.text:
+        position = _header_role(body.text, parties) or None
+    if company is not None:
+        company = _as_written(company, f"{title}\n{location}\n{body.text[:2000]}", parties)
+    return company, without_company(position, company)
+
+
+def without_company(position: str | None, company: str | None) -> str | None:
+    """Rule E2: "Int - Indomaret SPV" read as one part: a role that starts with the company's
+    name is the company and then the role ("SPV")."""
+    if position and company and position.casefold().startswith(company.casefold() + " "):
+        rest = position[len(company) :].strip(" -,")
+        if role_words(rest):
+            return rest
+    return position
+
+
+def _as_written(company: str, written: str, parties: tuple[Party, ...]) -> str:
+    """Rule E2: a company read only from a domain ("Brightlinehealth") spelled as the event
+    writes it out ("Brightline Health - Software Engineer II" in the body, "Quanta Pay, 600
+    Battery St" as the place)."""
+    low = written.casefold()
+    inside = company.casefold() in low
+    if inside and f"pt {company.casefold()}" not in low and f"cv {company.casefold()}" not in low:
+        return company  # written as it is, and not as part of a legal name
+    for party in parties:
+        label = company_label(party.email) if party.email else None
+        if label and agrees(company, label):
+            spelled = spelled_in(written, label)
+            if spelled and (not inside or company.casefold() in spelled.casefold()):
+                return spelled  # "PT Arunika Digital" where "Arunika" came from the address
+            return company
+    return company
+
+
+_HEADER_SPLIT = re.compile(r"\s+[-–—|]\s+")
+
+
+def _header_role(text: str, parties: tuple[Party, ...]) -> str | None:
+    """Rule E4: an invitation that opens with its own title, "Brightline Health - Software
+    Engineer II, Care Platform" (Lever, a Teams invite): the part beside the employer's name,
+    when that name agrees with a sender's domain and the other part names a job."""
+    first = text.split("\n", 1)[0].strip()
+    if len(first) > 90 or not (" - " in first or " | " in first or " – " in first):
+        return None
+    parts = _HEADER_SPLIT.split(first)
+    if len(parts) != 2:
+        return None
+    labels = [lab for p in parties if p.email and (lab := company_label(p.email))]
+    for name, role in (parts, parts[::-1]):
+        if any(agrees(name, lab) for lab in labels) and role_words(role):
+            return role.strip(" .")
+    return None
+
+
+def _extends(longer: str, shorter: str) -> bool:
+    """`longer` is `shorter` with more words after it ("Data Analyst, Risk" / "Data Analyst")."""
+    a, b = longer.casefold(), shorter.casefold()
+    return len(a) > len(b) and a.startswith(b) and not a[len(b)].isalnum()
+
+
+def _without(title: str, name: str) -> str:
+    """The title with one name cut out (case-insensitive), for a second reading."""
+    at = title.casefold().find(name.casefold())
+    return title if at < 0 else f"{title[:at]} {title[at + len(name) :]}"
 
 
 def _named_by_sender(title: str, sender: str) -> str | None:

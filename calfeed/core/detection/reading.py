@@ -23,8 +23,9 @@ from dataclasses import dataclass, replace
 from datetime import UTC
 from functools import lru_cache
 
+from calfeed.core.detection.applications import Round, place
 from calfeed.core.detection.body import BodyReading, may_invite, read_body
-from calfeed.core.detection.companies import company_label, label_display
+from calfeed.core.detection.companies import agrees, company_label, label_display
 from calfeed.core.detection.interview import (
     exclusion,
     keyword_pattern,
@@ -34,7 +35,12 @@ from calfeed.core.detection.interview import (
 from calfeed.core.detection.lessons import NO_LESSONS, Lessons, shape_of
 from calfeed.core.detection.side import Owner, hiring_side, owner_of
 from calfeed.core.detection.stages import is_vague, other_kind, stage_strength
-from calfeed.core.detection.titles import names_interview_implicitly, not_interview_reason
+from calfeed.core.detection.titles import (
+    has_org_word,
+    names_interview_implicitly,
+    not_interview_reason,
+    role_words,
+)
 from calfeed.core.model import NO_MARKS, Interview, Marks, RuleSettings, SourceEvent
 
 _NOT_ALNUM = re.compile(r"[^0-9a-z]")
@@ -111,12 +117,14 @@ def judge(
     if mark.confirmed:  # rule D9: the user said yes
         return Verdict(1.0, "answered", "You said this is one of your interviews.")
     title = event.summary
-    vague = is_vague(title)
+    vague = is_vague(title) or _names_a_pair(title, owner)
     read_as = body.topic if vague and body.topic else title
     excluded, named, sent_strength, own_strength = _title_facts(read_as, keywords)
-    if excluded:
+    if excluded or body.press:
         return None  # rules D5, D8
-    if not (named or sent_strength or vague or body.invitation or _PAIRED.search(read_as)):
+    invited = body.invitation or body.names_role
+    if not (named or sent_strength or own_strength or vague or invited or body.vacancy
+            or _PAIRED.search(read_as)):  # fmt: skip
         return None  # nothing says hiring: most events end here
     if hiring_side(event, body, owner) is not None:
         return None  # rule D6
@@ -126,22 +134,37 @@ def judge(
     if not outside and _INTERVIEWING.search(read_as) and not _INVITED.search(read_as):
         return None  # rule D6: the user's own "Wawancara calon karyawan toko": the user hires
     strength = 2 if named else (sent_strength if outside else own_strength)
-    if strength == 0 and outside and _user_paired(read_as, owner):
+    paired = strength == 0 and outside and _user_paired(read_as, owner)
+    if paired:
         strength = 1  # rule D7: "Canva <> Dewi Lestari", as recruiting schedulers name a call
     if body.informational and not body.invitation and not named:
         return None  # rule D8: a chat the user arranged, a study, a sales call
     if strength == 2:
         return Verdict(0.9 if named else 0.85, "keyword" if named else "stage", "")
     if strength == 1:
-        if outside and (body.invitation or body.position):
+        if outside and (invited or body.position or (not paired and _names_role(read_as))):
             return Verdict(0.85, "stage", "")
+        if not outside and body.vacancy and not _at_work(event, owner):
+            return Verdict(0.85, "noted-vacancy", "")  # "Telpon HRD X", notes: "lowongan Y"
         return Verdict(0.6, "weak-stage", WHY["weak-stage"])
-    if body.invitation and outside:
-        return Verdict(0.85 if vague else 0.6, "invitation" if vague else "body-only",
-                       "" if vague else WHY["body-only"])  # fmt: skip
+    if outside and (body.names_role or (body.invitation and (vague or body.position))):
+        return Verdict(0.85, "invitation", "")  # "the first interview for the X role at Y"
+    if outside and body.invitation:
+        return Verdict(0.6, "body-only", WHY["body-only"])
     if vague and outside and body.position:
         return Verdict(0.6, "vague-title", WHY["vague-title"])
+    if not outside and body.vacancy and _MEETING.search(read_as):
+        if _at_work(event, owner):  # an HR user's own "Meeting HRD - lowongan Staff Admin"
+            return Verdict(0.6, "weak-stage", WHY["weak-stage"])
+        return Verdict(0.85, "noted-vacancy", "")  # "WA call sama Pak Budi": "soal lowongan X"
     return None
+
+
+def _at_work(event: SourceEvent, owner: Owner) -> bool:
+    """The event is on the user's work calendar: notes about a vacancy there may be the user's
+    own hiring, so they make a question, not an interview (rule D9)."""
+    work = owner.work_domain
+    return work is not None and event.calendar_id.casefold().rpartition("@")[2].endswith(work)
 
 
 @lru_cache(maxsize=8192)
@@ -165,6 +188,33 @@ _INVITED = re.compile(r"\b(?:undangan|invitation|panggilan|pt|cv|tbk)\b", re.IGN
 _PAIRED = re.compile(r"\s(?:<>|<->|x|&)\s", re.IGNORECASE)
 
 
+#: rule D7: a title that names a call or a meeting with someone, as the user types one
+_MEETING = re.compile(
+    r"\b(?:call|telp(?:on)?|telepon|ketemu|meet(?:ing)?|ngobrol|wa|whatsapp|vc|hrd)\b",
+    re.IGNORECASE,
+)
+#: rule D7: two names and nothing else: "Hannah Brooks and Priya Shah", "Andre / Farah"
+_NAME_PAIR = re.compile(
+    r"^\s*([A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3})\s+(?:and|&|/|<>|x|\+)\s+"
+    r"([A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3})\s*$"
+)
+
+
+def _names_a_pair(title: str, owner: Owner) -> bool:
+    """Rule D7: a title that pairs the user's name with another person's (Calendly's "<invitee>
+    and <host>", the user's "Andre / Farah") says only "a meeting": the body decides."""
+    found = _NAME_PAIR.match(title)
+    if found is None:
+        return False
+    words = {w for name in owner.names for w in name.split()}
+    return any(side.casefold().split()[0] in words for side in found.groups())
+
+
+def _names_role(title: str) -> bool:
+    """The title names a job: a part holding a role noun ("... | Digital Learning Designer")."""
+    return bool(role_words(title))
+
+
 def _user_paired(title: str, owner: Owner) -> bool:
     """The title pairs the user's name with another party: "Canva <> Dewi Lestari"."""
     if not _PAIRED.search(title):
@@ -180,6 +230,16 @@ def _may_be_hiring(event: SourceEvent, keywords: re.Pattern[str]) -> bool:
     if named or sent_strength or is_vague(event.summary) or _PAIRED.search(event.summary):
         return True
     return not excluded and may_invite(event.description, event.location)
+
+
+def _may_say_hiring(title: str, body: BodyReading, keywords: re.Pattern[str]) -> bool:
+    """The first test of `judge`, cheaply: a title or a body that could say hiring at all."""
+    if body.invitation or body.names_role or body.vacancy or is_vague(title):
+        return True
+    _, named, sent_strength, own_strength = _title_facts(title, keywords)
+    return bool(
+        named or sent_strength or own_strength or _PAIRED.search(title) or _NAME_PAIR.match(title)
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,18 +270,25 @@ def read_calendar(
         if not mark.confirmed and not _may_be_hiring(event, pattern):
             continue  # nothing in the title or the notes says hiring: most events end here
         body = read_body(event.description, event.location)
+        if not mark.confirmed and not _may_say_hiring(event.summary, body, pattern):
+            continue  # what `judge` would find first, without the user's addresses read
         owner = owner_of(event, settings.user_name)
         verdict = judge(event, pattern, owner, body, mark, lessons)
         if verdict is None:
             continue
         title = body.topic if is_vague(event.summary) and body.topic else event.summary
         interview = to_interview(event, settings, mark, owner=owner, body=body, title=title)
+        if verdict.reason == "invitation" and _unvouched(interview.company, event, body):
+            # rule E2: the title said nothing of hiring ("Ngopi santai"): its words are no
+            # company unless the domain or the body agrees; read the rest without it
+            again = to_interview(event, settings, mark, owner=owner, body=body, title=" ")
+            interview = replace(interview, company=again.company)
         taught = lessons.company_for(event)
         if taught is not None and (interview.company is None or _from_domain(interview, event)):
             interview = replace(interview, company=taught)
         label = _label(event) if _organizer_outside(event, owner) else None
         read.append(_Read(event, verdict, interview, label))
-    read = _promoted(_as_a_whole(read))
+    read = _promoted(_in_applications(_as_a_whole(read, lessons), lessons))
     interviews: list[Interview] = []
     questions: list[Question] = []
     for item in read:
@@ -243,6 +310,14 @@ def read_calendar(
     interviews.sort(key=lambda i: (i.start.astimezone(UTC), i.key))
     questions.sort(key=lambda q: (_start_key(q.event), q.key))
     return CalendarReading(tuple(interviews), tuple(questions))
+
+
+def _unvouched(company: str | None, event: SourceEvent, body: BodyReading) -> bool:
+    """A company read from the title alone that nothing else on the event says: no domain on
+    the event agrees with it, it has no legal form, and the body never writes it."""
+    if company is None or has_org_word(company) or company in body.text:
+        return False
+    return not any(agrees(company, label) for label in _people_labels(event))
 
 
 def _start_key(event: SourceEvent) -> str:
@@ -267,14 +342,22 @@ def _from_domain(interview: Interview, event: SourceEvent) -> bool:
     if company is None:
         return True
     written = f"{event.summary}\n{event.description}\n{event.location}".casefold()
-    return company.casefold() not in written
+    name = company.casefold()
+    at = written.find(name)
+    while at >= 0:
+        before = written[at - 1] if at else " "
+        after = written[at + len(name) : at + len(name) + 2]
+        if before not in "/.@" and not (after[:1] == "." and after[1:].isalnum()):
+            return False  # written as a name, not inside an address ("quantapay.zoom.us")
+        at = written.find(name, at + 1)
+    return True
 
 
 def _squash(text: str) -> str:
     return _NOT_ALNUM.sub("", text.casefold())
 
 
-def _as_a_whole(read: list[_Read]) -> list[_Read]:
+def _as_a_whole(read: list[_Read], lessons: Lessons = NO_LESSONS) -> list[_Read]:
     """Rule E5: what the calendar says as a whole, the way a person remembers their applications.
 
     - a company known only from a domain ("Kreasidigital") takes the spelling another round
@@ -300,7 +383,14 @@ def _as_a_whole(read: list[_Read]) -> list[_Read]:
     for item in read:
         interview = item.interview
         label = item.label
-        if label and (interview.company is None or _from_domain(interview, item.event)):
+        taught = interview.company is not None and (
+            lessons.company_for(item.event) == interview.company
+        )  # what the user taught stays
+        if (
+            label
+            and not taught
+            and (interview.company is None or _from_domain(interview, item.event))
+        ):
             spelled = _spelling(label, spellings)
             known = {c for c in by_domain.get(label, set()) if c != label_display(label)}
             if spelled is not None:
@@ -337,6 +427,46 @@ def _spelling(label: str, spellings: list[tuple[str, str]]) -> str | None:
         if 2 * len(label) >= len(key):
             return name
     return None
+
+
+def _in_applications(read: list[_Read], lessons: Lessons = NO_LESSONS) -> list[_Read]:
+    """Rule E5: the rounds of one application share its company and role (see `applications`);
+    an unsure round of an application with a sure round is one of its rounds (rule D9). A
+    company the user taught for a sender or a domain stays."""
+    rounds = [
+        Round(
+            company=item.interview.company,
+            position=item.interview.position,
+            labels=_people_labels(item.event),
+            outside=item.label is not None,
+            sure=item.verdict.confidence >= SURE,
+            text=f"{item.event.summary}\n{item.event.description[:2000]}\n{item.event.location}",
+            written=not _from_domain(item.interview, item.event),
+            taught=(taught := lessons.company_for(item.event)) is not None
+            and taught == item.interview.company,
+        )
+        for item in read
+    ]
+    out: list[_Read] = []
+    for item, placed in zip(read, place(rounds), strict=True):
+        interview = item.interview
+        changed = (placed.company, placed.position) != (interview.company, interview.position)
+        unsure = placed.vouched and ASK <= item.verdict.confidence < SURE
+        if changed or unsure:
+            if changed:
+                interview = replace(interview, company=placed.company, position=placed.position)
+            verdict = Verdict(SURE, "same-application", "") if unsure else item.verdict
+            item = _Read(item.event, verdict, interview, item.label)
+        out.append(item)
+    return out
+
+
+def _people_labels(event: SourceEvent) -> frozenset[str]:
+    """The employer labels of everyone on the event (rule E2), separators dropped."""
+    people = (*event.attendees, *((event.organizer,) if event.organizer else ()))
+    return frozenset(
+        label.replace("-", "").replace("_", "") for p in people if (label := company_label(p.email))
+    )
 
 
 def _promoted(read: list[_Read]) -> list[_Read]:

@@ -18,7 +18,8 @@ from functools import lru_cache
 STRONG_STAGES = (
     r"recruiter\s+(?:screen|screening|chat|interview|call)",
     r"(?:call|chat|meeting)\s+with\s+(?:a\s+|the\s+)?(?:recruiter|hiring\s+manager|hrd?)\b",
-    r"case\s+study\s+(?:presentation|interview|round)",
+    r"case\s+study\s+(?:presentation|interview|round|review)",
+    r"(?:1st|2nd|3rd)\s+(?:w/|with)\s",
     r"(?:phone|video|initial|intro|hr|hrd)\s+screen(?:ing)?",
     r"round\s+\d+\s+(?:of|/)\s+\d+",
     r"(?:1st|2nd|3rd|[4-9]th|first|second|third|final|last)\s+(?:round|rd|stage|interview)\b",
@@ -50,6 +51,12 @@ WEAK_STAGES = (
     r"\bhrd?\s+call",
     r"screening",
     r"assessment\s+(?:day|centre|center)",
+    r"\bstage\s+\d\b",
+    r"[-–—|]\s*final\s*$",
+    # a lawyer's or a doctor's "case review" is work; "final with the client" too: only with
+    # an invitation, a role or another round of the same application
+    r"\bcase\s+(?:presentation|review)\b",
+    r"\b(?:final|last)\s+(?:w/|with)\s",
 )
 SENT_STAGES = (
     r"intro(?:ductory)?\s+(?:call|chat|meeting)",
@@ -83,7 +90,10 @@ OTHER_KINDS = (
     ("not a job", r"\b(?:cup|league|grand\s+prix|championship|tournament|liga|piala)\b"),
     ("not a job", r"\b(?:movie|film|health|medical|kesehatan|cancer|covid|blood)\s+screening\b"),
     ("not a job", r"\bscreening\s+(?:kesehatan|film|of\s+the)\b"),
-    ("user research", r"\buser\s+(?:interview|research)|\busability\b|\bresearch\s+interview"),
+    (
+        "user research",  # not "User Researcher", a job
+        r"\buser\s+(?:interview|research)(?!er)|\busability\b|\bresearch\s+interview(?!er)",
+    ),
     ("user research", r"\bcustomer\s+(?:interview|discovery|research)|\buser\s+testing\b"),
     ("user research", r"\b(?:study|research)\s+participant|\bparticipant\b"),
     ("press", r"\b(?:tv|radio|television|press|media|news|podcast)\s+(?:interview|wawancara)"),
@@ -110,20 +120,31 @@ OTHER_KINDS = (
     ("hiring side", r"^\W*\[?interviewer\]?\s*[:\]-]|\binterviewer\s+(?:training|sync|briefing)"),
     ("hiring side", r"\bhiring\s+(?:committee|sync|decision)|\bcalibration\b"),
     ("hiring side", r"\bhiring\s+for\s+(?:my|our)\b|\bfor\s+(?:my|our)\s+team\b"),
+    (
+        "hiring side",
+        r"\b(?:bantu|bantuin|membantu|help|helping|assist|assisting)\s+(?:\w+\s+)?"
+        r"(?:interview|wawancara|seleksi)",
+    ),
 )
 
 _STRONG = re.compile("|".join(f"(?:{s})" for s in STRONG_STAGES), re.IGNORECASE)
 _WEAK = re.compile("|".join(f"(?:{s})" for s in WEAK_STAGES), re.IGNORECASE)
 _SENT = re.compile("|".join(f"(?:{s})" for s in SENT_STAGES), re.IGNORECASE)
-_OTHER = tuple((why, re.compile(p, re.IGNORECASE)) for why, p in OTHER_KINDS)
 _ANY_OTHER = re.compile("|".join(f"(?:{p})" for _, p in OTHER_KINDS), re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _other_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """Each kind's pattern on its own, compiled the first time a title needs telling which kind
+    it is (most processes never do: start-up stays cheap)."""
+    return tuple((why, re.compile(p, re.IGNORECASE)) for why, p in OTHER_KINDS)
 
 
 def other_kind(title: str) -> str | None:
     """Rule D8: which other kind of interview (or event about one) the title names, or None."""
     if _ANY_OTHER.search(title) is None:  # one pass for the common case: none of them
         return None
-    for why, pattern in _OTHER:
+    for why, pattern in _other_patterns():
         if pattern.search(title):
             return why
     return None

@@ -144,6 +144,7 @@ STAGE_WORDS = (
     "lanjutan",
     "follow-up",
     "follow up",
+    "ulang",
     "psikotes",
     "tes",
     "test",
@@ -164,6 +165,10 @@ NOISE_WORDS = (
     "calon karyawan",
     "zoom",
     "meet",
+    "ketemu",
+    "wa call",
+    "wa",
+    "whatsapp",
     "teams",
     "skype",
     "webex",
@@ -237,13 +242,19 @@ ROLE_NOUNS = frozenset(
     driver chef cook operator technician teknisi writer editor generalist trainee owner sde swe
     sre researcher strategist planner controller partner advisor agent attendant receptionist
     practitioner pharmacist apoteker dosen lecturer tutor trader underwriter head kepala
-    werkstudent marketer copywriter illustrator animator photographer videographer""".split()
+    werkstudent marketer copywriter illustrator animator photographer videographer spv crew
+    waiter waitress pramuniaga kurir courier""".split()
 )
 #: rule E2: legal forms and organisation nouns: a phrase holding one names an organisation
 ORG_WORDS = frozenset(
     """pt pt. tbk tbk. inc inc. ltd ltd. llc corp corp. corporation gmbh ag plc co co. company
     cv persero group holdings bank sekolah school hospital universitas university labs studio
     studios foundation yayasan koperasi""".split()
+)
+#: rule E2: whom the user meets, not an employer: "Meet Chairman (Halcyon)", "w/ Group CEO"
+PEOPLE_TITLES = frozenset(
+    """ceo coo cfo cmo cto chro cio cpo chairman chairwoman chair president presiden direktur
+    founder founders co-founder cofounder co-founders board group global regional utama""".split()
 )
 #: words that introduce a person
 HONORIFICS = frozenset("ibu bu pak bapak mr mr. ms ms. mrs mrs. dr dr. kak mas mbak".split())
@@ -255,6 +266,7 @@ _CONNECTORS = {
     "w/": "with",
     "dengan": "with",
     "bersama": "with",
+    "sama": "with",
     "between": "between",
     "and": "between",
     "at": "at",
@@ -290,8 +302,6 @@ _NOT_INTERVIEW = re.compile(
     re.IGNORECASE,
 )
 _IMPLICIT = _words_pattern(IMPLICIT_INTERVIEW)
-_STAGE = _words_pattern(STAGE_WORDS)
-_NOISE = _words_pattern(NOISE_WORDS)
 _EDGE = (
     _words_pattern(NOISE_WORDS + STAGE_WORDS)
     .pattern.removeprefix("(?<![\\w-])")
@@ -325,6 +335,7 @@ def names_interview_implicitly(title: str) -> bool:
 
 
 _EMAIL = re.compile(r"\(?\s*[\w.+'-]+@[\w-]+(?:\.[\w-]+)+\s*\)?")
+_GROUP_INTERVIEW = re.compile(r"\bgroup\s+(?=(?:interview|wawancara)\b)", re.IGNORECASE)
 _INVITE_TAIL = re.compile(
     r"\s@\s+(?:mon|tue|wed|thu|fri|sat|sun|sen|sel|rab|kam|jum|sab|min)\w*\b.*$", re.I
 )
@@ -333,14 +344,14 @@ _TIMES = re.compile(
     r"\bke-?\d+\b|\b\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm|wib|wita|wit)?\b|\b\d+\b", re.I
 )  # "ke-2" is Indonesian for "2nd"
 _SEPARATORS = re.compile(
-    r"\s+\+\s+|\s+[-–—|/]+\s+|\s+[-–—]|[-–—]\s+|\s*[:：]\s*|\s*<>\s*|\s+x\s+"
+    r"\s+(?-i:(?=(?:PT|CV)\.?\s+[A-Z]))|\s+\+\s+|\s+[-–—|/]+\s+|\s+[-–—]|[-–—]\s+|\s*[:：]\s*|\s*<>\s*|\s+x\s+"
     r"|,(?!\s*(?:inc|ltd|llc|tbk|corp|co)\b)\s*",
     re.IGNORECASE,
 )
 _BRACKET_SEPARATORS = re.compile(r"\s+[-–—|/]+\s+|\s*[:：]\s*")
 _BRACKETS = re.compile(r"[\[(<（]([^\[\]()<>（）]*)[\])>）]")
 _CONNECTOR = re.compile(
-    r"(?<![\w/])(with|w/|dengan|bersama|between|and|at|@|di|from|dari|for|untuk|posisi|a\.n\.|via)"
+    r"(?<![\w/])(with|w/|dengan|bersama|sama|between|and|at|@|di|from|dari|for|untuk|posisi|a\.n\.|via)"
     r"(?![\w/])",
     re.IGNORECASE,
 )
@@ -371,6 +382,8 @@ def _strip_symbols(text: str) -> str:
 def prepare(title: str) -> str:
     """The title without addresses, invitation tails, requisition ids and symbols."""
     text = " ".join(title.split())[:300]
+    if "group" in text.casefold():
+        text = _GROUP_INTERVIEW.sub("", text)  # "Group interview Uniqlo": a format, no company
     text = _INVITE_TAIL.sub("", text)
     text = _EMAIL.sub(" ", text)
     text = _REQUISITION.sub(" ", text)
@@ -415,7 +428,12 @@ def segments(title: str) -> tuple[Segment, ...]:
 
 def role_words(text: str) -> list[str]:
     """The role nouns in `text` (rule E2), in order."""
-    return [w for w in _ROLE_WORD.findall(text.casefold()) if w in ROLE_NOUNS]
+    words = _ROLE_WORD.findall(text.casefold())
+    return [
+        w
+        for i, w in enumerate(words)
+        if w in ROLE_NOUNS or (w == "service" and i and words[i - 1] == "customer")
+    ]  # "Customer Service" is a job; "Cloud Service" is not
 
 
 def has_org_word(text: str) -> bool:
