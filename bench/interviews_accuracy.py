@@ -1,16 +1,17 @@
 """Accuracy of reading interviews: on the corpus of event shapes and on whole calendars.
 
 A script, not a test (`.venv/bin/python bench/interviews_accuracy.py [-v] [--write-floors]
-[--set all|first|heldout] [--calendars DIR]`).
+[--set all|first|heldout|blind] [--calendars DIR]`).
 
 1. The shapes corpus: for every line of `tests/fixtures/interview_titles.jsonl` it runs the core's
    detection (rules D1-D5, E1, E2) and compares the verdict, company and position with the expected
    ones: verdict (all cases), company and position (cases that are interviews), and overall (cases
    where everything is right); the target is at least 97% overall.
 2. Whole calendars, each corpus in its own section: `tests/fixtures/calendars/` (the first
-   held-out set, now tuned against) and `tests/fixtures/calendars_heldout/` (held-out, written
-   blind and never tuned to: the honest figure); `--calendars DIR` measures any other folder of
-   persona folders. Per persona and overall: recall of the user's own interviews, false
+   held-out set, now tuned against), `tests/fixtures/calendars_heldout/` (the second set, written
+   blind, now tuned against) and `tests/fixtures/calendars_blind/` (the third, written blind and
+   never tuned to: the honest figure); `--calendars DIR` measures any other folder of persona
+   folders. Per persona and overall: recall of the user's own interviews, false
    interviews (would get follow-ups) per 100 events, company and position right over the
    interviews found, questions asked per persona-month and follow-ups right (found with the right
    company and position over true plus false interviews), beside the targets: >= 95% follow-ups
@@ -18,9 +19,10 @@ A script, not a test (`.venv/bin/python bench/interviews_accuracy.py [-v] [--wri
 
 `-v` lists every miss. `--write-floors` stores today's calendar figures as the floors the tests
 hold the reader to (raise them after an improvement): the first set's in
-`tests/core/calendars_floors.json` (`tests/core/test_calendars_accuracy.py`), the held-out set's in
-`tests/core/calendars_heldout_floors.json` (`tests/core/test_calendars_heldout.py`); `--set`
-limits which of the two are measured and written.
+`tests/core/calendars_floors.json` (`tests/core/test_calendars_accuracy.py`), the second set's in
+`tests/core/calendars_heldout_floors.json` (`tests/core/test_calendars_heldout.py`), the blind
+set's in `tests/core/calendars_blind_floors.json` (`tests/core/test_calendars_blind.py`); `--set`
+limits which of them are measured and written.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ sys.path.insert(0, str(ROOT))  # run from a checkout without installing
 
 from calfeed.core.detection.detect import detect  # noqa: E402
 from calfeed.core.model import RuleSettings  # noqa: E402
-from tests.support.calendars import CALENDARS, HELDOUT, Figures  # noqa: E402
+from tests.support.calendars import BLIND, CALENDARS, HELDOUT, Figures  # noqa: E402
 from tests.support.calendars import measure as measure_calendars  # noqa: E402
 from tests.support.corpus import load_cases, same  # noqa: E402
 
@@ -47,10 +49,12 @@ FALSE_PER_100 = 1.0
 QUESTIONS_PER_MONTH = 3.0
 FLOORS = ROOT / "tests" / "core" / "calendars_floors.json"
 HELDOUT_FLOORS = ROOT / "tests" / "core" / "calendars_heldout_floors.json"
+BLIND_FLOORS = ROOT / "tests" / "core" / "calendars_blind_floors.json"
 #: the corpora the bench prints, each in its own section: key, folder, heading, floors file
 SETS = (
     ("first", CALENDARS, "first held-out set, now tuned against", FLOORS),
-    ("heldout", HELDOUT, "held-out, never tuned to", HELDOUT_FLOORS),
+    ("heldout", HELDOUT, "second set, now tuned against", HELDOUT_FLOORS),
+    ("blind", BLIND, "blind set, never tuned to", BLIND_FLOORS),
 )
 
 
@@ -197,7 +201,7 @@ def main() -> int:
         "--set",
         choices=("all", *(key for key, *_ in SETS)),
         default="all",
-        help="which corpus to measure (and write floors for): both by default",
+        help="which corpus to measure (and write floors for): all of them by default",
     )
     parser.add_argument(
         "--calendars",

@@ -1,8 +1,9 @@
 """Whole calendars of job seekers (tests/fixtures/calendars*/<persona>/) and how well they are read.
 
-Two corpora of the same shape: tests/fixtures/calendars/ (the first held-out set, now tuned
-against) and tests/fixtures/calendars_heldout/ (written blind later, never tuned to); any folder of
-persona folders can be measured (`load_personas(root)`, `measure(root=...)`).
+Three corpora of the same shape: tests/fixtures/calendars/ (the first held-out set, now tuned
+against), tests/fixtures/calendars_heldout/ (written blind later, now tuned against too) and
+tests/fixtures/calendars_blind/ (the third, written blind, never tuned to); any folder of persona
+folders can be measured (`load_personas(root)`, `measure(root=...)`).
 
 Each persona folder holds one or more calendars exactly as the sources give them (Google's
 `events.list` JSON, an Outlook .ics export) and `labels.json`: the user and, per event id (or a
@@ -35,8 +36,10 @@ from tests.support.corpus import same
 from tests.support.paths import FIXTURES
 
 CALENDARS = FIXTURES / "calendars"
-#: the second held-out set: written without looking at the reader, and never tuned to
+#: the second held-out set: written without looking at the reader, since tuned against
 HELDOUT = FIXTURES / "calendars_heldout"
+#: the third set: written without looking at the reader, and never tuned to
+BLIND = FIXTURES / "calendars_blind"
 VERDICTS = ("interview", "not", "either")
 
 
