@@ -15,7 +15,9 @@ A script, not a test (`.venv/bin/python bench/interviews_accuracy.py [-v] [--wri
    interviews (would get follow-ups) per 100 events, company and position right over the
    interviews found, questions asked per persona-month and follow-ups right (found with the right
    company and position over true plus false interviews), beside the targets: >= 95% follow-ups
-   right, <= 1 false interview per 100 events, <= 3 questions per persona-month.
+   right, <= 1 false interview per 100 events, <= 3 questions per persona-month. Also "wrong":
+   interviews found whose draft would name a wrong company or role, and "usable": found with no
+   wrong name (a name left out is graceful) over true plus false interviews.
 
 `-v` lists every miss. `--write-floors` stores today's calendar figures as the floors the tests
 hold the reader to (raise them after an improvement): the first set's in
@@ -98,6 +100,7 @@ def _row(name: str, f: Figures) -> str:
         f"  {name:<9} {f.events:6d} {f.true_interviews:5d} {f.recall:7.1%} {f.false:5d}"
         f" {f.false_per_100:7.2f} {f.company:8.1%} {f.position:8.1%}"
         f" {f.questions_per_month:7.2f} {f.follow_ups_right:9.1%}"
+        f" {f.wrong_names:6d} {f.usable:7.1%}"
     )
 
 
@@ -111,7 +114,10 @@ def print_calendars(
         f"calendars, {heading}: {len(per)} personas, {overall.events} events,"
         f" {overall.true_interviews} of the user's own interviews ({where}/)"
     )
-    print("  persona   events  true  recall false per100  company position  q/month  follow-ups")
+    print(
+        "  persona   events  true  recall false per100  company position  q/month  follow-ups"
+        "  wrong  usable"
+    )
     for name, figures in per.items():
         print(_row(name, figures))
     print(_row("overall", overall))

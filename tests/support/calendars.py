@@ -197,6 +197,8 @@ class Figures:
     company_right: int = 0
     position_right: int = 0
     both_right: int = 0
+    #: true interviews found whose draft would name a wrong company or role (not a missing one)
+    wrong_names: int = 0
     questions: int = 0
     misses: list[Miss] = field(default_factory=list)
 
@@ -210,6 +212,7 @@ class Figures:
             "company_right",
             "position_right",
             "both_right",
+            "wrong_names",
             "questions",
         ):
             setattr(self, name, getattr(self, name) + getattr(other, name))
@@ -239,6 +242,14 @@ class Figures:
     def follow_ups_right(self) -> float:
         denominator = self.true_interviews + self.false
         return self.both_right / denominator if denominator else 1.0
+
+    @property
+    def usable(self) -> float:
+        """Follow-ups on the user's own interviews whose drafts name nothing wrong (a name left
+        out reads "the interview", which is graceful), over true plus false interviews: what the
+        user can send as it is, by the project's rule that a wrong name is worse than none."""
+        denominator = self.true_interviews + self.false
+        return (self.found - self.wrong_names) / denominator if denominator else 1.0
 
     def summary(self) -> dict[str, float]:
         return {
@@ -273,6 +284,9 @@ def score(persona: Persona, reading: Reading) -> Figures:
             figures.company_right += company_ok
             figures.position_right += position_ok
             figures.both_right += company_ok and position_ok
+            figures.wrong_names += (got[0] is not None and not company_ok) or (
+                got[1] is not None and not position_ok
+            )
             if not (company_ok and position_ok):
                 kind = (
                     "wrong both"
