@@ -53,11 +53,15 @@ test-fast: install catalogs tests/js/node_modules/.installed chromium
 # The inner loop (under 30 s): lint, types, the import contracts, and every test that starts no
 # server, browser, worker or subprocess (tests/conftest.py marks those `server`), on both cores,
 # with fewer examples per property (the "check" hypothesis profile). `make test` runs them all.
+# Its temporary files (the tests' SQLite databases) go to RAM where the machine has /dev/shm: a
+# commit there costs 0.05 ms instead of 0.8 ms on this disk. Idle workers steal queued tests, so
+# the slow ones do not pile up on one core at the end.
+CHECK_TMP = $(if $(wildcard /dev/shm),--basetemp=/dev/shm/calfeed-check-$(shell id -u))
 check: install catalogs
 	$(BIN)/ruff check calfeed tests bench
 	$(BIN)/mypy
 	$(BIN)/lint-imports
-	CALFEED_HYPOTHESIS_PROFILE=check $(BIN)/python -m pytest -q -n 2 \
+	CALFEED_HYPOTHESIS_PROFILE=check $(BIN)/python -m pytest -q -n 2 --dist worksteal $(CHECK_TMP) \
 		-m "not server and not browser and not node and not corpus"
 
 lint: install
