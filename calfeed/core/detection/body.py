@@ -35,7 +35,7 @@ _SENTENCE_END = re.compile(r"(?<!\b[A-Z])(?<!\bInc)(?<!\bLtd)(?<!\bCorp)[.!?](?:
 #: rule E4: labelled lines, label -> what it names
 _LINE = re.compile(
     r"^\s*[-*•]?\s*(?P<label>job title|job requisition|requisition|job|position|posisi|jabatan"
-    r"|role|vacancy|lowongan|interview"
+    r"|role|vacancy|lowongan|formasi|interview"
     r"|company|perusahaan|nama perusahaan|employer|topic|event name|what|subject|judul"
     r"|candidate|kandidat|interviewers?|pewawancara|interviewer\(s\))\s*[:：]\s*(?P<value>.{1,200}?)\s*$",
     re.IGNORECASE | re.MULTILINE,
@@ -52,6 +52,7 @@ _POSITION_LABELS = frozenset(
         "role",
         "vacancy",
         "lowongan",
+        "formasi",
     )
 )
 _REQUISITION = re.compile(
@@ -67,11 +68,12 @@ _ROLE_AT = re.compile(
 )
 _POSITION_OF = re.compile(
     rf"\b(?:position|role|appointment)\s+of\s+(?P<role>{_WORDS})(?:\s+(?:at|with|di)\s+(?P<co>{_WORDS}))?"
-    rf"|\b(?:untuk|for|interview|wawancara)\s+posisi\s+(?P<role2>{_WORDS})(?:\s+(?:di|at)\s+(?P<co2>{_WORDS}))?",
+    rf"|\b(?:untuk|for|interview|wawancara|user)\s+(?:posisi|formasi)\s+(?P<role2>{_WORDS})(?:\s+(?:di|at)\s+(?P<co2>{_WORDS}))?",
 )
 #: rule E4: "a hiring manager conversation for Backend Engineer, Payments" (a role noun needed)
 _STEP_FOR = re.compile(
-    rf"\b(?:interview|conversation|call|chat|screen|session|onsite|loop)\s+for\s+(?:the\s+)?"
+    rf"\b(?i:interview|conversation|call|chat|screen|session|onsite|loop|application)"
+    rf"(?:\s+with\s+[^.\n]{{1,40}}?)?\s+for\s+(?:the\s+)?"
     rf"(?P<role>{_WORDS})"
 )
 _INTEREST_IN = re.compile(
@@ -94,7 +96,7 @@ _INLINE_ROLE = re.compile(r"\b(?:Role|Position|Posisi)\s*:\s*(?P<role>[^.\n;!?]{
 #: rule E4: the user's own notes name the vacancy: "posisi Store Crew", "lowongan F&B Service
 #: (waitress)", "lamaran barista", "lamaran Saudara untuk Officer Development Program (ODP)"
 _NOTED_ROLE = re.compile(
-    r"\b(?i:posisi|lowongan|lamaran|melamar)\s+(?:(?i:anda|saudara|saudari|kamu)\s+)?"
+    r"\b(?i:posisi|formasi|lowongan|lamaran|melamar)\s+(?:(?i:anda|saudara|saudari|kamu)\s+)?"
     r"(?:(?i:untuk|sebagai|kerja)\s+)?(?:(?i:posisi)\s+)?"
     r"(?P<role>(?!(?i:anda|saudara|kamu|di|ke|yang|ini|itu)\b)[\w&/'’+]+(?:[ \t]+[\w&/'’+]+){0,3}?)"
     r"(?=[ \t]*(?:[.,;:()\n]|$|[ \t]-[ \t]"
@@ -156,7 +158,9 @@ _INFORMATIONAL = re.compile(
 #: substrings one of which every match of a pattern holds: most bodies are cleared without it
 _TRIGGERS = {
     "line": (":", "："),
-    "role": (" role", " position", " job", " opening", " vacancy", "posisi", " appointment"),
+    "role": (
+        " role", " position", " job", " opening", " vacancy", "posisi", "formasi", " appointment",
+    ),
     "step": (" for ",),
     "interest": ("interest in", "applying", "apply", "melamar", "bergabung"),
     "invitation": (
@@ -164,7 +168,7 @@ _TRIGGERS = {
         "recruiter", "undang", "wawancara", "tahap", "jadwal", "seleksi", "process", "proses",
         "lamaran", "melamar", "loop", "applying",
     ),
-    "noted": ("posisi", "lowongan", "lamaran", "melamar"),
+    "noted": ("posisi", "formasi", "lowongan", "lamaran", "melamar"),
     "inline": ("role:", "role :", "position:", "posisi:"),
     "role step": (" onsite", " on-site", " interview", " round", " screen", " loop", " panel"),
     "scheduled": ("has scheduled", "have scheduled", "has arranged", "has invited", "have invited"),

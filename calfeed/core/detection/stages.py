@@ -36,7 +36,8 @@ STRONG_STAGES = (
     r"portfolio\s+(?:review|presentation)\s+(?:with|at|@|-)",
     r"walk[\s-]?in(?:\s+interview)?",
     r"tes\s+(?:wawancara|interview)",
-    r"tahap\s+(?:akhir|lanjutan|\d)",
+    r"tahap\s+(?:akhir|lanjutan)",
+    r"\bint(?:erview)?\.?\s+(?:hrd?|user|akhir|final)\b",  # "int user": with the line manager
     r"panggilan\s+(?:kerja|interview|wawancara)",
     r"loop\s*[-:|–—]",
     r"^\W*loop\b",
@@ -52,6 +53,8 @@ WEAK_STAGES = (
     r"screening",
     r"assessment\s+(?:day|centre|center)",
     r"\bstage\s+\d\b",
+    # "Tahap 2" numbers a selection's steps, and most numbered steps are tests
+    r"\btahap\s+\d\b",
     r"[-–—|]\s*final\s*$",
     # a lawyer's or a doctor's "case review" is work; "final with the client" too: only with
     # an invitation, a role or another round of the same application
@@ -98,6 +101,7 @@ OTHER_KINDS = (
     ("user research", r"\b(?:study|research)\s+participant|\bparticipant\b"),
     ("press", r"\b(?:tv|radio|television|press|media|news|podcast)\s+(?:interview|wawancara)"),
     ("press", r"\b(?:journalist|reporter|wartawan|narasumber|jurnalis)\b"),
+    ("press", r"\b(?:student\s+paper|newspaper|magazine|majalah|koran|school\s+paper)\b"),
     ("thesis", r"\b(?:skripsi|tesis|thesis|responden|respondent|penelitian|kuesioner)\b"),
     ("informational", r"\binformational\b|\binfo\s+(?:interview|chat)\b"),
     ("results", r"\bpengumuman\b|\bhasil\s+(?:seleksi|interview|wawancara)|\btanya\s+hasil"),
@@ -127,6 +131,15 @@ OTHER_KINDS = (
     ),
 )
 
+#: rule D8: a test of a selection, not a conversation: "Tes Online Tahap 1 (TKD)", "English
+#: test", "SKD CAT". Only when the title names no interview as well ("Psikotes + Interview PT X")
+_TEST = re.compile(
+    r"\b(?:tes|test|ujian)\s+(?:online|tertulis|tulis|bahasa|kemampuan|potensi|psikologi"
+    r"|kompetensi|english|inggris)\b|\bonline\s+(?:test|assessment)\b"
+    r"|\b(?:english|written|aptitude|psychometric|numerical|verbal|logic)\s+test\b"
+    r"|\b(?:tkd|toefl|ielts|toeic|skd)\b|\bskb\s+cat\b",
+    re.IGNORECASE,
+)
 _STRONG = re.compile("|".join(f"(?:{s})" for s in STRONG_STAGES), re.IGNORECASE)
 _WEAK = re.compile("|".join(f"(?:{s})" for s in WEAK_STAGES), re.IGNORECASE)
 _SENT = re.compile("|".join(f"(?:{s})" for s in SENT_STAGES), re.IGNORECASE)
@@ -148,6 +161,11 @@ def other_kind(title: str) -> str | None:
         if pattern.search(title):
             return why
     return None
+
+
+def names_test(title: str) -> bool:
+    """Rule D8: the title names a written or online test of a selection."""
+    return _TEST.search(title) is not None
 
 
 def stage_strength(title: str, sent: bool = True) -> int:
