@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from calfeed.core.detection.titles import role_words
+from calfeed.core.detection.titles import ROLE_NOUNS, role_words
 
 #: how much of a body is read: invitations put what matters at the top
 SCAN_LIMIT = 6000
@@ -30,6 +30,8 @@ _BLOCK_TAGS = frozenset("br p div li tr h1 h2 h3 h4 ul ol table".split())
 _SPACES = re.compile(r"[ \t\u00a0]+")
 _ID_BRACKET = re.compile(r"\s*\((?:req|id|ref)[^)]*\)", re.IGNORECASE)
 _BRACKET = re.compile(r"\s*\(.*?\)\s*")
+#: rule E4: a programme's intake year is not part of the role: "2027 Technology Internship"
+_INTAKE_YEAR = re.compile(r"^\s*(?:19|20)\d\d\s+(?=\w)")
 _SENTENCE_END = re.compile(r"(?<!\b[A-Z])(?<!\bInc)(?<!\bLtd)(?<!\bCorp)[.!?](?:\s|$)")
 
 #: rule E4: labelled lines, label -> what it names
@@ -323,8 +325,46 @@ def _clean_value(value: str, remark: bool = False) -> str | None:
         if len(inside.split()) > 1:  # "(pemegang waralaba Chatime)": a remark, not the name
             value = value[: value.index("(")]
     value = _ID_BRACKET.sub(" ", value)
+    value = _INTAKE_YEAR.sub("", value)  # "2027 Technology Summer Analyst Programme"
     value = " ".join(value.split()).strip(" -–—|:;,.")
     return value or None
+
+
+#: rule E4: a role ends where a legal form or the channel begins: "Staf Perbendaharaan PT
+#: Sarana Pangan", "Data Analyst melalui Dealls", "AE via Apex"
+_ROLE_END = re.compile(r"\s+(?:PT|CV|Tbk|(?i:melalui|lewat|via))\b")
+#: rule E4: notes this short are the user's or a one-line invitation, not a letter
+_SHORT_NOTE = 300
+_SENTENCE = re.compile(r"[^.\n!?]+")
+#: rule E4: a sentence that is a role and nothing else: "Art director position.", "Product
+#: Designer (remote, NZ hours).", "Backend Engineering Intern."
+_ROLE_SENTENCE = re.compile(
+    r"^\s*(?P<role>[A-Za-z][\w&/+'’-]*(?:[ \t]+[\w&/+'’-]+){0,4}?)"
+    r"(?:[ \t]+(?i:position|role|vacancy))?[ \t]*(?:\([^()]{0,40}\))?[ \t]*$"
+)
+#: the people an invitation is signed by, never the job: "Talent Acquisition Partner"
+_RECRUITING = frozenset("talent recruiter recruitment recruiting hr hrd people human".split())
+_WHOM = frozenset(
+    "sama with w/ dengan bersama ketemu meet meeting pak bu bapak ibu mr ms mrs dr by oleh".split()
+)
+
+
+def _role_sentence(text: str) -> str | None:
+    """Rule E4: the first sentence of short notes that is only a role, ended by a full stop."""
+    for found in _SENTENCE.finditer(text):
+        end = found.end()
+        if end >= len(text) or text[end] != ".":
+            continue
+        match = _ROLE_SENTENCE.match(found.group())
+        if match is None:
+            continue
+        role = match["role"]
+        words = role.casefold().split()
+        if words[0] in _WHOM:
+            continue  # "sama FB manager.": whom the user meets, not the job
+        if words[-1] in ROLE_NOUNS and not _RECRUITING.intersection(words):
+            return role
+    return None
 
 
 def _trim_words(value: str | None, limit: int = 6) -> str | None:
@@ -412,6 +452,11 @@ def read_body(description: str, location: str = "") -> BodyReading:
         found = _INTEREST_IN.search(prose)
         if found:
             company = _trim_words(found["co"], 5)
+    if position is None and len(text) <= _SHORT_NOTE and "." in text:
+        position = _role_sentence(text)
+    if position is not None:
+        position = _ROLE_END.split(_INTAKE_YEAR.sub("", position), maxsplit=1)[0]
+        position = position.strip(" ,;-") or None
     both = f"{text}\n{location}"
     invited = _may("invitation", low) or (
         bool(location) and _may("invitation", location.casefold())

@@ -88,6 +88,8 @@ def read_names(
         if company and company.casefold() in body.position.casefold():
             company = read_company_position(_without(title, company), keywords, parties, user)[0]
         position = body.position
+    elif position and body.position and _narrows(body.position, position):
+        position = body.position  # "Intern Chat", body: "the Backend Engineering Intern opening"
     in_title = company is not None and company.casefold() in title.casefold()
     if not in_title and body.company:
         company = body.company
@@ -166,6 +168,13 @@ def _extends(longer: str, shorter: str) -> bool:
     """`longer` is `shorter` with more words after it ("Data Analyst, Risk" / "Data Analyst")."""
     a, b = longer.casefold(), shorter.casefold()
     return len(a) > len(b) and a.startswith(b) and not a[len(b)].isalnum()
+
+
+def _narrows(longer: str, shorter: str) -> bool:
+    """Rule E4: `longer` names the same job more exactly, ending in `shorter` ("Backend
+    Engineering Intern" / "Intern")."""
+    a, b = longer.casefold(), shorter.casefold()
+    return len(a) > len(b) and a.endswith(b) and not a[-len(b) - 1].isalnum()
 
 
 def _without(title: str, name: str) -> str:

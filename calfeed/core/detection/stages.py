@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from calfeed.core.detection.titles import role_words
+
 #: rule D7: stage names that make a title a hiring step on their own (English and Indonesian)
 STRONG_STAGES = (
     r"recruiter\s+(?:screen|screening|chat|interview|call)",
@@ -40,10 +42,17 @@ STRONG_STAGES = (
     r"\bint(?:erview)?\.?\s+(?:hrd?|user|akhir|final)\b",  # "int user": with the line manager
     r"panggilan\s+(?:kerja|interview|wawancara)",
     r"loop\s*[-:|–—]",
+    r"take[\s-]?home\s+(?:review|presentation|walk[\s-]?through|discussion|debrief)",
+    r"vorstellungsgespr(?:ä|ae|a)ch|bewerbungsgespr(?:ä|ae|a)ch",  # German: a job interview
     r"^\W*loop\b",
 )
 #: rule D7: the user's own shorthand for an interview: "Int - Acme PM", "Int Lawson ke-2"
 SHORTHAND = re.compile(r"^\W*(?i:int|intv|intvw|itv|itw)\b\.?\s*(?:[-:@|–—]\s*)?(?=[A-Z])")
+#: ...typed all in lower case ("int sagara creative - brand designer"): only with a role noun
+LOWER_SHORTHAND = re.compile(r"^\W*(?:int|intv|intvw|itv|itw)\.?\s+(?=[a-z])")
+_EXECUTIVES = (
+    r"(?:ceo|cto|cfo|coo|cro|cpo|cmo|chro|vp|md|managing\s+director|founders?|co-?founders?)\b"
+)
 #: rule D7: stage words that say less: the body or the sender must say the rest. A call with
 #: HR ("Telpon HRD") is asked about even when the user wrote it; a chat or an intro call only
 #: when someone from outside sent it (most of the user's own "Coffee chat with X" are not hiring)
@@ -60,10 +69,18 @@ WEAK_STAGES = (
     # an invitation, a role or another round of the same application
     r"\bcase\s+(?:presentation|review)\b",
     r"\b(?:final|last)\s+(?:w/|with)\s",
+    # the last round with an employer's executive: "final: CEO", "final w/ founders"
+    rf"\b(?:final|last)\s*(?:round\s*)?(?:with|w/|:|-)\s*(?:the\s+|our\s+)?{_EXECUTIVES}",
 )
 SENT_STAGES = (
     r"intro(?:ductory)?\s+(?:call|chat|meeting)",
     r"(?:coffee|quick|informal)\s+chat",
+    # meeting an employer's executive or team, sent by the employer: "conversation with the
+    # CTO", "meet the team"; sure only with a role, an invitation or a sure round (rule E5)
+    rf"\b(?:conversation|call|chat|meeting|session)\s*(?:with|w/)\s*(?:the\s+|our\s+|your\s+)?"
+    rf"(?:{_EXECUTIVES}|team\b|hiring\s+team\b)",
+    r"\bmeet\s+(?:the|our)\s+(?:team|founders?|ceo|cto|cro)\b",
+    r"kennenlern(?:gespr(?:ä|ae|a)ch|en)",  # German: a first meeting to get to know each other
 )
 #: rule D7: titles that say nothing but "a meeting": the body decides
 VAGUE = re.compile(
@@ -174,6 +191,8 @@ def stage_strength(title: str, sent: bool = True) -> int:
     `sent`: someone outside the user's company sent it (a chat or an intro call counts only then).
     """
     if _STRONG.search(title) or SHORTHAND.search(title):
+        return 2
+    if LOWER_SHORTHAND.match(title) and role_words(title):
         return 2
     if _WEAK.search(title) or (sent and _SENT.search(title)):
         return 1
