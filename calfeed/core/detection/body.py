@@ -74,8 +74,8 @@ _POSITION_OF = re.compile(
 )
 #: rule E4: "a hiring manager conversation for Backend Engineer, Payments" (a role noun needed)
 _STEP_FOR = re.compile(
-    rf"\b(?i:interview|conversation|call|chat|screen|session|onsite|loop|application)"
-    rf"(?:\s+with\s+[^.\n]{{1,40}}?)?\s+for\s+(?:the\s+)?"
+    rf"\b(?:(?i:interview|conversation|call|chat|screen|session|onsite|loop|superday)"
+    rf"(?:\s+with\s+[^.\n]{{1,40}}?)?\s+(?i:for)|(?i:application)\s+(?i:for|to))\s+(?i:the\s+)?"
     rf"(?P<role>{_WORDS})"
 )
 _INTEREST_IN = re.compile(
@@ -163,7 +163,7 @@ _TRIGGERS = {
     "role": (
         " role", " position", " job", " opening", " vacancy", "posisi", "formasi", " appointment",
     ),
-    "step": (" for ",),
+    "step": (" for ", "application to"),
     "interest": ("interest in", "applying", "apply", "melamar", "bergabung"),
     "invitation": (
         "invit", "interview", "hiring", "step", "stage", "round", "applying", "application",

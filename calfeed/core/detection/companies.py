@@ -206,6 +206,14 @@ _TEAM_WORDS = frozenset("hr hrd recruiter recruiters recruiting rekrutmen talent
 _HONORIFIC_WORDS = frozenset(h.rstrip(".") for h in HONORIFICS)
 
 
+#: rule E2: a party named as a team or a mailbox is no person: its name holds the employer's
+_TEAM_PARTY = re.compile(
+    r"\b(?:team|tim|hr|hrd|recruiting|recruitment|talent|careers?|hiring|rekrutmen|people|sdm"
+    r"|human\s+capital|graduate)\b",
+    re.IGNORECASE,
+)
+
+
 def _is_person(text: str, parties: Sequence[Party]) -> bool:
     words = text.split()
     if words and words[0].casefold().rstrip(".") in _HONORIFIC_WORDS:
@@ -216,6 +224,8 @@ def _is_person(text: str, parties: Sequence[Party]) -> bool:
     if not tokens:
         return False
     for party in parties:
+        if _TEAM_PARTY.search(party.name):
+            continue  # "Meridian Capital Graduate Recruitment": a team's mailbox names its employer
         local = party.email.split("@", 1)[0]
         known = _tokens(party.name) | _tokens(_LOCAL_SEP.sub(" ", local))
         if tokens <= known:
