@@ -74,6 +74,27 @@ def _word_prefix(shorter: str, longer: str) -> bool:
     return len(s) < len(lo) and lo[: len(s)] == s
 
 
+#: rule E5: words that end a company's full name ("Koru Agency"); a place or a branch after
+#: the name ("Matahari TP", "Santika Gubeng") is not one of them
+_NAME_ENDS = ORG_WORDS | frozenset(
+    """agency capital systems analytics creative digital partners ventures solutions
+    technologies technology media consulting logistics""".split()
+)
+
+
+def _org_tail(shorter: str, longer: str) -> bool:
+    """`longer` is `shorter` followed by organisation nouns only ("Koru" / "Koru Agency")."""
+    tail = longer.casefold().split()[len(shorter.split()) :]
+    return bool(tail) and all(w.strip(".,") in _NAME_ENDS for w in tail)
+
+
+def _short_form(typed: str, spelled: str) -> bool:
+    """Rule E5: what the user typed is the start of the employer's own spelling once its legal
+    form is gone ("Sarana Pangan" / "PT Sarana Pangan Nusantara (Persero)")."""
+    plain = _LEGAL_PREFIX.sub("", spelled)
+    return typed.casefold() != plain.casefold() and _word_prefix(typed, plain)
+
+
 def _same_role(a: str, b: str) -> bool:
     x, y = sorted((a.casefold(), b.casefold()), key=len)
     return y.startswith(x)
@@ -168,16 +189,22 @@ def place(rounds: Sequence[Round]) -> list[Placed]:
             if rounds[i].taught:
                 pass  # what the user taught wins over what the calendar suggests
             elif spelled and (
-                company is None or not rounds[i].written or not loose.get(company, False)
+                company is None
+                or not rounds[i].written
+                or not loose.get(company, False)
+                or _short_form(company, spelled)
             ):
-                company = spelled
+                company = spelled  # "Sarana Pangan" typed, "PT Sarana Pangan Nusantara" sent
             elif company is None or not rounds[i].written:
                 pool = written or names
                 company = min(pool, key=lambda n: (len(n), n)) if pool else company
             elif not strict.get(company, False):
+                fuller = [n for n in written if _word_prefix(company, n) and _org_tail(company, n)]
                 shorter = [n for n in written if _word_prefix(n, company)]
-                if shorter:
-                    company = min(shorter, key=len)
+                if fuller:  # "Koru" typed once, "Koru Agency" another time: the full name
+                    company = max(fuller, key=lambda n: (len(n), n))
+                elif shorter and not _org_tail(min(shorter, key=len), company):
+                    company = min(shorter, key=len)  # "Matahari" for "Matahari TP"
             if role is not None and (
                 position is None
                 or (not rounds[i].outside and any(f in position.casefold() for f in firsts))

@@ -111,9 +111,28 @@ def read_names(
         position = body.position
     if position is None and body.text:
         position = _header_role(body.text, parties) or None
+    if company is not None and location:
+        company = _without_place(company, location)
     if company is not None:
         company = _as_written(company, f"{title}\n{location}\n{body.text[:2000]}", parties)
     return company, without_company(position, company)
+
+
+def _without_place(company: str, location: str) -> str:
+    """Rule E2: "Interview @ Rumah Kreatif Denpasar" at "Rumah Kreatif, Jl. Teuku Umar 120,
+    Denpasar": the place names the employer first and the city after it, so the words the title
+    adds to the place's name are where, not who."""
+    head, _, rest = location.partition(",")
+    name = head.strip()
+    low = company.casefold()
+    if not rest or not name or not low.startswith(name.casefold() + " "):
+        return company
+    extra = company[len(name) :].split()
+    rest_words = set(_PLACE_WORD.findall(rest.casefold()))
+    return name if all(w.casefold() in rest_words for w in extra) else company
+
+
+_PLACE_WORD = re.compile(r"\w+")
 
 
 def without_company(position: str | None, company: str | None) -> str | None:
