@@ -146,6 +146,8 @@ def place(rounds: Sequence[Round]) -> list[Placed]:
             continue
         text = r.text.split("\n", 1)[0] if alone else r.text
         words = set(_WORD.findall(text.casefold()))
+        if r.company:  # "PT Bumi Kopi Nusantara" mentions no "Nusantara Retail": its own name
+            words -= set(_WORD.findall(r.company.casefold()))
         mentioned = {
             g
             for g, first in heads.items()

@@ -254,7 +254,8 @@ ROLE_NOUNS = frozenset(
     sre researcher strategist planner controller partner advisor agent attendant receptionist
     practitioner pharmacist apoteker dosen lecturer tutor trader underwriter head kepala
     werkstudent marketer copywriter illustrator animator photographer videographer spv crew
-    waiter waitress pramuniaga kurir courier""".split()
+    waiter waitress pramuniaga kurir courier analis asisten perawat bidan dokter desainer
+    insinyur koordinator penulis pengajar petugas pengawas bendahara konsultan spesialis""".split()
 )
 #: rule E2: legal forms and organisation nouns: a phrase holding one names an organisation
 ORG_WORDS = frozenset(
