@@ -74,7 +74,7 @@ _POSITION_OF = re.compile(
 )
 #: rule E4: "a hiring manager conversation for Backend Engineer, Payments" (a role noun needed)
 _STEP_FOR = re.compile(
-    rf"\b(?:(?i:interview|conversation|call|chat|screen|session|onsite|loop|superday)"
+    rf"\b(?:(?i:interview|conversation|call|chat|screen|session|onsite|loop|superday|step|stage)"
     rf"(?:\s+with\s+[^.\n]{{1,40}}?)?\s+(?i:for)|(?i:application)\s+(?i:for|to))\s+(?i:the\s+)?"
     rf"(?P<role>{_WORDS})"
 )
@@ -404,9 +404,13 @@ def read_body(description: str, location: str = "") -> BodyReading:
             topic = value.strip()
         elif label in ("candidate", "kandidat") and candidate is None:
             candidate = _BRACKET.sub(" ", value).strip()
+    if position is None and topic:  # Zoom's "Topic: Product Designer interview - <name>"
+        found = _ROLE_STEP.match(topic)
+        if found and role_words(found["role"]):
+            position = _trim_words(found["role"])
     prose = _LINE.sub(" ", text) if has_line else text  # not the labelled lines
     if position is None and has_line and "inline" in rare:
-        found = _INLINE_ROLE.search(prose)
+        found = _INLINE_ROLE.search(text)  # also inside another labelled line
         if found:
             position = _trim_words(_clean_value(found["role"]))
     names_role = False

@@ -322,7 +322,9 @@ def read_company_position(
             if named == part.text or not named[:1].isupper():
                 continue
             part = _Part(part.index, part.segment, named)
-        score = _company_score(part, parts, people, labels, has_role=bool(roles))
+        score = _company_score(
+            part, parts, people, labels, has_role=bool(roles), roles={r.index for r in roles}
+        )
         if score >= 1 and (best is None or score > best[0]):
             best = (score, part.index, part.text)
     company = _trim_lowercase_tail(best[2]) if best else None
@@ -332,7 +334,13 @@ def read_company_position(
 
 
 def _company_score(
-    part: _Part, parts: list[_Part], people: set[int], labels: Sequence[str], *, has_role: bool
+    part: _Part,
+    parts: list[_Part],
+    people: set[int],
+    labels: Sequence[str],
+    *,
+    has_role: bool,
+    roles: frozenset[int] | set[int] = frozenset(),
 ) -> int:
     """How strongly one title part names the employer; 0 or less: not at all."""
     text, joined = part.text, part.segment.joined_by
@@ -353,6 +361,10 @@ def _company_score(
         previous = next((p for p in reversed(parts) if p.index < part.index), None)
         after_person = previous is not None and previous.index in people
         after_with = previous is not None and previous.segment.joined_by == "with"
+        if labels and previous is not None and previous.index in roles and not org:
+            # the employer's domain is on the event and this is not it: "Account Executive
+            # (SMB)" from lumenfreight.com, the role's qualifier
+            return 0
         score += 2 if (after_person or after_with) else 1
     elif joined == "with":
         first = part.segment.text.split()[0].casefold() if part.segment.text.split() else ""
