@@ -30,7 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from calfeed.core.detection.companies import agrees, spelled_in
-from calfeed.core.detection.titles import ORG_WORDS, role_words
+from calfeed.core.detection.titles import NAME_ENDS, ORG_WORDS, role_words
 
 #: words that name a kind of place, not which one: never what tells two employers apart
 _GENERIC = frozenset(
@@ -74,18 +74,12 @@ def _word_prefix(shorter: str, longer: str) -> bool:
     return len(s) < len(lo) and lo[: len(s)] == s
 
 
-#: rule E5: words that end a company's full name ("Koru Agency"); a place or a branch after
-#: the name ("Matahari TP", "Santika Gubeng") is not one of them
-_NAME_ENDS = ORG_WORDS | frozenset(
-    """agency capital systems analytics creative digital partners ventures solutions
-    technologies technology media consulting logistics""".split()
-)
 
 
 def _org_tail(shorter: str, longer: str) -> bool:
     """`longer` is `shorter` followed by organisation nouns only ("Koru" / "Koru Agency")."""
     tail = longer.casefold().split()[len(shorter.split()) :]
-    return bool(tail) and all(w.strip(".,") in _NAME_ENDS for w in tail)
+    return bool(tail) and all(w.strip(".,") in NAME_ENDS for w in tail)
 
 
 def _short_form(typed: str, spelled: str) -> bool:

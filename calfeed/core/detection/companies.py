@@ -18,6 +18,7 @@ from publicsuffixlist import PublicSuffixList
 
 from calfeed.core.detection.titles import (
     HONORIFICS,
+    NAME_ENDS,
     PEOPLE_TITLES,
     Segment,
     has_org_word,
@@ -328,9 +329,26 @@ def read_company_position(
         if score >= 1 and (best is None or score > best[0]):
             best = (score, part.index, part.text)
     company = _trim_lowercase_tail(best[2]) if best else None
+    if company is None and position is not None:
+        company, position = _split_name_role(position)
     if company is None:
         company = _company_from_domains(labels, parties)
     return _never_the_user(company, user_names), _never_the_user(position, user_names)
+
+
+def _split_name_role(text: str) -> tuple[str | None, str]:
+    """Rule E2: "Lumio Analytics DS intern" read as one part: capitalised words that end in an
+    organisation noun, then a role, are the company and then the role."""
+    words = text.split()
+    for end in range(len(words) - 1, 0, -1):
+        if words[end - 1].casefold().strip(".,") not in NAME_ENDS:
+            continue
+        head, rest = words[:end], " ".join(words[end:])
+        if len(head) >= 2 and all(w[:1].isupper() for w in head) and role_words(rest):
+            if not role_words(" ".join(head)):
+                return " ".join(head), rest
+        break
+    return None, text
 
 
 def _company_score(

@@ -263,6 +263,12 @@ ORG_WORDS = frozenset(
     cv persero group holdings bank sekolah school hospital universitas university labs studio
     studios foundation yayasan koperasi""".split()
 )
+#: rules E2, E5: words that end a company's full name ("Koru Agency", "Lumio Analytics"); a
+#: place or a branch after the name ("Matahari TP", "Santika Gubeng") is not one of them
+NAME_ENDS = ORG_WORDS | frozenset(
+    """agency capital systems analytics creative digital partners ventures solutions
+    technologies technology media consulting logistics""".split()
+)
 #: rule E2: whom the user meets, not an employer: "Meet Chairman (Halcyon)", "w/ Group CEO"
 PEOPLE_TITLES = frozenset(
     """ceo coo cfo cmo cto chro cio cpo chairman chairwoman chair president presiden direktur
