@@ -93,6 +93,12 @@ _SCHEDULED = re.compile(
 _ROLE_STEP = re.compile(
     rf"\s*(?P<role>{_LINE_WORDS})[ \t]+(?i:onsite|on-site|interview|round|screen|loop|panel)\b"
 )
+#: rule E4: the step, then the role, then whom with: "Wawancara Final Management Trainee
+#: Finance dengan Chief Financial Officer", "Interview User Staf Gudang bersama ..."
+_STEP_ROLE = re.compile(
+    rf"\b(?i:interview|wawancara)\s+(?:(?i:final|akhir|user|hr|hrd|lanjutan)\s+)?"
+    rf"(?P<role>{_LINE_WORDS})[ \t]+(?i:dengan|bersama|with)\b"
+)
 #: rule E4: "Role: Data Analyst, Risk." inside a sentence, not on a line of its own
 _INLINE_ROLE = re.compile(r"\b(?:Role|Position|Posisi)\s*:\s*(?P<role>[^.\n;!?]{2,60})")
 #: rule E4: the user's own notes name the vacancy: "posisi Store Crew", "lowongan F&B Service
@@ -172,6 +178,7 @@ _TRIGGERS = {
     ),
     "noted": ("posisi", "formasi", "lowongan", "lamaran", "melamar"),
     "inline": ("role:", "role :", "position:", "posisi:"),
+    "step role": (" dengan", " bersama", " with"),
     "role step": (" onsite", " on-site", " interview", " round", " screen", " loop", " panel"),
     "scheduled": ("has scheduled", "have scheduled", "has arranged", "has invited", "have invited"),
     "press": ("journalist", "reporter", "wartawan", "jurnalis"),
@@ -239,6 +246,8 @@ _ROUND_BEFORE = frozenset(
     "in-person".split()
 )
 _ROUND_AFTER = frozenset("loop hr user".split())
+_WAWANCARA_BEFORE = frozenset("tahap sesi jadwal undangan".split())
+_WAWANCARA_AFTER = frozenset("final akhir user hr hrd direksi lanjutan kerja".split())
 _PROCESS_BEFORE = frozenset("hiring recruitment recruiting selection interview".split())
 _APPLYING = (
     "proses rekrutmen", "proses seleksi", "proses recruitment", "applying for the",
@@ -272,6 +281,10 @@ def _names_a_round(low: str) -> bool:
     if "interview" in low:
         before, after = _words_around(low, "interview")
         if before & _ROUND_BEFORE or after & _ROUND_AFTER:
+            return True
+    if "wawancara" in low:  # "Wawancara Final ...", "tahap wawancara", "Wawancara User"
+        before, after = _words_around(low, "wawancara")
+        if before & _WAWANCARA_BEFORE or after & _WAWANCARA_AFTER:
             return True
     if "process" in low:
         before, _ = _words_around(low, "process")
@@ -435,6 +448,10 @@ def read_body(description: str, location: str = "") -> BodyReading:
         if role and role_words(role):
             position = role
             names_role = True
+    if position is None and _may("step role", low):
+        found = _STEP_ROLE.search(prose)
+        if found and role_words(found["role"]):
+            position = _trim_words(found["role"])  # "Wawancara Final <role> dengan ..."
     if position is None and _may("role step", low[:120]):
         found = _ROLE_STEP.match(prose)
         if found and role_words(found["role"]):

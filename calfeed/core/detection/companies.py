@@ -215,6 +215,14 @@ _TEAM_PARTY = re.compile(
 )
 
 
+#: rule E2: the team words a mailbox's name starts with, before its employer's name
+_TEAM_HEAD = re.compile(
+    r"^(?:(?:tim|team|hr|hrd|rekrutmen|recruitment|recruiting|talent(?:\s+acquisition)?|careers?"
+    r"|sdm|human\s+capital|people)\s+)+",
+    re.IGNORECASE,
+)
+
+
 def _is_person(text: str, parties: Sequence[Party]) -> bool:
     words = text.split()
     if words and words[0].casefold().rstrip(".") in _HONORIFIC_WORDS:
@@ -412,6 +420,10 @@ def _company_from_domains(labels: Sequence[str], parties: Sequence[Party]) -> st
         return None  # none, or several employers: conflicting evidence
     label = labels[0]
     plain = label.replace("-", "").replace("_", "")
+    for party in parties:  # "Rekrutmen Asuransi Amanah Bersama": the team's employer, in full
+        rest = _TEAM_HEAD.sub("", party.name).strip()
+        if rest != party.name.strip() and 1 < len(rest.split()) <= 5 and _squash(rest).endswith(plain):
+            return rest
     for party in parties:
         words = _NAME_WORD.findall(party.name)
         for size in (3, 2):  # "HR Kopi Kenangan" spells kopikenangan.com; before "Sinar" alone
