@@ -448,7 +448,7 @@ def read_body(description: str, location: str = "") -> BodyReading:
         if role and role_words(role):
             position = role
             names_role = True
-    if position is None and _may("step role", low):
+    if position is None and ("interview" in low or "wawancara" in low) and _may("step role", low):
         found = _STEP_ROLE.search(prose)
         if found and role_words(found["role"]):
             position = _trim_words(found["role"])  # "Wawancara Final <role> dengan ..."

@@ -223,6 +223,18 @@ _TEAM_HEAD = re.compile(
 )
 
 
+@lru_cache(maxsize=1024)
+def _is_team(name: str) -> bool:
+    return _TEAM_PARTY.search(name) is not None
+
+
+@lru_cache(maxsize=1024)
+def _team_employer(name: str) -> str | None:
+    """What follows a mailbox name's team words, when that is a name of two to five words."""
+    rest = _TEAM_HEAD.sub("", name).strip()
+    return rest if rest != name.strip() and 1 < len(rest.split()) <= 5 else None
+
+
 def _is_person(text: str, parties: Sequence[Party]) -> bool:
     words = text.split()
     if words and words[0].casefold().rstrip(".") in _HONORIFIC_WORDS:
@@ -233,7 +245,7 @@ def _is_person(text: str, parties: Sequence[Party]) -> bool:
     if not tokens:
         return False
     for party in parties:
-        if _TEAM_PARTY.search(party.name):
+        if _is_team(party.name):
             continue  # "Meridian Capital Graduate Recruitment": a team's mailbox names its employer
         local = party.email.split("@", 1)[0]
         known = _tokens(party.name) | _tokens(_LOCAL_SEP.sub(" ", local))
@@ -421,8 +433,8 @@ def _company_from_domains(labels: Sequence[str], parties: Sequence[Party]) -> st
     label = labels[0]
     plain = label.replace("-", "").replace("_", "")
     for party in parties:  # "Rekrutmen Asuransi Amanah Bersama": the team's employer, in full
-        rest = _TEAM_HEAD.sub("", party.name).strip()
-        if rest != party.name.strip() and 1 < len(rest.split()) <= 5 and _squash(rest).endswith(plain):
+        rest = _team_employer(party.name)
+        if rest and _squash(rest).endswith(plain):
             return rest
     for party in parties:
         words = _NAME_WORD.findall(party.name)
