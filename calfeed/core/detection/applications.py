@@ -74,17 +74,15 @@ def _word_prefix(shorter: str, longer: str) -> bool:
     return len(s) < len(lo) and lo[: len(s)] == s
 
 
-
-
 def _org_tail(shorter: str, longer: str) -> bool:
-    """`longer` is `shorter` followed by organisation nouns only ("Koru" / "Koru Agency")."""
+    """`longer` is `shorter` followed by organisation nouns only ("Orca" / "Orca Agency")."""
     tail = longer.casefold().split()[len(shorter.split()) :]
     return bool(tail) and all(w.strip(".,") in NAME_ENDS for w in tail)
 
 
 def _short_form(typed: str, spelled: str) -> bool:
     """Rule E5: what the user typed is the start of the employer's own spelling once its legal
-    form is gone ("Sarana Pangan" / "PT Sarana Pangan Nusantara (Persero)")."""
+    form is gone ("Sarana Niaga" / "PT Sarana Niaga Raya (Persero)")."""
     plain = _LEGAL_PREFIX.sub("", spelled)
     return typed.casefold() != plain.casefold() and _word_prefix(typed, plain)
 
@@ -140,7 +138,7 @@ def place(rounds: Sequence[Round]) -> list[Placed]:
             continue
         text = r.text.split("\n", 1)[0] if alone else r.text
         words = set(_WORD.findall(text.casefold()))
-        if r.company:  # "PT Bumi Kopi Nusantara" mentions no "Nusantara Retail": its own name
+        if r.company:  # "PT Bumi Tani Nusantara" mentions no "Nusantara Karya": its own name
             words -= set(_WORD.findall(r.company.casefold()))
         mentioned = {
             g
@@ -190,14 +188,14 @@ def place(rounds: Sequence[Round]) -> list[Placed]:
                 or not loose.get(company, False)
                 or _short_form(company, spelled)
             ):
-                company = spelled  # "Sarana Pangan" typed, "PT Sarana Pangan Nusantara" sent
+                company = spelled  # "Sarana Niaga" typed, "PT Sarana Niaga Raya" sent
             elif company is None or not rounds[i].written:
                 pool = written or names
                 company = min(pool, key=lambda n: (len(n), n)) if pool else company
             elif not strict.get(company, False):
                 fuller = [n for n in written if _word_prefix(company, n) and _org_tail(company, n)]
                 shorter = [n for n in written if _word_prefix(n, company)]
-                if fuller:  # "Koru" typed once, "Koru Agency" another time: the full name
+                if fuller:  # "Orca" typed once, "Orca Agency" another time: the full name
                     company = max(fuller, key=lambda n: (len(n), n))
                 elif shorter and not _org_tail(min(shorter, key=len), company):
                     company = min(shorter, key=len)  # "Matahari" for "Matahari TP"

@@ -30,7 +30,7 @@ _BLOCK_TAGS = frozenset("br p div li tr h1 h2 h3 h4 ul ol table".split())
 _SPACES = re.compile(r"[ \t\u00a0]+")
 _ID_BRACKET = re.compile(r"\s*\((?:req|id|ref)[^)]*\)", re.IGNORECASE)
 _BRACKET = re.compile(r"\s*\(.*?\)\s*")
-#: rule E4: a programme's intake year is not part of the role: "2027 Technology Internship"
+#: rule E4: a programme's intake year is not part of the role: "2027 Graduate Analyst Programme"
 _INTAKE_YEAR = re.compile(r"^\s*(?:19|20)\d\d\s+(?=\w)")
 _SENTENCE_END = re.compile(r"(?<!\b[A-Z])(?<!\bInc)(?<!\bLtd)(?<!\bCorp)[.!?](?:\s|$)")
 
@@ -338,19 +338,19 @@ def _clean_value(value: str, remark: bool = False) -> str | None:
         if len(inside.split()) > 1:  # "(pemegang waralaba Chatime)": a remark, not the name
             value = value[: value.index("(")]
     value = _ID_BRACKET.sub(" ", value)
-    value = _INTAKE_YEAR.sub("", value)  # "2027 Technology Summer Analyst Programme"
+    value = _INTAKE_YEAR.sub("", value)  # "2027 Graduate Analyst Programme"
     value = " ".join(value.split()).strip(" -–—|:;,.")
     return value or None
 
 
-#: rule E4: a role ends where a legal form or the channel begins: "Staf Perbendaharaan PT
-#: Sarana Pangan", "Data Analyst melalui Dealls", "AE via Apex"
+#: rule E4: a role ends where a legal form or the channel begins: "Staf Gudang PT
+#: Sarana Niaga", "Data Analyst melalui Glints", "AE via Apex"
 _ROLE_END = re.compile(r"\s+(?:PT|CV|Tbk|(?i:melalui|lewat|via))\b")
 #: rule E4: notes this short are the user's or a one-line invitation, not a letter
 _SHORT_NOTE = 300
 _SENTENCE = re.compile(r"[^.\n!?]+")
-#: rule E4: a sentence that is a role and nothing else: "Art director position.", "Product
-#: Designer (remote, NZ hours).", "Backend Engineering Intern."
+#: rule E4: a sentence that is a role and nothing else: "Product
+#: Designer (remote).", "Mobile Engineering Intern."
 _ROLE_SENTENCE = re.compile(
     r"^\s*(?P<role>[A-Za-z][\w&/+'’-]*(?:[ \t]+[\w&/+'’-]+){0,4}?)"
     r"(?:[ \t]+(?i:position|role|vacancy))?[ \t]*(?:\([^()]{0,40}\))?[ \t]*$"
@@ -374,7 +374,7 @@ def _role_sentence(text: str) -> str | None:
         role = match["role"]
         words = role.casefold().split()
         if words[0] in _WHOM:
-            continue  # "sama FB manager.": whom the user meets, not the job
+            continue  # "sama store manager.": whom the user meets, not the job
         if words[-1] in ROLE_NOUNS and not _RECRUITING.intersection(words):
             return role
     return None

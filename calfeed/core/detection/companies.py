@@ -246,7 +246,7 @@ def _is_person(text: str, parties: Sequence[Party]) -> bool:
         return False
     for party in parties:
         if _is_team(party.name):
-            continue  # "Meridian Capital Graduate Recruitment": a team's mailbox names its employer
+            continue  # "Harbor Capital Graduate Recruitment": a team's mailbox names its employer
         local = party.email.split("@", 1)[0]
         known = _tokens(party.name) | _tokens(_LOCAL_SEP.sub(" ", local))
         if tokens <= known:
@@ -357,16 +357,16 @@ def read_company_position(
 
 
 def _split_name_role(text: str) -> tuple[str | None, str]:
-    """Rule E2: "Lumio Analytics DS intern" read as one part: capitalised words that end in an
+    """Rule E2: "Pelican Analytics ML intern" read as one part: capitalised words that end in an
     organisation noun, then a role, are the company and then the role."""
     words = text.split()
     for end in range(len(words) - 1, 0, -1):
         if words[end - 1].casefold().strip(".,") not in NAME_ENDS:
             continue
         head, rest = words[:end], " ".join(words[end:])
-        if len(head) >= 2 and all(w[:1].isupper() for w in head) and role_words(rest):
-            if not role_words(" ".join(head)):
-                return " ".join(head), rest
+        named = len(head) >= 2 and all(w[:1].isupper() for w in head)
+        if named and role_words(rest) and not role_words(" ".join(head)):
+            return " ".join(head), rest
         break
     return None, text
 
@@ -401,7 +401,7 @@ def _company_score(
         after_with = previous is not None and previous.segment.joined_by == "with"
         if labels and previous is not None and previous.index in roles and not org:
             # the employer's domain is on the event and this is not it: "Account Executive
-            # (SMB)" from lumenfreight.com, the role's qualifier
+            # (SMB)" from harborfreight.com, the role's qualifier
             return 0
         score += 2 if (after_person or after_with) else 1
     elif joined == "with":
@@ -432,7 +432,7 @@ def _company_from_domains(labels: Sequence[str], parties: Sequence[Party]) -> st
         return None  # none, or several employers: conflicting evidence
     label = labels[0]
     plain = label.replace("-", "").replace("_", "")
-    for party in parties:  # "Rekrutmen Asuransi Amanah Bersama": the team's employer, in full
+    for party in parties:  # "Rekrutmen Asuransi Sehat Sentosa": the team's employer, in full
         rest = _team_employer(party.name)
         if rest and _squash(rest).endswith(plain):
             return rest

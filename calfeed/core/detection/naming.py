@@ -89,7 +89,7 @@ def read_names(
             company = read_company_position(_without(title, company), keywords, parties, user)[0]
         position = body.position
     elif position and body.position and _narrows(body.position, position):
-        position = body.position  # "Intern Chat", body: "the Backend Engineering Intern opening"
+        position = body.position  # "Intern Chat", body: "the Mobile Engineering Intern opening"
     in_title = company is not None and company.casefold() in title.casefold()
     if not in_title and body.company:
         company = body.company
@@ -119,8 +119,8 @@ def read_names(
 
 
 def _without_place(company: str, location: str) -> str:
-    """Rule E2: "Interview @ Rumah Kreatif Denpasar" at "Rumah Kreatif, Jl. Teuku Umar 120,
-    Denpasar": the place names the employer first and the city after it, so the words the title
+    """Rule E2: "Interview @ Rumah Kopi Ubud" at "Rumah Kopi, Jl. Raya 12,
+    Ubud": the place names the employer first and the city after it, so the words the title
     adds to the place's name are where, not who."""
     head, _, rest = location.partition(",")
     name = head.strip()

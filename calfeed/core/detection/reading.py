@@ -161,8 +161,8 @@ def judge(
 
 
 def _names_own_employer(title: str, owner: Owner) -> bool:
-    """Rule D6: a title that names the user's own employer ("Tidewater Foods <> Brightloop |
-    Demo", "Brightloop interview scheduling") is the user's work, not an interview elsewhere."""
+    """Rule D6: a title that names the user's own employer ("Harbor Foods <> Lumina |
+    Demo", "Lumina interview scheduling") is the user's work, not an interview elsewhere."""
     label = _employer_word(owner.work_domain) if owner.work_domain else None
     return label is not None and label.search(title) is not None
 

@@ -48,7 +48,7 @@ STRONG_STAGES = (
 )
 #: rule D7: the user's own shorthand for an interview: "Int - Acme PM", "Int Lawson ke-2"
 SHORTHAND = re.compile(r"^\W*(?i:int|intv|intvw|itv|itw)\b\.?\s*(?:[-:@|–—]\s*)?(?=[A-Z])")
-#: ...typed all in lower case ("int sagara creative - brand designer"): only with a role noun
+#: ...typed all in lower case ("int pelita kreatif - brand designer"): only with a role noun
 LOWER_SHORTHAND = re.compile(r"^\W*(?:int|intv|intvw|itv|itw)\.?\s+(?=[a-z])")
 _EXECUTIVES = (
     r"(?:ceo|cto|cfo|coo|cro|cpo|cmo|chro|vp|md|managing\s+director|founders?|co-?founders?)\b"

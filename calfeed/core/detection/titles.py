@@ -263,7 +263,7 @@ ORG_WORDS = frozenset(
     cv persero group holdings bank sekolah school hospital universitas university labs studio
     studios foundation yayasan koperasi""".split()
 )
-#: rules E2, E5: words that end a company's full name ("Koru Agency", "Lumio Analytics"); a
+#: rules E2, E5: words that end a company's full name ("Orca Agency", "Pelican Analytics"); a
 #: place or a branch after the name ("Matahari TP", "Santika Gubeng") is not one of them
 NAME_ENDS = ORG_WORDS | frozenset(
     """agency capital systems analytics creative digital partners ventures solutions
