@@ -113,8 +113,21 @@ def test_d7_meeting_an_employers_executive_is_weak_alone_sure_with_a_round(title
     assert len(reading(event(title, organizer=organizer), first).interviews) == 2
 
 
-def test_d7_meeting_the_team_the_user_typed_is_nothing() -> None:
-    assert reading(event("Call with the team")) == CalendarReading((), ())
+@pytest.mark.parametrize("title", ["Call with the team", "Meeting with VP Sales"])
+def test_d7_a_work_call_with_a_team_or_an_executive_is_nothing(title: str) -> None:
+    assert reading(event(title)) == CalendarReading((), ())
+    sent = event(title, organizer=("mia@orcadata.io", "Mia Lee"), description="Q4 pipeline")
+    assert reading(sent) == CalendarReading((), ())
+
+
+def test_e4_a_role_never_runs_on_into_the_next_line() -> None:
+    e = event(
+        "Orca Data Interview - Nadia Putri",
+        organizer=("mia@orcadata.io", "Mia Lee"),
+        description="Interview for Senior Data Engineer\nPlease join via Zoom",
+    )
+    [found] = reading(e).interviews
+    assert found.position == "Senior Data Engineer"
 
 
 def test_d7_an_indonesian_round_in_the_body_under_a_vague_title() -> None:

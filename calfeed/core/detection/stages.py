@@ -77,8 +77,8 @@ SENT_STAGES = (
     r"(?:coffee|quick|informal)\s+chat",
     # meeting an employer's executive or team, sent by the employer: "conversation with the
     # CTO", "meet the team"; sure only with a role, an invitation or a sure round (rule E5)
-    rf"\b(?:conversation|call|chat|meeting|session)\s*(?:with|w/)\s*(?:the\s+|our\s+|your\s+)?"
-    rf"(?:{_EXECUTIVES}|team\b|hiring\s+team\b)",
+    r"\b(?:conversation|chat)\s*(?:with|w/)\s*(?:the\s+|our\s+|your\s+)?"
+    r"(?:ceo|cto|cfo|coo|cro|cpo|cmo|chro|founders?|co-?founders?|hiring\s+team)\b",
     r"\bmeet\s+(?:the|our)\s+(?:team|founders?|ceo|cto|cro)\b",
     r"kennenlern(?:gespr(?:ä|ae|a)ch|en)",  # German: a first meeting to get to know each other
 )
