@@ -348,7 +348,7 @@ def _clean_value(value: str, remark: bool = False) -> str | None:
 
 
 #: rule E4: a role ends where a legal form or the channel begins: "Staf Gudang PT
-#: Sarana Niaga", "Data Analyst melalui Glints", "AE via Apex"
+#: Sarana Niaga", "Data Analyst melalui Glints", "AE via a recruiter"
 _ROLE_END = re.compile(r"\s+(?:PT|CV|Tbk|(?i:melalui|lewat|via))\b")
 #: rule E4: notes this short are the user's or a one-line invitation, not a letter
 _SHORT_NOTE = 300
