@@ -366,8 +366,12 @@ _WHOM = frozenset(
 )
 
 
-def _role_sentence(text: str) -> str | None:
-    """Rule E4: the first sentence of short notes that is only a role, ended by a full stop."""
+@lru_cache(maxsize=1024)
+def role_sentence(text: str) -> str | None:
+    """Rule E4: the first sentence of short notes that is only a role, ended by a full stop;
+    read only when nothing else named the role (most notes are never scanned for it)."""
+    if len(text) > _SHORT_NOTE or "." not in text:
+        return None
     for found in _SENTENCE.finditer(text):
         end = found.end()
         if end >= len(text) or text[end] != ".":
@@ -380,7 +384,7 @@ def _role_sentence(text: str) -> str | None:
         if words[0] in _WHOM:
             continue  # "sama store manager.": whom the user meets, not the job
         if words[-1] in ROLE_NOUNS and not _RECRUITING.intersection(words):
-            return role
+            return _ROLE_END.split(role, maxsplit=1)[0].strip(" ,;-") or None
     return None
 
 
@@ -477,8 +481,6 @@ def read_body(description: str, location: str = "") -> BodyReading:
         found = _INTEREST_IN.search(prose)
         if found:
             company = _trim_words(found["co"], 5)
-    if position is None and len(text) <= _SHORT_NOTE and "." in text:
-        position = _role_sentence(text)
     if position is not None:
         position = _ROLE_END.split(_INTAKE_YEAR.sub("", position), maxsplit=1)[0]
         position = position.strip(" ,;-") or None

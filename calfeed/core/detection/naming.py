@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from calfeed.core.detection.body import BodyReading
+from calfeed.core.detection.body import BodyReading, role_sentence
 from calfeed.core.detection.companies import (
     Party,
     agrees,
@@ -109,6 +109,8 @@ def read_names(
         company = _company_in_location(location)
     if position is None and body.position:
         position = body.position
+    if position is None and body.text:
+        position = role_sentence(body.text)  # "Barista position.", "Product Designer (remote)."
     if position is None and body.text:
         position = _header_role(body.text, parties) or None
     if company is not None and location:
