@@ -79,6 +79,18 @@ def test_d6_another_employer_on_the_work_calendar_is_still_read() -> None:
     assert len(reading(e).interviews) == 1
 
 
+def test_d6_a_meeting_tools_name_is_no_own_employer() -> None:
+    """An employee of a meeting tool's maker still gets "Microsoft Teams Meeting" invitations
+    from other employers."""
+    from calfeed.core.detection.reading import _names_own_employer
+    from calfeed.core.detection.side import Owner
+
+    owner = Owner(frozenset({"nadia@microsoft.com"}), ("nadia putri",), "microsoft.com")
+    assert not _names_own_employer("Microsoft Teams Meeting", owner)
+    lumina = Owner(frozenset({WORK}), ("nadia putri",), "lumina.io")
+    assert _names_own_employer("Harbor Foods <> Lumina | Demo", lumina)
+
+
 # --- rule D7: more stage vocabulary -------------------------------------------------------------
 
 

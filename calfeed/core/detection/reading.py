@@ -167,12 +167,17 @@ def _names_own_employer(title: str, owner: Owner) -> bool:
     return label is not None and label.search(title) is not None
 
 
+#: employers whose name is also a meeting tool's ("Google Meet", "Zoom Meeting", "Microsoft
+#: Teams Meeting"): an invitation from elsewhere carries it too, so it says nothing of whose work
+_MEETING_VENDORS = frozenset("google microsoft zoom webex cisco skype slack whereby".split())
+
+
 @lru_cache(maxsize=64)
 def _employer_word(work_domain: str) -> re.Pattern[str] | None:
     """The user's employer's name as its domain spells it, as a whole word ("acme-robotics"
     also as "Acme Robotics" or "AcmeRobotics"); None when too short to tell from a word."""
     label = company_label(f"user@{work_domain}")
-    if label is None or len(label) < 4:
+    if label is None or len(label) < 4 or label in _MEETING_VENDORS:
         return None
     parts = [re.escape(p) for p in re.split(r"[-_]+", label) if p]
     return re.compile(r"(?<![\w])" + r"[\s-]?".join(parts) + r"(?![\w])", re.IGNORECASE)
