@@ -108,6 +108,16 @@ def test_d7_stage_words_that_are_sure(title: str) -> None:
     assert len(reading(e).interviews) == 1
 
 
+@pytest.mark.parametrize(
+    "title", ["int user feedback sync", "Final: CFO sign-off on budget", "Meet the team dinner"]
+)
+def test_d7_the_new_stage_words_need_their_shape(title: str) -> None:
+    """An "int user" before a product word, an executive or the team mid-sentence:
+    work, not a round."""
+    e = event(title, calendar=WORK)
+    assert reading(e) == CalendarReading((), ())
+
+
 def test_d7_lower_case_shorthand_needs_a_role() -> None:
     assert len(reading(event("int pelita kreatif - brand designer (gmeet)")).interviews) == 1
     assert reading(event("int review of the Q3 numbers")).interviews == ()

@@ -39,7 +39,9 @@ STRONG_STAGES = (
     r"walk[\s-]?in(?:\s+interview)?",
     r"tes\s+(?:wawancara|interview)",
     r"tahap\s+(?:akhir|lanjutan)",
-    r"\bint(?:erview)?\.?\s+(?:hrd?|user|akhir|final)\b",  # "int user": with the line manager
+    # "int user": the round with the line manager; not "int user feedback sync"
+    r"\bint(?:erview)?\.?\s+(?:hrd?|user|akhir|final)\b(?!\s+(?:feedback|research|testing|tests?"
+    r"|interviews?|study|studies|sync|stor(?:y|ies)|flows?|journeys?|needs|data|experience))",
     r"panggilan\s+(?:kerja|interview|wawancara)",
     r"loop\s*[-:|–—]",
     r"take[\s-]?home\s+(?:review|presentation|walk[\s-]?through|discussion|debrief)",
@@ -53,6 +55,9 @@ LOWER_SHORTHAND = re.compile(r"^\W*(?:int|intv|intvw|itv|itw)\.?\s+(?=[a-z])")
 _EXECUTIVES = (
     r"(?:ceo|cto|cfo|coo|cro|cpo|cmo|chro|vp|md|managing\s+director|founders?|co-?founders?)\b"
 )
+#: ...at the title's end or before a bracket or separator: "final: CEO", "meet the team (peer
+#: AEs)"; not "Final: CFO sign-off on budget", "Meet the team dinner"
+_ENDS = r"\s*(?:$|[(\[|,–—-])"
 #: rule D7: stage words that say less: the body or the sender must say the rest. A call with
 #: HR ("Telpon HRD") is asked about even when the user wrote it; a chat or an intro call only
 #: when someone from outside sent it (most of the user's own "Coffee chat with X" are not hiring)
@@ -70,7 +75,7 @@ WEAK_STAGES = (
     r"\bcase\s+(?:presentation|review)\b",
     r"\b(?:final|last)\s+(?:w/|with)\s",
     # the last round with an employer's executive: "final: CEO", "final w/ founders"
-    rf"\b(?:final|last)\s*(?:round\s*)?(?:with|w/|:|-)\s*(?:the\s+|our\s+)?{_EXECUTIVES}",
+    rf"\b(?:final|last)\s*(?:round\s*)?(?:with|w/|:|-)\s*(?:the\s+|our\s+)?{_EXECUTIVES}{_ENDS}",
 )
 SENT_STAGES = (
     r"intro(?:ductory)?\s+(?:call|chat|meeting)",
@@ -79,7 +84,7 @@ SENT_STAGES = (
     # CTO", "meet the team"; sure only with a role, an invitation or a sure round (rule E5)
     r"\b(?:conversation|chat)\s*(?:with|w/)\s*(?:the\s+|our\s+|your\s+)?"
     r"(?:ceo|cto|cfo|coo|cro|cpo|cmo|chro|founders?|co-?founders?|hiring\s+team)\b",
-    r"\bmeet\s+(?:the|our)\s+(?:team|founders?|ceo|cto|cro)\b",
+    rf"\bmeet\s+(?:the|our)\s+(?:team|founders?|ceo|cto|cro)\b{_ENDS}",
     r"kennenlern(?:gespr(?:ä|ae|a)ch|en)",  # German: a first meeting to get to know each other
 )
 #: rule D7: titles that say nothing but "a meeting": the body decides
