@@ -216,7 +216,8 @@ def test_e5_a_round_the_user_typed_takes_the_role_the_invitation_named() -> None
     )
     typed = event("Interview akhir Sinar Jaya", description="sama direktur", event_id="b")
     found = _read(invite, typed)
-    assert found["b"] == ("Sinar Jaya", "Staff Admin Gudang")
+    # and the employer's own spelling, of which "Sinar Jaya" is the short form
+    assert found["b"] == ("PT Sinar Jaya Logistik", "Staff Admin Gudang")
 
 
 def test_e5_the_shortest_name_the_user_typed_is_the_company_not_the_branch() -> None:

@@ -30,7 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from calfeed.core.detection.companies import agrees, spelled_in
-from calfeed.core.detection.titles import ORG_WORDS, role_words
+from calfeed.core.detection.titles import NAME_ENDS, ORG_WORDS, role_words
 
 #: words that name a kind of place, not which one: never what tells two employers apart
 _GENERIC = frozenset(
@@ -72,6 +72,19 @@ def _key(company: str) -> tuple[str, ...]:
 def _word_prefix(shorter: str, longer: str) -> bool:
     s, lo = shorter.casefold().split(), longer.casefold().split()
     return len(s) < len(lo) and lo[: len(s)] == s
+
+
+def _org_tail(shorter: str, longer: str) -> bool:
+    """`longer` is `shorter` followed by organisation nouns only ("Orca" / "Orca Agency")."""
+    tail = longer.casefold().split()[len(shorter.split()) :]
+    return bool(tail) and all(w.strip(".,") in NAME_ENDS for w in tail)
+
+
+def _short_form(typed: str, spelled: str) -> bool:
+    """Rule E5: what the user typed is the start of the employer's own spelling once its legal
+    form is gone ("Sarana Niaga" / "PT Sarana Niaga Raya (Persero)")."""
+    plain = _LEGAL_PREFIX.sub("", spelled)
+    return typed.casefold() != plain.casefold() and _word_prefix(typed, plain)
 
 
 def _same_role(a: str, b: str) -> bool:
@@ -125,6 +138,8 @@ def place(rounds: Sequence[Round]) -> list[Placed]:
             continue
         text = r.text.split("\n", 1)[0] if alone else r.text
         words = set(_WORD.findall(text.casefold()))
+        if r.company:  # "PT Bumi Tani Nusantara" mentions no "Nusantara Karya": its own name
+            words -= set(_WORD.findall(r.company.casefold()))
         mentioned = {
             g
             for g, first in heads.items()
@@ -168,16 +183,22 @@ def place(rounds: Sequence[Round]) -> list[Placed]:
             if rounds[i].taught:
                 pass  # what the user taught wins over what the calendar suggests
             elif spelled and (
-                company is None or not rounds[i].written or not loose.get(company, False)
+                company is None
+                or not rounds[i].written
+                or not loose.get(company, False)
+                or _short_form(company, spelled)
             ):
-                company = spelled
+                company = spelled  # "Sarana Niaga" typed, "PT Sarana Niaga Raya" sent
             elif company is None or not rounds[i].written:
                 pool = written or names
                 company = min(pool, key=lambda n: (len(n), n)) if pool else company
             elif not strict.get(company, False):
+                fuller = [n for n in written if _word_prefix(company, n) and _org_tail(company, n)]
                 shorter = [n for n in written if _word_prefix(n, company)]
-                if shorter:
-                    company = min(shorter, key=len)
+                if fuller:  # "Orca" typed once, "Orca Agency" another time: the full name
+                    company = max(fuller, key=lambda n: (len(n), n))
+                elif shorter and not _org_tail(min(shorter, key=len), company):
+                    company = min(shorter, key=len)  # "Matahari" for "Matahari TP"
             if role is not None and (
                 position is None
                 or (not rounds[i].outside and any(f in position.casefold() for f in firsts))

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from calfeed.core.detection.titles import role_words
+from calfeed.core.detection.titles import ROLE_NOUNS, role_words
 
 #: how much of a body is read: invitations put what matters at the top
 SCAN_LIMIT = 6000
@@ -30,12 +30,14 @@ _BLOCK_TAGS = frozenset("br p div li tr h1 h2 h3 h4 ul ol table".split())
 _SPACES = re.compile(r"[ \t\u00a0]+")
 _ID_BRACKET = re.compile(r"\s*\((?:req|id|ref)[^)]*\)", re.IGNORECASE)
 _BRACKET = re.compile(r"\s*\(.*?\)\s*")
+#: rule E4: a programme's intake year is not part of the role: "2027 Graduate Analyst Programme"
+_INTAKE_YEAR = re.compile(r"^\s*(?:19|20)\d\d\s+(?=\w)")
 _SENTENCE_END = re.compile(r"(?<!\b[A-Z])(?<!\bInc)(?<!\bLtd)(?<!\bCorp)[.!?](?:\s|$)")
 
 #: rule E4: labelled lines, label -> what it names
 _LINE = re.compile(
     r"^\s*[-*•]?\s*(?P<label>job title|job requisition|requisition|job|position|posisi|jabatan"
-    r"|role|vacancy|lowongan|interview"
+    r"|role|vacancy|lowongan|formasi|interview"
     r"|company|perusahaan|nama perusahaan|employer|topic|event name|what|subject|judul"
     r"|candidate|kandidat|interviewers?|pewawancara|interviewer\(s\))\s*[:：]\s*(?P<value>.{1,200}?)\s*$",
     re.IGNORECASE | re.MULTILINE,
@@ -52,6 +54,7 @@ _POSITION_LABELS = frozenset(
         "role",
         "vacancy",
         "lowongan",
+        "formasi",
     )
 )
 _REQUISITION = re.compile(
@@ -67,12 +70,17 @@ _ROLE_AT = re.compile(
 )
 _POSITION_OF = re.compile(
     rf"\b(?:position|role|appointment)\s+of\s+(?P<role>{_WORDS})(?:\s+(?:at|with|di)\s+(?P<co>{_WORDS}))?"
-    rf"|\b(?:untuk|for|interview|wawancara)\s+posisi\s+(?P<role2>{_WORDS})(?:\s+(?:di|at)\s+(?P<co2>{_WORDS}))?",
+    rf"|\b(?:untuk|for|interview|wawancara|user)\s+(?:posisi|formasi)\s+(?P<role2>{_WORDS})(?:\s+(?:di|at)\s+(?P<co2>{_WORDS}))?",
+)
+#: a name or role within one line (a role never runs on into the next line's "Please join")
+_ONE_LINE_WORDS = (
+    r"[A-Z0-9][\w&.'’+/-]*(?:,?[ \t]+(?:[A-Z0-9&][\w&.'’+/-]*|of|and|dan|&|de|la|the))*"
 )
 #: rule E4: "a hiring manager conversation for Backend Engineer, Payments" (a role noun needed)
 _STEP_FOR = re.compile(
-    rf"\b(?:interview|conversation|call|chat|screen|session|onsite|loop)\s+for\s+(?:the\s+)?"
-    rf"(?P<role>{_WORDS})"
+    rf"\b(?:(?i:interview|conversation|call|chat|screen|session|onsite|loop|superday|step|stage)"
+    rf"(?:\s+with\s+[^.\n]{{1,40}}?)?\s+(?i:for)|(?i:application)\s+(?i:for|to))\s+(?i:the\s+)?"
+    rf"(?P<role>{_ONE_LINE_WORDS})"
 )
 _INTEREST_IN = re.compile(
     rf"\b(?:interest in|applying (?:to|at)|apply(?:ing)? to join|melamar di|bergabung dengan)\s+"
@@ -89,12 +97,18 @@ _SCHEDULED = re.compile(
 _ROLE_STEP = re.compile(
     rf"\s*(?P<role>{_LINE_WORDS})[ \t]+(?i:onsite|on-site|interview|round|screen|loop|panel)\b"
 )
+#: rule E4: the step, then the role, then whom with: "Wawancara Final Management Trainee
+#: Finance dengan Chief Financial Officer", "Interview User Staf Gudang bersama ..."
+_STEP_ROLE = re.compile(
+    rf"\b(?i:interview|wawancara)\s+(?:(?i:final|akhir|user|hr|hrd|lanjutan)\s+)?"
+    rf"(?P<role>{_LINE_WORDS})[ \t]+(?i:dengan|bersama|with)\b"
+)
 #: rule E4: "Role: Data Analyst, Risk." inside a sentence, not on a line of its own
 _INLINE_ROLE = re.compile(r"\b(?:Role|Position|Posisi)\s*:\s*(?P<role>[^.\n;!?]{2,60})")
 #: rule E4: the user's own notes name the vacancy: "posisi Store Crew", "lowongan F&B Service
 #: (waitress)", "lamaran barista", "lamaran Saudara untuk Officer Development Program (ODP)"
 _NOTED_ROLE = re.compile(
-    r"\b(?i:posisi|lowongan|lamaran|melamar)\s+(?:(?i:anda|saudara|saudari|kamu)\s+)?"
+    r"\b(?i:posisi|formasi|lowongan|lamaran|melamar)\s+(?:(?i:anda|saudara|saudari|kamu)\s+)?"
     r"(?:(?i:untuk|sebagai|kerja)\s+)?(?:(?i:posisi)\s+)?"
     r"(?P<role>(?!(?i:anda|saudara|kamu|di|ke|yang|ini|itu)\b)[\w&/'’+]+(?:[ \t]+[\w&/'’+]+){0,3}?)"
     r"(?=[ \t]*(?:[.,;:()\n]|$|[ \t]-[ \t]"
@@ -156,16 +170,19 @@ _INFORMATIONAL = re.compile(
 #: substrings one of which every match of a pattern holds: most bodies are cleared without it
 _TRIGGERS = {
     "line": (":", "："),
-    "role": (" role", " position", " job", " opening", " vacancy", "posisi", " appointment"),
-    "step": (" for ",),
+    "role": (
+        " role", " position", " job", " opening", " vacancy", "posisi", "formasi", " appointment",
+    ),
+    "step": (" for ", "application to"),
     "interest": ("interest in", "applying", "apply", "melamar", "bergabung"),
     "invitation": (
         "invit", "interview", "hiring", "step", "stage", "round", "applying", "application",
         "recruiter", "undang", "wawancara", "tahap", "jadwal", "seleksi", "process", "proses",
         "lamaran", "melamar", "loop", "applying",
     ),
-    "noted": ("posisi", "lowongan", "lamaran", "melamar"),
+    "noted": ("posisi", "formasi", "lowongan", "lamaran", "melamar"),
     "inline": ("role:", "role :", "position:", "posisi:"),
+    "step role": (" dengan", " bersama", " with"),
     "role step": (" onsite", " on-site", " interview", " round", " screen", " loop", " panel"),
     "scheduled": ("has scheduled", "have scheduled", "has arranged", "has invited", "have invited"),
     "press": ("journalist", "reporter", "wartawan", "jurnalis"),
@@ -233,6 +250,8 @@ _ROUND_BEFORE = frozenset(
     "in-person".split()
 )
 _ROUND_AFTER = frozenset("loop hr user".split())
+_WAWANCARA_BEFORE = frozenset("tahap sesi jadwal undangan".split())
+_WAWANCARA_AFTER = frozenset("final akhir user hr hrd direksi lanjutan kerja".split())
 _PROCESS_BEFORE = frozenset("hiring recruitment recruiting selection interview".split())
 _APPLYING = (
     "proses rekrutmen", "proses seleksi", "proses recruitment", "applying for the",
@@ -266,6 +285,10 @@ def _names_a_round(low: str) -> bool:
     if "interview" in low:
         before, after = _words_around(low, "interview")
         if before & _ROUND_BEFORE or after & _ROUND_AFTER:
+            return True
+    if "wawancara" in low:  # "Wawancara Final ...", "tahap wawancara", "Wawancara User"
+        before, after = _words_around(low, "wawancara")
+        if before & _WAWANCARA_BEFORE or after & _WAWANCARA_AFTER:
             return True
     if "process" in low:
         before, _ = _words_around(low, "process")
@@ -319,8 +342,50 @@ def _clean_value(value: str, remark: bool = False) -> str | None:
         if len(inside.split()) > 1:  # "(pemegang waralaba Chatime)": a remark, not the name
             value = value[: value.index("(")]
     value = _ID_BRACKET.sub(" ", value)
+    value = _INTAKE_YEAR.sub("", value)  # "2027 Graduate Analyst Programme"
     value = " ".join(value.split()).strip(" -–—|:;,.")
     return value or None
+
+
+#: rule E4: a role ends where a legal form or the channel begins: "Staf Gudang PT
+#: Sarana Niaga", "Data Analyst melalui Glints", "AE via a recruiter"
+_ROLE_END = re.compile(r"\s+(?:PT|CV|Tbk|(?i:melalui|lewat|via))\b")
+#: rule E4: notes this short are the user's or a one-line invitation, not a letter
+_SHORT_NOTE = 300
+_SENTENCE = re.compile(r"[^.\n!?]+")
+#: rule E4: a sentence that is a role and nothing else: "Product
+#: Designer (remote).", "Mobile Engineering Intern."
+_ROLE_SENTENCE = re.compile(
+    r"^\s*(?P<role>[A-Za-z][\w&/+'’-]*(?:[ \t]+[\w&/+'’-]+){0,4}?)"
+    r"(?:[ \t]+(?i:position|role|vacancy))?[ \t]*(?:\([^()]{0,40}\))?[ \t]*$"
+)
+#: the people an invitation is signed by, never the job: "Talent Acquisition Partner"
+_RECRUITING = frozenset("talent recruiter recruitment recruiting hr hrd people human".split())
+_WHOM = frozenset(
+    "sama with w/ dengan bersama ketemu meet meeting pak bu bapak ibu mr ms mrs dr by oleh".split()
+)
+
+
+@lru_cache(maxsize=1024)
+def role_sentence(text: str) -> str | None:
+    """Rule E4: the first sentence of short notes that is only a role, ended by a full stop;
+    read only when nothing else named the role (most notes are never scanned for it)."""
+    if len(text) > _SHORT_NOTE or "." not in text:
+        return None
+    for found in _SENTENCE.finditer(text):
+        end = found.end()
+        if end >= len(text) or text[end] != ".":
+            continue
+        match = _ROLE_SENTENCE.match(found.group())
+        if match is None:
+            continue
+        role = match["role"]
+        words = role.casefold().split()
+        if words[0] in _WHOM:
+            continue  # "sama store manager.": whom the user meets, not the job
+        if words[-1] in ROLE_NOUNS and not _RECRUITING.intersection(words):
+            return _ROLE_END.split(role, maxsplit=1)[0].strip(" ,;-") or None
+    return None
 
 
 def _trim_words(value: str | None, limit: int = 6) -> str | None:
@@ -360,9 +425,13 @@ def read_body(description: str, location: str = "") -> BodyReading:
             topic = value.strip()
         elif label in ("candidate", "kandidat") and candidate is None:
             candidate = _BRACKET.sub(" ", value).strip()
+    if position is None and topic:  # Zoom's "Topic: Product Designer interview - <name>"
+        found = _ROLE_STEP.match(topic)
+        if found and role_words(found["role"]):
+            position = _trim_words(found["role"])
     prose = _LINE.sub(" ", text) if has_line else text  # not the labelled lines
     if position is None and has_line and "inline" in rare:
-        found = _INLINE_ROLE.search(prose)
+        found = _INLINE_ROLE.search(text)  # also inside another labelled line
         if found:
             position = _trim_words(_clean_value(found["role"]))
     names_role = False
@@ -387,6 +456,10 @@ def read_body(description: str, location: str = "") -> BodyReading:
         if role and role_words(role):
             position = role
             names_role = True
+    if position is None and ("interview" in low or "wawancara" in low) and _may("step role", low):
+        found = _STEP_ROLE.search(prose)
+        if found and role_words(found["role"]):
+            position = _trim_words(found["role"])  # "Wawancara Final <role> dengan ..."
     if position is None and _may("role step", low[:120]):
         found = _ROLE_STEP.match(prose)
         if found and role_words(found["role"]):
@@ -408,6 +481,9 @@ def read_body(description: str, location: str = "") -> BodyReading:
         found = _INTEREST_IN.search(prose)
         if found:
             company = _trim_words(found["co"], 5)
+    if position is not None:
+        position = _ROLE_END.split(_INTAKE_YEAR.sub("", position), maxsplit=1)[0]
+        position = position.strip(" ,;-") or None
     both = f"{text}\n{location}"
     invited = _may("invitation", low) or (
         bool(location) and _may("invitation", location.casefold())

@@ -18,6 +18,7 @@ from publicsuffixlist import PublicSuffixList
 
 from calfeed.core.detection.titles import (
     HONORIFICS,
+    NAME_ENDS,
     PEOPLE_TITLES,
     Segment,
     has_org_word,
@@ -206,6 +207,34 @@ _TEAM_WORDS = frozenset("hr hrd recruiter recruiters recruiting rekrutmen talent
 _HONORIFIC_WORDS = frozenset(h.rstrip(".") for h in HONORIFICS)
 
 
+#: rule E2: a party named as a team or a mailbox is no person: its name holds the employer's
+_TEAM_PARTY = re.compile(
+    r"\b(?:team|tim|hr|hrd|recruiting|recruitment|talent|careers?|hiring|rekrutmen|people|sdm"
+    r"|human\s+capital|graduate)\b",
+    re.IGNORECASE,
+)
+
+
+#: rule E2: the team words a mailbox's name starts with, before its employer's name
+_TEAM_HEAD = re.compile(
+    r"^(?:(?:tim|team|hr|hrd|rekrutmen|recruitment|recruiting|talent(?:\s+acquisition)?|careers?"
+    r"|sdm|human\s+capital|people)\s+)+",
+    re.IGNORECASE,
+)
+
+
+@lru_cache(maxsize=1024)
+def _is_team(name: str) -> bool:
+    return _TEAM_PARTY.search(name) is not None
+
+
+@lru_cache(maxsize=1024)
+def _team_employer(name: str) -> str | None:
+    """What follows a mailbox name's team words, when that is a name of two to five words."""
+    rest = _TEAM_HEAD.sub("", name).strip()
+    return rest if rest != name.strip() and 1 < len(rest.split()) <= 5 else None
+
+
 def _is_person(text: str, parties: Sequence[Party]) -> bool:
     words = text.split()
     if words and words[0].casefold().rstrip(".") in _HONORIFIC_WORDS:
@@ -216,6 +245,8 @@ def _is_person(text: str, parties: Sequence[Party]) -> bool:
     if not tokens:
         return False
     for party in parties:
+        if _is_team(party.name):
+            continue  # "Harbor Capital Graduate Recruitment": a team's mailbox names its employer
         local = party.email.split("@", 1)[0]
         known = _tokens(party.name) | _tokens(_LOCAL_SEP.sub(" ", local))
         if tokens <= known:
@@ -312,17 +343,42 @@ def read_company_position(
             if named == part.text or not named[:1].isupper():
                 continue
             part = _Part(part.index, part.segment, named)
-        score = _company_score(part, parts, people, labels, has_role=bool(roles))
+        score = _company_score(
+            part, parts, people, labels, has_role=bool(roles), roles={r.index for r in roles}
+        )
         if score >= 1 and (best is None or score > best[0]):
             best = (score, part.index, part.text)
     company = _trim_lowercase_tail(best[2]) if best else None
+    if company is None and position is not None:
+        company, position = _split_name_role(position)
     if company is None:
         company = _company_from_domains(labels, parties)
     return _never_the_user(company, user_names), _never_the_user(position, user_names)
 
 
+def _split_name_role(text: str) -> tuple[str | None, str]:
+    """Rule E2: "Pelican Analytics ML intern" read as one part: capitalised words that end in an
+    organisation noun, then a role, are the company and then the role."""
+    words = text.split()
+    for end in range(len(words) - 1, 0, -1):
+        if words[end - 1].casefold().strip(".,") not in NAME_ENDS:
+            continue
+        head, rest = words[:end], " ".join(words[end:])
+        named = len(head) >= 2 and all(w[:1].isupper() for w in head)
+        if named and role_words(rest) and not role_words(" ".join(head)):
+            return " ".join(head), rest
+        break
+    return None, text
+
+
 def _company_score(
-    part: _Part, parts: list[_Part], people: set[int], labels: Sequence[str], *, has_role: bool
+    part: _Part,
+    parts: list[_Part],
+    people: set[int],
+    labels: Sequence[str],
+    *,
+    has_role: bool,
+    roles: frozenset[int] | set[int] = frozenset(),
 ) -> int:
     """How strongly one title part names the employer; 0 or less: not at all."""
     text, joined = part.text, part.segment.joined_by
@@ -343,6 +399,10 @@ def _company_score(
         previous = next((p for p in reversed(parts) if p.index < part.index), None)
         after_person = previous is not None and previous.index in people
         after_with = previous is not None and previous.segment.joined_by == "with"
+        if labels and previous is not None and previous.index in roles and not org:
+            # the employer's domain is on the event and this is not it: "Account Executive
+            # (SMB)" from harborfreight.com, the role's qualifier
+            return 0
         score += 2 if (after_person or after_with) else 1
     elif joined == "with":
         first = part.segment.text.split()[0].casefold() if part.segment.text.split() else ""
@@ -372,6 +432,10 @@ def _company_from_domains(labels: Sequence[str], parties: Sequence[Party]) -> st
         return None  # none, or several employers: conflicting evidence
     label = labels[0]
     plain = label.replace("-", "").replace("_", "")
+    for party in parties:  # "Rekrutmen Asuransi Sehat Sentosa": the team's employer, in full
+        rest = _team_employer(party.name)
+        if rest and _squash(rest).endswith(plain):
+            return rest
     for party in parties:
         words = _NAME_WORD.findall(party.name)
         for size in (3, 2):  # "HR Kopi Kenangan" spells kopikenangan.com; before "Sinar" alone

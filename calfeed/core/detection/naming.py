@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from calfeed.core.detection.body import BodyReading
+from calfeed.core.detection.body import BodyReading, role_sentence
 from calfeed.core.detection.companies import (
     Party,
     agrees,
@@ -88,6 +88,8 @@ def read_names(
         if company and company.casefold() in body.position.casefold():
             company = read_company_position(_without(title, company), keywords, parties, user)[0]
         position = body.position
+    elif position and body.position and _narrows(body.position, position):
+        position = body.position  # "Intern Chat", body: "the Mobile Engineering Intern opening"
     in_title = company is not None and company.casefold() in title.casefold()
     if not in_title and body.company:
         company = body.company
@@ -108,10 +110,31 @@ def read_names(
     if position is None and body.position:
         position = body.position
     if position is None and body.text:
+        position = role_sentence(body.text)  # "Barista position.", "Product Designer (remote)."
+    if position is None and body.text:
         position = _header_role(body.text, parties) or None
+    if company is not None and location:
+        company = _without_place(company, location)
     if company is not None:
         company = _as_written(company, f"{title}\n{location}\n{body.text[:2000]}", parties)
     return company, without_company(position, company)
+
+
+def _without_place(company: str, location: str) -> str:
+    """Rule E2: "Interview @ Rumah Kopi Ubud" at "Rumah Kopi, Jl. Raya 12,
+    Ubud": the place names the employer first and the city after it, so the words the title
+    adds to the place's name are where, not who."""
+    head, _, rest = location.partition(",")
+    name = head.strip()
+    low = company.casefold()
+    if not rest or not name or not low.startswith(name.casefold() + " "):
+        return company
+    extra = company[len(name) :].split()
+    rest_words = set(_PLACE_WORD.findall(rest.casefold()))
+    return name if all(w.casefold() in rest_words for w in extra) else company
+
+
+_PLACE_WORD = re.compile(r"\w+")
 
 
 def without_company(position: str | None, company: str | None) -> str | None:
@@ -166,6 +189,13 @@ def _extends(longer: str, shorter: str) -> bool:
     """`longer` is `shorter` with more words after it ("Data Analyst, Risk" / "Data Analyst")."""
     a, b = longer.casefold(), shorter.casefold()
     return len(a) > len(b) and a.startswith(b) and not a[len(b)].isalnum()
+
+
+def _narrows(longer: str, shorter: str) -> bool:
+    """Rule E4: `longer` names the same job more exactly, ending in `shorter` ("Backend
+    Engineering Intern" / "Intern")."""
+    a, b = longer.casefold(), shorter.casefold()
+    return len(a) > len(b) and a.endswith(b) and not a[-len(b) - 1].isalnum()
 
 
 def _without(title: str, name: str) -> str:

@@ -34,7 +34,7 @@ from calfeed.core.detection.interview import (
 )
 from calfeed.core.detection.lessons import NO_LESSONS, Lessons, shape_of
 from calfeed.core.detection.side import Owner, hiring_side, owner_of
-from calfeed.core.detection.stages import is_vague, other_kind, stage_strength
+from calfeed.core.detection.stages import is_vague, names_test, other_kind, stage_strength
 from calfeed.core.detection.titles import (
     has_org_word,
     names_interview_implicitly,
@@ -126,7 +126,7 @@ def judge(
     if not (named or sent_strength or own_strength or vague or invited or body.vacancy
             or _PAIRED.search(read_as)):  # fmt: skip
         return None  # nothing says hiring: most events end here
-    if hiring_side(event, body, owner) is not None:
+    if hiring_side(event, body, owner) is not None or _names_own_employer(read_as, owner):
         return None  # rule D6
     if lessons.refused_shapes and shape_of(event) in lessons.refused_shapes:
         return None  # rule E5: the user said no to this shape
@@ -160,6 +160,29 @@ def judge(
     return None
 
 
+def _names_own_employer(title: str, owner: Owner) -> bool:
+    """Rule D6: a title that names the user's own employer ("Harbor Foods <> Lumina |
+    Demo", "Lumina interview scheduling") is the user's work, not an interview elsewhere."""
+    label = _employer_word(owner.work_domain) if owner.work_domain else None
+    return label is not None and label.search(title) is not None
+
+
+#: employers whose name is also a meeting tool's ("Google Meet", "Zoom Meeting", "Microsoft
+#: Teams Meeting"): an invitation from elsewhere carries it too, so it says nothing of whose work
+_MEETING_VENDORS = frozenset("google microsoft zoom webex cisco skype slack whereby".split())
+
+
+@lru_cache(maxsize=64)
+def _employer_word(work_domain: str) -> re.Pattern[str] | None:
+    """The user's employer's name as its domain spells it, as a whole word ("acme-robotics"
+    also as "Acme Robotics" or "AcmeRobotics"); None when too short to tell from a word."""
+    label = company_label(f"user@{work_domain}")
+    if label is None or len(label) < 4 or label in _MEETING_VENDORS:
+        return None
+    parts = [re.escape(p) for p in re.split(r"[-_]+", label) if p]
+    return re.compile(r"(?<![\w])" + r"[\s-]?".join(parts) + r"(?![\w])", re.IGNORECASE)
+
+
 def _at_work(event: SourceEvent, owner: Owner) -> bool:
     """The event is on the user's work calendar: notes about a vacancy there may be the user's
     own hiring, so they make a question, not an interview (rule D9)."""
@@ -176,6 +199,8 @@ def _title_facts(title: str, keywords: re.Pattern[str]) -> tuple[bool, bool, int
     named = keywords.search(title) is not None or names_interview_implicitly(title)
     if named:
         return False, True, 2, 2
+    if names_test(title):  # rule D8: "Tes Online Tahap 1", a test with no interview named
+        return True, False, 0, 0
     return False, False, stage_strength(title, sent=True), stage_strength(title, sent=False)
 
 

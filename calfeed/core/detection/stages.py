@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from calfeed.core.detection.titles import role_words
+
 #: rule D7: stage names that make a title a hiring step on their own (English and Indonesian)
 STRONG_STAGES = (
     r"recruiter\s+(?:screen|screening|chat|interview|call)",
@@ -36,13 +38,26 @@ STRONG_STAGES = (
     r"portfolio\s+(?:review|presentation)\s+(?:with|at|@|-)",
     r"walk[\s-]?in(?:\s+interview)?",
     r"tes\s+(?:wawancara|interview)",
-    r"tahap\s+(?:akhir|lanjutan|\d)",
+    r"tahap\s+(?:akhir|lanjutan)",
+    # "int user": the round with the line manager; not "int user feedback sync"
+    r"\bint(?:erview)?\.?\s+(?:hrd?|user|akhir|final)\b(?!\s+(?:feedback|research|testing|tests?"
+    r"|interviews?|study|studies|sync|stor(?:y|ies)|flows?|journeys?|needs|data|experience))",
     r"panggilan\s+(?:kerja|interview|wawancara)",
     r"loop\s*[-:|–—]",
+    r"take[\s-]?home\s+(?:review|presentation|walk[\s-]?through|discussion|debrief)",
+    r"vorstellungsgespr(?:ä|ae|a)ch|bewerbungsgespr(?:ä|ae|a)ch",  # German: a job interview
     r"^\W*loop\b",
 )
 #: rule D7: the user's own shorthand for an interview: "Int - Acme PM", "Int Lawson ke-2"
 SHORTHAND = re.compile(r"^\W*(?i:int|intv|intvw|itv|itw)\b\.?\s*(?:[-:@|–—]\s*)?(?=[A-Z])")
+#: ...typed all in lower case ("int pelita kreatif - brand designer"): only with a role noun
+LOWER_SHORTHAND = re.compile(r"^\W*(?:int|intv|intvw|itv|itw)\.?\s+(?=[a-z])")
+_EXECUTIVES = (
+    r"(?:ceo|cto|cfo|coo|cro|cpo|cmo|chro|vp|md|managing\s+director|founders?|co-?founders?)\b"
+)
+#: ...at the title's end or before a bracket or separator: "final: CEO", "meet the team (peer
+#: AEs)"; not "Final: CFO sign-off on budget", "Meet the team dinner"
+_ENDS = r"\s*(?:$|[(\[|,–—-])"
 #: rule D7: stage words that say less: the body or the sender must say the rest. A call with
 #: HR ("Telpon HRD") is asked about even when the user wrote it; a chat or an intro call only
 #: when someone from outside sent it (most of the user's own "Coffee chat with X" are not hiring)
@@ -52,15 +67,25 @@ WEAK_STAGES = (
     r"screening",
     r"assessment\s+(?:day|centre|center)",
     r"\bstage\s+\d\b",
+    # "Tahap 2" numbers a selection's steps, and most numbered steps are tests
+    r"\btahap\s+\d\b",
     r"[-–—|]\s*final\s*$",
     # a lawyer's or a doctor's "case review" is work; "final with the client" too: only with
     # an invitation, a role or another round of the same application
     r"\bcase\s+(?:presentation|review)\b",
     r"\b(?:final|last)\s+(?:w/|with)\s",
+    # the last round with an employer's executive: "final: CEO", "final w/ founders"
+    rf"\b(?:final|last)\s*(?:round\s*)?(?:with|w/|:|-)\s*(?:the\s+|our\s+)?{_EXECUTIVES}{_ENDS}",
 )
 SENT_STAGES = (
     r"intro(?:ductory)?\s+(?:call|chat|meeting)",
     r"(?:coffee|quick|informal)\s+chat",
+    # meeting an employer's executive or team, sent by the employer: "conversation with the
+    # CTO", "meet the team"; sure only with a role, an invitation or a sure round (rule E5)
+    r"\b(?:conversation|chat)\s*(?:with|w/)\s*(?:the\s+|our\s+|your\s+)?"
+    r"(?:ceo|cto|cfo|coo|cro|cpo|cmo|chro|founders?|co-?founders?|hiring\s+team)\b",
+    rf"\bmeet\s+(?:the|our)\s+(?:team|founders?|ceo|cto|cro)\b{_ENDS}",
+    r"kennenlern(?:gespr(?:ä|ae|a)ch|en)",  # German: a first meeting to get to know each other
 )
 #: rule D7: titles that say nothing but "a meeting": the body decides
 VAGUE = re.compile(
@@ -98,6 +123,7 @@ OTHER_KINDS = (
     ("user research", r"\b(?:study|research)\s+participant|\bparticipant\b"),
     ("press", r"\b(?:tv|radio|television|press|media|news|podcast)\s+(?:interview|wawancara)"),
     ("press", r"\b(?:journalist|reporter|wartawan|narasumber|jurnalis)\b"),
+    ("press", r"\b(?:student\s+paper|newspaper|magazine|majalah|koran|school\s+paper)\b"),
     ("thesis", r"\b(?:skripsi|tesis|thesis|responden|respondent|penelitian|kuesioner)\b"),
     ("informational", r"\binformational\b|\binfo\s+(?:interview|chat)\b"),
     ("results", r"\bpengumuman\b|\bhasil\s+(?:seleksi|interview|wawancara)|\btanya\s+hasil"),
@@ -127,6 +153,17 @@ OTHER_KINDS = (
     ),
 )
 
+#: rule D8: a test of a selection, not a conversation: "Tes Online Tahap 1 (TKD)", "English
+#: test", "SKD CAT". Only when the title names no interview as well ("Psikotes + Interview PT X")
+_TEST = re.compile(
+    r"\b(?:tes|test|ujian)\s+(?:online|tertulis|tulis|bahasa|kemampuan|potensi|psikologi"
+    r"|kompetensi|english|inggris)\b|\bonline\s+(?:test|assessment)\b"
+    r"|\b(?:english|written|aptitude|psychometric|numerical|verbal|logic)\s+test\b"
+    r"|\b(?:tkd|toefl|ielts|toeic|skd)\b|\bskb\s+cat\b",
+    re.IGNORECASE,
+)
+#: substrings one of which every match of `_TEST` holds
+_TEST_WORDS = ("tes", "ujian", "tkd", "toefl", "ielts", "toeic", "skd", "skb")
 _STRONG = re.compile("|".join(f"(?:{s})" for s in STRONG_STAGES), re.IGNORECASE)
 _WEAK = re.compile("|".join(f"(?:{s})" for s in WEAK_STAGES), re.IGNORECASE)
 _SENT = re.compile("|".join(f"(?:{s})" for s in SENT_STAGES), re.IGNORECASE)
@@ -150,12 +187,22 @@ def other_kind(title: str) -> str | None:
     return None
 
 
+def names_test(title: str) -> bool:
+    """Rule D8: the title names a written or online test of a selection."""
+    low = title.casefold()
+    if not any(word in low for word in _TEST_WORDS):
+        return False  # one C-level scan per word clears most titles before the pattern
+    return _TEST.search(title) is not None
+
+
 def stage_strength(title: str, sent: bool = True) -> int:
     """Rule D7: 2 when the title names a hiring step by itself, 1 when it needs support, else 0.
 
     `sent`: someone outside the user's company sent it (a chat or an intro call counts only then).
     """
     if _STRONG.search(title) or SHORTHAND.search(title):
+        return 2
+    if LOWER_SHORTHAND.match(title) and role_words(title):
         return 2
     if _WEAK.search(title) or (sent and _SENT.search(title)):
         return 1

@@ -157,34 +157,56 @@ _CACHED_TEXT = 4096
 
 
 def _parse(text: str, interview_day: date) -> Timeline | None:
-    clean = _clean(text)
+    clean, machine, dated, duration = (
+        _day_free_cached(text) if len(text) <= _CACHED_TEXT else _day_free(text)
+    )
     if not clean:
         return None
-    for match in _MACHINE.finditer(clean):
+    for match in machine:
         found = _from_machine(match, interview_day)
         if found is not None:
             return found
-    lower = clean.lower()
-    dated = any(word in lower for word in _DEADLINE_WORDS)
-    counted = any(stem in lower for stem in _UNIT_STEMS)
     candidates: list[tuple[int, int, Timeline]] = []
-    for rank, (pattern, read, possible) in enumerate(
-        (
-            (_DATE, _from_date, dated),
-            (_WEEKDAY, _from_weekday, dated),
-            (_DURATION, _from_duration, counted),
-        )
-    ):
-        if not possible:
-            continue
-        for match in pattern.finditer(clean):
+    for rank, (matches, read) in enumerate(((dated[0], _from_date), (dated[1], _from_weekday))):
+        for match in matches:
             found = read(match, interview_day, clean)
             if found is not None:
                 candidates.append((match.start(), rank, found))
                 break
+    if duration is not None:
+        candidates.append((duration[0], 2, duration[1]))
     return min(candidates, key=lambda c: (c[0], c[1]))[2] if candidates else None
 
 
+_Matches = tuple[re.Match[str], ...]
+
+
+def _day_free(
+    text: str,
+) -> tuple[str, _Matches, tuple[_Matches, _Matches], tuple[int, Timeline] | None]:
+    """What the notes say whatever the interview day: the clean text, the machine forms, the
+    deadline phrases ("by Friday", "by 3 December", read against the day later) and the first
+    counted wait ("within a week" reads the same on any day). Cached per text: many interviews
+    share one template's notes on different days."""
+    clean = _clean(text)
+    if not clean:
+        return "", (), ((), ()), None
+    lower = clean.lower()
+    machine = tuple(_MACHINE.finditer(clean)) if "#follow" in lower else ()
+    dated: tuple[_Matches, _Matches] = ((), ())
+    if any(word in lower for word in _DEADLINE_WORDS):
+        dated = (tuple(_DATE.finditer(clean)), tuple(_WEEKDAY.finditer(clean)))
+    duration = None
+    if any(stem in lower for stem in _UNIT_STEMS):
+        for match in _DURATION.finditer(clean):
+            found = _from_duration(match, date.min, clean)
+            if found is not None:
+                duration = (match.start(), found)
+                break
+    return clean, machine, dated, duration
+
+
+_day_free_cached = lru_cache(maxsize=2048)(_day_free)
 _parse_cached = lru_cache(maxsize=2048)(_parse)
 
 

@@ -146,6 +146,15 @@ STAGE_WORDS = (
     "follow up",
     "ulang",
     "psikotes",
+    # Indonesian selections' programmes and steps, never an employer: "SKB Wawancara - X"
+    "rekrutmen bersama bumn",
+    "rbb",
+    "bumn",
+    "skb",
+    "skd",
+    "cpns",
+    "rekrutmen",
+    "seleksi",
     "tes",
     "test",
     "assessment",
@@ -161,6 +170,8 @@ STAGE_WORDS = (
 NOISE_WORDS = (
     "microsoft teams",
     "google meet",
+    "gmeet",
+    "gmeet link",
     "updated invitation",
     "calon karyawan",
     "zoom",
@@ -243,13 +254,20 @@ ROLE_NOUNS = frozenset(
     sre researcher strategist planner controller partner advisor agent attendant receptionist
     practitioner pharmacist apoteker dosen lecturer tutor trader underwriter head kepala
     werkstudent marketer copywriter illustrator animator photographer videographer spv crew
-    waiter waitress pramuniaga kurir courier""".split()
+    waiter waitress pramuniaga kurir courier analis asisten perawat bidan dokter desainer
+    insinyur koordinator penulis pengajar petugas pengawas bendahara konsultan spesialis""".split()
 )
 #: rule E2: legal forms and organisation nouns: a phrase holding one names an organisation
 ORG_WORDS = frozenset(
     """pt pt. tbk tbk. inc inc. ltd ltd. llc corp corp. corporation gmbh ag plc co co. company
     cv persero group holdings bank sekolah school hospital universitas university labs studio
     studios foundation yayasan koperasi""".split()
+)
+#: rules E2, E5: words that end a company's full name ("Orca Agency", "Pelican Analytics"); a
+#: place or a branch after the name ("Matahari TP", "Santika Gubeng") is not one of them
+NAME_ENDS = ORG_WORDS | frozenset(
+    """agency capital systems analytics creative digital partners ventures solutions
+    technologies technology media consulting logistics""".split()
 )
 #: rule E2: whom the user meets, not an employer: "Meet Chairman (Halcyon)", "w/ Group CEO"
 PEOPLE_TITLES = frozenset(
