@@ -22,8 +22,8 @@ A script, not a test (`.venv/bin/python bench/interviews_accuracy.py [-v] [--wri
 `-v` lists every miss. `--write-floors` stores today's calendar figures as the floors the tests
 hold the reader to (raise them after an improvement): the first set's in
 `tests/core/calendars_floors.json` (`tests/core/test_calendars_accuracy.py`), the second set's in
-`tests/core/calendars_heldout_floors.json` (`tests/core/test_calendars_heldout.py`), the blind
-set's in `tests/core/calendars_blind_floors.json` (`tests/core/test_calendars_blind.py`); `--set`
+`tests/core/calendars_heldout_floors.json` (`tests/core/test_calendars_written_blind.py`), the blind
+set's in `tests/core/calendars_blind_floors.json` (the same test); `--set`
 limits which of them are measured and written.
 """
 
