@@ -302,6 +302,27 @@ def score(persona: Persona, reading: Reading) -> Figures:
     return figures
 
 
+def check_floor(where: str, got: Figures, floor: Mapping[str, float], questions: float) -> None:
+    """Hold one persona's (or a set's) figures to its floors: recall, company and position (over
+    all true interviews, so finding more never fails), follow-ups right; and to its ceilings:
+    false interviews per 100 events, drafts naming a wrong company or role, questions a month."""
+    tiny = 1e-9
+    assert got.recall + tiny >= floor["recall"], f"{where}: recall {got.recall:.3f}"
+    assert got.company_right / got.true_interviews + tiny >= floor["company_right_of_true"], where
+    assert got.position_right / got.true_interviews + tiny >= floor["position_right_of_true"], where
+    assert got.follow_ups_right + tiny >= floor["follow_ups_right"], (
+        f"{where}: follow-ups right {got.follow_ups_right:.3f}"
+    )
+    assert got.false_per_100 <= floor["false_per_100_at_most"] + tiny, (
+        f"{where}: {got.false_per_100:.2f} false interviews per 100 events"
+    )
+    assert got.wrong_names <= floor["wrong_names_at_most"], (
+        f"{where}: {got.wrong_names} drafts name a wrong company or role"
+        f" (at most {floor['wrong_names_at_most']:g})"
+    )
+    assert got.questions_per_month <= questions + tiny, where
+
+
 def measure(
     personas: Iterable[Persona] | None = None, root: Path = CALENDARS
 ) -> tuple[dict[str, Figures], Figures]:
