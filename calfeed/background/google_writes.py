@@ -244,9 +244,7 @@ def _snapshot(
         settings = store.rule_settings_of(user)
         events, _skipped = store.source_events_for_user(s, user_id, limit=MAX_EVENTS_PER_USER)
         # the answers and lessons too (rules D9, E5): what the feed shows is what Google gets
-        marks, lessons = store.answers.reading_inputs(
-            s, user_id, events, store.marks_for_user(s, user_id)
-        )
+        marks, lessons = store.answers.reading_inputs(s, user_id, events)
         written = gd.written_events(s, user_id)
         reminder: Reminder = "at-start"
         for choice in REMINDERS:

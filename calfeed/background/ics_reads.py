@@ -42,7 +42,6 @@ from calfeed.errors import CalfeedError, LimitReached, NotFound, SourceError
 from calfeed.store import SessionFactory, session_scope
 from calfeed.store import ics_sources as db
 from calfeed.store.answers import reading_inputs
-from calfeed.store.marks import marks_for_user
 from calfeed.store.schema import User
 from calfeed.store.users import rule_settings_of
 
@@ -399,8 +398,7 @@ def _record_success(
         user = s.get(User, source.user_id)
         assert user is not None
         # read as the feed reads it, the user's answers and lessons included (rules D9, E5)
-        marks = marks_for_user(s, source.user_id)
-        marks, lessons = reading_inputs(s, source.user_id, events, marks)
+        marks, lessons = reading_inputs(s, source.user_id, events)
         interviews = read_calendar(events, rule_settings_of(user), marks, lessons).interviews
         source.events_found = len({e.key for e in events})
         source.interviews_found = len(interviews)

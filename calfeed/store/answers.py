@@ -27,6 +27,7 @@ from calfeed.core.detection.lessons import (
 )
 from calfeed.core.model import Marks, SourceEvent
 from calfeed.store.db import upsert
+from calfeed.store.marks import marks_for_user
 from calfeed.store.schema import Base, UTCDateTime
 
 
@@ -127,8 +128,11 @@ def lessons_of(
 
 
 def reading_inputs(
-    session: Session, user_id: int, events: Sequence[SourceEvent], marks: Mapping[str, Marks]
+    session: Session, user_id: int, events: Sequence[SourceEvent]
 ) -> tuple[dict[str, Marks], Lessons]:
-    """The marks and lessons the core's reading takes for this user (one query)."""
+    """The marks (with the answers folded in) and the lessons the core's reading takes for this
+    user: every reader of the user's calendar (feed, dashboard, Google writes, address reads)
+    reads through here, so none can forget the answers."""
+    marks = marks_for_user(session, user_id)
     answers = answers_for_user(session, user_id)
     return with_answers(marks, answers), lessons_of(answers, events, marks)

@@ -294,9 +294,7 @@ def dashboard(sessions: SessionFactory, user_id: int, now: datetime, page: int =
         events_cut = len(events) >= MAX_EVENTS_PER_USER and (
             store.count_events(s, user_id) > MAX_EVENTS_PER_USER
         )
-        marks, lessons = store.answers.reading_inputs(
-            s, user_id, events, store.marks_for_user(s, user_id)
-        )
+        marks, lessons = store.answers.reading_inputs(s, user_id, events)
         reconnect = user.needs_reconnect
         name_unset = not settings.user_name
         signature = name_from_email(user.google_email) if user.google_email else ""

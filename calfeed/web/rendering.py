@@ -79,9 +79,7 @@ def render(
         version = user.data_version
         settings = store.rule_settings_of(user)
         events, skipped = store.source_events_for_user(s, user_id, limit=MAX_EVENTS_PER_USER)
-        marks, lessons = store.answers.reading_inputs(
-            s, user_id, events, store.marks_for_user(s, user_id)
-        )
+        marks, lessons = store.answers.reading_inputs(s, user_id, events)
         previous = store.revisions_for_user(s, user_id)
         since = user.last_sync_attempt_at or user.updated_at
         notices = (
