@@ -30,7 +30,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from calfeed.core.detection.companies import agrees, spelled_in
-from calfeed.core.detection.titles import NAME_ENDS, ORG_WORDS, role_words
+from calfeed.core.detection.naming import without_company
+from calfeed.core.detection.titles import NAME_ENDS, ORG_WORDS
 
 #: words that name a kind of place, not which one: never what tells two employers apart
 _GENERIC = frozenset(
@@ -259,12 +260,12 @@ def _employer_spelling(
 
 
 def _without_names(position: str | None, names: Sequence[str]) -> str | None:
-    """A role without a company name it starts with ("Indomaret SPV" -> "SPV")."""
+    """A role without a company name it starts with ("Indomaret SPV" -> "SPV"), the longest
+    of the application's names tried first."""
     for name in sorted(set(names), key=len, reverse=True):
-        if position and position.casefold().startswith(name.casefold() + " "):
-            rest = position[len(name) :].strip(" -,")
-            if role_words(rest):
-                return rest
+        found = without_company(position, name)
+        if found != position:
+            return found
     return position
 
 
