@@ -38,7 +38,7 @@ from google_auth_httplib2 import AuthorizedHttp
 from googleapiclient.discovery import build
 from googleapiclient.errors import HttpError
 
-from calfeed.adapters.quota import Quota
+from calfeed.adapters.quota import quota_for
 from calfeed.config import Config
 from calfeed.core.sanitize import clean_surrogates
 from calfeed.errors import GoogleError, ReauthorizationRequired
@@ -149,14 +149,13 @@ class CalendarClient:
         rng: random.Random | None = None,
         timeout: float = HTTP_TIMEOUT,
         clock: Callable[[], float] = time.monotonic,
-        quota: Quota | None = None,
-        user_key: str = "",
+        user_id: int | None = None,
     ) -> None:
         self.credentials = credentials
-        #: the project's budget every worker's reads and writes draw from (None: unbudgeted, as
-        #: the consent's two calls in a web request are: a person is waiting on them)
-        self._quota = quota
-        self._user = user_key
+        #: a worker's reads (`user_id` given) draw from the budget every worker's reads and writes
+        #: share; the consent's two calls in a web request (no user yet) do not: a person waits
+        self._quota = quota_for(config) if user_id is not None else None
+        self._user = str(user_id)
         self._sleep = sleep or time.sleep
         self._retry = retry or RetryPolicy()
         self._rng = rng or random.Random()  # noqa: S311 - jitter, not a secret

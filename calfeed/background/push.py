@@ -50,7 +50,6 @@ def notify_address(config: Config) -> str | None:
 def _client(sessions: SessionFactory, config: Config, user_id: int) -> CalendarClient | None:
     from calfeed.adapters.google import user_credentials
     from calfeed.adapters.google_api import CalendarClient
-    from calfeed.adapters.quota import quota_for
 
     with session_scope(sessions) as s:
         user = get_user(s, user_id)
@@ -64,8 +63,7 @@ def _client(sessions: SessionFactory, config: Config, user_id: int) -> CalendarC
     return CalendarClient(
         user_credentials(config, refresh),
         config=config,
-        quota=quota_for(config),
-        user_key=str(user_id),
+        user_id=user_id,
     )
 
 

@@ -32,7 +32,6 @@ from calfeed.adapters.google_api import (
     RetryPolicy,
     SyncTokenExpired,
 )
-from calfeed.adapters.quota import quota_for
 from calfeed.config import Config
 from calfeed.core.inputs.google_json import parse_google_event
 from calfeed.crypto import DecryptionFailed, TokenCipher
@@ -268,8 +267,7 @@ def read_user(
         sleep=sleep,
         retry=retry,
         rng=rng,
-        quota=quota_for(config),
-        user_key=str(user_id),
+        user_id=user_id,
     )
     window = read_window(now)
     errors: list[str] = []
@@ -409,8 +407,7 @@ def refresh_calendar_list(
         user_credentials(config, refresh_token),
         config=config,
         sleep=sleep,
-        quota=quota_for(config),
-        user_key=str(user_id),
+        user_id=user_id,
     )
     try:
         infos = _infos(client.calendar_list())
