@@ -38,6 +38,7 @@ _GENERIC = frozenset(
     "hotel resto restoran restaurant cafe kafe toko the of and dan & de la di at".split()
 )
 _WORD = re.compile(r"[\w&']+")
+_ACRONYM = re.compile(r"[A-Z]{2,5}")
 _MIN_NAME = 4  # squashed letters a name needs to stand for an application ("PT" does not)
 
 
@@ -53,6 +54,7 @@ class Round:
     text: str  # the title, notes and location: where a company may be mentioned or spelled
     written: bool = True  # the company is written on the event, not only read from a domain
     taught: bool = False  # the user taught this company (rule E5's lessons): it stays
+    doubtful: bool = False  # the role may be whom the user meets (rule E6): another yields it
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +127,18 @@ def place(rounds: Sequence[Round]) -> list[Placed]:
         if len(name) > len(longest[hit]):
             del by_longest[longest[hit]]
             by_longest[name], longest[hit] = hit, name
+    # "MLN" typed for "PT Mitra Logistik Nusantara": a name of capitals that spells the first
+    # letters of exactly one other application's name is that application
+    initials: dict[str, set[int]] = {}
+    for i, k in enumerate(keys):
+        if len(k) >= 2:
+            initials.setdefault("".join(w[0] for w in k), set()).add(root(i))
+    for i, r in enumerate(rounds):
+        short = _ACRONYM.fullmatch(_LEGAL_PREFIX.sub("", r.company or ""))
+        if short and len(hits := initials.get(short.group(0).casefold(), set())) == 1:
+            (g,) = hits
+            if g != root(i):
+                group[root(i)] = g
     # a round without a company joins the one application its words mention; a round the user
     # typed whose company is no other round's joins the application its title names ("Vireo -
     # 2nd w/ Global CFO (London)": London is where, Vireo who)
@@ -170,10 +184,12 @@ def place(rounds: Sequence[Round]) -> list[Placed]:
         near = {n: [lab for k in _starts(n) for lab in by_start.get(k, ())] for n in set(names)}
         strict = {n: any(agrees(n, lab) for lab in near[n]) for n in near}
         loose = {n: strict[n] or any(_mostly(n, lab) for lab in near[n]) for n in near}
-        spelled = _employer_spelling(rounds, indexes, labels, loose)
+        spelled = _employer_spelling(rounds, indexes, labels, loose) or _legal_name(written)
         bare = {i: _without_names(rounds[i].position, names) for i in indexes if rounds[i].position}
-        roles = [r for r in bare.values() if r]
-        stated = [r for i, r in bare.items() if r and rounds[i].outside]
+        # rule E6: a senior title a round may name for its interviewer counts only alone
+        clear = {i: r for i, r in bare.items() if r and not rounds[i].doubtful}
+        roles = list(clear.values()) or [r for r in bare.values() if r]
+        stated = [r for i, r in clear.items() if rounds[i].outside]
         role = _one_role(stated or roles)
         sure = any(rounds[i].sure for i in indexes)
         firsts = {keys[i][0] for i in indexes if keys[i]}
@@ -202,6 +218,7 @@ def place(rounds: Sequence[Round]) -> list[Placed]:
                     company = min(shorter, key=len)  # "Matahari" for "Matahari TP"
             if role is not None and (
                 position is None
+                or (rounds[i].doubtful and i not in clear)
                 or (not rounds[i].outside and any(f in position.casefold() for f in firsts))
             ):
                 position = role
@@ -257,6 +274,24 @@ def _employer_spelling(
                                for j in indexes):  # fmt: skip
                 return spelled
     return None
+
+
+def _legal_name(names: Sequence[str]) -> str | None:
+    """Rule E5: with no employer's domain to go by, the name written with its legal form ("PT
+    Mitra Logistik Nusantara") is how the employer spells itself, when every other name of the
+    application is its start ("Mitra Logistik", "PT Mitra")."""
+    legal = {n for n in names if _LEGAL_PREFIX.match(n)}
+    if len(legal) != 1:
+        return None
+    (name,) = legal
+    plain = _LEGAL_PREFIX.sub("", name).casefold()
+    others = {_LEGAL_PREFIX.sub("", n).casefold() for n in names if n != name}
+    initials = "".join(w[0] for w in plain.split())
+    return (
+        name
+        if others and all(o in (plain, initials) or _word_prefix(o, plain) for o in others)
+        else None
+    )
 
 
 def _without_names(position: str | None, names: Sequence[str]) -> str | None:

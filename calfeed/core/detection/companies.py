@@ -388,6 +388,8 @@ def _company_score(
         return 5 + org
     if joined in ("between", "name", "via") or (part.index in people and not org):
         return 0
+    if text.islower() and _LOWER_LEGAL.match(text):
+        return 3 + (2 if joined in ("at", "from") else 1)  # "cv berkah abadi", typed lowercase
     if text.islower() and text != part.segment.text:
         return 0  # "interview prep": a lowercase leftover beside a keyword names nothing
     if not text.islower() and text[:1].islower() and not org:
@@ -414,6 +416,10 @@ def _company_score(
     elif joined == "":
         score += 1
     return score
+
+
+#: rule E2: a legal form and a name, as a user types it in a hurry: "cv berkah abadi logistik"
+_LOWER_LEGAL = re.compile(r"(?:pt|cv)\.?\s+[a-z]\w+")
 
 
 def _trim_lowercase_tail(text: str) -> str:

@@ -1,5 +1,5 @@
 """A whole calendar read as its owner would: the user's own interviews, and questions where
-unsure (rules D1-D9, E1-E5).
+unsure (rules D1-D9, E1-E6).
 
 Every event gets a verdict with a confidence. Sure ones (an interview keyword, a hiring step the
 title names, an invitation the body spells out from someone outside the user's company) are
@@ -33,7 +33,8 @@ from calfeed.core.detection.interview import (
     to_interview,
 )
 from calfeed.core.detection.lessons import NO_LESSONS, Lessons, shape_of
-from calfeed.core.detection.side import Owner, hiring_side, owner_of
+from calfeed.core.detection.naming import may_meet_whom
+from calfeed.core.detection.side import Owner, applies_internally, hiring_side, owner_of
 from calfeed.core.detection.stages import is_vague, names_test, other_kind, stage_strength
 from calfeed.core.detection.titles import (
     has_org_word,
@@ -126,7 +127,9 @@ def judge(
     if not (named or sent_strength or own_strength or vague or invited or body.vacancy
             or _PAIRED.search(read_as)):  # fmt: skip
         return None  # nothing says hiring: most events end here
-    if hiring_side(event, body, owner) is not None or _names_own_employer(read_as, owner):
+    if hiring_side(event, body, owner) is not None or (
+        _names_own_employer(read_as, owner) and not applies_internally(read_as)
+    ):
         return None  # rule D6
     if lessons.refused_shapes and shape_of(event) in lessons.refused_shapes:
         return None  # rule E5: the user said no to this shape
@@ -281,7 +284,7 @@ def read_calendar(
     marks: Mapping[str, Marks] | None = None,
     lessons: Lessons = NO_LESSONS,
 ) -> CalendarReading:
-    """Rules D1-D9, E1-E5: the user's interviews among `events`, and the questions to ask.
+    """Rules D1-D9, E1-E6: the user's interviews among `events`, and the questions to ask.
 
     An event is in one list or neither. Both are in start order (ties by key, deterministic).
     """
@@ -469,6 +472,8 @@ def _in_applications(read: list[_Read], lessons: Lessons = NO_LESSONS) -> list[_
             written=not _from_domain(item.interview, item.event),
             taught=(taught := lessons.company_for(item.event)) is not None
             and taught == item.interview.company,
+            doubtful=item.interview.position is not None
+            and may_meet_whom(item.event.summary, item.interview.position),
         )
         for item in read
     ]

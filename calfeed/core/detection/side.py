@@ -92,6 +92,21 @@ def _only_colleagues(event: SourceEvent, owner: Owner) -> bool:
     return bool(others) and all(_domain(p.email) == owner.work_domain for p in others)
 
 
+#: rule D6: the user applying inside their own employer: "Interview: Teaching Fellow (internal)",
+#: "internal application - Ops Lead", "wawancara mutasi internal"
+_INTERNAL = re.compile(
+    r"[(\[]\s*internal\s*[)\]]|\binternal\s+(?:application|applicant|candidate|transfer|move"
+    r"|role|vacancy|posting|mobility)|\b(?:mutasi|rotasi|promosi)\s+internal\b",
+    re.IGNORECASE,
+)
+
+
+def applies_internally(title: str) -> bool:
+    """Rule D6: the title says the user is an internal candidate, so an interview organized
+    inside the user's company is still theirs (unless the body holds an interviewer's marks)."""
+    return _INTERNAL.search(title) is not None
+
+
 def hiring_side(event: SourceEvent, body: BodyReading, owner: Owner) -> str | None:
     """Rule D6: why the user is on the hiring side of this interview, or None.
 
@@ -112,7 +127,7 @@ def hiring_side(event: SourceEvent, body: BodyReading, owner: Owner) -> str | No
         return "the candidate is someone else"
     if body.hiring_side:
         return f"the invitation holds an interviewer's {body.hiring_side}"
-    if owner.work_domain is None:
+    if owner.work_domain is None or applies_internally(event.summary):
         return None
     organizer = event.organizer
     inside = organizer is None or owner.owns(organizer)

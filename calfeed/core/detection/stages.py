@@ -47,6 +47,9 @@ STRONG_STAGES = (
     r"take[\s-]?home\s+(?:review|presentation|walk[\s-]?through|discussion|debrief)",
     r"vorstellungsgespr(?:ä|ae|a)ch|bewerbungsgespr(?:ä|ae|a)ch",  # German: a job interview
     r"^\W*loop\b",
+    # an academic hiring visit: the candidate's talks and teaching demonstration
+    r"\b(?:job|chalk)\s+talk\b",
+    r"\bteaching\s+(?:demo|demonstration)\b|\bdemo\s+lesson\b|\bcampus\s+visit\b",
 )
 #: rule D7: the user's own shorthand for an interview: "Int - Acme PM", "Int Lawson ke-2"
 SHORTHAND = re.compile(r"^\W*(?i:int|intv|intvw|itv|itw)\b\.?\s*(?:[-:@|–—]\s*)?(?=[A-Z])")
@@ -73,6 +76,9 @@ WEAK_STAGES = (
     # a lawyer's or a doctor's "case review" is work; "final with the client" too: only with
     # an invitation, a role or another round of the same application
     r"\bcase\s+(?:presentation|review)\b",
+    # a panel is an interview when sent with an invitation or a role ("Meridian Capital - panel
+    # with General Counsel and CFO"); a conference's panel is not
+    r"\bpanel\b(?!\s+(?:discussion|talk|session\s+at))",
     r"\b(?:final|last)\s+(?:w/|with)\s",
     # the last round with an employer's executive: "final: CEO", "final w/ founders"
     rf"\b(?:final|last)\s*(?:round\s*)?(?:with|w/|:|-)\s*(?:the\s+|our\s+)?{_EXECUTIVES}{_ENDS}",
@@ -107,6 +113,20 @@ OTHER_KINDS = (
     ("hiring side", r"\b(?:babysitter|baby\s+sitter|nanny|pembantu|pengasuh)\b"),
     ("exit interview", r"\bexit\s+(?:interview|wawancara)|\bwawancara\s+keluar\b"),
     ("stay interview", r"\bstay\s+interview"),
+    # someone else is the one interviewed: a witness, a client, a guest, the user's own staff or
+    # applicants to the user's team ("Witness interview #2", "wawancara saksi", "interview
+    # helper batch 2", "Interview investigasi selisih stok")
+    (
+        "someone else's",
+        r"\b(?:witness|client|guest|patient|tenant|volunteer|applicant|helper|staff|employee)s?"
+        r"\s+(?:intake\s+)?(?:interview|wawancara)",
+    ),
+    (
+        "someone else's",
+        r"\b(?:interview|wawancara)\s+(?:dengan\s+)?(?:saksi|klien|pasien|tamu|pelamar|kandidat"
+        r"|helpers?|investigasi|disiplin)\b",
+    ),
+    ("someone else's", r"\b(?:investigation|disciplinary|grievance|intake)\s+interview"),
     ("work", r"\b(?:client|customer|team|company|quarterly|annual)\s+on-?site\b"),
     ("work", r"\bon-?site\s+(?:visit|planning|meeting|support|work|training|install\w*)\b"),
     ("work", r"\bround[\s-]?table\b"),
@@ -178,13 +198,23 @@ def _other_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
 
 
 def other_kind(title: str) -> str | None:
-    """Rule D8: which other kind of interview (or event about one) the title names, or None."""
+    """Rule D8: which other kind of interview (or event about one) the title names, or None.
+
+    "User interview" is a research session, except where the title names a job: in Indonesian
+    hiring the "user" is the hiring manager ("User Interview - Perawat ICU | RS Surya").
+    """
     if _ANY_OTHER.search(title) is None:  # one pass for the common case: none of them
         return None
     for why, pattern in _other_patterns():
         if pattern.search(title):
+            if why == "user research" and _HIRING_USER.search(title) and role_words(title):
+                continue
             return why
     return None
+
+
+#: rule D8: "user interview" as Indonesian hiring says it: the round with the hiring manager
+_HIRING_USER = re.compile(r"\buser\s+interview\b|\binterview\s+user\b", re.IGNORECASE)
 
 
 def names_test(title: str) -> bool:
@@ -195,12 +225,21 @@ def names_test(title: str) -> bool:
     return _TEST.search(title) is not None
 
 
+#: rule D7: an applicant-tracking system's requisition number beside a role: "Presentation -
+#: Lecturer in Human Geography (R-0045127)", "(Req 2231)", "Job ID 2026-1187"
+_REQUISITION = re.compile(
+    r"\b(?:R|REQ|JR)-?\d{4,}\b|\breq(?:uisition)?\.?\s*#?\s*\d{3,}|\bjob\s+id\b", re.IGNORECASE
+)
+
+
 def stage_strength(title: str, sent: bool = True) -> int:
     """Rule D7: 2 when the title names a hiring step by itself, 1 when it needs support, else 0.
 
     `sent`: someone outside the user's company sent it (a chat or an intro call counts only then).
     """
     if _STRONG.search(title) or SHORTHAND.search(title):
+        return 2
+    if _REQUISITION.search(title) and role_words(title):
         return 2
     if LOWER_SHORTHAND.match(title) and role_words(title):
         return 2

@@ -165,6 +165,19 @@ STAGE_WORDS = (
     "superday",
     "call",
     "chat",
+    # the kind of round, as tools and people qualify it ("Managerial Interview", "Chalk talk")
+    "managerial",
+    "competency",
+    "competency-based",
+    "situational",
+    "presentation",
+    "job talk",
+    "chalk talk",
+    "teaching demo",
+    "demo lesson",
+    "campus visit",
+    "deep dive",
+    "walkthrough",
 )
 #: rule E2: meeting noise, invitations, job portals, times
 NOISE_WORDS = (
@@ -239,6 +252,13 @@ NOISE_WORDS = (
     "moved",
     "accepted",
     "jam",
+    "jm",
+    "pukul",
+    "pkl",
+    "pagi",
+    "siang",
+    "sore",
+    "malam",
     "kantor",
     "new time",
     "dijadwalkan ulang",
@@ -255,13 +275,25 @@ ROLE_NOUNS = frozenset(
     practitioner pharmacist apoteker dosen lecturer tutor trader underwriter head kepala
     werkstudent marketer copywriter illustrator animator photographer videographer spv crew
     waiter waitress pramuniaga kurir courier analis asisten perawat bidan dokter desainer
-    insinyur koordinator penulis pengajar petugas pengawas bendahara konsultan spesialis""".split()
+    insinyur koordinator penulis pengajar petugas pengawas bendahara konsultan spesialis
+    counsel lawyer attorney solicitor barrister paralegal notary advocate advokat pengacara
+    professor postdoc postdoctoral fellow scholar instructor trainer coach librarian
+    therapist physiotherapist midwife paramedic caregiver pengasuh dentist surgeon physician
+    doctor veterinarian psychologist counselor counsellor pilot steward stewardess purser
+    concierge bellboy bartender housekeeper housekeeping porter butler host hostess cleaner
+    guard satpam security mechanic montir electrician welder plumber carpenter tukang foreman
+    mandor picker packer checker loader helper forklift storekeeper warehouseman buyer merchant
+    merchandiser salesperson salesman saleswoman sales promotor spg spb telemarketer
+    recruiter economist actuary statistician journalist reporter translator interpreter
+    penerjemah surveyor inspector estimator drafter dispatcher
+    karyawan pegawai asn cpns pramugari pramugara apoteker farmasi""".split()
 )
 #: rule E2: legal forms and organisation nouns: a phrase holding one names an organisation
 ORG_WORDS = frozenset(
     """pt pt. tbk tbk. inc inc. ltd ltd. llc corp corp. corporation gmbh ag plc co co. company
     cv persero group holdings bank sekolah school hospital universitas university labs studio
-    studios foundation yayasan koperasi""".split()
+    studios foundation yayasan koperasi rs rsu rsud rsia klinik clinic puskesmas apotek hotel
+    resort college institute institut politeknik akademi llp pvt sdn bhd""".split()
 )
 #: rules E2, E5: words that end a company's full name ("Orca Agency", "Pelican Analytics"); a
 #: place or a branch after the name ("Matahari TP", "Santika Gubeng") is not one of them
