@@ -38,8 +38,10 @@ from tests.support.paths import FIXTURES
 CALENDARS = FIXTURES / "calendars"
 #: the second held-out set: written without looking at the reader, since tuned against
 HELDOUT = FIXTURES / "calendars_heldout"
-#: the third set: written without looking at the reader, and never tuned to
+#: the third set: written without looking at the reader, since tuned against
 BLIND = FIXTURES / "calendars_blind"
+#: the fourth set: written without looking at the reader, and never tuned to
+FOURTH = FIXTURES / "calendars_fourth"
 VERDICTS = ("interview", "not", "either")
 
 
