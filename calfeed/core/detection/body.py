@@ -64,12 +64,12 @@ _REQUISITION = re.compile(
 _WORDS = r"[A-Z0-9][\w&.'’+/-]*(?:,?\s+(?:[A-Z0-9&][\w&.'’+/-]*|of|and|dan|&|de|la|the))*"
 #: rule E4: sentences that name the role and the employer
 _ROLE_AT = re.compile(
-    rf"\b(?i:for|to|untuk|about|regarding)\s+(?:the|our|a|an)?\s*(?:position\s+of\s+|role\s+of\s+|posisi\s+)?"
+    rf"\b(?i:for|to|untuk|about|regarding|discuss|interest\s+in)\s+(?:the|our|a|an)?\s*(?:position\s+of\s+|role\s+of\s+|posisi\s+)?"
     rf"(?P<role>{_WORDS})\s+(?:role|position|job|opening|vacancy)"
     rf"(?:\s+(?:at|with|in|di)\s+(?P<co>{_WORDS}))?",
 )
 _POSITION_OF = re.compile(
-    rf"\b(?:position|role|appointment)\s+of\s+(?P<role>{_WORDS})(?:\s+(?:at|with|di)\s+(?P<co>{_WORDS}))?"
+    rf"\b(?:position|role|appointment|post)\s+of\s+(?P<role>{_WORDS})(?:\s+(?:at|with|di)\s+(?P<co>{_WORDS}))?"
     rf"|\b(?:untuk|for|interview|wawancara|user)\s+(?:posisi|formasi)\s+(?P<role2>{_WORDS})(?:\s+(?:di|at)\s+(?P<co2>{_WORDS}))?",
 )
 #: a name or role within one line (a role never runs on into the next line's "Please join")
@@ -80,6 +80,7 @@ _ONE_LINE_WORDS = (
 _STEP_FOR = re.compile(
     rf"\b(?:(?i:interview|conversation|call|chat|screen|session|onsite|loop|superday|step|stage)"
     rf"(?:\s+with\s+[^.\n]{{1,40}}?)?\s+(?i:for)|(?i:application)\s+(?i:for|to))\s+(?i:the\s+)?"
+    rf"(?:(?i:job\s+requisition|requisition|req\.?)\s+(?:[A-Z]{{1,3}}-)?[\d-]{{3,}}\s+)?"
     rf"(?P<role>{_ONE_LINE_WORDS})"
 )
 _INTEREST_IN = re.compile(
@@ -171,7 +172,7 @@ _INFORMATIONAL = re.compile(
 _TRIGGERS = {
     "line": (":", "："),
     "role": (
-        " role", " position", " job", " opening", " vacancy", "posisi", "formasi", " appointment",
+        " role", " position", " job", " opening", " vacancy", "posisi", "formasi", " appointment", "post of",
     ),
     "step": (" for ", "application to"),
     "interest": ("interest in", "applying", "apply", "melamar", "bergabung"),
@@ -388,6 +389,20 @@ def role_sentence(text: str) -> str | None:
     return None
 
 
+def _role_head(value: str | None) -> str | None:
+    """Rule E4: a labelled role that runs on ("High School English Teacher (IB DP English A/B),
+    starting August 2027"): the part before its first bracket or comma, when that ends in a
+    role noun."""
+    if not value:
+        return None
+    head = _RUN_ON.split(value, maxsplit=1)[0].strip(" ,;-")
+    words = head.split()
+    return head if 0 < len(words) <= 8 and words[-1].casefold() in ROLE_NOUNS else None
+
+
+_RUN_ON = re.compile(r"\s*[(\[,;]|\s+[-–—]\s+")
+
+
 def _trim_words(value: str | None, limit: int = 6) -> str | None:
     """A captured name cut at its sentence's end, without trailing joiners; None when too long."""
     if not value:
@@ -413,7 +428,7 @@ def read_body(description: str, location: str = "") -> BodyReading:
     for match in _LINE.finditer(text) if has_line else ():
         label, value = match["label"].casefold(), match["value"]
         if label in _POSITION_LABELS and position is None:
-            position = _trim_words(_clean_value(value), 8)
+            position = _trim_words(_clean_value(value), 8) or _role_head(_clean_value(value))
         elif label in ("company", "perusahaan", "nama perusahaan", "employer") and company is None:
             company = _trim_words(_clean_value(value, remark=True), 8)
         elif label == "interview":  # "Interview: Regional Finance Director": a title in the body

@@ -149,7 +149,9 @@ def spelled_in(text: str, label: str) -> str | None:
     runs: list[str] = []
     at = low.find(plain[:3])
     while at >= 0 and len(runs) < 40:
-        runs += _CAPITALISED_RUN.findall(text, max(0, at - 40), at + 80)
+        # the window ends at a line's end, never inside a name ("PT Kasira T|eknologi")
+        end = text.find("\n", at + 80, at + 240)
+        runs += _CAPITALISED_RUN.findall(text, max(0, at - 40), end if end >= 0 else at + 240)
         at = low.find(plain[:3], at + 80)
     exact = legal = mostly = None
     for run in dict.fromkeys(runs):

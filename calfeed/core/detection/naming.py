@@ -60,8 +60,8 @@ def agency_labels(title: str, body: BodyReading, people: tuple[Person, ...]) -> 
         else []
     )
     found |= {lab for lab in labels for text in via if agrees(text, lab)}
-    if body.agency:
-        found |= labels
+    if body.agency:  # the employer the body names ("on behalf of Acme") is no agency
+        found |= {lab for lab in labels if not (body.company and agrees(body.company, lab))}
     return frozenset(found)
 
 
@@ -97,6 +97,10 @@ def read_names(
         position = body.position
     elif position and body.position and _narrows(body.position, position):
         position = body.position  # "Intern Chat", body: "the Mobile Engineering Intern opening"
+    elif position and body.position and _holds_words(body.position, position):
+        position = body.position  # "Sales", the invitation: "Vice President, Sales - APAC"
+    if company is None and position is not None:
+        company, position = _role_then_name(position, f"{location}\n{body.text[:2000]}")
     in_title = company is not None and company.casefold() in title.casefold()
     if not in_title and body.company:
         company = body.company
@@ -131,6 +135,7 @@ def read_names(
         position = body.position or None
     if position is not None:
         position = _EMPLOYMENT.sub("", position).strip() or position
+        position = _OFFICE.sub("", position).strip() or position
     return company, _without_trailing_company(without_company(position, company), company)
 
 
@@ -140,6 +145,8 @@ SENIOR = frozenset(
     registrar principal owner founder ceo coo cfo cto chro kabid kadiv""".split()
 )
 _SENIOR_WORD = re.compile(r"[\w']+")
+#: rule E6: words that, with a senior title, name a person or a body of people, not a job
+_PERSON_WORDS = frozenset("direksi board cabang divisi bidang unit hrd hr user".split())
 #: rule E6: a round after the first, or the round with the hiring manager ("user")
 _LATER_ROUND = re.compile(
     r"\b(?:2nd|3rd|second|third|final|lanjutan|next|last|user|rd\s*[2-9]|round\s*[2-9]"
@@ -164,6 +171,9 @@ def meets_whom(title: str, role: str) -> bool:
         return True
     if not _senior(role):
         return False
+    words = _SENIOR_WORD.findall(role.casefold())
+    if len(words) <= 2 and all(w in SENIOR or w in _PERSON_WORDS for w in words):
+        return True  # "Interview partner - KAP X", "Int direktur": a person, not a job
     at = title.casefold().find(role.casefold())
     if at < 0:
         return False
@@ -180,6 +190,12 @@ _TITLE_OF_NAME = re.compile(
 _EMPLOYMENT = re.compile(
     r"\s*[(\[]\s*(?:(?:freelance|full[\s-]?time|part[\s-]?time|contract|kontrak|permanent|tetap"
     r"|temporary|paruh\s+waktu|magang|harian)\s*(?:/|,|or|atau|&)?\s*)+[)\]]",
+    re.IGNORECASE,
+)
+#: rule E2: where the job is, not which: "(Kantor Pusat Medan)", "cabang Medan", "(Head Office)"
+_OFFICE = re.compile(
+    r"\s*[(\[]\s*(?:kantor\s+(?:pusat|cabang|wilayah)|head\s+office|branch\s+office|ho|kc|kcp)"
+    r"\b[^)\]]*[)\]]|\s+(?:cabang|kantor\s+cabang|branch)\s+\w+$",
     re.IGNORECASE,
 )
 #: rule E6: the words that introduce whom the user meets, within one part of a title
@@ -340,6 +356,34 @@ def _narrows(longer: str, shorter: str) -> bool:
     Engineering Intern" / "Intern")."""
     a, b = longer.casefold(), shorter.casefold()
     return len(a) > len(b) and a.endswith(b) and not a[-len(b) - 1].isalnum()
+
+
+def _holds_words(longer: str, shorter: str) -> bool:
+    """`shorter` is a run of whole words inside `longer`, which names more of the same job."""
+    at = longer.casefold().find(shorter.casefold())
+    end = at + len(shorter)
+    return (
+        at >= 0
+        and len(longer) > len(shorter)
+        and (at == 0 or not longer[at - 1].isalnum())
+        and (end == len(longer) or not longer[end].isalnum())
+    )
+
+
+def _role_then_name(text: str, written: str) -> tuple[str | None, str]:
+    """Rule E2: "kurir Kilat Kargo", "kurir sahabat antar" read as one part: a role, then the
+    words after its last role noun, when the place or the notes write those words as a name
+    ("Kilat Kargo Express cab. Makassar", "Hub Sahabat Antar")."""
+    words = text.split()
+    last = max((i for i, w in enumerate(words) if w.casefold() in ROLE_NOUNS), default=-1)
+    rest = words[last + 1 :]
+    if last < 0 or not rest or len(rest) > 4 or text.casefold() in written.casefold():
+        return None, text  # written whole elsewhere ("Posisi: Staff Admin Gudang"): one role
+    name = " ".join(rest)
+    found = re.search(rf"(?<!\w){re.escape(name)}(?!\w)", written, re.IGNORECASE)
+    if found is None or not all(w[:1].isupper() for w in found.group().split()):
+        return None, text
+    return (name if name[:1].isupper() else found.group()), " ".join(words[: last + 1])
 
 
 def _without(title: str, name: str) -> str:

@@ -45,6 +45,8 @@ from calfeed.core.detection.titles import (
 from calfeed.core.model import NO_MARKS, Interview, Marks, RuleSettings, SourceEvent
 
 _NOT_ALNUM = re.compile(r"[^0-9a-z]")
+#: rule D1: a forwarded or replied invitation's title: "FW: Interview Invitation: ...", "Fwd: ..."
+_FORWARD = re.compile(r"^\s*(?:(?:fw|fwd|re|tr|wg|aw)\s*:\s*)+", re.IGNORECASE)
 _LEGAL_PREFIX = re.compile(r"^(?:pt|cv)\s+", re.IGNORECASE)
 
 #: rule D9: at or above, an interview with follow-ups; below it down to ASK, a question
@@ -291,7 +293,11 @@ def read_calendar(
     marks = marks or {}
     pattern = keyword_pattern(settings.keywords)
     read: list[_Read] = []
+    forwarded: dict[str, SourceEvent] = {}  # rule D1: read without "FW:", given back as it was
     for event in latest_by_key(events):
+        if _FORWARD.match(event.summary):
+            forwarded[event.key] = event
+            event = replace(event, summary=_FORWARD.sub("", event.summary))
         mark = marks.get(event.key, NO_MARKS)
         if exclusion(event, mark) is not None:
             continue
@@ -322,6 +328,9 @@ def read_calendar(
     for item in read:
         mark = marks.get(item.event.key, NO_MARKS)
         interview = _corrected(item.interview, mark)
+        if item.event.key in forwarded:
+            item = replace(item, event=forwarded[item.event.key])
+            interview = replace(interview, event=item.event)
         if item.verdict.confidence >= SURE:
             interviews.append(interview)
         elif item.verdict.confidence >= ASK:

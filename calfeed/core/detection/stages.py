@@ -40,15 +40,20 @@ STRONG_STAGES = (
     r"tes\s+(?:wawancara|interview)",
     r"tahap\s+(?:akhir|lanjutan)",
     # "int user": the round with the line manager; not "int user feedback sync"
-    r"\bint(?:erview)?\.?\s+(?:hrd?|user|akhir|final)\b(?!\s+(?:feedback|research|testing|tests?"
+    r"\bint(?:erview)?\.?\s+(?:hrd?|user|akhir|final|direksi|direktur|gm)\b(?!\s+(?:feedback|research|testing|tests?"
     r"|interviews?|study|studies|sync|stor(?:y|ies)|flows?|journeys?|needs|data|experience))",
     r"panggilan\s+(?:kerja|interview|wawancara)",
     r"loop\s*[-:|–—]",
     r"take[\s-]?home\s+(?:review|presentation|walk[\s-]?through|discussion|debrief)",
     r"vorstellungsgespr(?:ä|ae|a)ch|bewerbungsgespr(?:ä|ae|a)ch",  # German: a job interview
     r"^\W*loop\b",
+    # a conversation the user notes is about a role: "Coffee - <name> re CCO role"
+    r"\b(?:coffee|call|chat|lunch|meeting|ngopi|telp|ketemu)\b.*\b(?:re|about|regarding|soal)\s+"
+    r"(?:the\s+|a\s+)?[\w&/ -]{1,40}?\s(?:role|position|opening|vacancy|posisi|lowongan)\b",
     # an academic hiring visit: the candidate's talks and teaching demonstration
     r"\b(?:job|chalk)\s+talk\b",
+    # the user's shorthand inside a title: "2nd int Ridgeview", "LGIS int w/ Ms. Hart"
+    r"\b(?:1st|2nd|3rd|first|second|third|final)\s+int\b|\bint\.?\s+(?:w/|with)\s",
     r"\bteaching\s+(?:demo|demonstration)\b|\bdemo\s+lesson\b|\bcampus\s+visit\b",
 )
 #: rule D7: the user's own shorthand for an interview: "Int - Acme PM", "Int Lawson ke-2"
@@ -79,6 +84,9 @@ WEAK_STAGES = (
     # a panel is an interview when sent with an invitation or a role ("Meridian Capital - panel
     # with General Counsel and CFO"); a conference's panel is not
     r"\bpanel\b(?!\s+(?:discussion|talk|session\s+at))",
+    # a values round ("Values & Ways of Working", "values interview"): with an invitation or a
+    # sure round of the same application
+    r"\bvalues\b",
     r"\b(?:final|last)\s+(?:w/|with)\s",
     # the last round with an employer's executive: "final: CEO", "final w/ founders"
     rf"\b(?:final|last)\s*(?:round\s*)?(?:with|w/|:|-)\s*(?:the\s+|our\s+)?{_EXECUTIVES}{_ENDS}",
@@ -127,6 +135,20 @@ OTHER_KINDS = (
         r"|helpers?|investigasi|disiplin)\b",
     ),
     ("someone else's", r"\b(?:investigation|disciplinary|grievance|intake)\s+interview"),
+    # an audit's walkthrough: auditors interview process owners, or the user does
+    (
+        "work",
+        r"\bwalk-?through\b.*\b(?:interview|wawancara)|\b(?:interview|wawancara)\s+(?:process\s+owner"
+        r"|auditor|auditee)|\b(?:auditor|audit|auditee|process\s+owner)s?\s+(?:interview|wawancara)",
+    ),
+    # a survey's or a census's interview of a household
+    ("thesis", r"\b(?:survei|survey|sensus|census|enumerator|pencacah)\b"),
+    # taking someone else to an interview: "antar Nisa interview", "jemput bu Ratna ke interview"
+    (
+        "someone else's",
+        r"^\W*(?:antar|anter|anterin|nganter|jemput|drop\s+off|pick\s+up|drive|driving)\b"
+        r".*\b(?:interview|wawancara)\b",
+    ),
     ("work", r"\b(?:client|customer|team|company|quarterly|annual)\s+on-?site\b"),
     ("work", r"\bon-?site\s+(?:visit|planning|meeting|support|work|training|install\w*)\b"),
     ("work", r"\bround[\s-]?table\b"),
@@ -152,6 +174,12 @@ OTHER_KINDS = (
         "results",
         r"\boffer\s+(?:call|letter|discussion)|\b(?:tanda\s+tangan|sign(?:ing)?)\s+kontrak",
     ),
+    # talking pay or a start date is the offer, unless the title also names an interview
+    (
+        "results",
+        r"^(?!.*\b(?:interview|wawancara)\b).*\b(?:gaji|salary|offering|nego(?:siasi)?|join\s+date"
+        r"|start\s+date|tanggal\s+masuk)\b",
+    ),
     ("results", r"^\W*onboarding\b|\bmedical\s+check|\bmcu\b|\btes\s+kesehatan\b"),
     (
         "to-do",
@@ -162,6 +190,11 @@ OTHER_KINDS = (
         "to-do",
         r"^\W*(?:call|email|e-mail|send|kirim|telpon|hubungi|reply|balas|remind|ingat)\b"
         r".*\b(?:back|re|about|soal|sebelum|tanya)\b",
+    ),
+    # signing up for interviews at a fair's tables is not one
+    (
+        "to-do",
+        r"\b(?:interview|wawancara)\s+(?:sign[\s-]?ups?|registration|registrasi|pendaftaran)\b",
     ),
     ("hiring side", r"^\W*\[?interviewer\]?\s*[:\]-]|\binterviewer\s+(?:training|sync|briefing)"),
     ("hiring side", r"\bhiring\s+(?:committee|sync|decision)|\bcalibration\b"),
@@ -207,7 +240,11 @@ def other_kind(title: str) -> str | None:
         return None
     for why, pattern in _other_patterns():
         if pattern.search(title):
-            if why == "user research" and _HIRING_USER.search(title) and role_words(title):
+            if (
+                why == "user research"
+                and _HIRING_USER.search(title)
+                and (role_words(title) or _SELECTION.search(title))
+            ):
                 continue
             return why
     return None
@@ -215,6 +252,10 @@ def other_kind(title: str) -> str | None:
 
 #: rule D8: "user interview" as Indonesian hiring says it: the round with the hiring manager
 _HIRING_USER = re.compile(r"\buser\s+interview\b|\binterview\s+user\b", re.IGNORECASE)
+#: ...or a selection programme: "RBB 2026 | User Interview | <the user>"
+_SELECTION = re.compile(
+    r"\b(?:rbb|rekrutmen|recruitment|seleksi|selection|cpns|bumn|tahap|lamaran|hiring)\b", re.I
+)
 
 
 def names_test(title: str) -> bool:

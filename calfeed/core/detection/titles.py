@@ -167,6 +167,23 @@ STAGE_WORDS = (
     "chat",
     # the kind of round, as tools and people qualify it ("Managerial Interview", "Chalk talk")
     "managerial",
+    "coffee",
+    "lunch",
+    "take-home review",
+    "take-home",
+    "take home",
+    "pair programming",
+    "live coding",
+    "intrvw",
+    "intrv",
+    "interviw",
+    "intervew",
+    "intervw",
+    "wwcr",
+    "wwncr",
+    "wawancra",
+    "wawacara",
+    "direksi",
     "competency",
     "competency-based",
     "situational",
@@ -253,6 +270,10 @@ NOISE_WORDS = (
     "accepted",
     "jam",
     "jm",
+    "ditelpon",
+    "ditelp",
+    "telp",
+    "nelpon",
     "pukul",
     "pkl",
     "pagi",
@@ -293,7 +314,7 @@ ORG_WORDS = frozenset(
     """pt pt. tbk tbk. inc inc. ltd ltd. llc corp corp. corporation gmbh ag plc co co. company
     cv persero group holdings bank sekolah school hospital universitas university labs studio
     studios foundation yayasan koperasi rs rsu rsud rsia klinik clinic puskesmas apotek hotel
-    resort college institute institut politeknik akademi llp pvt sdn bhd""".split()
+    resort college institute institut politeknik akademi llp pvt sdn bhd kap""".split()
 )
 #: rules E2, E5: words that end a company's full name ("Orca Agency", "Pelican Analytics"); a
 #: place or a branch after the name ("Matahari TP", "Santika Gubeng") is not one of them
@@ -375,13 +396,29 @@ def not_interview_reason(title: str) -> str | None:
     if not any(t in low for t in _D5_TRIGGERS):
         return None
     found = _NOT_INTERVIEW.search(title)
+    if found and found.group().casefold() == "debrief" and _CANDIDATE_DEBRIEF.search(title):
+        return None  # "Design Exercise Debrief - <employer>": the candidate walks them through it
     return found.group().casefold() if found else None
 
 
+#: rule D5: a debrief the candidate gives of an exercise, a round of its own
+_CANDIDATE_DEBRIEF = re.compile(
+    r"(?:exercise|take[\s-]?home|assignment|case\s+study|challenge)\s+debrief\b", re.IGNORECASE
+)
+#: rule D1: people's own spellings of "interview" / "wawancara" in a hurry
+_SPELLED = re.compile(
+    r"\b(?:intrvw|intrv|intvw|interviw|intervew|intervw|wwcr|wwncr|wawancra|wawacara)\b",
+    re.IGNORECASE,
+)
+
+
 def names_interview_implicitly(title: str) -> bool:
-    """Rule D5: "technical screen", "superday": an interview without the keyword."""
+    """Rule D5: "technical screen", "superday": an interview without the keyword; and the
+    user's own spellings of it ("intrvw kurir", "wwcr ke-2")."""
     low = title.casefold()
-    return ("screen" in low or "super" in low) and _IMPLICIT.search(title) is not None
+    if ("screen" in low or "super" in low) and _IMPLICIT.search(title) is not None:
+        return True
+    return ("int" in low or "ww" in low or "waw" in low) and _SPELLED.search(title) is not None
 
 
 _EMAIL = re.compile(r"\(?\s*[\w.+'-]+@[\w-]+(?:\.[\w-]+)+\s*\)?")
@@ -498,6 +535,7 @@ def strip_stage_and_noise(text: str, keywords: re.Pattern[str]) -> str:
     """
     text = keywords.sub(" ", text)
     text = _IMPLICIT.sub(" ", text)
+    text = _SPELLED.sub(" ", text)
     text = " ".join(_TIMES.sub(" ", text).split())
     # only at the edges: inside a name or role they belong to it ("Admin Online Shop")
     while True:
