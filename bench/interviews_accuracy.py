@@ -1,16 +1,16 @@
 """Accuracy of reading interviews: on the corpus of event shapes and on whole calendars.
 
 A script, not a test (`.venv/bin/python bench/interviews_accuracy.py [-v] [--write-floors]
-[--set all|first|heldout|blind|fourth] [--calendars DIR]`).
+[--set all|first|heldout|blind|fourth|fifth|sixth] [--calendars DIR]`).
 
 1. The shapes corpus: for every line of `tests/fixtures/interview_titles.jsonl` it runs the core's
    detection (rules D1-D5, E1, E2) and compares the verdict, company and position with the expected
    ones: verdict (all cases), company and position (cases that are interviews), and overall (cases
    where everything is right); the target is at least 97% overall.
 2. Whole calendars, each corpus in its own section: `tests/fixtures/calendars/` (the first
-   held-out set, now tuned against), `tests/fixtures/calendars_heldout/` (the second set, written
-   blind, now tuned against), `tests/fixtures/calendars_blind/` (the third, written blind, now
-   tuned against) and `tests/fixtures/calendars_fourth/` (the fourth, written blind and never
+   held-out set), `tests/fixtures/calendars_heldout/`, `calendars_blind/`, `calendars_fourth/` and
+   `calendars_fifth/` (the second to fifth sets, each written blind, measured once as written and
+   then tuned against) and `tests/fixtures/calendars_sixth/` (the sixth, written blind and never
    tuned to: the honest figure); `--calendars DIR` measures any other folder of persona
    folders. Per persona and overall: recall of the user's own interviews, false
    interviews (would get follow-ups) per 100 events, company and position right over the
@@ -22,10 +22,9 @@ A script, not a test (`.venv/bin/python bench/interviews_accuracy.py [-v] [--wri
 
 `-v` lists every miss. `--write-floors` stores today's calendar figures as the floors the tests
 hold the reader to (raise them after an improvement): the first set's in
-`tests/core/calendars_floors.json` (`tests/core/test_calendars_accuracy.py`), the second set's in
-`tests/core/calendars_heldout_floors.json` (`tests/core/test_calendars_written_blind.py`), the third
-and fourth sets' in `tests/core/calendars_blind_floors.json` and
-`tests/core/calendars_fourth_floors.json` (the same test); `--set`
+`tests/core/calendars_floors.json` (`tests/core/test_calendars_accuracy.py`), and in
+`tests/core/calendars_<set>_floors.json` for the others (`heldout`, `blind`, `fourth`, `fifth`,
+`sixth`; `tests/core/test_calendars_written_blind.py`); `--set`
 limits which of them are measured and written.
 """
 
@@ -42,7 +41,15 @@ sys.path.insert(0, str(ROOT))  # run from a checkout without installing
 
 from calfeed.core.detection.detect import detect  # noqa: E402
 from calfeed.core.model import RuleSettings  # noqa: E402
-from tests.support.calendars import BLIND, CALENDARS, FOURTH, HELDOUT, Figures  # noqa: E402
+from tests.support.calendars import (  # noqa: E402
+    BLIND,
+    CALENDARS,
+    FIFTH,
+    FOURTH,
+    HELDOUT,
+    SIXTH,
+    Figures,
+)
 from tests.support.calendars import measure as measure_calendars  # noqa: E402
 from tests.support.corpus import load_cases, same  # noqa: E402
 
@@ -55,12 +62,16 @@ FLOORS = ROOT / "tests" / "core" / "calendars_floors.json"
 HELDOUT_FLOORS = ROOT / "tests" / "core" / "calendars_heldout_floors.json"
 BLIND_FLOORS = ROOT / "tests" / "core" / "calendars_blind_floors.json"
 FOURTH_FLOORS = ROOT / "tests" / "core" / "calendars_fourth_floors.json"
+FIFTH_FLOORS = ROOT / "tests" / "core" / "calendars_fifth_floors.json"
+SIXTH_FLOORS = ROOT / "tests" / "core" / "calendars_sixth_floors.json"
 #: the corpora the bench prints, each in its own section: key, folder, heading, floors file
 SETS = (
     ("first", CALENDARS, "first held-out set, now tuned against", FLOORS),
     ("heldout", HELDOUT, "second set, now tuned against", HELDOUT_FLOORS),
     ("blind", BLIND, "third set, now tuned against", BLIND_FLOORS),
-    ("fourth", FOURTH, "fourth set, never tuned to", FOURTH_FLOORS),
+    ("fourth", FOURTH, "fourth set, now tuned against", FOURTH_FLOORS),
+    ("fifth", FIFTH, "fifth set, now tuned against", FIFTH_FLOORS),
+    ("sixth", SIXTH, "sixth set, never tuned to", SIXTH_FLOORS),
 )
 
 

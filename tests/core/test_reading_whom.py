@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from calfeed.core.detection import CalendarReading
-from calfeed.core.detection.naming import may_meet_whom, meets_whom
+from calfeed.core.detection.whom import may_meet_whom, meets_whom
 from tests.core.test_reading import WORK, event, reading
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
@@ -254,3 +254,264 @@ def test_d7_a_later_round_the_week_after_keeps_its_application() -> None:
     ]
     found = {i.event.event_id: (i.company, i.position) for i in reading(*rounds).interviews}
     assert found == {key: ("Halden Partners", "Regulatory Counsel") for key in ("h1", "h2")}
+
+
+# --- rule D1: forwarded titles and people's own spellings ---------------------------------------
+
+
+def test_d1_a_forwarded_invitation_is_read_without_its_prefix_and_given_back_whole() -> None:
+    e = event(
+        "FW: Interview Invitation: Regional Sales Manager - Orbitra",
+        organizer=("ta@orbitra.com", "Orbitra Talent"),
+    )
+    [found] = reading(e).interviews
+    assert (found.company, found.position) == ("Orbitra", "Regional Sales Manager")
+    assert found.event.summary.startswith("FW: ")  # the feed shows the title as written
+
+
+@pytest.mark.parametrize("title", ["intrvw kurir Lintas Kilat", "wwcr ke-2 Lintas Kilat"])
+def test_d1_the_users_own_spellings_of_interview(title: str) -> None:
+    company, _ = _one(title)
+    assert company == "Lintas Kilat"
+
+
+# --- rule D8: more of what is not the user's job interview ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Walkthrough P2P - wawancara Pak Joni (Procurement)",
+        "Wawancara auditor - siklus kas",
+        "Pencacahan survei - wawancara ruta blok 7",
+        "antar Dina interview di Bank Pelangi",
+        "Wawancara KUR - Bank Pelangi",
+        "Visa interview at the consulate",
+        "Graduate networking evening - Orbitra",
+        "Interview sign-ups - teachers' fair",
+        "interview sopir utk Pak De",
+        "Stakeholder interview - Head of Lending",
+        "Telp HRD Orbitra soal gaji + join date",
+        "Undangan Psikotes - Operator Produksi",
+    ],
+)
+def test_d8_not_the_users_job_interview(title: str) -> None:
+    assert reading(event(title)).interviews == ()
+
+
+def test_d8_a_job_interview_that_talks_of_the_visa_stays_one() -> None:
+    e = event(
+        "Orbitra - HR interview (package, visa, housing)",
+        organizer=("ta@orbitra.com", "Orbitra Talent"),
+    )
+    assert len(reading(e).interviews) == 1
+
+
+def test_d8_an_agencys_client_is_an_employer_not_someone_interviewed() -> None:
+    assert len(reading(event("Interview klien PT Sarana Tambang via WA")).interviews) == 1
+
+
+# --- rule D7: more stages ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "coffee w/ Lena Ortiz (Fennel) re head chef",
+        "Lunch with Arif re the Finance Lead role",
+        "Int direksi Bank Pelangi",
+        "Orbitra 2nd - w/ Head of CX",
+        "Orbitra | Take-home readout",
+    ],
+)
+def test_d7_more_sure_stages(title: str) -> None:
+    assert len(reading(event(title, organizer=("ta@orbitra.com", "Orbitra"))).interviews) == 1
+
+
+def test_d7_a_critique_or_a_values_round_needs_an_invitation() -> None:
+    assert reading(event("Design critique - onboarding flows")).interviews == ()
+    sent = event(
+        "Orbitra: Research critique",
+        organizer=("ta@orbitra.com", "Orbitra Talent"),
+        description="Thank you for your interest in the Senior Researcher role at Orbitra. "
+        "Your interview is confirmed.",
+    )
+    assert len(reading(sent).interviews) == 1
+
+
+# --- rules E2, E6: names as a careful reader takes them -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("title", "role"),
+    [
+        ("Interview partner - KAP Wiranata", "partner"),
+        ("Int direktur - Bank Pelangi", "direktur"),
+    ],
+)
+def test_e6_a_lone_senior_title_is_whom_the_user_meets(title: str, role: str) -> None:
+    assert meets_whom(title, role)
+
+
+def test_e6_a_bracketed_title_after_a_name_or_in_a_user_round_is_doubtful() -> None:
+    assert may_meet_whom("Hiring manager - Rowan Bell (Head of Research)", "Head of Research")
+    assert may_meet_whom("interview user Tirta Foods (spv produksi)", "spv produksi")
+
+
+@pytest.mark.parametrize(
+    ("title", "company"),
+    [
+        ("Final interview - Pak Anton (Direktur Keuangan)", None),
+        ("Interview User (VP Perencanaan & Anggaran)", None),
+        ("Coffee w/ Rina Sato (VP Design, Ordina) re Research Lead", "Ordina"),
+        ("Colloquio Zoom con Chef Bruno (Trattoria Lume, Dubai)", "Trattoria Lume"),
+    ],
+)
+def test_e6_a_department_or_a_city_is_no_employer(title: str, company: str | None) -> None:
+    assert _one(title)[0] == company
+
+
+@pytest.mark.parametrize(
+    ("title", "position"),
+    [
+        ("Interview - Internal Auditor (Kantor Pusat Medan) - Bank Pelangi", "Internal Auditor"),
+        ("Interview - Rekrutmen Teller Batch IV - Bank Pelangi", "Teller"),
+        ("Interview - Management Trainee (Batch 2027) - Orbitra", "Management Trainee"),
+        ("Interview - Lecturer in Ecology (tenure-track) - Carrow College", "Lecturer in Ecology"),
+        ("coffee w/ Lena Ortiz (Fennel) re head chef", "head chef"),
+    ],
+)
+def test_e2_where_and_how_the_job_is_held_is_not_its_name(title: str, position: str) -> None:
+    assert _one(title)[1] == position
+
+
+@pytest.mark.parametrize(
+    ("description", "position"),
+    [
+        ("Thanks for your interest in the Data Analyst, Growth position at Orbitra!", None),
+        ("We invite you to an interview for the post of Chemistry Teacher (cover).", None),
+        ("Position: Biology Teacher (IB DP), starting August 2027", "Biology Teacher"),
+        (
+            "Your interview for job requisition R-2026-1 Senior Associate, Tax - Orbitra has "
+            "been scheduled.",
+            "Senior Associate, Tax",
+        ),
+    ],
+)
+def test_e4_the_invitations_own_sentences_name_the_role(
+    description: str, position: str | None
+) -> None:
+    e = event("Orbitra interview", organizer=("ta@orbitra.com", "Orbitra"), description=description)
+    [found] = reading(e).interviews
+    expected = (
+        position
+        or description.split(" the ", 1)[1]
+        .split(" position")[0]
+        .split("post of ")[-1]
+        .split(" (")[0]
+    )
+    assert found.position == expected
+
+
+def test_e4_a_titles_role_yields_to_the_invitations_fuller_one() -> None:
+    e = event(
+        "Interview Invitation: R-20417 Vice President, Sales - APAC",
+        organizer=("ta@orbitra.com", "Orbitra Talent"),
+        description="Job Requisition: R-20417 Vice President, Sales - APAC\nInterview Type: Panel",
+    )
+    [found] = reading(e).interviews
+    assert found.position == "Vice President, Sales - APAC"
+
+
+def test_e2_a_role_then_the_name_the_place_writes() -> None:
+    e = event("interview kurir lintas kilat", location="Hub Lintas Kilat Tamalanrea")
+    [found] = reading(e).interviews
+    assert (found.company, found.position) == ("Lintas Kilat", "kurir")
+
+
+def test_e2_a_role_written_whole_elsewhere_is_one_role() -> None:
+    e = event(
+        "Interview - Staff Admin Gudang (JobStreet)",
+        description="Posisi: Staff Admin Gudang\nPerusahaan: PT Sinar Rejeki",
+    )
+    [found] = reading(e).interviews
+    assert (found.company, found.position) == ("PT Sinar Rejeki", "Staff Admin Gudang")
+
+
+def test_e4_the_employer_named_on_behalf_of_is_no_agency() -> None:
+    e = event(
+        "Ostara Labs | Pair programming",
+        organizer=("recruiting@ostaralabs.com", "Ostara Labs Recruiting"),
+        description="Ostara Labs has invited you to an interview on HackerRank, on behalf of "
+        "Ostara Labs.\nRole: Data Scientist II",
+    )
+    [found] = reading(e).interviews
+    assert (found.company, found.position) == ("Ostara Labs", "Data Scientist II")
+
+
+def test_e2_a_name_the_body_writes_is_never_cut_at_a_window_edge() -> None:
+    """Regression: "PT Kasira T" was read when the name crossed the scanning window's end."""
+    padding = "Terima kasih atas lamaran Saudara untuk posisi Finance Lead di "
+    e = event(
+        "Interview - Finance Lead | Kasara",
+        organizer=("people@kasara.id", "Kasara People"),
+        description=padding + "PT Kasara Teknologi Indonesia (Kasara) melalui Glints.",
+    )
+    [found] = reading(e).interviews
+    assert found.company in ("Kasara", "PT Kasara Teknologi Indonesia")
+
+
+def test_e2_initials_typed_are_spelled_out_as_the_notes_write_them() -> None:
+    e = event(
+        "Interview klien PT STB via video call WA",
+        description="interview dengan klien PT Sarana Tambang Borneo, posisi Operator Dump Truck",
+    )
+    [found] = reading(e).interviews
+    assert found.company == "PT Sarana Tambang Borneo"
+
+
+def test_e5_a_departments_word_mentions_no_other_application() -> None:
+    """Regression: "Head of Legal Ops" at one firm joined the "Legal Service" application."""
+    rounds = [
+        event(
+            "Interview - Legal Officer (Legal Service Board)",
+            event_id="a1",
+            start=_on(2),
+            organizer=("hr@lsb.gov.sg", "LSB HR"),
+        ),
+        event("Clausewise interview - Head of Legal Ops", event_id="a2", start=_on(4)),
+    ]
+    found = {i.event.event_id: i.company for i in reading(*rounds).interviews}
+    assert found["a2"] == "Clausewise"
+
+
+def test_e5_the_full_name_a_round_writes_beats_the_domains_spelling() -> None:
+    rounds = [
+        event(
+            "Interview HR - Bank Nagari Sentosa",
+            event_id="b1",
+            start=_on(2),
+            organizer=("recruitment@banknagari.co.id", "Recruitment"),
+            description="Salam, Recruitment Team Bank Nagari",
+        ),
+        event(
+            "Final Interview - ODP",
+            event_id="b2",
+            start=_on(9),
+            organizer=("recruitment@banknagari.co.id", "Recruitment"),
+            description="Salam, Recruitment Team Bank Nagari",
+        ),
+    ]
+    found = {i.event.event_id: i.company for i in reading(*rounds).interviews}
+    assert found == {"b1": "Bank Nagari Sentosa", "b2": "Bank Nagari Sentosa"}
+
+
+def test_d6_a_candidate_line_that_runs_on_still_names_someone_else() -> None:
+    e = event(
+        "Interview commis - Aisyah Rahim",
+        organizer=("people@velagroup.sg", "People & Culture"),
+        description="Candidate: Aisyah Rahim, Commis Chef (ITE Culinary, 1 yr at a hotel "
+        "banquet kitchen, 2 yrs in a cafe before that, speaks Malay and English). Interviewers: "
+        "Budi Santoso (Sous Chef). CV attached. Please send your notes by Thursday.",
+    )
+    assert reading(e).interviews == ()

@@ -40,8 +40,11 @@ CALENDARS = FIXTURES / "calendars"
 HELDOUT = FIXTURES / "calendars_heldout"
 #: the third set: written without looking at the reader, since tuned against
 BLIND = FIXTURES / "calendars_blind"
-#: the fourth set: written without looking at the reader, and never tuned to
+#: the fourth and fifth sets: written without looking at the reader, since tuned against
 FOURTH = FIXTURES / "calendars_fourth"
+FIFTH = FIXTURES / "calendars_fifth"
+#: the sixth set: written without looking at the reader, and never tuned to
+SIXTH = FIXTURES / "calendars_sixth"
 VERDICTS = ("interview", "not", "either")
 
 

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from calfeed.core.detection.companies import agrees, spelled_in
 from calfeed.core.detection.naming import without_company
 from calfeed.core.detection.titles import NAME_ENDS, ORG_WORDS
+from calfeed.core.detection.whom import DEPARTMENTS
 
 #: words that name a kind of place, not which one: never what tells two employers apart
 _GENERIC = frozenset(
@@ -142,7 +143,11 @@ def place(rounds: Sequence[Round]) -> list[Placed]:
     # a round without a company joins the one application its words mention; a round the user
     # typed whose company is no other round's joins the application its title names ("Vireo -
     # 2nd w/ Global CFO (London)": London is where, Vireo who)
-    heads = {root(i): keys[i][0] for i in range(len(rounds)) if keys[i]}
+    # a department's word ("Legal Service Commission") names no one employer: "Head of Legal
+    # Ops" at another company does not mention it
+    heads = {
+        root(i): keys[i][0] for i in range(len(rounds)) if keys[i] and keys[i][0] not in DEPARTMENTS
+    }
     sizes: dict[int, int] = {}
     for i in range(len(rounds)):
         sizes[root(i)] = sizes.get(root(i), 0) + 1
@@ -209,7 +214,7 @@ def place(rounds: Sequence[Round]) -> list[Placed]:
             elif company is None or not rounds[i].written:
                 pool = written or names
                 company = min(pool, key=lambda n: (len(n), n)) if pool else company
-            elif not strict.get(company, False):
+            elif not strict.get(company, False) and company != spelled:
                 fuller = [n for n in written if _word_prefix(company, n) and _org_tail(company, n)]
                 shorter = [n for n in written if _word_prefix(n, company)]
                 if fuller:  # "Orca" typed once, "Orca Agency" another time: the full name
@@ -272,7 +277,12 @@ def _employer_spelling(
             spelled = spelled_in(rounds[i].text, lab)
             if spelled and any(rounds[j].company and agrees(rounds[j].company or "", lab)
                                for j in indexes):  # fmt: skip
-                return spelled
+                # "Bank Nagara" spells banknagara; a round that writes "Bank Nagara Sejahtera"
+                # names the employer in full
+                fuller = [
+                    n for j in indexes if (n := rounds[j].company) and _word_prefix(spelled, n)
+                ]
+                return max(fuller, key=lambda n: (len(n), n)) if fuller else spelled
     return None
 
 

@@ -39,7 +39,7 @@ _LINE = re.compile(
     r"^\s*[-*•]?\s*(?P<label>job title|job requisition|requisition|job|position|posisi|jabatan"
     r"|role|vacancy|lowongan|formasi|interview"
     r"|company|perusahaan|nama perusahaan|employer|topic|event name|what|subject|judul"
-    r"|candidate|kandidat|interviewers?|pewawancara|interviewer\(s\))\s*[:：]\s*(?P<value>.{1,200}?)\s*$",
+    r"|candidate|kandidat|interviewers?|pewawancara|interviewer\(s\))\s*[:：]\s*(?P<value>.{1,400}?)\s*$",
     re.IGNORECASE | re.MULTILINE,
 )
 _POSITION_LABELS = frozenset(
@@ -65,7 +65,7 @@ _WORDS = r"[A-Z0-9][\w&.'’+/-]*(?:,?\s+(?:[A-Z0-9&][\w&.'’+/-]*|of|and|dan|&
 #: rule E4: sentences that name the role and the employer
 _ROLE_AT = re.compile(
     rf"\b(?i:for|to|untuk|about|regarding|discuss|interest\s+in)\s+(?:the|our|a|an)?\s*(?:position\s+of\s+|role\s+of\s+|posisi\s+)?"
-    rf"(?P<role>{_WORDS})\s+(?:role|position|job|opening|vacancy)"
+    rf"(?P<role>{_WORDS})(?:\s+\([^()\n]{{1,40}}\))?\s+(?:role|position|job|opening|vacancy)"
     rf"(?:\s+(?:at|with|in|di)\s+(?P<co>{_WORDS}))?",
 )
 _POSITION_OF = re.compile(
@@ -79,7 +79,7 @@ _ONE_LINE_WORDS = (
 #: rule E4: "a hiring manager conversation for Backend Engineer, Payments" (a role noun needed)
 _STEP_FOR = re.compile(
     rf"\b(?:(?i:interview|conversation|call|chat|screen|session|onsite|loop|superday|step|stage)"
-    rf"(?:\s+with\s+[^.\n]{{1,40}}?)?\s+(?i:for)|(?i:application)\s+(?i:for|to))\s+(?i:the\s+)?"
+    rf"(?:\s+with\s+[^.\n]{{1,40}}?)?\s+(?i:for)|(?i:application)(?:\s+\([^()\n]{{1,60}}\))?\s+(?i:for|to))\s+(?i:the\s+)?"
     rf"(?:(?i:job\s+requisition|requisition|req\.?)\s+(?:[A-Z]{{1,3}}-)?[\d-]{{3,}}\s+)?"
     rf"(?P<role>{_ONE_LINE_WORDS})"
 )
@@ -96,7 +96,9 @@ _SCHEDULED = re.compile(
 )
 #: rule E4: a body that opens with the role and the step: "Product Designer onsite: ..."
 _ROLE_STEP = re.compile(
-    rf"\s*(?P<role>{_LINE_WORDS})[ \t]+(?i:onsite|on-site|interview|round|screen|loop|panel)\b"
+    rf"\s*(?P<role>{_LINE_WORDS})[ \t]+(?:[-–—:][ \t]+)?"
+    r"(?:(?i:first|second|final|1st|2nd|3rd)[ \t]+)?"
+    r"(?i:onsite|on-site|interview|round|screen|loop|panel)\b"
 )
 #: rule E4: the step, then the role, then whom with: "Wawancara Final Management Trainee
 #: Finance dengan Chief Financial Officer", "Interview User Staf Gudang bersama ..."
@@ -172,7 +174,8 @@ _INFORMATIONAL = re.compile(
 _TRIGGERS = {
     "line": (":", "："),
     "role": (
-        " role", " position", " job", " opening", " vacancy", "posisi", "formasi", " appointment", "post of",
+        " role", " position", " job", " opening", " vacancy", "posisi", "formasi", " appointment",
+        "post of",
     ),
     "step": (" for ", "application to"),
     "interest": ("interest in", "applying", "apply", "melamar", "bergabung"),
@@ -397,10 +400,13 @@ def _role_head(value: str | None) -> str | None:
         return None
     head = _RUN_ON.split(value, maxsplit=1)[0].strip(" ,;-")
     words = head.split()
-    return head if 0 < len(words) <= 8 and words[-1].casefold() in ROLE_NOUNS else None
+    if head == value.strip() or not 0 < len(words) <= 8:
+        return None
+    return head if words[-1].casefold() in ROLE_NOUNS else None
 
 
-_RUN_ON = re.compile(r"\s*[(\[,;]|\s+[-–—]\s+")
+#: where a labelled role runs on: a bracket, or a comma or dash before a lower-case word
+_RUN_ON = re.compile(r"\s*[(\[]|,\s+(?=[a-z])|\s+[-–—]\s+(?=[a-z])")
 
 
 def _trim_words(value: str | None, limit: int = 6) -> str | None:
@@ -428,7 +434,7 @@ def read_body(description: str, location: str = "") -> BodyReading:
     for match in _LINE.finditer(text) if has_line else ():
         label, value = match["label"].casefold(), match["value"]
         if label in _POSITION_LABELS and position is None:
-            position = _trim_words(_clean_value(value), 8) or _role_head(_clean_value(value))
+            position = _role_head(_clean_value(value)) or _trim_words(_clean_value(value), 8)
         elif label in ("company", "perusahaan", "nama perusahaan", "employer") and company is None:
             company = _trim_words(_clean_value(value, remark=True), 8)
         elif label == "interview":  # "Interview: Regional Finance Director": a title in the body
@@ -439,7 +445,8 @@ def read_body(description: str, location: str = "") -> BodyReading:
         elif label in ("topic", "event name", "what", "subject", "judul") and topic is None:
             topic = value.strip()
         elif label in ("candidate", "kandidat") and candidate is None:
-            candidate = _BRACKET.sub(" ", value).strip()
+            # "Candidate: Aisyah Rahman, Commis Chef (ITE Culinary, ...)": the name only
+            candidate = _BRACKET.sub(" ", value).split(",")[0].split(". ")[0].strip()
     if position is None and topic:  # Zoom's "Topic: Product Designer interview - <name>"
         found = _ROLE_STEP.match(topic)
         if found and role_words(found["role"]):

@@ -133,7 +133,8 @@ def agrees(text: str, label: str) -> bool:
     return False
 
 
-_CAPITALISED_RUN = re.compile(r"[A-Z][\w&'’-]*(?:[ \t]+[A-Z][\w&'’-]*){0,5}")
+_LEGAL_TAILS = frozenset("tbk persero (persero) ltd inc".split())
+_CAPITALISED_RUN = re.compile(r"[A-Z][\w&'’-]*(?:[ \t]+[A-Z][\w&'’-]*){0,9}")
 
 
 def spelled_in(text: str, label: str) -> str | None:
@@ -170,7 +171,8 @@ def spelled_in(text: str, label: str) -> str | None:
                     and words[i].casefold().rstrip(".") in ("pt", "cv")
                     and (rest := _squash(" ".join(words[i + 1 : j]))).startswith(plain)
                     and 2 * len(plain) >= len(rest)
-                ):
+                    and (j == len(words) or words[j].casefold().rstrip(".,") in _LEGAL_TAILS)
+                ):  # the whole legal name, not its start ("PT Kasara" of "PT Kasara Teknologi")
                     legal = candidate  # "PT Arunika Digital" for arunika.id
                 if (
                     j - i > 1

@@ -20,13 +20,14 @@ from calfeed.core.detection.companies import (
     spelled_in,
 )
 from calfeed.core.detection.titles import (
-    HONORIFICS,
+    NOISE_WORDS,
     ROLE_NOUNS,
-    Segment,
+    STAGE_WORDS,
     has_org_word,
     role_words,
     segments,
 )
+from calfeed.core.detection.whom import DEPARTMENTS, meets_whom, role_before_org, without_whom
 from calfeed.core.model import Person
 
 #: rule E4: recruiting agencies' names (squashed): their domain is never the employer's
@@ -127,69 +128,42 @@ def read_names(
     if company is not None and location:
         company = _without_place(company, location)
     if company is not None:
-        position = position or _role_before_org(company)
-        company = _without_whom(company, title)
+        position = position or role_before_org(company)
+        company = without_whom(company, title)
     if company is not None:
         company = _as_written(company, f"{title}\n{location}\n{body.text[:2000]}", parties)
+        company = _spelled_out(company, f"{location}\n{body.text[:2000]}")
     if position is not None and position != body.position and meets_whom(title, position):
         position = body.position or None
     if position is not None:
+        position = _ABOUT.sub("", position).strip() or position
         position = _EMPLOYMENT.sub("", position).strip() or position
         position = _OFFICE.sub("", position).strip() or position
+        position = _PROGRAMME.sub("", position).strip(" -,") or position
+        if not any(c.isalpha() for c in position) or position.casefold() in _STAGE_NAMES:
+            position = None  # "34389890": a vacancy's number; "Hiring Manager": a round
     return company, _without_trailing_company(without_company(position, company), company)
 
 
-#: rule E6: the titles of the people a candidate meets in a round, not the job applied for
-SENIOR = frozenset(
-    """manager manajer head kepala director direktur gm chief partner vp president dean
-    registrar principal owner founder ceo coo cfo cto chro kabid kadiv""".split()
-)
-_SENIOR_WORD = re.compile(r"[\w']+")
-#: rule E6: words that, with a senior title, name a person or a body of people, not a job
-_PERSON_WORDS = frozenset("direksi board cabang divisi bidang unit hrd hr user".split())
-#: rule E6: a round after the first, or the round with the hiring manager ("user")
-_LATER_ROUND = re.compile(
-    r"\b(?:2nd|3rd|second|third|final|lanjutan|next|last|user|rd\s*[2-9]|round\s*[2-9]"
-    r"|tahap\s*[2-9])\b",
-    re.IGNORECASE,
-)
-_PERSON_IN_ROLE = re.compile(
-    rf"\b(?:{'|'.join(sorted(h.rstrip('.') for h in HONORIFICS))})\.?\s+[A-Z]", re.IGNORECASE
-)
-_TODO = re.compile(
-    r"^(?:bawa|bring|siapkan|prepare|jangan\s+lupa|don'?t\s+forget|pakai|wear|print)\b",
-    re.IGNORECASE,
-)
-
-
-def meets_whom(title: str, role: str) -> bool:
-    """Rule E6: a role read from the title that names whom the user meets, not the job: a
-    senior title after "with" ("2nd round w/ Managing Partner + Head of Arbitration"), or a
-    role holding a person ("manager WH pak Hendra"). The job stays whatever the invitation or
-    the application's other rounds say."""
-    if _PERSON_IN_ROLE.search(role):
-        return True
-    if not _senior(role):
-        return False
-    words = _SENIOR_WORD.findall(role.casefold())
-    if len(words) <= 2 and all(w in SENIOR or w in _PERSON_WORDS for w in words):
-        return True  # "Interview partner - KAP X", "Int direktur": a person, not a job
-    at = title.casefold().find(role.casefold())
-    if at < 0:
-        return False
-    before = _PART_BREAK.split(title[:at])[-1]  # the part of the title the role sits in
-    return _MEETS.search(before) is not None
-
-
-#: rule E6: a person's title: "Head of School", "Director of Nursing", "Dean of Arts"
-_TITLE_OF = re.compile(rf"\b(?:{'|'.join(sorted(SENIOR))})\s+of\b", re.IGNORECASE)
-_TITLE_OF_NAME = re.compile(
-    rf"\b(?:{'|'.join(sorted(SENIOR))})\s+of\s+(?:the\s+)?(\w+(?:\s+\w+)?)", re.IGNORECASE
-)
 #: rule E2: how the job is held, not which job: "Perawat Home Visit (freelance/full time)"
 _EMPLOYMENT = re.compile(
     r"\s*[(\[]\s*(?:(?:freelance|full[\s-]?time|part[\s-]?time|contract|kontrak|permanent|tetap"
-    r"|temporary|paruh\s+waktu|magang|harian)\s*(?:/|,|or|atau|&)?\s*)+[)\]]",
+    r"|temporary|paruh\s+waktu|magang|harian)\s*(?:/|,|or|atau|&)?\s*)+[)\]]"
+    r"|\s*[(\[]\s*(?:tenure[\s-]?track|fixed[\s-]?term|maternity\s+cover|parental\s+leave\s+cover"
+    r"|pkwt|pkwtt)\b[^)\]]*[)\]]",
+    re.IGNORECASE,
+)
+#: rule E2: the selection around the job, not the job: "Rekrutmen Teller Batch IV", ", Full-Time
+#: 2027", "Batch 2"
+_ABOUT = re.compile(r"^(?:re|about|regarding|soal|tentang)\s+", re.IGNORECASE)
+#: rule E2: a round's name is never the job ("Recruiter call", "Hiring Manager")
+_STAGE_NAMES = frozenset(w.casefold() for w in STAGE_WORDS)
+_NOISE_NAMES = frozenset(w.casefold() for w in NOISE_WORDS) | {"shop", "toko"}
+_PROGRAMME = re.compile(
+    r"^(?:rekrutmen|recruitment|seleksi|undangan|program)\s+|^(?:hr|hrd|user)\s+(?-i:(?=[A-Z]{2,}\b))"
+    r"|\s+batch$|\s*[(\[]\s*batch\b[^)\]]*[)\]]"
+    r"|\s+batch\s+(?:\d+|[ivx]+)\b.*$"
+    r"|,?\s*[(\[]?(?:full[\s-]?time|part[\s-]?time|summer|graduate)?\s*(?:19|20)\d\d[)\]]?$",
     re.IGNORECASE,
 )
 #: rule E2: where the job is, not which: "(Kantor Pusat Medan)", "cabang Medan", "(Head Office)"
@@ -198,73 +172,20 @@ _OFFICE = re.compile(
     r"\b[^)\]]*[)\]]|\s+(?:cabang|kantor\s+cabang|branch)\s+\w+$",
     re.IGNORECASE,
 )
-#: rule E6: the words that introduce whom the user meets, within one part of a title
-_MEETS = re.compile(r"(?:\bwith\b|\bw/|\bdengan\b|\bsama\b|\bbersama\b|\bmeet\b|\bketemu\b)", re.I)
-_PART_BREAK = re.compile(r"\s[-–—|:]\s|[|:(\[]")
 
 
-def may_meet_whom(title: str, role: str) -> bool:
-    """Rule E6: a senior title that may be the interviewer's rather than the job: in brackets
-    or in a round after the first ("Al Rimal second interview (Rooms Division Manager)",
-    "Interview user Sinar Jaya (kepala PPIC)"). It yields to a role another round of the same
-    application states; alone, it stays (many people apply to be a manager)."""
-    if not _senior(role) or role.casefold() not in title.casefold():
-        return False
-    return _LATER_ROUND.search(title) is not None or any(s.bracketed for s in _holding(title, role))
+def _spelled_out(company: str, written: str) -> str:
+    """Rule E2: "PT STB" typed, the notes write "PT Sarana Tambang Borneo": the initials
+    spelled out as the place or the notes write them."""
+    short = _LEGAL_START.sub("", company)
+    if not short.isupper() or not 2 <= len(short) <= 5 or " " in short:
+        return company
+    words = r"\s+".join(rf"{c}[\w&'’-]+" for c in short)
+    found = re.search(rf"(?:\b(?:PT|CV)\.?\s+)?\b{words}\b", written)
+    return found.group() if found else company
 
 
-def _senior(role: str) -> bool:
-    return not SENIOR.isdisjoint(_SENIOR_WORD.findall(role.casefold()))
-
-
-def _holding(title: str, role: str) -> list[Segment]:
-    low = role.casefold()
-    return [s for s in segments(title) if low in s.text.casefold()]
-
-
-def _without_whom(company: str, title: str = "") -> str | None:
-    """Rule E6: "GM Kirana Ubud", "Kabid Keperawatan RS Husada": the person met, then the
-    employer; "Head of School": a person's title; "bawa CV": a to-do, no name."""
-    if _TODO.match(company):
-        return None
-    if _TITLE_OF.search(company) or any(
-        m.group(1).casefold() == company.casefold() for m in _TITLE_OF_NAME.finditer(title)
-    ):
-        return None
-    words = company.split()
-    if words and words[-1].casefold() in ROLE_NOUNS | SENIOR:
-        return None  # "Hotel Director", "Legal Counsel": a person or a job, not who employs
-    lead = _leading_org(words)
-    if lead and role_words(" ".join(words[:lead])):  # "Perawat Pelaksana RS Husada Medika"
-        return " ".join(words[lead:])
-    if len(words) > 1 and words[0].casefold() in SENIOR | {"hrd", "hr", "user"}:
-        return " ".join(words[lead or 1 :])  # "Kabid Keperawatan RS Husada", "GM Teratai Resort"
-    return company
-
-
-#: organisation nouns that open a name ("RS Husada", "Klinik Sehat", "Hotel Dewata"), unlike
-#: those that close one ("Teratai Resort", "Acme Ltd")
-_OPENING_ORG = frozenset(
-    """pt cv rs rsu rsud rsia klinik puskesmas apotek hotel bank universitas sekolah yayasan
-    koperasi institut politeknik akademi""".split()
-)
-
-
-def _leading_org(words: list[str]) -> int:
-    """Where an organisation's name opens after other words, or 0."""
-    return next((i for i, w in enumerate(words) if i and w.casefold() in _OPENING_ORG), 0)
-
-
-def _role_before_org(company: str | None) -> str | None:
-    """Rule E6: "Bidan Pelaksana RS Citra Harapan" read as one name: the role before it."""
-    words = (company or "").split()
-    lead = _leading_org(words)
-    head = " ".join(words[:lead])
-    return (
-        head
-        if lead and role_words(head) and not SENIOR & {w.casefold() for w in words[:lead]}
-        else None
-    )
+_LEGAL_START = re.compile(r"^(?:pt|cv)\.?\s+", re.IGNORECASE)
 
 
 def _without_trailing_company(position: str | None, company: str | None) -> str | None:
@@ -379,8 +300,16 @@ def _role_then_name(text: str, written: str) -> tuple[str | None, str]:
     rest = words[last + 1 :]
     if last < 0 or not rest or len(rest) > 4 or text.casefold() in written.casefold():
         return None, text  # written whole elsewhere ("Posisi: Staff Admin Gudang"): one role
+    if all(w.casefold() in DEPARTMENTS for w in rest):
+        return None, text  # "Staff Admin Gudang": the role's own department
     name = " ".join(rest)
     found = re.search(rf"(?<!\w){re.escape(name)}(?!\w)", written, re.IGNORECASE)
+    if (
+        found is None
+        and len(rest) >= 2
+        and all(w[:1].isupper() and w.casefold() not in _NOISE_NAMES for w in rest)
+    ):
+        return name, " ".join(words[: last + 1])  # "intrvw kurir Lintas Kilat": a name as typed
     if found is None or not all(w[:1].isupper() for w in found.group().split()):
         return None, text
     return (name if name[:1].isupper() else found.group()), " ".join(words[: last + 1])

@@ -33,7 +33,6 @@ from calfeed.core.detection.interview import (
     to_interview,
 )
 from calfeed.core.detection.lessons import NO_LESSONS, Lessons, shape_of
-from calfeed.core.detection.naming import may_meet_whom
 from calfeed.core.detection.side import Owner, applies_internally, hiring_side, owner_of
 from calfeed.core.detection.stages import is_vague, names_test, other_kind, stage_strength
 from calfeed.core.detection.titles import (
@@ -42,6 +41,7 @@ from calfeed.core.detection.titles import (
     not_interview_reason,
     role_words,
 )
+from calfeed.core.detection.whom import may_meet_whom
 from calfeed.core.model import NO_MARKS, Interview, Marks, RuleSettings, SourceEvent
 
 _NOT_ALNUM = re.compile(r"[^0-9a-z]")

@@ -21,7 +21,7 @@ STRONG_STAGES = (
     r"recruiter\s+(?:screen|screening|chat|interview|call)",
     r"(?:call|chat|meeting)\s+with\s+(?:a\s+|the\s+)?(?:recruiter|hiring\s+manager|hrd?)\b",
     r"case\s+study\s+(?:presentation|interview|round|review)",
-    r"(?:1st|2nd|3rd)\s+(?:w/|with)\s",
+    r"(?:1st|2nd|3rd)\s*(?:[-–:]\s*)?(?:w/|with)\s",
     r"(?:phone|video|initial|intro|hr|hrd)\s+screen(?:ing)?",
     r"round\s+\d+\s+(?:of|/)\s+\d+",
     r"(?:1st|2nd|3rd|[4-9]th|first|second|third|final|last)\s+(?:round|rd|stage|interview)\b",
@@ -44,7 +44,7 @@ STRONG_STAGES = (
     r"|interviews?|study|studies|sync|stor(?:y|ies)|flows?|journeys?|needs|data|experience))",
     r"panggilan\s+(?:kerja|interview|wawancara)",
     r"loop\s*[-:|–—]",
-    r"take[\s-]?home\s+(?:review|presentation|walk[\s-]?through|discussion|debrief)",
+    r"take[\s-]?home\s+(?:review|presentation|walk[\s-]?through|discussion|debrief|readout)",
     r"vorstellungsgespr(?:ä|ae|a)ch|bewerbungsgespr(?:ä|ae|a)ch",  # German: a job interview
     r"^\W*loop\b",
     # a conversation the user notes is about a role: "Coffee - <name> re CCO role"
@@ -61,7 +61,8 @@ SHORTHAND = re.compile(r"^\W*(?i:int|intv|intvw|itv|itw)\b\.?\s*(?:[-:@|–—]\
 #: ...typed all in lower case ("int pelita kreatif - brand designer"): only with a role noun
 LOWER_SHORTHAND = re.compile(r"^\W*(?:int|intv|intvw|itv|itw)\.?\s+(?=[a-z])")
 _EXECUTIVES = (
-    r"(?:ceo|cto|cfo|coo|cro|cpo|cmo|chro|vp|md|managing\s+director|founders?|co-?founders?)\b"
+    r"(?:ceo|cto|cfo|coo|cro|cpo|cmo|chro|cio|cso|vp|md|managing\s+director|founders?"
+    r"|co-?founders?)\b"
 )
 #: ...at the title's end or before a bracket or separator: "final: CEO", "meet the team (peer
 #: AEs)"; not "Final: CFO sign-off on budget", "Meet the team dinner"
@@ -70,7 +71,7 @@ _ENDS = r"\s*(?:$|[(\[|,–—-])"
 #: HR ("Telpon HRD") is asked about even when the user wrote it; a chat or an intro call only
 #: when someone from outside sent it (most of the user's own "Coffee chat with X" are not hiring)
 WEAK_STAGES = (
-    r"telp(?:on)?\s+hrd?|telepon\s+hrd?|call\s+(?:from|with)\s+hrd?",
+    r"(?:telp(?:on)?|tlp|tlpn|telf|telepon)\s+hrd?\b|call\s+(?:from|with)\s+hrd?",
     r"\bhrd?\s+call",
     r"screening",
     r"assessment\s+(?:day|centre|center)",
@@ -87,6 +88,11 @@ WEAK_STAGES = (
     # a values round ("Values & Ways of Working", "values interview"): with an invitation or a
     # sure round of the same application
     r"\bvalues\b",
+    # a candidate's critique round ("Research critique", "App critique"); a weekly design crit
+    # is work, so only with an invitation or a sure round of the same application
+    r"\b(?:research|design|portfolio|app|product)\s+critique\b",
+    # "Posisi asisten peneliti - Pak Agus": a vacancy named first, sent from outside
+    r"^\W*(?:posisi|lowongan|formasi)\s",
     r"\b(?:final|last)\s+(?:w/|with)\s",
     # the last round with an employer's executive: "final: CEO", "final w/ founders"
     rf"\b(?:final|last)\s*(?:round\s*)?(?:with|w/|:|-)\s*(?:the\s+|our\s+)?{_EXECUTIVES}{_ENDS}",
@@ -114,7 +120,30 @@ OTHER_KINDS = (
     ("cancelled", r"^\W*(?:cancel(?:l)?ed|dibatalkan|batal|canceled\s+event)\b"),
     ("cancelled", r"[\[(]\s*(?:cancel(?:l)?ed|dibatalkan|batal)\s*[\])]"),
     ("cancelled", r"\b(?:cancel(?:l)?ed|dibatalkan)\W*$"),
-    ("not a job", r"\b(?:visa|embassy|consulate|kedutaan|konsulat|imigrasi)\b"),
+    # a visa's or a consulate's interview; not a job interview that talks of the visa
+    (
+        "not a job",
+        r"\bvisa\s+(?:interview|appointment|wawancara)|\b(?:wawancara|interview)\s+visa\b"
+        r"|\b(?:embassy|consulate|kedutaan|konsulat|imigrasi)\b",
+    ),
+    # a loan's interview: "Wawancara KUR - Bank X", "mortgage interview"
+    (
+        "not a job",
+        r"\b(?:kur|kpr|pinjaman|mortgage)\b|\bloan\s+(?:interview|application)"
+        r"|\bkredit\s+(?:usaha|rumah|motor|mobil|mikro|multiguna)\b",
+    ),
+    # hiring for someone else: "interview sopir utk Pak De"
+    (
+        "hiring side",
+        r"\b(?:interview|wawancara)\s+(?:\w+\s+){0,2}(?:utk|untuk|buat)\s+(?:pak|bu|om|tante|pakde"
+        r"|pak\s+de|bude|mas|mbak|kak|adik|my|our)\b",
+    ),
+    # an evening, a fair or a session around the hiring, not a round of it
+    (
+        "not a job",
+        r"\b(?:networking|mixer|info(?:rmation)?\s+session|open\s+house|eve\s+reception"
+        r"|welcome\s+reception|drinks\s+reception)\b",
+    ),
     ("not a job", r"\bparent[\s-]teacher\b|\badmissions?\s+interview"),
     ("not a job", r"\b(?:school|university|college)\s+admission"),
     ("hiring side", r"\bcalon\s+(?:art|pembantu|sopir|pengasuh)\b"),
@@ -131,7 +160,8 @@ OTHER_KINDS = (
     ),
     (
         "someone else's",
-        r"\b(?:interview|wawancara)\s+(?:dengan\s+)?(?:saksi|klien|pasien|tamu|pelamar|kandidat"
+        r"\b(?:interview|wawancara)\s+(?:dengan\s+)?(?:saksi|klien(?!\s+(?:pt|cv|kami)\b)|pasien|tamu"
+        r"|pelamar|kandidat"
         r"|helpers?|investigasi|disiplin)\b",
     ),
     ("someone else's", r"\b(?:investigation|disciplinary|grievance|intake)\s+interview"),
@@ -142,7 +172,11 @@ OTHER_KINDS = (
         r"|auditor|auditee)|\b(?:auditor|audit|auditee|process\s+owner)s?\s+(?:interview|wawancara)",
     ),
     # a survey's or a census's interview of a household
-    ("thesis", r"\b(?:survei|survey|sensus|census|enumerator|pencacah)\b"),
+    (
+        "thesis",
+        r"\b(?:survei|survey|sensus|census|enumerator|pencacah\w*|rumah\s+tangga|ruta|bps)\b",
+    ),
+    ("work", r"\bspot[\s-]?check\b|\bstakeholder\s+(?:interview|wawancara)"),
     # taking someone else to an interview: "antar Nisa interview", "jemput bu Ratna ke interview"
     (
         "someone else's",
@@ -212,11 +246,11 @@ _TEST = re.compile(
     r"\b(?:tes|test|ujian)\s+(?:online|tertulis|tulis|bahasa|kemampuan|potensi|psikologi"
     r"|kompetensi|english|inggris)\b|\bonline\s+(?:test|assessment)\b"
     r"|\b(?:english|written|aptitude|psychometric|numerical|verbal|logic)\s+test\b"
-    r"|\b(?:tkd|toefl|ielts|toeic|skd)\b|\bskb\s+cat\b",
+    r"|\b(?:tkd|toefl|ielts|toeic|skd|psikotes|psikotest|psychotest)\b|\bskb\s+cat\b",
     re.IGNORECASE,
 )
 #: substrings one of which every match of `_TEST` holds
-_TEST_WORDS = ("tes", "ujian", "tkd", "toefl", "ielts", "toeic", "skd", "skb")
+_TEST_WORDS = ("tes", "ujian", "tkd", "toefl", "ielts", "toeic", "skd", "skb", "psik", "psych")
 _STRONG = re.compile("|".join(f"(?:{s})" for s in STRONG_STAGES), re.IGNORECASE)
 _WEAK = re.compile("|".join(f"(?:{s})" for s in WEAK_STAGES), re.IGNORECASE)
 _SENT = re.compile("|".join(f"(?:{s})" for s in SENT_STAGES), re.IGNORECASE)
@@ -266,6 +300,12 @@ def names_test(title: str) -> bool:
     return _TEST.search(title) is not None
 
 
+#: rule D7: a meeting the title says is about a job: "coffee w/ X re head chef"
+_ABOUT_ROLE = re.compile(
+    r"\b(?:coffee|call|chat|lunch|dinner|meeting|ngopi|telp|ketemu|drinks)\b.*\b(?:re|about"
+    r"|regarding|soal)\s+(?:the\s+|a\s+)?(?P<role>[\w&/ -]{2,40}?)\s*(?:$|[(\[,;|])",
+    re.IGNORECASE,
+)
 #: rule D7: an applicant-tracking system's requisition number beside a role: "Presentation -
 #: Lecturer in Human Geography (R-0045127)", "(Req 2231)", "Job ID 2026-1187"
 _REQUISITION = re.compile(
@@ -282,6 +322,9 @@ def stage_strength(title: str, sent: bool = True) -> int:
         return 2
     if _REQUISITION.search(title) and role_words(title):
         return 2
+    about = _ABOUT_ROLE.search(title)
+    if about and role_words(about["role"]):
+        return 2  # "coffee w/ Luca (Cantiere) re head chef": a conversation about a job
     if LOWER_SHORTHAND.match(title) and role_words(title):
         return 2
     if _WEAK.search(title) or (sent and _SENT.search(title)):

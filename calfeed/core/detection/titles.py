@@ -183,6 +183,8 @@ STAGE_WORDS = (
     "wwncr",
     "wawancra",
     "wawacara",
+    "colloquio",
+    "entrevista",
     "direksi",
     "competency",
     "competency-based",
@@ -273,6 +275,10 @@ NOISE_WORDS = (
     "ditelpon",
     "ditelp",
     "telp",
+    "tlp",
+    "tlpn",
+    "telf",
+    "vc",
     "nelpon",
     "pukul",
     "pkl",
@@ -307,7 +313,7 @@ ROLE_NOUNS = frozenset(
     merchandiser salesperson salesman saleswoman sales promotor spg spb telemarketer
     recruiter economist actuary statistician journalist reporter translator interpreter
     penerjemah surveyor inspector estimator drafter dispatcher
-    karyawan pegawai asn cpns pramugari pramugara apoteker farmasi""".split()
+    karyawan pegawai pramugari pramugara superintendent odp mdp""".split()
 )
 #: rule E2: legal forms and organisation nouns: a phrase holding one names an organisation
 ORG_WORDS = frozenset(
@@ -407,7 +413,8 @@ _CANDIDATE_DEBRIEF = re.compile(
 )
 #: rule D1: people's own spellings of "interview" / "wawancara" in a hurry
 _SPELLED = re.compile(
-    r"\b(?:intrvw|intrv|intvw|interviw|intervew|intervw|wwcr|wwncr|wawancra|wawacara)\b",
+    r"\b(?:intrvw|intrv|intvw|interviw|intervew|intervw|wwcr|wwncr|wawancra|wawacara"
+    r"|colloquio|entrevista)\b",
     re.IGNORECASE,
 )
 
@@ -418,7 +425,9 @@ def names_interview_implicitly(title: str) -> bool:
     low = title.casefold()
     if ("screen" in low or "super" in low) and _IMPLICIT.search(title) is not None:
         return True
-    return ("int" in low or "ww" in low or "waw" in low) and _SPELLED.search(title) is not None
+    return (
+        "int" in low or "ww" in low or "waw" in low or "coll" in low or "entr" in low
+    ) and _SPELLED.search(title) is not None
 
 
 _EMAIL = re.compile(r"\(?\s*[\w.+'-]+@[\w-]+(?:\.[\w-]+)+\s*\)?")
@@ -447,6 +456,7 @@ _CONNECTOR = re.compile(
 _SYMBOLS = ("So", "Sk", "Cs", "Co")
 # compiled once: every title part goes through these
 _ROLE_WORD = re.compile(r"[\w/]+")
+_PHRASAL = re.compile(r"\b\w+-(?:off|up|in|out|on)\b")
 _ORG_WORD = re.compile(r"[\w.]+")
 _NEXT_WORD = re.compile(r"\s+([\w/]+)")
 
@@ -514,8 +524,11 @@ def segments(title: str) -> tuple[Segment, ...]:
 
 
 def role_words(text: str) -> list[str]:
-    """The role nouns in `text` (rule E2), in order."""
-    words = _ROLE_WORD.findall(text.casefold())
+    """The role nouns in `text` (rule E2), in order ("cook-off", "sign-off": no cook, no role)."""
+    low = text.casefold()
+    if "-" in low:
+        low = _PHRASAL.sub(" ", low)
+    words = _ROLE_WORD.findall(low)
     return [
         w
         for i, w in enumerate(words)

@@ -1,0 +1,174 @@
+"""Whom the user meets in a round is neither the job nor the employer (rule E6).
+
+A candidate's titles name the people of a round as often as the job: "2nd round w/ Managing
+Partner", "interview user Sinar Jaya (kepala PPIC)", "GM Kirana Ubud", "Pak Benny (Direktur
+Keuangan)". A thank-you "for the Hotel Director role" to a guest services applicant is worse than
+one that names no role, so these tests tell a person's title, a department or a to-do from the
+job and the employer. Pure word tests over strings; `naming` and `applications` call them.
+"""
+
+from __future__ import annotations
+
+import re
+
+from calfeed.core.detection.titles import (
+    HONORIFICS,
+    ROLE_NOUNS,
+    Segment,
+    has_org_word,
+    role_words,
+    segments,
+)
+
+#: rule E6: the titles of the people a candidate meets in a round, not the job applied for
+SENIOR = frozenset(
+    """manager manajer head kepala director direktur gm chief partner vp svp evp avp md
+    president dean registrar principal owner founder ceo coo cfo cto chro cro cmo cpo kabid
+    kadiv pemimpin pimpinan pinca superintendent""".split()
+)
+#: rule E6: a department, not an employer ("Keuangan", "Perencanaan & Anggaran", "Audit &
+#: Assurance"): what remains when a person's title is taken off "Direktur Keuangan"
+DEPARTMENTS = frozenset(
+    """finance keuangan accounting akuntansi perencanaan anggaran budget budgeting investment
+    investasi marketing pemasaran sales penjualan operations operasional operasi hr sdm human
+    capital people it teknologi technology legal hukum audit assurance risk risiko treasury
+    procurement pengadaan logistics logistik gudang warehouse production produksi quality
+    research engineering product design cx customer experience data analytics strategy
+    strategi compliance kepatuhan tax pajak payroll umum general affairs ga & and dan of""".split()
+)
+_SENIOR_WORD = re.compile(r"[\w']+")
+_USER_ROUND = re.compile(r"\b(?:interview|int|wawancara|wwcr)\s+user\b", re.IGNORECASE)
+#: rule E6: words that, with a senior title, name a person or a body of people, not a job
+_PERSON_WORDS = frozenset("direksi board cabang divisi bidang unit hrd hr user".split())
+#: rule E6: a round after the first, or the round with the hiring manager ("user")
+_LATER_ROUND = re.compile(
+    r"\b(?:2nd|3rd|second|third|final|lanjutan|next|last|user|rd\s*[2-9]|round\s*[2-9]"
+    r"|tahap\s*[2-9])\b",
+    re.IGNORECASE,
+)
+_PERSON_IN_ROLE = re.compile(
+    rf"\b(?:{'|'.join(sorted(h.rstrip('.') for h in HONORIFICS))})\.?\s+[A-Z]", re.IGNORECASE
+)
+_TODO = re.compile(
+    r"^(?:bawa|bring|siapkan|prepare|jangan\s+lupa|don'?t\s+forget|pakai|wear|print)\b",
+    re.IGNORECASE,
+)
+
+
+def meets_whom(title: str, role: str) -> bool:
+    """Rule E6: a role read from the title that names whom the user meets, not the job: a
+    senior title after "with" ("2nd round w/ Managing Partner + Head of Arbitration"), or a
+    role holding a person ("manager WH pak Hendra"). The job stays whatever the invitation or
+    the application's other rounds say."""
+    if _PERSON_IN_ROLE.search(role):
+        return True
+    if not _senior(role):
+        return False
+    words = _SENIOR_WORD.findall(role.casefold())
+    if len(words) <= 2 and all(w in SENIOR or w in _PERSON_WORDS for w in words):
+        return True  # "Interview partner - KAP X", "Int direktur": a person, not a job
+    at = title.casefold().find(role.casefold())
+    if at < 0:
+        return False
+    before = _PART_BREAK.split(title[:at])[-1]  # the part of the title the role sits in
+    return _MEETS.search(before) is not None
+
+
+#: rule E6: a role in brackets right after a person's name: "Rowan Ellis (Head of Research)"
+_AFTER_NAME = re.compile(r"\b[A-Z][\w'’.-]+\s+[A-Z][\w'’.-]+\s*\(\s*$")
+
+
+#: rule E6: a person's title: "Head of School", "Director of Nursing", "Dean of Arts"
+_TITLE_OF = re.compile(rf"\b(?:{'|'.join(sorted(SENIOR))})\s+of\b", re.IGNORECASE)
+_TITLE_OF_NAME = re.compile(
+    rf"\b(?:{'|'.join(sorted(SENIOR))})\s+of\s+(?:the\s+)?(\w+(?:\s+\w+)?)", re.IGNORECASE
+)
+#: rule E6: the words that introduce whom the user meets, within one part of a title
+_MEETS = re.compile(
+    r"(?:\bwith\b|\bw/|\bdengan\b|\bsama\b|\bbersama\b|\bmeet\b|\bketemu\b|\bcon\b|\bc/)", re.I
+)
+_PART_BREAK = re.compile(r"\s[-–—|:]\s|[|:(\[]")
+
+
+def may_meet_whom(title: str, role: str) -> bool:
+    """Rule E6: a senior title that may be the interviewer's rather than the job: in brackets
+    or in a round after the first ("Al Rimal second interview (Rooms Division Manager)",
+    "Interview user Sinar Jaya (kepala PPIC)"). It yields to a role another round of the same
+    application states; alone, it stays (many people apply to be a manager)."""
+    if role.casefold() not in title.casefold():
+        return False
+    if _USER_ROUND.search(title) and any(s.bracketed for s in _holding(title, role)):
+        return True  # "interview user X (spv produksi)": the user is the line manager met
+    at = title.casefold().find(role.casefold())
+    if _AFTER_NAME.search(title[:at]):
+        return True  # "Hiring manager - Rowan Ellis (Head of Research)": that person's title
+    if not _senior(role):
+        return False
+    return _LATER_ROUND.search(title) is not None or any(s.bracketed for s in _holding(title, role))
+
+
+def _senior(role: str) -> bool:
+    return not SENIOR.isdisjoint(_SENIOR_WORD.findall(role.casefold()))
+
+
+def _holding(title: str, role: str) -> list[Segment]:
+    low = role.casefold()
+    return [s for s in segments(title) if low in s.text.casefold()]
+
+
+def without_whom(company: str, title: str = "") -> str | None:
+    """Rule E6: "GM Kirana Ubud", "Kabid Keperawatan RS Husada": the person met, then the
+    employer; "Head of School": a person's title; "bawa CV": a to-do, no name."""
+    if _TODO.match(company):
+        return None
+    if "," in company and not has_org_word(company):
+        # "VP Design, Ordna": a person's department, then the employer; "Trattoria Sabbia,
+        # Dubai": the employer, then its city
+        head, _, tail = (p.strip() for p in company.partition(","))
+        if all(w.casefold() in DEPARTMENTS | SENIOR for w in head.split()) and tail:
+            company = tail
+        elif len(tail.split()) == 1 and len(head.split()) >= 2:
+            company = head
+    if _TITLE_OF.search(company) or any(
+        m.group(1).casefold() == company.casefold() for m in _TITLE_OF_NAME.finditer(title)
+    ):
+        return None
+    words = company.split()
+    if words and words[-1].casefold() in ROLE_NOUNS | SENIOR:
+        return None  # "Hotel Director", "Legal Counsel": a person or a job, not who employs
+    if all(w.casefold().strip(",.") in DEPARTMENTS for w in words):
+        return None  # "Keuangan", "Audit & Assurance": a department
+    lead = _leading_org(words)
+    if lead and role_words(" ".join(words[:lead])):  # "Perawat Pelaksana RS Husada Medika"
+        return " ".join(words[lead:])
+    if len(words) > 1 and words[0].casefold() in SENIOR | {"hrd", "hr", "user"}:
+        rest = words[lead or 1 :]  # "Kabid Keperawatan RS Husada", "GM Teratai Resort"
+        if all(w.casefold().strip(",.") in DEPARTMENTS for w in rest):
+            return None  # "Direktur Keuangan": a person's title
+        return " ".join(rest)
+    return company
+
+
+#: organisation nouns that open a name ("RS Husada", "Klinik Sehat", "Hotel Dewata"), unlike
+#: those that close one ("Teratai Resort", "Acme Ltd")
+_OPENING_ORG = frozenset(
+    """pt cv rs rsu rsud rsia klinik puskesmas apotek hotel bank universitas sekolah yayasan
+    koperasi institut politeknik akademi""".split()
+)
+
+
+def _leading_org(words: list[str]) -> int:
+    """Where an organisation's name opens after other words, or 0."""
+    return next((i for i, w in enumerate(words) if i and w.casefold() in _OPENING_ORG), 0)
+
+
+def role_before_org(company: str | None) -> str | None:
+    """Rule E6: "Bidan Pelaksana RS Citra Harapan" read as one name: the role before it."""
+    words = (company or "").split()
+    lead = _leading_org(words)
+    head = " ".join(words[:lead])
+    return (
+        head
+        if lead and role_words(head) and not SENIOR & {w.casefold() for w in words[:lead]}
+        else None
+    )
