@@ -6,6 +6,6 @@ checkout, so the Procfile's release step uses this (`python -m calfeed db upgrad
 
 import sys
 
-from calfeed.cli import main
+from calfeed.cli import run
 
-sys.exit(main())
+sys.exit(run())

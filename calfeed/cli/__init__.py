@@ -10,6 +10,7 @@ still shows its traceback.
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 from collections.abc import Sequence
 
@@ -60,5 +61,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.exit_code
 
 
+def run() -> int:
+    """The process's entry point (the console script, `python -m calfeed`): `main`, then the
+    objects left are frozen (`gc.freeze`), so that ending the interpreter does not traverse them
+    all once more looking for cycles (40-95 ms after a 5,000-event `calfeed feed`, whose readings
+    stay cached; 11-21 ms frozen); reference counting still frees them. Not for callers in a process
+    that goes on, such as tests: they call `main`.
+    """
+    code = main()
+    gc.freeze()
+    return code
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run())

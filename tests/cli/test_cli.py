@@ -228,3 +228,29 @@ def test_interviews_text_shows_questions_apart(capsysbinary) -> None:
     assert code == 0
     table, _, rest = text.partition("\nIs this one of your job interviews?")
     assert "Telpon HRD Indomarco" in rest and "Telpon HRD Indomarco" not in table
+
+
+@pytest.mark.parametrize("command", ["feed", "interviews"])
+def test_the_collector_is_on_again_after_a_run(capsysbinary, command: str) -> None:
+    """A run pauses the cyclic garbage collector; a caller in the same process gets it back."""
+    import gc
+
+    assert gc.isenabled()
+    code, _, _ = run(capsysbinary, command, "--events", str(SAMPLE))
+    assert code == 0 and gc.isenabled()
+    code, _, _ = run(capsysbinary, command, "--events", "/nonexistent/events.json")
+    assert code != 0 and gc.isenabled()  # and after a run that failed
+
+
+def test_a_paused_collector_stays_paused() -> None:
+    import gc
+
+    from calfeed.cli.commands import collector_paused
+
+    gc.disable()
+    try:
+        with collector_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from icalendar import Timezone
 
-from calfeed.core.vtimezone import transitions, vtimezone
+from calfeed.core.vtimezone import Transition, transitions, vtimezone
 
 ZONES = [
     "Europe/Berlin",
@@ -116,3 +116,52 @@ def test_the_default_definitions_do_not_change() -> None:
     """Readers cache a TZID's first definition: feeds within 2000-2040 keep the one they had."""
     assert vtimezone("Europe/Berlin", 2000, 2040, False) == vtimezone("Europe/Berlin")
     assert b"DTSTART:19700101T053000" in vtimezone("Asia/Kolkata")
+
+
+def _sampled_as_instants(zone: str, first_year: int, last_year: int) -> list[Transition]:
+    """The changes found the plain way: the offset of an instant every two days, bisected."""
+    tz = ZoneInfo(zone)
+    moment = datetime(first_year, 1, 1, tzinfo=UTC)
+    end = datetime(last_year + 1, 1, 1, tzinfo=UTC)
+    found = []
+    offset = moment.astimezone(tz).utcoffset()
+    while moment < end:
+        step = moment + timedelta(days=2)
+        after = step.astimezone(tz).utcoffset()
+        if after != offset:
+            lo, hi = moment, step
+            while hi - lo > timedelta(seconds=1):
+                mid = lo + (hi - lo) / 2
+                lo, hi = (mid, hi) if mid.astimezone(tz).utcoffset() == offset else (lo, mid)
+            hi = hi.replace(microsecond=0)
+            local = hi.astimezone(tz)
+            found.append(Transition(hi, offset, after, local.tzname() or "", bool(local.dst())))  # type: ignore[arg-type]
+            offset = after
+        moment = step
+    return found
+
+
+#: besides ZONES: the closest changes (Gaza, Hebron, Casablanca's Ramadan), the widest offsets
+#: (Kiritimati +14:00, Manila's old -15:56), offsets not in whole minutes (Monrovia until 1972)
+SAMPLED_ZONES = [
+    *ZONES,
+    "Asia/Gaza",
+    "Asia/Hebron",
+    "Africa/Cairo",
+    "Pacific/Fiji",
+    "Pacific/Kiritimati",
+    "Pacific/Apia",  # skipped 30 December 2011: a change of a whole day
+    "Asia/Manila",
+    "Africa/Monrovia",
+    "America/Adak",
+    "Antarctica/Troll",  # +02:00 DST of a UTC zone
+]
+
+
+@pytest.mark.parametrize("zone", SAMPLED_ZONES)
+@pytest.mark.parametrize(("first", "last"), [(2000, 2040), (1900, 2100)])
+def test_wall_samples_find_what_instant_samples_find(zone: str, first: int, last: int) -> None:
+    """`transitions` samples wall times and asks instants only near a change; it finds the very
+    changes that asking an instant every two days finds (checked for every zone of the tz
+    database, both spans, when this was written)."""
+    assert transitions(zone, first, last) == _sampled_as_instants(zone, first, last)

@@ -66,4 +66,4 @@ def test_wheel_carries_the_compiled_catalogs(wheel: zipfile.ZipFile) -> None:
 
 def test_console_script_declared(wheel: zipfile.ZipFile) -> None:
     [entry_points] = [n for n in wheel.namelist() if n.endswith("entry_points.txt")]
-    assert "calfeed = calfeed.cli:main" in wheel.read(entry_points).decode()
+    assert "calfeed = calfeed.cli:run" in wheel.read(entry_points).decode()
