@@ -515,3 +515,61 @@ def test_d6_a_candidate_line_that_runs_on_still_names_someone_else() -> None:
         "Budi Santoso (Sous Chef). CV attached. Please send your notes by Thursday.",
     )
     assert reading(e).interviews == ()
+
+
+# --- the sixth round: letters' words, programmes, abbreviations -----------------------------------
+
+
+def test_e4_the_letters_you_is_never_the_role() -> None:
+    e = event(
+        "Undangan wawancara",
+        organizer=("sdm@rsucitra.co.id", "SDM RSU Citra"),
+        description="Menindaklanjuti lamaran kerja Saudari, kami mengundang Saudari untuk "
+        "wawancara posisi Apoteker Rawat Inap, Saudari diharap hadir.",
+    )
+    [found] = reading(e).interviews
+    assert found.position != "Saudari"
+
+
+def test_e6_the_user_rounds_bracket_names_the_line_manager() -> None:
+    assert meets_whom("Citra Farma - int user (mgr accounting)", "mgr accounting")
+
+
+def test_e2_a_role_typed_in_lower_case_yields_to_the_notes_spelling() -> None:
+    e = event("tlp HR Cakra Air (kabin crew) jam 2", description="posisi Cabin Crew, by phone")
+    [found] = reading(e).interviews
+    assert found.position == "Cabin Crew"
+
+
+def test_e4_a_labelled_application_names_the_role() -> None:
+    e = event(
+        "Video interview - Kemuning Hotel",
+        description="[Hosco] New message from Kemuning Hotel\nApplication: Housekeeping Manager",
+    )
+    [found] = reading(e).interviews
+    assert found.position == "Housekeeping Manager"
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["interview TTK lagi (2 org) - sm Pak Yohan", "Interviews - 3 candidates for the front desk"],
+)
+def test_d6_interviewing_several_people_is_the_hiring_side(title: str) -> None:
+    assert reading(event(title)).interviews == ()
+
+
+def test_e2_a_head_office_after_the_name_is_where() -> None:
+    e = event("panggilan interview apotek sehat prima", location="Apotek Sehat Prima Pusat, Jl. A")
+    [found] = reading(e).interviews
+    assert found.company == "Apotek Sehat Prima"
+
+
+def test_e2_a_department_in_the_title_yields_to_the_labelled_company() -> None:
+    e = event(
+        "Interview: HR Business Partner - Supply Chain (R-0048812)",
+        organizer=("kemuning@myworkday.com", "Workday"),
+        description="Company: Kemuning Foods Indonesia\nJob Requisition: R-0048812 HR Business "
+        "Partner - Supply Chain",
+    )
+    [found] = reading(e).interviews
+    assert found.company == "Kemuning Foods Indonesia"

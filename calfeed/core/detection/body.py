@@ -39,7 +39,7 @@ _LINE = re.compile(
     r"^\s*[-*•]?\s*(?P<label>job title|job requisition|requisition|job|position|posisi|jabatan"
     r"|role|vacancy|lowongan|formasi|interview"
     r"|company|perusahaan|nama perusahaan|employer|topic|event name|what|subject|judul"
-    r"|candidate|kandidat|interviewers?|pewawancara|interviewer\(s\))\s*[:：]\s*(?P<value>.{1,400}?)\s*$",
+    r"|candidate|kandidat|interviewers?|pewawancara|interviewer\(s\)|application)\s*[:：]\s*(?P<value>.{1,400}?)\s*$",
     re.IGNORECASE | re.MULTILINE,
 )
 _POSITION_LABELS = frozenset(
@@ -69,7 +69,8 @@ _ROLE_AT = re.compile(
     rf"(?:\s+(?:at|with|in|di)\s+(?P<co>{_WORDS}))?",
 )
 _POSITION_OF = re.compile(
-    rf"\b(?:position|role|appointment|post)\s+of\s+(?P<role>{_WORDS})(?:\s+(?:at|with|di)\s+(?P<co>{_WORDS}))?"
+    rf"\b(?:position|role|appointment|post)\s+of\s+(?P<role>{_WORDS})(?:\s+\([^()\n]{{1,40}}\))?"
+    rf"(?:\s+(?:at|with|di)\s+(?P<co>{_WORDS}))?"
     rf"|\b(?:untuk|for|interview|wawancara|user)\s+(?:posisi|formasi)\s+(?P<role2>{_WORDS})(?:\s+(?:di|at)\s+(?P<co2>{_WORDS}))?",
 )
 #: a name or role within one line (a role never runs on into the next line's "Please join")
@@ -253,7 +254,7 @@ _ROUND_BEFORE = frozenset(
     "technical first second third final next phone video onsite on-site panel hr user initial "
     "in-person".split()
 )
-_ROUND_AFTER = frozenset("loop hr user".split())
+_ROUND_AFTER = frozenset("loop hr hrd user lanjutan akhir awal".split())
 _WAWANCARA_BEFORE = frozenset("tahap sesi jadwal undangan".split())
 _WAWANCARA_AFTER = frozenset("final akhir user hr hrd direksi lanjutan kerja".split())
 _PROCESS_BEFORE = frozenset("hiring recruitment recruiting selection interview".split())
@@ -437,6 +438,8 @@ def read_body(description: str, location: str = "") -> BodyReading:
             position = _role_head(_clean_value(value)) or _trim_words(_clean_value(value), 8)
         elif label in ("company", "perusahaan", "nama perusahaan", "employer") and company is None:
             company = _trim_words(_clean_value(value, remark=True), 8)
+        elif label == "application" and position is None and role_words(value):
+            position = _trim_words(_clean_value(value), 8)  # Hosco: "Application: <role>"
         elif label == "interview":  # "Interview: Regional Finance Director": a title in the body
             if position is None and role_words(value):
                 position = _trim_words(_clean_value(value), 8)

@@ -40,7 +40,10 @@ _NOT_ALNUM = re.compile(r"[^0-9a-z]")
 #: rule E4: a shopping centre or a branch code after a shop's name is where, not who
 #: ("Starbucks Tunjungan Plaza", "Uniqlo TP6")
 _MALL = re.compile(r"\s+(?:(?:[A-Z][a-z]+\s+)?(?:Plaza|Mall|Square)(?:\s+\d+)?|[A-Z]{1,3}\d{1,2})$")
-_BRANCH = re.compile(r"\s+(?:cabang|branch|kantor\s+cabang|outlet)\b.*$", re.IGNORECASE)
+_BRANCH = re.compile(
+    r"\s+(?:cabang|branch|kantor\s+cabang|outlet|pusat|kantor\s+pusat|head\s+office|hq)\b.*$",
+    re.IGNORECASE,
+)
 
 
 def _squash(text: str) -> str:
@@ -100,6 +103,13 @@ def read_names(
         position = body.position  # "Intern Chat", body: "the Mobile Engineering Intern opening"
     elif position and body.position and _holds_words(body.position, position):
         position = body.position  # "Sales", the invitation: "Vice President, Sales - APAC"
+    elif (
+        position
+        and body.position
+        and position.islower()
+        and role_words(position)[-1:] == role_words(body.position)[-1:]
+    ):
+        position = body.position  # "kabin crew" typed, the notes: "posisi Cabin Crew"
     if company is None and position is not None:
         company, position = _role_then_name(position, f"{location}\n{body.text[:2000]}")
     in_title = company is not None and company.casefold() in title.casefold()
@@ -119,6 +129,8 @@ def read_names(
         company = _named_by_sender(title, sender)
     if company is None and location:
         company = _company_in_location(location)
+        if company is not None:
+            company = _BRANCH.sub("", company).strip() or None  # "Apotek X Pusat, Jl. ..."
     if position is None and body.position:
         position = body.position
     if position is None and body.text:
@@ -129,7 +141,7 @@ def read_names(
         company = _without_place(company, location)
     if company is not None:
         position = position or role_before_org(company)
-        company = without_whom(company, title)
+        company = without_whom(company, title) or (body.company if body.company else None)
     if company is not None:
         company = _as_written(company, f"{title}\n{location}\n{body.text[:2000]}", parties)
         company = _spelled_out(company, f"{location}\n{body.text[:2000]}")
@@ -137,10 +149,15 @@ def read_names(
         position = body.position or None
     if position is not None:
         position = _ABOUT.sub("", position).strip() or position
+        position = _ADDRESSED.sub("", position).strip(" ,") or position
         position = _EMPLOYMENT.sub("", position).strip() or position
         position = _OFFICE.sub("", position).strip() or position
         position = _PROGRAMME.sub("", position).strip(" -,") or position
-        if not any(c.isalpha() for c in position) or position.casefold() in _STAGE_NAMES:
+        if (
+            not any(c.isalpha() for c in position)
+            or position.casefold() in _STAGE_NAMES
+            or position.casefold() in _ADDRESS_WORDS
+        ):
             position = None  # "34389890": a vacancy's number; "Hiring Manager": a round
     return company, _without_trailing_company(without_company(position, company), company)
 
@@ -156,6 +173,9 @@ _EMPLOYMENT = re.compile(
 #: rule E2: the selection around the job, not the job: "Rekrutmen Teller Batch IV", ", Full-Time
 #: 2027", "Batch 2"
 _ABOUT = re.compile(r"^(?:re|about|regarding|soal|tentang)\s+", re.IGNORECASE)
+#: rule E4: the letter's "you" after the role: "posisi Apoteker Rawat Inap, Saudari kami undang"
+_ADDRESS_WORDS = frozenset("saudara saudari sdr sdri anda".split())
+_ADDRESSED = re.compile(r",?\s+\b(?:saudara|saudari|sdr|sdri|anda)\b.*$", re.IGNORECASE)
 #: rule E2: a round's name is never the job ("Recruiter call", "Hiring Manager")
 _STAGE_NAMES = frozenset(w.casefold() for w in STAGE_WORDS)
 _NOISE_NAMES = frozenset(w.casefold() for w in NOISE_WORDS) | {"shop", "toko"}

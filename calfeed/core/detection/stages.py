@@ -71,7 +71,7 @@ _ENDS = r"\s*(?:$|[(\[|,–—-])"
 #: HR ("Telpon HRD") is asked about even when the user wrote it; a chat or an intro call only
 #: when someone from outside sent it (most of the user's own "Coffee chat with X" are not hiring)
 WEAK_STAGES = (
-    r"(?:telp(?:on)?|tlp|tlpn|telf|telepon)\s+hrd?\b|call\s+(?:from|with)\s+hrd?",
+    r"(?:telp(?:on)?|tlp|tlpn|telf|telepon|vc|video\s+call)\s+hrd?\b|call\s+(?:from|with)\s+hrd?",
     r"\bhrd?\s+call",
     r"screening",
     r"assessment\s+(?:day|centre|center)",
@@ -165,6 +165,12 @@ OTHER_KINDS = (
         r"|helpers?|investigasi|disiplin)\b",
     ),
     ("someone else's", r"\b(?:investigation|disciplinary|grievance|intake)\s+interview"),
+    # interviewing several people: "interview TTK lagi (2 org)", "interviews - 3 candidates"
+    (
+        "hiring side",
+        r"\b(?:interview|wawancara)s?\b.*\b\d+\s*(?:org|orang|kandidat|candidates|pelamar"
+        r"|applicants|people)\b",
+    ),
     # an audit's walkthrough: auditors interview process owners, or the user does
     (
         "work",

@@ -313,7 +313,8 @@ ROLE_NOUNS = frozenset(
     merchandiser salesperson salesman saleswoman sales promotor spg spb telemarketer
     recruiter economist actuary statistician journalist reporter translator interpreter
     penerjemah surveyor inspector estimator drafter dispatcher
-    karyawan pegawai pramugari pramugara superintendent odp mdp""".split()
+    karyawan pegawai pramugari pramugara superintendent odp mdp hrbp bdm graduate program
+    programme mgr asst exec coord supv""".split()
 )
 #: rule E2: legal forms and organisation nouns: a phrase holding one names an organisation
 ORG_WORDS = frozenset(

@@ -24,7 +24,7 @@ from calfeed.core.detection.titles import (
 SENIOR = frozenset(
     """manager manajer head kepala director direktur gm chief partner vp svp evp avp md
     president dean registrar principal owner founder ceo coo cfo cto chro cro cmo cpo kabid
-    kadiv pemimpin pimpinan pinca superintendent""".split()
+    kadiv pemimpin pimpinan pinca superintendent ka""".split()
 )
 #: rule E6: a department, not an employer ("Keuangan", "Perencanaan & Anggaran", "Audit &
 #: Assurance"): what remains when a person's title is taken off "Direktur Keuangan"
@@ -34,7 +34,8 @@ DEPARTMENTS = frozenset(
     capital people it teknologi technology legal hukum audit assurance risk risiko treasury
     procurement pengadaan logistics logistik gudang warehouse production produksi quality
     research engineering product design cx customer experience data analytics strategy
-    strategi compliance kepatuhan tax pajak payroll umum general affairs ga & and dan of""".split()
+    strategi compliance kepatuhan tax pajak payroll umum general affairs ga supply chain
+    commercial corporate instalasi farmasi & and dan of""".split()
 )
 _SENIOR_WORD = re.compile(r"[\w']+")
 _USER_ROUND = re.compile(r"\b(?:interview|int|wawancara|wwcr)\s+user\b", re.IGNORECASE)
@@ -62,6 +63,8 @@ def meets_whom(title: str, role: str) -> bool:
     the application's other rounds say."""
     if _PERSON_IN_ROLE.search(role):
         return True
+    if _USER_ROUND.search(title) and any(s.bracketed for s in _holding(title, role)):
+        return True  # "int user (mgr accounting)": the user round's line manager, not the job
     if not _senior(role):
         return False
     words = _SENIOR_WORD.findall(role.casefold())
@@ -141,7 +144,7 @@ def without_whom(company: str, title: str = "") -> str | None:
     lead = _leading_org(words)
     if lead and role_words(" ".join(words[:lead])):  # "Perawat Pelaksana RS Husada Medika"
         return " ".join(words[lead:])
-    if len(words) > 1 and words[0].casefold() in SENIOR | {"hrd", "hr", "user"}:
+    if len(words) > 1 and words[0].casefold().rstrip(".") in SENIOR | {"hrd", "hr", "user"}:
         rest = words[lead or 1 :]  # "Kabid Keperawatan RS Husada", "GM Teratai Resort"
         if all(w.casefold().strip(",.") in DEPARTMENTS for w in rest):
             return None  # "Direktur Keuangan": a person's title
