@@ -573,3 +573,83 @@ def test_e2_a_department_in_the_title_yields_to_the_labelled_company() -> None:
     )
     [found] = reading(e).interviews
     assert found.company == "Kemuning Foods Indonesia"
+
+
+# --- the seventh round: studies, interns, admissions, people's titles -----------------------------
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "CARE study - interview P11",
+        "Wawancara anak PKL (Rudi) - ikut Pak Bonar",
+        "Interview calon guru pendamping - Sinta",
+        "Interview orang tua calon murid - keluarga Tan",
+        "Return to work interview - Dan K.",
+        "Residency interview skills workshop",
+        "Reference call for Mira (Lumen role)",
+    ],
+)
+def test_d8_more_that_is_not_the_users_job_interview(title: str) -> None:
+    assert reading(event(title)).interviews == ()
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Yum cha w/ Dr Lau (Kowloon Care) - CHRO role",
+        "mtg w/ COO (CHRO role) - Harbour Ports",
+        "call w/ Lowden HR re AM role",
+        "Code test review - Nordlys",
+    ],
+)
+def test_d7_a_meeting_about_a_role_or_a_test_review_is_sure(title: str) -> None:
+    assert len(reading(event(title, organizer=("hr@nordlys.fi", "Nordlys"))).interviews) == 1
+
+
+@pytest.mark.parametrize(
+    ("title", "company"),
+    [
+        ("Final stage - Sarah Okoro (Regional Director)", None),
+        ("Interview w/ Programme Director (Prof Lim) - Tanjong IM", "Tanjong IM"),
+        ("interview final GM site KB (video call)", "KB"),
+        ("Interview user - Kepala Cabang Rumah Riang", "Rumah Riang"),
+    ],
+)
+def test_e6_people_places_and_times_are_no_employer(title: str, company: str | None) -> None:
+    assert _one(title)[0] == company
+
+
+def test_e6_a_time_conversion_is_no_employer() -> None:
+    e = event(
+        "call w/ Nordlys (10:00 Helsinki = 14:00 WIB)",
+        description="first chat about the Tools Programmer role, remote ok?",
+    )
+    [found] = reading(e).interviews
+    assert found.company in (None, "Nordlys")  # "with Nordlys" may be a person: left out, not wrong
+    assert found.position == "Tools Programmer"
+
+
+def test_e4_an_interview_for_a_dashed_role_at_an_employer() -> None:
+    e = event(
+        "Interview: Area Manager - North West (R-0048817)",
+        organizer=("greenvale@myworkday.com", "Workday"),
+        description="Your interview for Area Manager - North West (R-0048817) at Greenvale "
+        "Supermarkets has been scheduled.",
+    )
+    [found] = reading(e).interviews
+    assert (found.company, found.position) == (
+        "Greenvale Supermarkets",
+        "Area Manager - North West",
+    )
+
+
+def test_e4_a_long_role_of_the_appointment_is_read_whole() -> None:
+    e = event(
+        "Meeting - Lumen Bay Group",
+        organizer=("jl@searchpartners.com", "Search Partners"),
+        description="Lumen Bay Group would like to invite you to meet the Group CEO as part of "
+        "the process for the role of Regional Chief Human Resources Officer, Asia Pacific.",
+    )
+    [found] = reading(e).interviews
+    assert found.position == "Regional Chief Human Resources Officer, Asia Pacific"

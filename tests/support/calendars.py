@@ -40,11 +40,13 @@ CALENDARS = FIXTURES / "calendars"
 HELDOUT = FIXTURES / "calendars_heldout"
 #: the third set: written without looking at the reader, since tuned against
 BLIND = FIXTURES / "calendars_blind"
-#: the fourth and fifth sets: written without looking at the reader, since tuned against
+#: the fourth to seventh sets: written without looking at the reader, since tuned against
 FOURTH = FIXTURES / "calendars_fourth"
 FIFTH = FIXTURES / "calendars_fifth"
-#: the sixth set: written without looking at the reader, and never tuned to
 SIXTH = FIXTURES / "calendars_sixth"
+SEVENTH = FIXTURES / "calendars_seventh"
+#: the eighth set: written without looking at the reader, and never tuned to
+EIGHTH = FIXTURES / "calendars_eighth"
 VERDICTS = ("interview", "not", "either")
 
 

@@ -61,7 +61,7 @@ _REQUISITION = re.compile(
     r"\b(?:job\s+)?(?:req(?:uisition)?\.?\s*(?:id)?\s*#?\s*[\w-]*\d[\w-]*|j?r-?\d{3,}[\w-]*)\b",
     re.IGNORECASE,
 )
-_WORDS = r"[A-Z0-9][\w&.'’+/-]*(?:,?\s+(?:[A-Z0-9&][\w&.'’+/-]*|of|and|dan|&|de|la|the))*"
+_WORDS = r"[A-Z0-9][\w&.'’+/-]*(?:,?\s+(?:[A-Z0-9&][\w&.'’+/-]*|of|and|dan|&|de|la|the|in))*"
 #: rule E4: sentences that name the role and the employer
 _ROLE_AT = re.compile(
     rf"\b(?i:for|to|untuk|about|regarding|discuss|interest\s+in)\s+(?:the|our|a|an)?\s*(?:position\s+of\s+|role\s+of\s+|posisi\s+)?"
@@ -91,6 +91,13 @@ _INTEREST_IN = re.compile(
 #: rule E4: a job portal's robot names the employer first: "PT Bukit Kapital has scheduled an
 #: interview with you" (one line, so a greeting before it is not part of the name)
 _LINE_WORDS = r"[A-Z0-9][\w&.'’+/-]*(?:[ \t]+(?:[A-Z0-9&][\w&.'’+/-]*|of|and|dan|&|de|la|the))*"
+#: rule E4: "Your interview for Area Manager - North West (R-0048817) at Greendale Supermarkets":
+#: a role that may hold a dash, then the employer
+_DASH_ROLE = r"[A-Z][\w&'’+/-]*(?:[ \t]+(?:[A-Z0-9&][\w&.'’+/-]*|of|and|in|-|–))*"
+_FOR_AT = re.compile(
+    rf"\b(?i:interview|application|apply(?:ing)?)\s+(?i:for)\s+(?i:the\s+)?(?i:position\s+of\s+)?"
+    rf"(?P<role>{_DASH_ROLE})(?:\s+\([^()\n]{{1,40}}\))?\s+(?i:at|with)\s+(?P<co>{_LINE_WORDS})"
+)
 _SCHEDULED = re.compile(
     rf"(?m)^[ \t]*(?P<co>{_LINE_WORDS})[ \t]+(?:has|have)[ \t]+"
     r"(?:scheduled|arranged|invited[ \t]+you)"
@@ -470,11 +477,21 @@ def read_body(description: str, location: str = "") -> BodyReading:
             if found is None or found[role_group] is None:
                 continue
             if position is None:
-                position = _trim_words(_clean_value(found[role_group]))
+                position = _trim_words(_clean_value(found[role_group]), 8)
             names_role = names_role or bool(role_words(found[role_group]))
             if company is None and found[co_group]:
                 company = _trim_words(found[co_group], 5)
             break
+    if (
+        (position is None or company is None)
+        and " for " in low
+        and (" at " in low or " with " in low)
+    ):
+        found = _FOR_AT.search(prose)
+        if found and role_words(found["role"]):
+            position = position or _trim_words(found["role"].strip(" -–"), 8)
+            company = company or _trim_words(found["co"], 6)
+            names_role = True
     if position is None and _may("step", low):
         found = _STEP_FOR.search(prose)
         role = _trim_words(found["role"]) if found else None

@@ -134,7 +134,7 @@ def agrees(text: str, label: str) -> bool:
 
 
 _LEGAL_TAILS = frozenset("tbk persero (persero) ltd inc".split())
-_CAPITALISED_RUN = re.compile(r"[A-Z][\w&'’-]*(?:[ \t]+[A-Z][\w&'’-]*){0,9}")
+_CAPITALISED_RUN = re.compile(r"[A-Z][\w&'’-]*(?:[ \t]+(?:&[ \t]+)?[A-Z][\w&'’-]*){0,9}")
 
 
 def spelled_in(text: str, label: str) -> str | None:

@@ -26,6 +26,7 @@ from calfeed.core.detection.titles import (
     has_org_word,
     role_words,
     segments,
+    strip_stage_and_noise,
 )
 from calfeed.core.detection.whom import DEPARTMENTS, meets_whom, role_before_org, without_whom
 from calfeed.core.model import Person
@@ -102,7 +103,11 @@ def read_names(
     elif position and body.position and _narrows(body.position, position):
         position = body.position  # "Intern Chat", body: "the Mobile Engineering Intern opening"
     elif position and body.position and _holds_words(body.position, position):
-        position = body.position  # "Sales", the invitation: "Vice President, Sales - APAC"
+        # "Sales", the invitation: "Vice President, Sales - APAC"; "Area Manager" and "North
+        # West" read apart, the invitation: "Area Manager - North West": no company in it
+        if company and company.casefold() in body.position.casefold():
+            company = body.company
+        position = body.position
     elif (
         position
         and body.position
@@ -157,6 +162,7 @@ def read_names(
             not any(c.isalpha() for c in position)
             or position.casefold() in _STAGE_NAMES
             or position.casefold() in _ADDRESS_WORDS
+            or not strip_stage_and_noise(position, keywords).strip()
         ):
             position = None  # "34389890": a vacancy's number; "Hiring Manager": a round
     return company, _without_trailing_company(without_company(position, company), company)
@@ -172,7 +178,10 @@ _EMPLOYMENT = re.compile(
 )
 #: rule E2: the selection around the job, not the job: "Rekrutmen Teller Batch IV", ", Full-Time
 #: 2027", "Batch 2"
-_ABOUT = re.compile(r"^(?:re|about|regarding|soal|tentang)\s+", re.IGNORECASE)
+_ABOUT = re.compile(
+    r"^(?:re|about|regarding|soal|tentang)\s+|^(?:ibu|bapak|saudara|saudari|anda)\s+sebagai\s+",
+    re.IGNORECASE,
+)
 #: rule E4: the letter's "you" after the role: "posisi Apoteker Rawat Inap, Saudari kami undang"
 _ADDRESS_WORDS = frozenset("saudara saudari sdr sdri anda".split())
 _ADDRESSED = re.compile(r",?\s+\b(?:saudara|saudari|sdr|sdri|anda)\b.*$", re.IGNORECASE)
@@ -189,7 +198,7 @@ _PROGRAMME = re.compile(
 #: rule E2: where the job is, not which: "(Kantor Pusat Medan)", "cabang Medan", "(Head Office)"
 _OFFICE = re.compile(
     r"\s*[(\[]\s*(?:kantor\s+(?:pusat|cabang|wilayah)|head\s+office|branch\s+office|ho|kc|kcp)"
-    r"\b[^)\]]*[)\]]|\s+(?:cabang|kantor\s+cabang|branch)\s+\w+$",
+    r"\b[^)\]]*[)\]]|\s+(?:cabang|kantor\s+cabang|branch|site)\s+\w+(?:\s+\w+)?$",
     re.IGNORECASE,
 )
 
@@ -322,6 +331,10 @@ def _role_then_name(text: str, written: str) -> tuple[str | None, str]:
         return None, text  # written whole elsewhere ("Posisi: Staff Admin Gudang"): one role
     if all(w.casefold() in DEPARTMENTS for w in rest):
         return None, text  # "Staff Admin Gudang": the role's own department
+    # "kepala bengkel Sinar Tractor": lower-case words of the role, then the name the notes write
+    start = next((i for i, w in enumerate(rest) if w[:1].isupper()), 0)
+    if start and re.search(rf"(?<!\w){re.escape(' '.join(rest[start:]))}(?!\w)", written):
+        return " ".join(rest[start:]), " ".join(words[: last + 1 + start])
     name = " ".join(rest)
     found = re.search(rf"(?<!\w){re.escape(name)}(?!\w)", written, re.IGNORECASE)
     if (

@@ -158,7 +158,7 @@ def judge(
         return Verdict(0.6, "body-only", WHY["body-only"])
     if vague and outside and body.position:
         return Verdict(0.6, "vague-title", WHY["vague-title"])
-    if not outside and body.vacancy and _MEETING.search(read_as):
+    if not outside and (body.vacancy or body.names_role) and _MEETING.search(read_as):
         if _at_work(event, owner):  # an HR user's own "Meeting HRD - lowongan Staff Admin"
             return Verdict(0.6, "weak-stage", WHY["weak-stage"])
         return Verdict(0.85, "noted-vacancy", "")  # "WA call sama Pak Budi": "soal lowongan X"

@@ -45,6 +45,8 @@ STRONG_STAGES = (
     r"panggilan\s+(?:kerja|interview|wawancara)",
     r"loop\s*[-:|–—]",
     r"take[\s-]?home\s+(?:review|presentation|walk[\s-]?through|discussion|debrief|readout)",
+    r"(?:code|coding|technical)\s+(?:test|challenge|assignment)\s+(?:review|debrief"
+    r"|walk[\s-]?through|discussion|readout)",
     r"vorstellungsgespr(?:ä|ae|a)ch|bewerbungsgespr(?:ä|ae|a)ch",  # German: a job interview
     r"^\W*loop\b",
     # a conversation the user notes is about a role: "Coffee - <name> re CCO role"
@@ -183,6 +185,22 @@ OTHER_KINDS = (
         r"\b(?:survei|survey|sensus|census|enumerator|pencacah\w*|rumah\s+tangga|ruta|bps)\b",
     ),
     ("work", r"\bspot[\s-]?check\b|\bstakeholder\s+(?:interview|wawancara)"),
+    # a study's interviews the user runs: "SPEAK study - interview P07", "semi-structured"
+    (
+        "thesis",
+        r"\b(?:study|studi)\b.*\b(?:interview|wawancara)\b"
+        r"|\b(?:interview|wawancara)\s+p\d+\b|\bsemi-structured\b",
+    ),
+    # the user's interns: "Wawancara anak PKL (Yosua)"
+    ("hiring side", r"\b(?:anak|calon)\s+(?:pkl|magang)\b"),
+    # "Interview calon guru pendamping - Andi": a candidate for the user's own workplace
+    ("hiring side", r"\b(?:interview|wawancara)\s+calon\b(?!\s+(?:karyawan|pegawai)\b)"),
+    # a school's admissions: "Interview orang tua calon murid"
+    (
+        "not a job",
+        r"\b(?:calon\s+(?:murid|siswa|mahasiswa)|orang\s+tua\s+murid|penerimaan\s+(?:murid|siswa))\b",
+    ),
+    ("work", r"\breturn[\s-]to[\s-]work\b"),
     # taking someone else to an interview: "antar Nisa interview", "jemput bu Ratna ke interview"
     (
         "someone else's",
@@ -220,6 +238,7 @@ OTHER_KINDS = (
         r"^(?!.*\b(?:interview|wawancara)\b).*\b(?:gaji|salary|offering|nego(?:siasi)?|join\s+date"
         r"|start\s+date|tanggal\s+masuk)\b",
     ),
+    ("results", r"\breference\s+(?:call|check|chat)\b|\bcall\s+as\s+(?:a\s+)?referee\b"),
     ("results", r"^\W*onboarding\b|\bmedical\s+check|\bmcu\b|\btes\s+kesehatan\b"),
     (
         "to-do",
@@ -229,6 +248,7 @@ OTHER_KINDS = (
     (
         "to-do",
         r"^\W*(?:call|email|e-mail|send|kirim|telpon|hubungi|reply|balas|remind|ingat)\b"
+        r"(?!.*\b(?:role|position|posisi|lowongan)\W*$)"
         r".*\b(?:back|re|about|soal|sebelum|tanya)\b",
     ),
     # signing up for interviews at a fair's tables is not one
@@ -308,10 +328,12 @@ def names_test(title: str) -> bool:
 
 #: rule D7: a meeting the title says is about a job: "coffee w/ X re head chef"
 _ABOUT_ROLE = re.compile(
-    r"\b(?:coffee|call|chat|lunch|dinner|meeting|ngopi|telp|ketemu|drinks)\b.*\b(?:re|about"
-    r"|regarding|soal)\s+(?:the\s+|a\s+)?(?P<role>[\w&/ -]{2,40}?)\s*(?:$|[(\[,;|])",
+    r"\b(?:coffee|call|chat|lunch|dinner|meeting|mtg|ngopi|telp|ketemu|drinks|yum\s+cha)\b.*"
+    r"(?:\b(?:re|about|regarding|soal)\s+(?:the\s+|a\s+)?(?P<role>[\w&/ -]{2,40}?)"
+    r"|[-(]\s*(?P<named>[\w&/ -]{2,30}?\s+(?:role|position)))\s*(?:$|[)(\[,;|])",
     re.IGNORECASE,
 )
+_ROLE_WORD_END = re.compile(r"\s(?:role|position|job|posisi|lowongan)$", re.IGNORECASE)
 #: rule D7: an applicant-tracking system's requisition number beside a role: "Presentation -
 #: Lecturer in Human Geography (R-0045127)", "(Req 2231)", "Job ID 2026-1187"
 _REQUISITION = re.compile(
@@ -329,8 +351,10 @@ def stage_strength(title: str, sent: bool = True) -> int:
     if _REQUISITION.search(title) and role_words(title):
         return 2
     about = _ABOUT_ROLE.search(title)
-    if about and role_words(about["role"]):
-        return 2  # "coffee w/ Luca (Cantiere) re head chef": a conversation about a job
+    if about and (
+        about["named"] or role_words(about["role"]) or _ROLE_WORD_END.search(about["role"])
+    ):
+        return 2  # "coffee w/ Luca (Cantiere) re head chef", "mtg w/ COO (CHRO role)"
     if LOWER_SHORTHAND.match(title) and role_words(title):
         return 2
     if _WEAK.search(title) or (sent and _SENT.search(title)):

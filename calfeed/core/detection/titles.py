@@ -30,6 +30,7 @@ NOT_INTERVIEW_WORDS = (
     "coaching",
     "tips",
     "webinar",
+    "workshop",
     "persiapan",
     "latihan",
     "simulasi",
@@ -167,6 +168,8 @@ STAGE_WORDS = (
     "chat",
     # the kind of round, as tools and people qualify it ("Managerial Interview", "Chalk talk")
     "managerial",
+    "code test review",
+    "code test",
     "coffee",
     "lunch",
     "take-home review",
@@ -210,6 +213,10 @@ NOISE_WORDS = (
     "meet",
     "ketemu",
     "wa call",
+    "discord",
+    "whereby",
+    "voice call",
+    "video call",
     "wa",
     "whatsapp",
     "teams",
@@ -314,7 +321,7 @@ ROLE_NOUNS = frozenset(
     recruiter economist actuary statistician journalist reporter translator interpreter
     penerjemah surveyor inspector estimator drafter dispatcher
     karyawan pegawai pramugari pramugara superintendent odp mdp hrbp bdm graduate program
-    programme mgr asst exec coord supv""".split()
+    programme mgr asst exec coord supv residency fellowship""".split()
 )
 #: rule E2: legal forms and organisation nouns: a phrase holding one names an organisation
 ORG_WORDS = frozenset(
@@ -327,7 +334,8 @@ ORG_WORDS = frozenset(
 #: place or a branch after the name ("Matahari TP", "Santika Gubeng") is not one of them
 NAME_ENDS = ORG_WORDS | frozenset(
     """agency capital systems analytics creative digital partners ventures solutions
-    technologies technology media consulting logistics""".split()
+    technologies technology media consulting logistics health healthcare hospitals
+    clinics""".split()
 )
 #: rule E2: whom the user meets, not an employer: "Meet Chairman (Halcyon)", "w/ Group CEO"
 PEOPLE_TITLES = frozenset(
@@ -335,7 +343,9 @@ PEOPLE_TITLES = frozenset(
     founder founders co-founder cofounder co-founders board group global regional utama""".split()
 )
 #: words that introduce a person
-HONORIFICS = frozenset("ibu bu pak bapak mr mr. ms ms. mrs mrs. dr dr. kak mas mbak".split())
+HONORIFICS = frozenset(
+    "ibu bu pak bapak mr mr. ms ms. mrs mrs. dr dr. prof prof. kak mas mbak".split()
+)
 
 Connector = str  # "" (a separator), "with", "at", "for", "from", "between", "x", "(", "["
 
@@ -345,6 +355,7 @@ _CONNECTORS = {
     "dengan": "with",
     "bersama": "with",
     "sama": "with",
+    "dgn": "with",
     "between": "between",
     "and": "between",
     "at": "at",
@@ -392,8 +403,9 @@ _TRAILING = re.compile(rf"(?<![\w-])(?:{_EDGE})$", re.IGNORECASE)
 #: substrings one of which every D5 match holds: most titles are cleared without the regex
 _D5_TRIGGERS = tuple(
     """prep pract mock rehears coach tips webinar persiap latihan simulasi belajar thank terima
-    debrief outfit podcast journal wartawan candid kandidat conduct particip usabil research press
-    media travel commute drive berangkat perjalanan buy shop beli training question""".split()
+    workshop debrief outfit podcast journal wartawan candid kandidat conduct particip usabil
+    research press media travel commute drive berangkat perjalanan buy shop beli training
+    question""".split()
 )
 
 
@@ -448,7 +460,8 @@ _SEPARATORS = re.compile(
 _BRACKET_SEPARATORS = re.compile(r"\s+[-–—|/]+\s+|\s*[:：]\s*")
 _BRACKETS = re.compile(r"[\[(<（]([^\[\]()<>（）]*)[\])>）]")
 _CONNECTOR = re.compile(
-    r"(?<![\w/])(with|w/|dengan|bersama|sama|between|and|at|@|di|from|dari|for|untuk|posisi|a\.n\.|via)"
+    r"(?<![\w/])(with|w/|dengan|dgn|bersama|sama|between|and|at|@|di|from|dari|for|untuk|posisi|a\.n\."
+    r"|via)"
     r"(?![\w/])",
     re.IGNORECASE,
 )

@@ -24,7 +24,7 @@ from calfeed.core.detection.titles import (
 SENIOR = frozenset(
     """manager manajer head kepala director direktur gm chief partner vp svp evp avp md
     president dean registrar principal owner founder ceo coo cfo cto chro cro cmo cpo kabid
-    kadiv pemimpin pimpinan pinca superintendent ka""".split()
+    kadiv pemimpin pimpinan pinca superintendent supt ka""".split()
 )
 #: rule E6: a department, not an employer ("Keuangan", "Perencanaan & Anggaran", "Audit &
 #: Assurance"): what remains when a person's title is taken off "Direktur Keuangan"
@@ -40,7 +40,7 @@ DEPARTMENTS = frozenset(
 _SENIOR_WORD = re.compile(r"[\w']+")
 _USER_ROUND = re.compile(r"\b(?:interview|int|wawancara|wwcr)\s+user\b", re.IGNORECASE)
 #: rule E6: words that, with a senior title, name a person or a body of people, not a job
-_PERSON_WORDS = frozenset("direksi board cabang divisi bidang unit hrd hr user".split())
+_PERSON_WORDS = frozenset("direksi board cabang divisi bidang unit hrd hr user bengkel".split())
 #: rule E6: a round after the first, or the round with the hiring manager ("user")
 _LATER_ROUND = re.compile(
     r"\b(?:2nd|3rd|second|third|final|lanjutan|next|last|user|rd\s*[2-9]|round\s*[2-9]"
@@ -81,6 +81,9 @@ def meets_whom(title: str, role: str) -> bool:
 _AFTER_NAME = re.compile(r"\b[A-Z][\w'’.-]+\s+[A-Z][\w'’.-]+\s*\(\s*$")
 
 
+_SENIOR_ALTERNATIVES = "|".join(sorted(SENIOR | {"regional", "group"}))
+#: a person's name as a title writes it: two or three capitalised words, no organisation noun
+_PERSON_NAME = re.compile(r"[A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’-]+){1,2}")
 #: rule E6: a person's title: "Head of School", "Director of Nursing", "Dean of Arts"
 _TITLE_OF = re.compile(rf"\b(?:{'|'.join(sorted(SENIOR))})\s+of\b", re.IGNORECASE)
 _TITLE_OF_NAME = re.compile(
@@ -122,8 +125,11 @@ def _holding(title: str, role: str) -> list[Segment]:
 def without_whom(company: str, title: str = "") -> str | None:
     """Rule E6: "GM Kirana Ubud", "Kabid Keperawatan RS Husada": the person met, then the
     employer; "Head of School": a person's title; "bawa CV": a to-do, no name."""
-    if _TODO.match(company):
-        return None
+    if _TODO.match(company) or "=" in company:
+        return None  # a to-do; "Helsinki =": a time conversion
+    titled = rf"{re.escape(company)}\s*\(\s*(?:{_SENIOR_ALTERNATIVES})\b"
+    if _PERSON_NAME.fullmatch(company) and re.search(titled, title, re.IGNORECASE):
+        return None  # "Sarah Okafor (Regional Director)": a person and her title
     if "," in company and not has_org_word(company):
         # "VP Design, Ordna": a person's department, then the employer; "Trattoria Sabbia,
         # Dubai": the employer, then its city
@@ -144,8 +150,10 @@ def without_whom(company: str, title: str = "") -> str | None:
     lead = _leading_org(words)
     if lead and role_words(" ".join(words[:lead])):  # "Perawat Pelaksana RS Husada Medika"
         return " ".join(words[lead:])
-    if len(words) > 1 and words[0].casefold().rstrip(".") in SENIOR | {"hrd", "hr", "user"}:
+    if len(words) > 1 and words[0].casefold().rstrip(".") in SENIOR | _BEFORE_NAME:
         rest = words[lead or 1 :]  # "Kabid Keperawatan RS Husada", "GM Teratai Resort"
+        while len(rest) > 1 and rest[0].casefold() in _BEFORE_NAME:
+            rest = rest[1:]  # "GM site BA": the person, the place, then the employer
         if all(w.casefold().strip(",.") in DEPARTMENTS for w in rest):
             return None  # "Direktur Keuangan": a person's title
         return " ".join(rest)
@@ -163,6 +171,10 @@ _OPENING_ORG = frozenset(
 def _leading_org(words: list[str]) -> int:
     """Where an organisation's name opens after other words, or 0."""
     return next((i for i, w in enumerate(words) if i and w.casefold() in _OPENING_ORG), 0)
+
+
+#: words before an employer's name that say whom or where, not who: "HRD X", "site BA", "kebun SLN"
+_BEFORE_NAME = frozenset("hrd hr user site kebun plant cabang".split())
 
 
 def role_before_org(company: str | None) -> str | None:
