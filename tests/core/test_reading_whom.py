@@ -653,3 +653,78 @@ def test_e4_a_long_role_of_the_appointment_is_read_whole() -> None:
     )
     [found] = reading(e).interviews
     assert found.position == "Regional Chief Human Resources Officer, Asia Pacific"
+
+
+# --- the eighth round -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Sesi Wawancara Pengguna Kasira",
+        "Wawancara surveior akreditasi - unit ICU",
+        "Temani Nisa interview kerja (bank syariah)",
+        "Interview vlog w/ Jess (travel channel)",
+    ],
+)
+def test_d8_research_accreditation_company_and_vlogs_are_not_the_users(title: str) -> None:
+    assert reading(event(title)).interviews == ()
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Orbis HM int (VP Customer Eng)",
+        "Pranawa 2nd - FO Manager",
+        "Arcwise | Technical Presentation",
+    ],
+)
+def test_d7_a_hiring_managers_int_a_second_round_and_a_technical_presentation(title: str) -> None:
+    e = event(
+        title,
+        organizer=("ta@arcwise.io", "Arcwise Talent"),
+        description="A presentation for the Pre-Sales Lead role. Your interview is confirmed.",
+    )
+    assert len(reading(e).interviews) == 1
+
+
+@pytest.mark.parametrize(
+    ("title", "company"),
+    [
+        ("call w/ Sarah H (Hartwell TA) - supt role", "Hartwell"),
+        ("interview BME kantor Tj Uncang", "BME"),
+    ],
+)
+def test_e6_a_team_a_language_and_an_office_are_no_part_of_the_name(
+    title: str, company: str
+) -> None:
+    assert _one(title)[0] == company
+
+
+def test_e6_the_language_of_a_round_is_no_employer() -> None:
+    assert _one("2nd interview NOF w/ Yard Manager (English)")[0] != "English"
+
+
+def test_e4_an_interview_with_an_organisation_names_the_employer_not_the_agency() -> None:
+    e = event(
+        "Video Interview - Staff Nurse ICU",
+        organizer=("wulan@cahayamedika-global.co.id", "Cahaya Medika Global"),
+        description="You are shortlisted for a video interview with Najd Royal Care Hospital, "
+        "Riyadh.\nPosition: Staff Nurse - ICU",
+    )
+    [found] = reading(e).interviews
+    assert found.company == "Najd Royal Care Hospital"
+
+
+def test_e5_an_invitations_full_name_is_not_shortened_to_the_users_short_form() -> None:
+    rounds = [
+        event(
+            "Interview: Budi Santoso <> Westmoor Iron",
+            event_id="w1",
+            start=_on(2),
+            organizer=("ta@westmooriron.com.au", "Westmoor Iron TA"),
+        ),
+        event("2nd round w/ GM Operations - Westmoor", event_id="w2", start=_on(9)),
+    ]
+    found = {i.event.event_id: i.company for i in reading(*rounds).interviews}
+    assert found["w1"] == "Westmoor Iron"

@@ -219,7 +219,11 @@ def place(rounds: Sequence[Round]) -> list[Placed]:
                 shorter = [n for n in written if _word_prefix(n, company)]
                 if fuller:  # "Orca" typed once, "Orca Agency" another time: the full name
                     company = max(fuller, key=lambda n: (len(n), n))
-                elif shorter and not _org_tail(min(shorter, key=len), company):
+                elif (
+                    shorter
+                    and not rounds[i].outside  # an invitation's full name stays
+                    and not _org_tail(min(shorter, key=len), company)
+                ):
                     company = min(shorter, key=len)  # "Matahari" for "Matahari TP"
             if role is not None and (
                 position is None

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from calfeed.core.detection.titles import ROLE_NOUNS, role_words
+from calfeed.core.detection.titles import ROLE_NOUNS, has_org_word, role_words
 
 #: how much of a body is read: invitations put what matters at the top
 SCAN_LIMIT = 6000
@@ -98,6 +98,7 @@ _FOR_AT = re.compile(
     rf"\b(?i:interview|application|apply(?:ing)?)\s+(?i:for)\s+(?i:the\s+)?(?i:position\s+of\s+)?"
     rf"(?P<role>{_DASH_ROLE})(?:\s+\([^()\n]{{1,40}}\))?\s+(?i:at|with)\s+(?P<co>{_LINE_WORDS})"
 )
+_INTERVIEW_WITH = re.compile(rf"\b(?i:interview)\s+with\s+(?P<co>{_LINE_WORDS})")
 _SCHEDULED = re.compile(
     rf"(?m)^[ \t]*(?P<co>{_LINE_WORDS})[ \t]+(?:has|have)[ \t]+"
     r"(?:scheduled|arranged|invited[ \t]+you)"
@@ -515,6 +516,12 @@ def read_body(description: str, location: str = "") -> BodyReading:
             if position is None:
                 position = _trim_words(found["role"], 5)
             break
+    if company is None and "interview with " in low:
+        # "shortlisted for a video interview with Najd Royal Care Hospital, Riyadh": an
+        # organisation by its noun, never a person ("an interview with our Head of Design")
+        found = _INTERVIEW_WITH.search(prose)
+        if found and has_org_word(found["co"]):
+            company = _trim_words(found["co"], 6)
     if company is None and "scheduled" in rare:
         found = _SCHEDULED.search(prose)
         if found:

@@ -42,7 +42,7 @@ _NOT_ALNUM = re.compile(r"[^0-9a-z]")
 #: ("Starbucks Tunjungan Plaza", "Uniqlo TP6")
 _MALL = re.compile(r"\s+(?:(?:[A-Z][a-z]+\s+)?(?:Plaza|Mall|Square)(?:\s+\d+)?|[A-Z]{1,3}\d{1,2})$")
 _BRANCH = re.compile(
-    r"\s+(?:cabang|branch|kantor\s+cabang|outlet|pusat|kantor\s+pusat|head\s+office|hq)\b.*$",
+    r"\s+(?:cabang|branch|kantor|outlet|pusat|head\s+office|hq)\b.*$",
     re.IGNORECASE,
 )
 
@@ -108,12 +108,7 @@ def read_names(
         if company and company.casefold() in body.position.casefold():
             company = body.company
         position = body.position
-    elif (
-        position
-        and body.position
-        and position.islower()
-        and role_words(position)[-1:] == role_words(body.position)[-1:]
-    ):
+    elif position and body.position and position.islower() and not body.position.islower():
         position = body.position  # "kabin crew" typed, the notes: "posisi Cabin Crew"
     if company is None and position is not None:
         company, position = _role_then_name(position, f"{location}\n{body.text[:2000]}")

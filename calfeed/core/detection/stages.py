@@ -29,7 +29,9 @@ STRONG_STAGES = (
     r"bar\s*raiser",
     r"\binterviewing\s+(?:at|with|@|for)\b",
     r"\binterviu\b",
-    r"hm\s+(?:call|chat|screen|round|interview)",
+    r"hm\s+(?:call|chat|screen|round|interview|int)\b",
+    # "Pranawa 2nd - FO Manager": a later round, then whom
+    r"\b(?:2nd|3rd|second|third)\s*[-–:]\s",
     r"hiring\s+manager",
     r"culture\s+(?:fit|add)(?:\s+(?:session|call|chat|round))?",
     r"system\s+design\s+(?:round|session|interview)",
@@ -87,6 +89,7 @@ WEAK_STAGES = (
     # a panel is an interview when sent with an invitation or a role ("Meridian Capital - panel
     # with General Counsel and CFO"); a conference's panel is not
     r"\bpanel\b(?!\s+(?:discussion|talk|session\s+at))",
+    r"\btechnical\s+presentation\b",
     # a values round ("Values & Ways of Working", "values interview"): with an invitation or a
     # sure round of the same application
     r"\bvalues\b",
@@ -182,7 +185,8 @@ OTHER_KINDS = (
     # a survey's or a census's interview of a household
     (
         "thesis",
-        r"\b(?:survei|survey|sensus|census|enumerator|pencacah\w*|rumah\s+tangga|ruta|bps)\b",
+        r"\b(?:survei|survey|sensus|census|enumerator|pencacah\w*|rumah\s+tangga|ruta|bps"
+        r"|surveior|surveyor|akreditasi|accreditation)\b",
     ),
     ("work", r"\bspot[\s-]?check\b|\bstakeholder\s+(?:interview|wawancara)"),
     # a study's interviews the user runs: "SPEAK study - interview P07", "semi-structured"
@@ -204,7 +208,8 @@ OTHER_KINDS = (
     # taking someone else to an interview: "antar Nisa interview", "jemput bu Ratna ke interview"
     (
         "someone else's",
-        r"^\W*(?:antar|anter|anterin|nganter|jemput|drop\s+off|pick\s+up|drive|driving)\b"
+        r"^\W*(?:antar|anter|anterin|nganter|jemput|temani|menemani|nemenin|accompany"
+        r"|drop\s+off|pick\s+up|drive|driving)\b"
         r".*\b(?:interview|wawancara)\b",
     ),
     ("work", r"\b(?:client|customer|team|company|quarterly|annual)\s+on-?site\b"),
@@ -221,8 +226,10 @@ OTHER_KINDS = (
     ),
     ("user research", r"\bcustomer\s+(?:interview|discovery|research)|\buser\s+testing\b"),
     ("user research", r"\b(?:study|research)\s+participant|\bparticipant\b"),
+    ("user research", r"\bwawancara\s+pengguna\b"),
     ("press", r"\b(?:tv|radio|television|press|media|news|podcast)\s+(?:interview|wawancara)"),
     ("press", r"\b(?:journalist|reporter|wartawan|narasumber|jurnalis)\b"),
+    ("press", r"\b(?:vlog|vlogger|youtube|tiktok|travel\s+channel)\b"),
     ("press", r"\b(?:student\s+paper|newspaper|magazine|majalah|koran|school\s+paper)\b"),
     ("thesis", r"\b(?:skripsi|tesis|thesis|responden|respondent|penelitian|kuesioner)\b"),
     ("informational", r"\binformational\b|\binfo\s+(?:interview|chat)\b"),

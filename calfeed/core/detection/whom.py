@@ -24,7 +24,7 @@ from calfeed.core.detection.titles import (
 SENIOR = frozenset(
     """manager manajer head kepala director direktur gm chief partner vp svp evp avp md
     president dean registrar principal owner founder ceo coo cfo cto chro cro cmo cpo kabid
-    kadiv pemimpin pimpinan pinca superintendent supt ka""".split()
+    kadiv pemimpin pimpinan pinca superintendent supt ka fom hod""".split()
 )
 #: rule E6: a department, not an employer ("Keuangan", "Perencanaan & Anggaran", "Audit &
 #: Assurance"): what remains when a person's title is taken off "Direktur Keuangan"
@@ -38,7 +38,9 @@ DEPARTMENTS = frozenset(
     commercial corporate instalasi farmasi & and dan of""".split()
 )
 _SENIOR_WORD = re.compile(r"[\w']+")
-_USER_ROUND = re.compile(r"\b(?:interview|int|wawancara|wwcr)\s+user\b", re.IGNORECASE)
+_USER_ROUND = re.compile(
+    r"\b(?:interview|int|intvw|intrvw|itw|wawancara|wwcr)\s+user\b", re.IGNORECASE
+)
 #: rule E6: words that, with a senior title, name a person or a body of people, not a job
 _PERSON_WORDS = frozenset("direksi board cabang divisi bidang unit hrd hr user bengkel".split())
 #: rule E6: a round after the first, or the round with the hiring manager ("user")
@@ -81,6 +83,8 @@ def meets_whom(title: str, role: str) -> bool:
 _AFTER_NAME = re.compile(r"\b[A-Z][\w'’.-]+\s+[A-Z][\w'’.-]+\s*\(\s*$")
 
 
+_LANGUAGES = frozenset("english inggris bahasa indonesian mandarin japanese arabic malay".split())
+_TEAM_TAIL = re.compile(r"\s+(?:ta|hr|hrd|talent|recruiting|recruitment|people\s+team)$", re.I)
 _SENIOR_ALTERNATIVES = "|".join(sorted(SENIOR | {"regional", "group"}))
 #: a person's name as a title writes it: two or three capitalised words, no organisation noun
 _PERSON_NAME = re.compile(r"[A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’-]+){1,2}")
@@ -125,8 +129,9 @@ def _holding(title: str, role: str) -> list[Segment]:
 def without_whom(company: str, title: str = "") -> str | None:
     """Rule E6: "GM Kirana Ubud", "Kabid Keperawatan RS Husada": the person met, then the
     employer; "Head of School": a person's title; "bawa CV": a to-do, no name."""
-    if _TODO.match(company) or "=" in company:
-        return None  # a to-do; "Helsinki =": a time conversion
+    if _TODO.match(company) or "=" in company or company.casefold() in _LANGUAGES:
+        return None  # a to-do; "Helsinki =": a time conversion; "(English)": the language
+    company = _TEAM_TAIL.sub("", company).strip() or company  # "Hartwell TA": the team
     titled = rf"{re.escape(company)}\s*\(\s*(?:{_SENIOR_ALTERNATIVES})\b"
     if _PERSON_NAME.fullmatch(company) and re.search(titled, title, re.IGNORECASE):
         return None  # "Sarah Okafor (Regional Director)": a person and her title
