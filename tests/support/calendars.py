@@ -40,13 +40,14 @@ CALENDARS = FIXTURES / "calendars"
 HELDOUT = FIXTURES / "calendars_heldout"
 #: the third set: written without looking at the reader, since tuned against
 BLIND = FIXTURES / "calendars_blind"
-#: the fourth to seventh sets: written without looking at the reader, since tuned against
+#: the fourth to eighth sets: written without looking at the reader, since tuned against
 FOURTH = FIXTURES / "calendars_fourth"
 FIFTH = FIXTURES / "calendars_fifth"
 SIXTH = FIXTURES / "calendars_sixth"
 SEVENTH = FIXTURES / "calendars_seventh"
-#: the eighth set: written without looking at the reader, and never tuned to
 EIGHTH = FIXTURES / "calendars_eighth"
+#: the ninth set: written without looking at the reader, and never tuned to
+NINTH = FIXTURES / "calendars_ninth"
 VERDICTS = ("interview", "not", "either")
 
 
