@@ -14,6 +14,7 @@ import pytest
 
 from calfeed.core.detection import CalendarReading
 from calfeed.core.detection.whom import may_meet_whom, meets_whom
+from calfeed.core.model import SourceEvent
 from tests.core.test_reading import WORK, event, reading
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
@@ -728,3 +729,36 @@ def test_e5_an_invitations_full_name_is_not_shortened_to_the_users_short_form() 
     ]
     found = {i.event.event_id: i.company for i in reading(*rounds).interviews}
     assert found["w1"] == "Westmoor Iron"
+
+
+# --- reading stays cheap --------------------------------------------------------------------------
+
+
+def test_reading_compiles_no_pattern_per_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Regression: a check built a pattern from each company's name, and a calendar of a
+    thousand interviews compiled a thousand patterns (0.3 s of a 1.2 s feed)."""
+    import re._compiler as compiler
+
+    tails = "Works Labs Foods Logistics Media Retail Health Energy Capital Systems".split()
+
+    def calendar(heads: str) -> list[SourceEvent]:
+        # names shaped like people's ("Amber Works"), the shape that had a pattern each
+        pairs = [(h, t) for h in heads.split() for t in tails]
+        return [
+            event(
+                f"Interview - Analyst - {head} {tail} (Regional Director)",
+                event_id=f"{head}{tail}",
+                description=f"Posisi: Analyst\nPT {head} {tail} Sejahtera, kantor pusat",
+                location=f"{head} {tail}, Level 3",
+            )
+            for head, tail in pairs
+        ]
+
+    reading(*calendar("Amber Birch Cedar Delta Ember Fable Garnet Harbor Indigo Juniper"))
+    compiled: list[object] = []
+    original = compiler.compile
+    monkeypatch.setattr(
+        compiler, "compile", lambda *a, **k: compiled.append(a) or original(*a, **k)
+    )
+    reading(*calendar("Kestrel Linden Maple Nimbus Onyx Pebble Quill Raven Sable Tulip"))
+    assert len(compiled) < 20, compiled[:5]

@@ -328,19 +328,34 @@ def _role_then_name(text: str, written: str) -> tuple[str | None, str]:
         return None, text  # "Staff Admin Gudang": the role's own department
     # "kepala bengkel Sinar Tractor": lower-case words of the role, then the name the notes write
     start = next((i for i, w in enumerate(rest) if w[:1].isupper()), 0)
-    if start and re.search(rf"(?<!\w){re.escape(' '.join(rest[start:]))}(?!\w)", written):
+    if start and _find_words(" ".join(rest[start:]), written, fold=False) is not None:
         return " ".join(rest[start:]), " ".join(words[: last + 1 + start])
     name = " ".join(rest)
-    found = re.search(rf"(?<!\w){re.escape(name)}(?!\w)", written, re.IGNORECASE)
+    found = _find_words(name, written, fold=True)
     if (
         found is None
         and len(rest) >= 2
         and all(w[:1].isupper() and w.casefold() not in _NOISE_NAMES for w in rest)
     ):
         return name, " ".join(words[: last + 1])  # "intrvw kurir Lintas Kilat": a name as typed
-    if found is None or not all(w[:1].isupper() for w in found.group().split()):
+    if found is None or not all(w[:1].isupper() for w in found.split()):
         return None, text
-    return (name if name[:1].isupper() else found.group()), " ".join(words[: last + 1])
+    return (name if name[:1].isupper() else found), " ".join(words[: last + 1])
+
+
+def _find_words(name: str, written: str, *, fold: bool) -> str | None:
+    """`name` as whole words in `written` (as `written` spells it), without compiling a pattern
+    per name: a calendar holds a thousand names."""
+    haystack, needle = (written.casefold(), name.casefold()) if fold else (written, name)
+    at = haystack.find(needle)
+    while at >= 0:
+        end = at + len(needle)
+        if (at == 0 or not haystack[at - 1].isalnum()) and (
+            end == len(haystack) or not haystack[end].isalnum()
+        ):
+            return written[at:end] if len(haystack) == len(written) else name
+        at = haystack.find(needle, at + 1)
+    return None
 
 
 def _without(title: str, name: str) -> str:

@@ -86,6 +86,8 @@ _AFTER_NAME = re.compile(r"\b[A-Z][\w'’.-]+\s+[A-Z][\w'’.-]+\s*\(\s*$")
 _LANGUAGES = frozenset("english inggris bahasa indonesian mandarin japanese arabic malay".split())
 _TEAM_TAIL = re.compile(r"\s+(?:ta|hr|hrd|talent|recruiting|recruitment|people\s+team)$", re.I)
 _SENIOR_ALTERNATIVES = "|".join(sorted(SENIOR | {"regional", "group"}))
+#: right after a name: "(Regional Director)", "(VP Risk)"
+_BRACKETED_SENIOR = re.compile(rf"\s*\(\s*(?:{_SENIOR_ALTERNATIVES})\b", re.IGNORECASE)
 #: a person's name as a title writes it: two or three capitalised words, no organisation noun
 _PERSON_NAME = re.compile(r"[A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’-]+){1,2}")
 #: rule E6: a person's title: "Head of School", "Director of Nursing", "Dean of Arts"
@@ -132,8 +134,8 @@ def without_whom(company: str, title: str = "") -> str | None:
     if _TODO.match(company) or "=" in company or company.casefold() in _LANGUAGES:
         return None  # a to-do; "Helsinki =": a time conversion; "(English)": the language
     company = _TEAM_TAIL.sub("", company).strip() or company  # "Hartwell TA": the team
-    titled = rf"{re.escape(company)}\s*\(\s*(?:{_SENIOR_ALTERNATIVES})\b"
-    if _PERSON_NAME.fullmatch(company) and re.search(titled, title, re.IGNORECASE):
+    at = title.find(company) if _PERSON_NAME.fullmatch(company) else -1
+    if at >= 0 and _BRACKETED_SENIOR.match(title, at + len(company)):
         return None  # "Sarah Okafor (Regional Director)": a person and her title
     if "," in company and not has_org_word(company):
         # "VP Design, Ordna": a person's department, then the employer; "Trattoria Sabbia,
