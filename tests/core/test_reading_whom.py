@@ -731,6 +731,64 @@ def test_e5_an_invitations_full_name_is_not_shortened_to_the_users_short_form() 
     assert found["w1"] == "Westmoor Iron"
 
 
+# --- the ninth round -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Interview nasabah baru (KYC) - Bpk. Hendra",
+        "wawancara KYC calon nasabah prioritas",
+        "Medical interview underwriting - Pak Yusuf",
+        "Vendor interview: Kestrel - data platform tender",
+        "siapin jawaban interview Danakarta",
+    ],
+)
+def test_d8_customers_tenders_and_preparation_are_not_interviews(title: str) -> None:
+    assert reading(event(title)).interviews == ()
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Live coding - Fernwood (CoderPad)",
+        "System Design - Pebbleton",
+        "ph screen Brightwell Beauty 12:15 (Brand Mgr)",
+        "Temuduga - Eksekutif Kanan Perancangan",
+    ],
+)
+def test_d1_d7_more_rounds_by_name(title: str) -> None:
+    assert len(reading(event(title, organizer=("ta@fernwood.com", "Fernwood"))).interviews) == 1
+
+
+def test_e4_a_companys_legal_form_ends_no_sentence_and_an_emptied_bracket_goes() -> None:
+    e = event(
+        "Interview Invitation - Demand Planning Lead",
+        organizer=("farah@halcyonpharma.com", "Farah"),
+        description="Position: Demand Planning Lead - APAC (Req ID 5309)\n"
+        "Company: Halcyon Pharma Asia Pte. Ltd.",
+    )
+    [found] = reading(e).interviews
+    assert (found.company or "").rstrip(".") == "Halcyon Pharma Asia Pte. Ltd"
+    assert found.position == "Demand Planning Lead - APAC"
+
+
+@pytest.mark.parametrize(
+    ("title", "company"),
+    [("BDN interview Pinwil", "BDN")],
+)
+def test_e6_initials_then_whom(title: str, company: str | None) -> None:
+    assert _one(title)[0] == company
+
+
+def test_e6_a_user_label_in_the_title_names_whom_the_user_meets() -> None:
+    assert meets_whom("TJL interview ke-2 (user: Regional Sales Head)", "Regional Sales Head")
+
+
+def test_e6_meeting_a_manager_is_whom_not_the_role() -> None:
+    assert _one("ketemu Manajer CU Bina Sejahtera (interview lanjutan)")[1] is None
+
+
 # --- reading stays cheap --------------------------------------------------------------------------
 
 

@@ -32,7 +32,9 @@ _ID_BRACKET = re.compile(r"\s*\((?:req|id|ref)[^)]*\)", re.IGNORECASE)
 _BRACKET = re.compile(r"\s*\(.*?\)\s*")
 #: rule E4: a programme's intake year is not part of the role: "2027 Graduate Analyst Programme"
 _INTAKE_YEAR = re.compile(r"^\s*(?:19|20)\d\d\s+(?=\w)")
-_SENTENCE_END = re.compile(r"(?<!\b[A-Z])(?<!\bInc)(?<!\bLtd)(?<!\bCorp)[.!?](?:\s|$)")
+_SENTENCE_END = re.compile(
+    r"(?<!\b[A-Z])(?<!\bInc)(?<!\bLtd)(?<!\bCorp)(?<!\bPte)(?<!\bBhd)(?<!\bTbk)(?<!\bCo)[.!?](?:\s|$)"
+)
 
 #: rule E4: labelled lines, label -> what it names
 _LINE = re.compile(
@@ -346,6 +348,14 @@ def plain_text(description: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
+#: a senior title is a job too when the sentence calls it the role: "the VP Marketing role"
+_TITLED = re.compile(
+    r"\b(?:vp|svp|evp|avp|ceo|cfo|coo|cto|cmo|cro|cpo|chro|cio|head|chief|director|president)\b",
+    re.IGNORECASE,
+)
+_EMPTY_BRACKET = re.compile(r"[(\[]\s*(?:id|no\.?|#)?\s*[)\]]", re.IGNORECASE)
+
+
 def _clean_value(value: str, remark: bool = False) -> str | None:
     """A labelled line's value without requisition ids; `remark`: without a closing remark in
     brackets either ("PT Mitra Boga (pemegang waralaba Chatime)" names PT Mitra Boga)."""
@@ -355,6 +365,7 @@ def _clean_value(value: str, remark: bool = False) -> str | None:
         if len(inside.split()) > 1:  # "(pemegang waralaba Chatime)": a remark, not the name
             value = value[: value.index("(")]
     value = _ID_BRACKET.sub(" ", value)
+    value = _EMPTY_BRACKET.sub(" ", value)  # "(Req ID 5309)" once its id is gone
     value = _INTAKE_YEAR.sub("", value)  # "2027 Graduate Analyst Programme"
     value = " ".join(value.split()).strip(" -–—|:;,.")
     return value or None
@@ -477,7 +488,9 @@ def read_body(description: str, location: str = "") -> BodyReading:
             found = pattern.search(prose)
             if found is None or found[role_group] is None:
                 continue
-            if position is None:
+            if position is None and (
+                role_words(found[role_group]) or _TITLED.search(found[role_group])
+            ):
                 position = _trim_words(_clean_value(found[role_group]), 8)
             names_role = names_role or bool(role_words(found[role_group]))
             if company is None and found[co_group]:

@@ -145,10 +145,11 @@ def read_names(
     if company is not None:
         company = _as_written(company, f"{title}\n{location}\n{body.text[:2000]}", parties)
         company = _spelled_out(company, f"{location}\n{body.text[:2000]}")
+    if position is not None:
+        position = _ABOUT.sub("", position).strip() or position
     if position is not None and position != body.position and meets_whom(title, position):
         position = body.position or None
     if position is not None:
-        position = _ABOUT.sub("", position).strip() or position
         position = _ADDRESSED.sub("", position).strip(" ,") or position
         position = _EMPLOYMENT.sub("", position).strip() or position
         position = _OFFICE.sub("", position).strip() or position
@@ -174,7 +175,8 @@ _EMPLOYMENT = re.compile(
 #: rule E2: the selection around the job, not the job: "Rekrutmen Teller Batch IV", ", Full-Time
 #: 2027", "Batch 2"
 _ABOUT = re.compile(
-    r"^(?:re|about|regarding|soal|tentang)\s+|^(?:ibu|bapak|saudara|saudari|anda)\s+sebagai\s+",
+    r"^(?:re|about|regarding|soal|tentang|ketemu|meet|meeting\s+with)\s+"
+    r"|^(?:ibu|bapak|saudara|saudari|anda)\s+sebagai\s+",
     re.IGNORECASE,
 )
 #: rule E4: the letter's "you" after the role: "posisi Apoteker Rawat Inap, Saudari kami undang"

@@ -22,7 +22,7 @@ STRONG_STAGES = (
     r"(?:call|chat|meeting)\s+with\s+(?:a\s+|the\s+)?(?:recruiter|hiring\s+manager|hrd?)\b",
     r"case\s+study\s+(?:presentation|interview|round|review)",
     r"(?:1st|2nd|3rd)\s*(?:[-–:]\s*)?(?:w/|with)\s",
-    r"(?:phone|video|initial|intro|hr|hrd)\s+screen(?:ing)?",
+    r"(?:phone|ph|video|initial|intro|hr|hrd)\s+screen(?:ing)?",
     r"round\s+\d+\s+(?:of|/)\s+\d+",
     r"(?:1st|2nd|3rd|[4-9]th|first|second|third|final|last)\s+(?:round|rd|stage|interview)\b",
     r"\d(?:st|nd|rd|th)?\s+rd\b",
@@ -35,6 +35,7 @@ STRONG_STAGES = (
     r"hiring\s+manager",
     r"culture\s+(?:fit|add)(?:\s+(?:session|call|chat|round))?",
     r"system\s+design\s+(?:round|session|interview)",
+    r"\bsystem\s+design\s*(?:$|[-–|:(])|\blive\s+coding\b",
     r"(?:coding|technical|tech|case)\s+(?:round|session|challenge|assessment|exercise)",
     r"design\s+challenge\s+presentation",
     r"portfolio\s+(?:review|presentation)\s+(?:with|at|@|-)",
@@ -205,6 +206,12 @@ OTHER_KINDS = (
         r"\b(?:calon\s+(?:murid|siswa|mahasiswa)|orang\s+tua\s+murid|penerimaan\s+(?:murid|siswa))\b",
     ),
     ("work", r"\breturn[\s-]to[\s-]work\b"),
+    # a bank's or an insurer's interview of a customer, a tender's clarification interview
+    (
+        "work",
+        r"\b(?:nasabah|kyc|cdd|underwriting|tertanggung|fact\s+finding)\b"
+        r"|\bvendor\s+interview|\bclarification\s+interview|\btender\b",
+    ),
     # taking someone else to an interview: "antar Nisa interview", "jemput bu Ratna ke interview"
     (
         "someone else's",

@@ -21,6 +21,9 @@ NOT_INTERVIEW_WORDS = (
     "prepare",
     "preparing",
     "prepping",
+    "siapin",
+    "siapkan",
+    "nyiapin",
     "practice",
     "practise",
     "practicing",
@@ -169,6 +172,7 @@ STAGE_WORDS = (
     # the kind of round, as tools and people qualify it ("Managerial Interview", "Chalk talk")
     "managerial",
     "code test review",
+    "ph screen",
     "code test",
     "coffee",
     "lunch",
@@ -188,6 +192,9 @@ STAGE_WORDS = (
     "wawacara",
     "colloquio",
     "entrevista",
+    "temuduga",
+    "case study presentation",
+    "case study",
     "direksi",
     "competency",
     "competency-based",
@@ -321,7 +328,8 @@ ROLE_NOUNS = frozenset(
     recruiter economist actuary statistician journalist reporter translator interpreter
     penerjemah surveyor inspector estimator drafter dispatcher
     karyawan pegawai pramugari pramugara superintendent odp mdp hrbp bdm graduate program
-    programme mgr asst exec coord supv residency fellowship""".split()
+    programme mgr asst exec coord supv residency fellowship mekanik sopir pramusaji penjaga
+    juru buruh pelayan eksekutif pegawai""".split()
 )
 #: rule E2: legal forms and organisation nouns: a phrase holding one names an organisation
 ORG_WORDS = frozenset(
@@ -402,7 +410,8 @@ _TRAILING = re.compile(rf"(?<![\w-])(?:{_EDGE})$", re.IGNORECASE)
 
 #: substrings one of which every D5 match holds: most titles are cleared without the regex
 _D5_TRIGGERS = tuple(
-    """prep pract mock rehears coach tips webinar persiap latihan simulasi belajar thank terima
+    """prep pract mock rehears coach tips webinar persiap latihan simulasi belajar thank terima siap
+    nyiap
     workshop debrief outfit podcast journal wartawan candid kandidat conduct particip usabil
     research press media travel commute drive berangkat perjalanan buy shop beli training
     question""".split()
@@ -427,7 +436,7 @@ _CANDIDATE_DEBRIEF = re.compile(
 #: rule D1: people's own spellings of "interview" / "wawancara" in a hurry
 _SPELLED = re.compile(
     r"\b(?:intrvw|intrv|intvw|interviw|intervew|intervw|wwcr|wwncr|wawancra|wawacara"
-    r"|colloquio|entrevista)\b",
+    r"|colloquio|entrevista|temuduga)\b",
     re.IGNORECASE,
 )
 
@@ -439,7 +448,12 @@ def names_interview_implicitly(title: str) -> bool:
     if ("screen" in low or "super" in low) and _IMPLICIT.search(title) is not None:
         return True
     return (
-        "int" in low or "ww" in low or "waw" in low or "coll" in low or "entr" in low
+        "int" in low
+        or "ww" in low
+        or "waw" in low
+        or "coll" in low
+        or "entr" in low
+        or "temu" in low
     ) and _SPELLED.search(title) is not None
 
 

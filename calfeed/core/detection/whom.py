@@ -24,7 +24,7 @@ from calfeed.core.detection.titles import (
 SENIOR = frozenset(
     """manager manajer head kepala director direktur gm chief partner vp svp evp avp md
     president dean registrar principal owner founder ceo coo cfo cto chro cro cmo cpo kabid
-    kadiv pemimpin pimpinan pinca superintendent supt ka fom hod""".split()
+    kadiv pemimpin pimpinan pinca pinwil superintendent supt ka fom hod""".split()
 )
 #: rule E6: a department, not an employer ("Keuangan", "Perencanaan & Anggaran", "Audit &
 #: Assurance"): what remains when a person's title is taken off "Direktur Keuangan"
@@ -38,6 +38,7 @@ DEPARTMENTS = frozenset(
     commercial corporate instalasi farmasi & and dan of""".split()
 )
 _SENIOR_WORD = re.compile(r"[\w']+")
+_USER_LABEL = re.compile(r"\buser\s*:\s*$", re.IGNORECASE)
 _USER_ROUND = re.compile(
     r"\b(?:interview|int|intvw|intrvw|itw|wawancara|wwcr)\s+user\b", re.IGNORECASE
 )
@@ -65,6 +66,9 @@ def meets_whom(title: str, role: str) -> bool:
     the application's other rounds say."""
     if _PERSON_IN_ROLE.search(role):
         return True
+    at = title.casefold().find(role.casefold())
+    if at > 0 and _USER_LABEL.search(title[:at]):
+        return True  # "TJL interview ke-2 (user: Regional Sales Head)"
     if _USER_ROUND.search(title) and any(s.bracketed for s in _holding(title, role)):
         return True  # "int user (mgr accounting)": the user round's line manager, not the job
     if not _senior(role):
@@ -131,6 +135,8 @@ def _holding(title: str, role: str) -> list[Segment]:
 def without_whom(company: str, title: str = "") -> str | None:
     """Rule E6: "GM Kirana Ubud", "Kabid Keperawatan RS Husada": the person met, then the
     employer; "Head of School": a person's title; "bawa CV": a to-do, no name."""
+    if company.casefold().endswith(" team") and len(company.split()) == 2:
+        return None  # "Jakarta team": the people of a place, not who employs them
     if _TODO.match(company) or "=" in company or company.casefold() in _LANGUAGES:
         return None  # a to-do; "Helsinki =": a time conversion; "(English)": the language
     company = _TEAM_TAIL.sub("", company).strip() or company  # "Hartwell TA": the team
@@ -150,6 +156,8 @@ def without_whom(company: str, title: str = "") -> str | None:
     ):
         return None
     words = company.split()
+    if len(words) == 2 and words[0].isupper() and words[1].casefold() in SENIOR:
+        return words[0]  # "BDN Pinwil": the employer's initials, then whom the user meets
     if words and words[-1].casefold() in ROLE_NOUNS | SENIOR:
         return None  # "Hotel Director", "Legal Counsel": a person or a job, not who employs
     if all(w.casefold().strip(",.") in DEPARTMENTS for w in words):
