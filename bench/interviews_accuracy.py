@@ -1,7 +1,7 @@
 """Accuracy of reading interviews: on the corpus of event shapes and on whole calendars.
 
 A script, not a test (`.venv/bin/python bench/interviews_accuracy.py [-v] [--write-floors]
-[--set all|first|heldout|blind|fourth|...|ninth] [--calendars DIR]`).
+[--set all|first|heldout|blind|fourth|...|tenth] [--calendars DIR]`).
 
 1. The shapes corpus: for every line of `tests/fixtures/interview_titles.jsonl` it runs the core's
    detection (rules D1-D5, E1, E2) and compares the verdict, company and position with the expected
@@ -9,8 +9,8 @@ A script, not a test (`.venv/bin/python bench/interviews_accuracy.py [-v] [--wri
    where everything is right); the target is at least 97% overall.
 2. Whole calendars, each corpus in its own section: `tests/fixtures/calendars/` (the first
    held-out set), `tests/fixtures/calendars_heldout/`, `calendars_blind/` and `calendars_fourth/`
-   to `calendars_eighth/` (the second to eighth sets, each written blind, measured once as
-   written and then tuned against) and `tests/fixtures/calendars_ninth/` (the ninth, written
+   to `calendars_ninth/` (the second to ninth sets, each written blind, measured once as
+   written and then tuned against) and `tests/fixtures/calendars_tenth/` (the tenth, written
    blind and never tuned to: the honest figure); `--calendars DIR` measures any other folder of
    persona folders. Per persona and overall: recall of the user's own interviews, false
    interviews (would get follow-ups) per 100 events, company and position right over the
@@ -23,7 +23,7 @@ A script, not a test (`.venv/bin/python bench/interviews_accuracy.py [-v] [--wri
 `-v` lists every miss. `--write-floors` stores today's calendar figures as the floors the tests
 hold the reader to (raise them after an improvement): the first set's in
 `tests/core/calendars_floors.json` (`tests/core/test_calendars_accuracy.py`), and in
-`tests/core/calendars_<set>_floors.json` for the others (`heldout`, `blind`, `fourth` ... `ninth`;
+`tests/core/calendars_<set>_floors.json` for the others (`heldout`, `blind`, `fourth` ... `tenth`;
 `tests/core/test_calendars_written_blind.py`); `--set`
 limits which of them are measured and written.
 """
@@ -51,6 +51,7 @@ from tests.support.calendars import (  # noqa: E402
     NINTH,
     SEVENTH,
     SIXTH,
+    TENTH,
     Figures,
 )
 from tests.support.calendars import measure as measure_calendars  # noqa: E402
@@ -70,6 +71,7 @@ SIXTH_FLOORS = ROOT / "tests" / "core" / "calendars_sixth_floors.json"
 SEVENTH_FLOORS = ROOT / "tests" / "core" / "calendars_seventh_floors.json"
 EIGHTH_FLOORS = ROOT / "tests" / "core" / "calendars_eighth_floors.json"
 NINTH_FLOORS = ROOT / "tests" / "core" / "calendars_ninth_floors.json"
+TENTH_FLOORS = ROOT / "tests" / "core" / "calendars_tenth_floors.json"
 #: the corpora the bench prints, each in its own section: key, folder, heading, floors file
 SETS = (
     ("first", CALENDARS, "first held-out set, now tuned against", FLOORS),
@@ -80,7 +82,8 @@ SETS = (
     ("sixth", SIXTH, "sixth set, now tuned against", SIXTH_FLOORS),
     ("seventh", SEVENTH, "seventh set, now tuned against", SEVENTH_FLOORS),
     ("eighth", EIGHTH, "eighth set, now tuned against", EIGHTH_FLOORS),
-    ("ninth", NINTH, "ninth set, never tuned to", NINTH_FLOORS),
+    ("ninth", NINTH, "ninth set, now tuned against", NINTH_FLOORS),
+    ("tenth", TENTH, "tenth set, never tuned to", TENTH_FLOORS),
 )
 
 

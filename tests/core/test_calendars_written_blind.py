@@ -4,7 +4,7 @@ Sets of whole calendars were each written without reading the reader, its rules,
 fixtures or its tests, and without running it until every event and label was written. Each was
 measured once as written, then tuned against in the next round of reader work, while the next
 set was being written: tests/fixtures/calendars_heldout/ (the second set), calendars_blind/ (the
-third) and calendars_fourth/ to calendars_eighth/ are tuned against; calendars_ninth/ is never
+third) and calendars_fourth/ to calendars_ninth/ are tuned against; calendars_tenth/ is never
 tuned to: the honest measure. Nobody changes an event or a label for the reader's sake. Each set's
 floors (calendars_<set>_floors.json) are what the reader scores today
 (`bench/interviews_accuracy.py --write-floors --set <set>`); later work may only raise them.
@@ -32,6 +32,7 @@ from tests.support.calendars import (
     NINTH,
     SEVENTH,
     SIXTH,
+    TENTH,
     Figures,
     Persona,
     Reading,
@@ -53,6 +54,7 @@ SETS = {
     "seventh": (SEVENTH, HERE / "calendars_seventh_floors.json"),
     "eighth": (EIGHTH, HERE / "calendars_eighth_floors.json"),
     "ninth": (NINTH, HERE / "calendars_ninth_floors.json"),
+    "tenth": (TENTH, HERE / "calendars_tenth_floors.json"),
 }
 GOOGLE_FIELDS = ("kind", "etag", "id", "status", "htmlLink", "created", "updated", "summary")
 
@@ -94,9 +96,10 @@ def test_persona_parses_whole(key: str, name: str) -> None:
     assert {"name", "emails", "time_zone", "months"} <= set(persona.user)
     assert sum(persona.truth(e).verdict == "interview" for e in persona.events) >= 10
     assert all(truth.verdict in ("interview", "not", "either") for truth in persona.labels.values())
-    # every interview says which company the thank-you names
+    # nearly every interview says which company the thank-you names (a call from an unknown
+    # number, a walk-in at an unnamed cafe: a careful reader cannot say, and the label is null)
     interviews = [t for t in persona.labels.values() if t.verdict == "interview"]
-    assert all(t.company for t in interviews)
+    assert sum(bool(t.company) for t in interviews) >= len(interviews) - 1
 
 
 @pytest.mark.parametrize("key", SETS)

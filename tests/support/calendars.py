@@ -40,14 +40,15 @@ CALENDARS = FIXTURES / "calendars"
 HELDOUT = FIXTURES / "calendars_heldout"
 #: the third set: written without looking at the reader, since tuned against
 BLIND = FIXTURES / "calendars_blind"
-#: the fourth to eighth sets: written without looking at the reader, since tuned against
+#: the fourth to ninth sets: written without looking at the reader, since tuned against
 FOURTH = FIXTURES / "calendars_fourth"
 FIFTH = FIXTURES / "calendars_fifth"
 SIXTH = FIXTURES / "calendars_sixth"
 SEVENTH = FIXTURES / "calendars_seventh"
 EIGHTH = FIXTURES / "calendars_eighth"
-#: the ninth set: written without looking at the reader, and never tuned to
 NINTH = FIXTURES / "calendars_ninth"
+#: the tenth set: written without looking at the reader, and never tuned to
+TENTH = FIXTURES / "calendars_tenth"
 VERDICTS = ("interview", "not", "either")
 
 
