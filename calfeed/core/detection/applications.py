@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 from calfeed.core.detection.companies import agrees, spelled_in
 from calfeed.core.detection.naming import without_company
-from calfeed.core.detection.titles import NAME_ENDS, ORG_WORDS
+from calfeed.core.detection.titles import LEGAL_PREFIX, NAME_ENDS, ORG_WORDS
 from calfeed.core.detection.whom import DEPARTMENTS
 
 #: words that name a kind of place, not which one: never what tells two employers apart
@@ -87,7 +87,7 @@ def _org_tail(shorter: str, longer: str) -> bool:
 def _short_form(typed: str, spelled: str) -> bool:
     """Rule E5: what the user typed is the start of the employer's own spelling once its legal
     form is gone ("Sarana Niaga" / "PT Sarana Niaga Raya (Persero)")."""
-    plain = _LEGAL_PREFIX.sub("", spelled)
+    plain = LEGAL_PREFIX.sub("", spelled)
     return typed.casefold() != plain.casefold() and _word_prefix(typed, plain)
 
 
@@ -133,9 +133,9 @@ def place(rounds: Sequence[Round]) -> list[Placed]:
     initials: dict[str, set[int]] = {}
     for i, k in enumerate(keys):
         if len(k) >= 2:
-            initials.setdefault("".join(w[0] for w in k), set()).add(root(i))
+            initials.setdefault(_initials(k), set()).add(root(i))
     for i, r in enumerate(rounds):
-        short = _ACRONYM.fullmatch(_LEGAL_PREFIX.sub("", r.company or ""))
+        short = _ACRONYM.fullmatch(LEGAL_PREFIX.sub("", r.company or ""))
         if short and len(hits := initials.get(short.group(0).casefold(), set())) == 1:
             (g,) = hits
             if g != root(i):
@@ -235,7 +235,6 @@ def place(rounds: Sequence[Round]) -> list[Placed]:
     return placed
 
 
-_LEGAL_PREFIX = re.compile(r"^(?:pt|cv)\.?\s+", re.IGNORECASE)
 _NOT_ALNUM = re.compile(r"[^0-9a-z]")
 
 
@@ -245,7 +244,7 @@ def _starts(name: str) -> set[str]:
     plain = name.casefold()
     variants = (
         plain,
-        _LEGAL_PREFIX.sub("", plain),
+        LEGAL_PREFIX.sub("", plain),
         " ".join(w for w in plain.split() if w.strip(".") not in ORG_WORDS),
     )
     return {_NOT_ALNUM.sub("", v)[:3] for v in variants}
@@ -254,7 +253,7 @@ def _starts(name: str) -> set[str]:
 def _mostly(name: str, label: str) -> bool:
     """The name starts with the domain's label and is mostly it ("PT Arunika Digital" for
     arunika.id; not "PT Astra Honda Motor" for astra.co.id, a group of many companies)."""
-    squashed = _NOT_ALNUM.sub("", _LEGAL_PREFIX.sub("", name).casefold())
+    squashed = _NOT_ALNUM.sub("", LEGAL_PREFIX.sub("", name).casefold())
     return (
         len(label) >= _MIN_NAME and squashed.startswith(label) and 2 * len(label) >= len(squashed)
     )
@@ -290,17 +289,22 @@ def _employer_spelling(
     return None
 
 
+def _initials(words: Sequence[str]) -> str:
+    """The first letters of a name's words: "mln" for "mitra logistik nusantara"."""
+    return "".join(w[0] for w in words)
+
+
 def _legal_name(names: Sequence[str]) -> str | None:
     """Rule E5: with no employer's domain to go by, the name written with its legal form ("PT
     Mitra Logistik Nusantara") is how the employer spells itself, when every other name of the
     application is its start ("Mitra Logistik", "PT Mitra")."""
-    legal = {n for n in names if _LEGAL_PREFIX.match(n)}
+    legal = {n for n in names if LEGAL_PREFIX.match(n)}
     if len(legal) != 1:
         return None
     (name,) = legal
-    plain = _LEGAL_PREFIX.sub("", name).casefold()
-    others = {_LEGAL_PREFIX.sub("", n).casefold() for n in names if n != name}
-    initials = "".join(w[0] for w in plain.split())
+    plain = LEGAL_PREFIX.sub("", name).casefold()
+    others = {LEGAL_PREFIX.sub("", n).casefold() for n in names if n != name}
+    initials = _initials(plain.split())
     return (
         name
         if others and all(o in (plain, initials) or _word_prefix(o, plain) for o in others)

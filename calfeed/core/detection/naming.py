@@ -20,6 +20,7 @@ from calfeed.core.detection.companies import (
     spelled_in,
 )
 from calfeed.core.detection.titles import (
+    LEGAL_PREFIX,
     NOISE_WORDS,
     ROLE_NOUNS,
     STAGE_WORDS,
@@ -141,7 +142,7 @@ def read_names(
         company = _without_place(company, location)
     if company is not None:
         position = position or role_before_org(company)
-        company = without_whom(company, title) or (body.company if body.company else None)
+        company = without_whom(company, title) or body.company or None
     if company is not None:
         company = _as_written(company, f"{title}\n{location}\n{body.text[:2000]}", parties)
         company = _spelled_out(company, f"{location}\n{body.text[:2000]}")
@@ -203,15 +204,12 @@ _OFFICE = re.compile(
 def _spelled_out(company: str, written: str) -> str:
     """Rule E2: "PT STB" typed, the notes write "PT Sarana Tambang Borneo": the initials
     spelled out as the place or the notes write them."""
-    short = _LEGAL_START.sub("", company)
+    short = LEGAL_PREFIX.sub("", company)
     if not short.isupper() or not 2 <= len(short) <= 5 or " " in short:
         return company
     words = r"\s+".join(rf"{c}[\w&'’-]+" for c in short)
     found = re.search(rf"(?:\b(?:PT|CV)\.?\s+)?\b{words}\b", written)
     return found.group() if found else company
-
-
-_LEGAL_START = re.compile(r"^(?:pt|cv)\.?\s+", re.IGNORECASE)
 
 
 def _without_trailing_company(position: str | None, company: str | None) -> str | None:
@@ -307,14 +305,7 @@ def _narrows(longer: str, shorter: str) -> bool:
 
 def _holds_words(longer: str, shorter: str) -> bool:
     """`shorter` is a run of whole words inside `longer`, which names more of the same job."""
-    at = longer.casefold().find(shorter.casefold())
-    end = at + len(shorter)
-    return (
-        at >= 0
-        and len(longer) > len(shorter)
-        and (at == 0 or not longer[at - 1].isalnum())
-        and (end == len(longer) or not longer[end].isalnum())
-    )
+    return len(longer) > len(shorter) and _find_words(shorter, longer, fold=True) is not None
 
 
 def _role_then_name(text: str, written: str) -> tuple[str | None, str]:

@@ -338,6 +338,8 @@ ORG_WORDS = frozenset(
     studios foundation yayasan koperasi rs rsu rsud rsia klinik clinic puskesmas apotek hotel
     resort college institute institut politeknik akademi llp pvt sdn bhd kap""".split()
 )
+#: rule E2: an Indonesian legal form opening a name ("PT Mitra Logistik", "CV. Berkah")
+LEGAL_PREFIX = re.compile(r"^(?:pt|cv)\.?\s+", re.IGNORECASE)
 #: rules E2, E5: words that end a company's full name ("Orca Agency", "Pelican Analytics"); a
 #: place or a branch after the name ("Matahari TP", "Santika Gubeng") is not one of them
 NAME_ENDS = ORG_WORDS | frozenset(

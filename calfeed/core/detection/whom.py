@@ -67,6 +67,8 @@ def meets_whom(title: str, role: str) -> bool:
     if _PERSON_IN_ROLE.search(role):
         return True
     at = title.casefold().find(role.casefold())
+    if at < 0:
+        return False
     if at > 0 and _USER_LABEL.search(title[:at]):
         return True  # "TJL interview ke-2 (user: Regional Sales Head)"
     if _USER_ROUND.search(title) and any(s.bracketed for s in _holding(title, role)):
@@ -76,9 +78,6 @@ def meets_whom(title: str, role: str) -> bool:
     words = _SENIOR_WORD.findall(role.casefold())
     if len(words) <= 2 and all(w in SENIOR or w in _PERSON_WORDS for w in words):
         return True  # "Interview partner - KAP X", "Int direktur": a person, not a job
-    at = title.casefold().find(role.casefold())
-    if at < 0:
-        return False
     before = _PART_BREAK.split(title[:at])[-1]  # the part of the title the role sits in
     return _MEETS.search(before) is not None
 
@@ -111,16 +110,17 @@ def may_meet_whom(title: str, role: str) -> bool:
     or in a round after the first ("Al Rimal second interview (Rooms Division Manager)",
     "Interview user Sinar Jaya (kepala PPIC)"). It yields to a role another round of the same
     application states; alone, it stays (many people apply to be a manager)."""
-    if role.casefold() not in title.casefold():
-        return False
-    if _USER_ROUND.search(title) and any(s.bracketed for s in _holding(title, role)):
-        return True  # "interview user X (spv produksi)": the user is the line manager met
     at = title.casefold().find(role.casefold())
+    if at < 0:
+        return False
+    bracketed = any(s.bracketed for s in _holding(title, role))
+    if _USER_ROUND.search(title) and bracketed:
+        return True  # "interview user X (spv produksi)": the user is the line manager met
     if _AFTER_NAME.search(title[:at]):
         return True  # "Hiring manager - Rowan Ellis (Head of Research)": that person's title
     if not _senior(role):
         return False
-    return _LATER_ROUND.search(title) is not None or any(s.bracketed for s in _holding(title, role))
+    return _LATER_ROUND.search(title) is not None or bracketed
 
 
 def _senior(role: str) -> bool:
