@@ -42,17 +42,11 @@ sys.path.insert(0, str(ROOT))  # run from a checkout without installing
 from calfeed.core.detection.detect import detect  # noqa: E402
 from calfeed.core.model import RuleSettings  # noqa: E402
 from tests.support.calendars import (  # noqa: E402
-    BLIND,
     CALENDARS,
-    EIGHTH,
-    FIFTH,
-    FOURTH,
-    HELDOUT,
-    NINTH,
-    SEVENTH,
-    SIXTH,
-    TENTH,
+    NEVER_TUNED,
+    WRITTEN_BLIND,
     Figures,
+    floors_file,
 )
 from tests.support.calendars import measure as measure_calendars  # noqa: E402
 from tests.support.corpus import load_cases, same  # noqa: E402
@@ -63,27 +57,18 @@ FOLLOW_UPS_RIGHT = 0.95
 FALSE_PER_100 = 1.0
 QUESTIONS_PER_MONTH = 3.0
 FLOORS = ROOT / "tests" / "core" / "calendars_floors.json"
-HELDOUT_FLOORS = ROOT / "tests" / "core" / "calendars_heldout_floors.json"
-BLIND_FLOORS = ROOT / "tests" / "core" / "calendars_blind_floors.json"
-FOURTH_FLOORS = ROOT / "tests" / "core" / "calendars_fourth_floors.json"
-FIFTH_FLOORS = ROOT / "tests" / "core" / "calendars_fifth_floors.json"
-SIXTH_FLOORS = ROOT / "tests" / "core" / "calendars_sixth_floors.json"
-SEVENTH_FLOORS = ROOT / "tests" / "core" / "calendars_seventh_floors.json"
-EIGHTH_FLOORS = ROOT / "tests" / "core" / "calendars_eighth_floors.json"
-NINTH_FLOORS = ROOT / "tests" / "core" / "calendars_ninth_floors.json"
-TENTH_FLOORS = ROOT / "tests" / "core" / "calendars_tenth_floors.json"
 #: the corpora the bench prints, each in its own section: key, folder, heading, floors file
 SETS = (
     ("first", CALENDARS, "first held-out set, now tuned against", FLOORS),
-    ("heldout", HELDOUT, "second set, now tuned against", HELDOUT_FLOORS),
-    ("blind", BLIND, "third set, now tuned against", BLIND_FLOORS),
-    ("fourth", FOURTH, "fourth set, now tuned against", FOURTH_FLOORS),
-    ("fifth", FIFTH, "fifth set, now tuned against", FIFTH_FLOORS),
-    ("sixth", SIXTH, "sixth set, now tuned against", SIXTH_FLOORS),
-    ("seventh", SEVENTH, "seventh set, now tuned against", SEVENTH_FLOORS),
-    ("eighth", EIGHTH, "eighth set, now tuned against", EIGHTH_FLOORS),
-    ("ninth", NINTH, "ninth set, now tuned against", NINTH_FLOORS),
-    ("tenth", TENTH, "tenth set, never tuned to", TENTH_FLOORS),
+    *(
+        (
+            key,
+            root,
+            f"{ordinal} set, {'never tuned to' if key == NEVER_TUNED else 'now tuned against'}",
+            floors_file(key),
+        )
+        for key, (root, ordinal) in WRITTEN_BLIND.items()
+    ),
 )
 
 

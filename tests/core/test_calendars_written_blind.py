@@ -23,39 +23,21 @@ from typing import Any
 import pytest
 
 from tests.support.calendars import (
-    BLIND,
     CALENDARS,
-    EIGHTH,
-    FIFTH,
-    FOURTH,
-    HELDOUT,
-    NINTH,
-    SEVENTH,
-    SIXTH,
-    TENTH,
+    WRITTEN_BLIND,
     Figures,
     Persona,
     Reading,
     Truth,
     check_floor,
+    floors_file,
     load_personas,
     measure,
     score,
 )
 
-HERE = Path(__file__).parent
 #: set key (the bench's --set) -> its folder and floors file
-SETS = {
-    "heldout": (HELDOUT, HERE / "calendars_heldout_floors.json"),
-    "blind": (BLIND, HERE / "calendars_blind_floors.json"),
-    "fourth": (FOURTH, HERE / "calendars_fourth_floors.json"),
-    "fifth": (FIFTH, HERE / "calendars_fifth_floors.json"),
-    "sixth": (SIXTH, HERE / "calendars_sixth_floors.json"),
-    "seventh": (SEVENTH, HERE / "calendars_seventh_floors.json"),
-    "eighth": (EIGHTH, HERE / "calendars_eighth_floors.json"),
-    "ninth": (NINTH, HERE / "calendars_ninth_floors.json"),
-    "tenth": (TENTH, HERE / "calendars_tenth_floors.json"),
-}
+SETS = {key: (root, floors_file(key)) for key, (root, _) in WRITTEN_BLIND.items()}
 GOOGLE_FIELDS = ("kind", "etag", "id", "status", "htmlLink", "created", "updated", "summary")
 
 

@@ -36,19 +36,27 @@ from tests.support.corpus import same
 from tests.support.paths import FIXTURES
 
 CALENDARS = FIXTURES / "calendars"
-#: the second held-out set: written without looking at the reader, since tuned against
-HELDOUT = FIXTURES / "calendars_heldout"
-#: the third set: written without looking at the reader, since tuned against
-BLIND = FIXTURES / "calendars_blind"
-#: the fourth to ninth sets: written without looking at the reader, since tuned against
-FOURTH = FIXTURES / "calendars_fourth"
-FIFTH = FIXTURES / "calendars_fifth"
-SIXTH = FIXTURES / "calendars_sixth"
-SEVENTH = FIXTURES / "calendars_seventh"
-EIGHTH = FIXTURES / "calendars_eighth"
-NINTH = FIXTURES / "calendars_ninth"
-#: the tenth set: written without looking at the reader, and never tuned to
-TENTH = FIXTURES / "calendars_tenth"
+#: the sets written blind after the first, in the order they were written: the bench's `--set`
+#: key -> (folder, ordinal). Each was measured as written, then tuned against while the next was
+#: being written; only NEVER_TUNED is still honest.
+WRITTEN_BLIND: dict[str, tuple[Path, str]] = {
+    "heldout": (FIXTURES / "calendars_heldout", "second"),
+    "blind": (FIXTURES / "calendars_blind", "third"),
+    **{
+        ordinal: (FIXTURES / f"calendars_{ordinal}", ordinal)
+        for ordinal in ("fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
+    },
+}
+NEVER_TUNED = "tenth"
+#: where each set's floors live (`bench/interviews_accuracy.py --write-floors --set <key>`)
+FLOORS_DIR = FIXTURES.parent / "core"
+
+
+def floors_file(key: str) -> Path:
+    """The floors one set written blind is held to (tests/core/calendars_<key>_floors.json)."""
+    return FLOORS_DIR / f"calendars_{key}_floors.json"
+
+
 VERDICTS = ("interview", "not", "either")
 
 
