@@ -11,6 +11,8 @@ waited for the minute sweep's "lost message" rule (up to 6 minutes).
 - the first failure logs one warning (the masked cause), later ones nothing; every poll then
   waits a backoff that doubles from `FIRST_WAIT` to `LONGEST_WAIT` (shared, so two threads and
   the scheduler do not each hammer a dead server);
+- a task that ran while the queue went away fails in Huey's bookkeeping after it (storing the
+  result, clearing the revoke flag): that is the same outage, not a task error, and counts so;
 - the first success after failures logs one line (how long, how many polls failed) and runs the
   sweep at once (`on_recovery`), which enqueues everything due or wanted, so a change made
   during the outage is read within seconds of the queue coming back.
@@ -28,6 +30,8 @@ from collections.abc import Callable
 from typing import Any
 
 from huey.consumer import Consumer, Scheduler, Worker
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +39,9 @@ log = logging.getLogger(__name__)
 #: outage of minutes costs a few dozen polls and the recovery is seen within `LONGEST_WAIT`
 FIRST_WAIT = 0.5
 LONGEST_WAIT = 4.0
+
+#: what a call to the queue raises when the queue itself is unreachable, not a task's failure
+QUEUE_DOWN: tuple[type[BaseException], ...] = (RedisConnectionError, RedisTimeoutError, OSError)
 
 
 class QueueWatch:
@@ -121,6 +128,10 @@ def watched_consumer_classes(watch: QueueWatch) -> type[Consumer]:
                 self.delay = self.default_delay
                 try:
                     self.huey.execute(task, now)
+                except QUEUE_DOWN as exc:
+                    # Huey catches the task's own errors; what escapes is its bookkeeping in the
+                    # queue after the task ran (the result, the revoke flag): the same outage
+                    self.stop_flag.wait(watch.failed(exc))
                 except Exception:  # noqa: BLE001 - as Huey: one line, the worker goes on
                     self._logger.exception("Unhandled error during execution of task %s.", task.id)
             elif not self.huey.storage.blocking:

@@ -15,7 +15,7 @@ import pytest
 from cryptography.fernet import Fernet
 
 from calfeed.background import ics_reads
-from calfeed.background.outage import QueueWatch
+from calfeed.background.outage import QueueWatch, watched_consumer_classes
 from calfeed.config import load_config
 from calfeed.crypto import TokenCipher
 from calfeed.store import background as bg
@@ -175,3 +175,49 @@ def test_healthz_reports_the_queue(
     assert time.monotonic() - started < 3.0
     private_redis.start()
     assert client.get("/healthz").get_data(as_text=True) == "ok\n"
+
+
+class _CutWhileRunning:
+    """A Huey whose queue goes away while the dequeued task runs: the task is done, and Huey's
+    bookkeeping after it (the revoke flag, the result) raises redis's ConnectionError."""
+
+    class storage:
+        blocking = True
+
+    def __init__(self, error: Exception) -> None:
+        self.error = error
+
+    def dequeue(self) -> object:
+        return type("Task", (), {"id": "t-1"})()
+
+    def execute(self, task: object, now: object) -> None:
+        raise self.error
+
+
+def _one_loop(error: Exception) -> QueueWatch:
+    import threading
+
+    watch = QueueWatch(first_wait=0.0)
+    worker_class = watched_consumer_classes(watch).worker_class
+    worker = worker_class(_CutWhileRunning(error), threading.Event(), 0.1, 1.0, 2)
+    worker.loop()
+    return watch
+
+
+def test_a_cut_during_a_task_is_the_outage_not_a_task_error(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Regression: Redis cut while a task ran (its revoke-flag delete failed) logged Huey's full
+    "Unhandled error during execution" traceback beside the outage's one line (a CI run saw it)."""
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    caplog.set_level(logging.INFO)
+    watch = _one_loop(RedisConnectionError("Error while reading from 127.0.0.1:58009"))
+    assert watch.down
+    assert [r.getMessage().split(" (")[0] for r in caplog.records] == ["queue unreachable"]
+
+
+def test_a_bookkeeping_bug_is_still_logged_as_one() -> None:
+    """Anything else escaping Huey's execute is a bug, logged with its traceback as Huey does."""
+    watch = _one_loop(ValueError("a bug"))
+    assert not watch.down
