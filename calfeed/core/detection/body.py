@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from calfeed.core.detection.titles import ROLE_NOUNS, has_org_word, role_words
+from calfeed.core.detection.titles import has_org_word, is_role_noun, role_words
 
 #: how much of a body is read: invitations put what matters at the top
 SCAN_LIMIT = 6000
@@ -407,7 +407,7 @@ def role_sentence(text: str) -> str | None:
         words = role.casefold().split()
         if words[0] in _WHOM:
             continue  # "sama store manager.": whom the user meets, not the job
-        if words[-1] in ROLE_NOUNS and not _RECRUITING.intersection(words):
+        if is_role_noun(words[-1]) and not _RECRUITING.intersection(words):
             return _ROLE_END.split(role, maxsplit=1)[0].strip(" ,;-") or None
     return None
 
@@ -422,7 +422,7 @@ def _role_head(value: str | None) -> str | None:
     words = head.split()
     if head == value.strip() or not 0 < len(words) <= 8:
         return None
-    return head if words[-1].casefold() in ROLE_NOUNS else None
+    return head if is_role_noun(words[-1].casefold()) else None
 
 
 #: where a labelled role runs on: a bracket, or a comma or dash before a lower-case word

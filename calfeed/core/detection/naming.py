@@ -22,9 +22,9 @@ from calfeed.core.detection.companies import (
 from calfeed.core.detection.titles import (
     LEGAL_PREFIX,
     NOISE_WORDS,
-    ROLE_NOUNS,
     STAGE_WORDS,
     has_org_word,
+    is_role_noun,
     role_words,
     segments,
     strip_stage_and_noise,
@@ -313,7 +313,7 @@ def _role_then_name(text: str, written: str) -> tuple[str | None, str]:
     words after its last role noun, when the place or the notes write those words as a name
     ("Kilat Kargo Express cab. Makassar", "Hub Sahabat Antar")."""
     words = text.split()
-    last = max((i for i, w in enumerate(words) if w.casefold() in ROLE_NOUNS), default=-1)
+    last = max((i for i, w in enumerate(words) if is_role_noun(w.casefold())), default=-1)
     rest = words[last + 1 :]
     if last < 0 or not rest or len(rest) > 4 or text.casefold() in written.casefold():
         return None, text  # written whole elsewhere ("Posisi: Staff Admin Gudang"): one role

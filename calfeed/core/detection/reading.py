@@ -121,7 +121,7 @@ def judge(
         return Verdict(1.0, "answered", "You said this is one of your interviews.")
     title = event.summary
     vague = is_vague(title) or _names_a_pair(title, owner)
-    read_as = body.topic if vague and body.topic else title
+    read_as = _read_as(title, owner, body)
     excluded, named, sent_strength, own_strength = _title_facts(read_as, keywords)
     if excluded or body.press:
         return None  # rules D5, D8
@@ -151,6 +151,8 @@ def judge(
             return Verdict(0.85, "stage", "")
         if not outside and body.vacancy and not _at_work(event, owner):
             return Verdict(0.85, "noted-vacancy", "")  # "Telpon HRD X", notes: "lowongan Y"
+        if vague and not is_vague(title) and not body.invitation:
+            return None  # rule D7: "<invitee> and <host>" for a "Coffee chat": nothing more
         return Verdict(0.6, "weak-stage", WHY["weak-stage"])
     if outside and (body.names_role or (body.invitation and (vague or body.position))):
         return Verdict(0.85, "invitation", "")  # "the first interview for the X role at Y"
@@ -163,6 +165,14 @@ def judge(
             return Verdict(0.6, "weak-stage", WHY["weak-stage"])
         return Verdict(0.85, "noted-vacancy", "")  # "WA call sama Pak Budi": "soal lowongan X"
     return None
+
+
+def _read_as(title: str, owner: Owner, body: BodyReading) -> str:
+    """Rule D7: what the event is called. A title that says only "a meeting" ("Zoom Meeting",
+    Calendly's "<invitee> and <host>") is read as the body's own name for it, when it has one."""
+    if body.topic and (is_vague(title) or _names_a_pair(title, owner)):
+        return body.topic
+    return title
 
 
 def _names_own_employer(title: str, owner: Owner) -> bool:
@@ -259,6 +269,8 @@ def _may_be_hiring(event: SourceEvent, keywords: re.Pattern[str]) -> bool:
     excluded, named, sent_strength, _ = _title_facts(event.summary, keywords)
     if named or sent_strength or is_vague(event.summary) or _PAIRED.search(event.summary):
         return True
+    if _NAME_PAIR.match(event.summary):
+        return True  # rule D7: Calendly's "<invitee> and <host>": the body's "Event Name" says
     return not excluded and may_invite(event.description, event.location)
 
 
@@ -310,7 +322,11 @@ def read_calendar(
         verdict = judge(event, pattern, owner, body, mark, lessons)
         if verdict is None:
             continue
-        title = body.topic if is_vague(event.summary) and body.topic else event.summary
+        title = event.summary
+        if verdict.reason in ("keyword", "stage"):
+            title = _read_as(title, owner, body)  # the step named as the tool names it
+        elif is_vague(title) and body.topic:
+            title = body.topic
         interview = to_interview(event, settings, mark, owner=owner, body=body, title=title)
         if verdict.reason == "invitation" and _unvouched(interview.company, event, body):
             # rule E2: the title said nothing of hiring ("Ngopi santai"): its words are no

@@ -210,6 +210,13 @@ STAGE_WORDS = (
 )
 #: rule E2: meeting noise, invitations, job portals, times
 NOISE_WORDS = (
+    # rule E2: "Interview for the post of Learning Technologist": the role is what follows
+    "the position of",
+    "position of",
+    "the role of",
+    "role of",
+    "the post of",
+    "post of",
     "microsoft teams",
     "google meet",
     "gmeet",
@@ -329,8 +336,30 @@ ROLE_NOUNS = frozenset(
     penerjemah surveyor inspector estimator drafter dispatcher
     karyawan pegawai pramugari pramugara superintendent odp mdp hrbp bdm graduate program
     programme mgr asst exec coord supv residency fellowship mekanik sopir pramusaji penjaga
-    juru buruh pelayan eksekutif pegawai""".split()
+    juru buruh pelayan eksekutif pegawai producer apprentice""".split()
 )
+#: rule E2: the endings that make an English word an occupation ("Learning Technologist",
+#: "Electrician", "Sonographer", "Auctioneer"), so the list above need not hold every trade
+_OCCUPATION_END = re.compile(r"\w{3,}(?:ist|ician|grapher|eer)")
+_LIST_END = re.compile(r"\w*(?<!a)(?<!l)list")  # "ADPList", "checklist"; not "specialist", "cellist"
+#: ...and the words with those endings that are none: things, verbs, a church, a visitor
+_NOT_OCCUPATIONS = frozenset(
+    """assist insist resist persist consist exist desist subsist twist wrist midst amidst
+    against tourist baptist methodist career""".split()
+)
+
+
+def is_role_noun(word: str) -> bool:
+    """Rule E2: `word` (lower case) is a noun that makes a phrase a position."""
+    if word in ROLE_NOUNS:
+        return True
+    return (
+        _OCCUPATION_END.fullmatch(word) is not None
+        and word not in _NOT_OCCUPATIONS
+        and _LIST_END.fullmatch(word) is None
+    )
+
+
 #: rule E2: legal forms and organisation nouns: a phrase holding one names an organisation
 ORG_WORDS = frozenset(
     """pt pt. tbk tbk. inc inc. ltd ltd. llc corp corp. corporation gmbh ag plc co co. company
@@ -562,7 +591,7 @@ def role_words(text: str) -> list[str]:
     return [
         w
         for i, w in enumerate(words)
-        if w in ROLE_NOUNS or (w == "service" and i and words[i - 1] == "customer")
+        if is_role_noun(w) or (w == "service" and i and words[i - 1] == "customer")
     ]  # "Customer Service" is a job; "Cloud Service" is not
 
 
@@ -595,4 +624,4 @@ def strip_stage_and_noise(text: str, keywords: re.Pattern[str]) -> str:
 
 def _next_word_is_role(text: str, end: int) -> bool:
     following = _NEXT_WORD.match(text, end)
-    return bool(following and following.group(1).casefold() in ROLE_NOUNS)
+    return bool(following and is_role_noun(following.group(1).casefold()))

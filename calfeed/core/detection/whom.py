@@ -13,9 +13,9 @@ import re
 
 from calfeed.core.detection.titles import (
     HONORIFICS,
-    ROLE_NOUNS,
     Segment,
     has_org_word,
+    is_role_noun,
     role_words,
     segments,
 )
@@ -158,7 +158,7 @@ def without_whom(company: str, title: str = "") -> str | None:
     words = company.split()
     if len(words) == 2 and words[0].isupper() and words[1].casefold() in SENIOR:
         return words[0]  # "BDN Pinwil": the employer's initials, then whom the user meets
-    if words and words[-1].casefold() in ROLE_NOUNS | SENIOR:
+    if words and (is_role_noun(words[-1].casefold()) or words[-1].casefold() in SENIOR):
         return None  # "Hotel Director", "Legal Counsel": a person or a job, not who employs
     if all(w.casefold().strip(",.") in DEPARTMENTS for w in words):
         return None  # "Keuangan", "Audit & Assurance": a department

@@ -1,0 +1,89 @@
+"""How the role is read: the occupations' own endings, "the post of", a tool's name for the step.
+
+Every name here is made up.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from calfeed.core.detection.titles import is_role_noun
+from tests.core.test_reading import event, reading
+
+
+def _one(title: str, **kwargs: object) -> tuple[str | None, str | None]:
+    [found] = reading(event(title, **kwargs)).interviews  # type: ignore[arg-type]
+    return found.company, found.position
+
+
+@pytest.mark.parametrize(
+    "word",
+    ["technologist", "sonographer", "electrician", "phlebotomist", "auctioneer", "producer"],
+)
+def test_e2_an_occupations_ending_makes_a_role_noun(word: str) -> None:
+    assert is_role_noun(word)
+
+
+@pytest.mark.parametrize("word", ["adplist", "checklist", "assist", "career", "tourist", "wrist"])
+def test_e2_the_same_endings_on_things_and_verbs_do_not(word: str) -> None:
+    assert not is_role_noun(word)
+
+
+@pytest.mark.parametrize(
+    ("title", "role"),
+    [
+        ("Interview for the post of Learning Technologist", "Learning Technologist"),
+        ("Interview for the position of Data Analyst", "Data Analyst"),
+        ("Interview for the role of Clinical Sonographer", "Clinical Sonographer"),
+    ],
+)
+def test_e2_the_post_of_is_no_part_of_the_role(title: str, role: str) -> None:
+    """Regression: "of Data Analyst" was read as the role, "post of ..." too."""
+    assert _one(title)[1] == role
+
+
+def test_e2_the_candidates_copy_names_the_user_then_the_role() -> None:
+    """Greenhouse's "<step> - <candidate> - <job>", the candidate being the user: the user's own
+    name is no company, and the job is the role (regression: the role was read as the company)."""
+    company, position = _one(
+        "Panel Interview - Nadia Putri - Senior Event Producer",
+        organizer=("kiri@tuihouse.co.nz", "Kiri Walker"),
+        description="Thanks for making time to speak with us about the Senior Event Producer "
+        "role at Tui House.\nInterview: Panel Interview\nPowered by Greenhouse",
+    )
+    assert (company, position) == ("Tui House", "Senior Event Producer")
+
+
+CALENDLY = (
+    "Event Name: Screening call - Data Analyst (Korimako Labs)\n\n"
+    "Location: This is a Google Meet web conference.\n\n"
+    "Need to make changes to this event?\n"
+    "Cancel: https://calendly.com/cancellations/0000\n"
+    "Reschedule: https://calendly.com/reschedulings/0000\n\n"
+    "Powered by Calendly.com"
+)
+
+
+def test_d7_a_pair_of_names_is_read_as_the_tools_name_for_the_step() -> None:
+    """Calendly's "<invitee> and <host>" title with an "Event Name:" that names a screening call
+    (regression: never read, its notes holding no invitation's words)."""
+    company, position = _one(
+        "Nadia Putri and Rangi Tane",
+        organizer=("rangi@korimako.io", "Rangi Tane"),
+        description=CALENDLY,
+    )
+    assert (company, position) == ("Korimako Labs", "Data Analyst")
+
+
+def test_d7_a_pair_of_names_for_a_coffee_chat_stays_unread() -> None:
+    """The same shape for a "Coffee chat" the user booked: no interview and no question."""
+    found = reading(
+        event(
+            "Nadia Putri and Rangi Tane",
+            organizer=("rangi@korimako.io", "Rangi Tane"),
+            description=CALENDLY.replace(
+                "Screening call - Data Analyst (Korimako Labs)", "Coffee chat (20 min)"
+            ),
+        )
+    )
+    assert not found.interviews and not found.questions
