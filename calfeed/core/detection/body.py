@@ -131,7 +131,11 @@ _NOTED_ROLE = re.compile(
 #: rule E4: job portals, where an application was made: never the job
 _PORTALS = frozenset("jobstreet glints kalibrr linkedin indeed karir dealls topkarir".split())
 #: rule D8: a journalist's line in the body makes it a press interview
-_PRESS_LINE = re.compile(r"^\s*(?:journalist|reporter|wartawan|jurnalis)\s*[:：]", re.I | re.M)
+_PRESS_LINE = re.compile(
+    r"^\s*(?:journalist|reporter|wartawan|jurnalis)\s*[:：]"
+    r"|\b(?:pe)?liputan\b|\b(?:news|camera|film(?:ing)?)\s+crew\b",  # "Kru liputan Jogja Pagi TV"
+    re.I | re.M,
+)
 #: rule D7: the body says this is a step of hiring the user
 _INVITATION = re.compile(
     r"invit\w*\s+(?:you\s+)?(?:to|for)\s+(?:an?\s+|the\s+|our\s+)?(?:\w+\s+){0,2}interview"
@@ -145,6 +149,9 @@ _INVITATION = re.compile(
     r"|part\s+of\s+(?:our|the)\s+(?:hiring|recruit\w*)\s+process"
     r"|thanks?\s+(?:you\s+)?for\s+(?:applying|your\s+application)"
     r"|hiring\s+manager\s+(?:conversation|call|chat|interview)"
+    # the candidate's copy of a scheduler's invitation: "Who you'll meet:", "for the next stage"
+    r"|who\s+you['’]ll\s+(?:be\s+)?meet(?:ing)?\s*:|you['’]ll\s+be\s+meeting\s*:"
+    r"|(?:for|as)\s+(?:the|your)\s+next\s+(?:step|stage)\b"
     r"|recruiter\s+screen"
     r"|(?:kami\s+)?(?:undang|mengundang)\s+(?:anda|bapak|ibu|saudara\S*|kamu)?\s*(?:untuk\s+)?"
     r"(?:mengikuti\s+)?(?:tahap\s+|sesi\s+|proses\s+)?(?:interview|wawancara)"
@@ -193,14 +200,14 @@ _TRIGGERS = {
     "invitation": (
         "invit", "interview", "hiring", "step", "stage", "round", "applying", "application",
         "recruiter", "undang", "wawancara", "tahap", "jadwal", "seleksi", "process", "proses",
-        "lamaran", "melamar", "loop", "applying",
+        "lamaran", "melamar", "loop", "applying", "you'll", "you’ll",
     ),
     "noted": ("posisi", "formasi", "lowongan", "lamaran", "melamar"),
     "inline": ("role:", "role :", "position:", "posisi:"),
     "step role": (" dengan", " bersama", " with"),
     "role step": (" onsite", " on-site", " interview", " round", " screen", " loop", " panel"),
     "scheduled": ("has scheduled", "have scheduled", "has arranged", "has invited", "have invited"),
-    "press": ("journalist", "reporter", "wartawan", "jurnalis"),
+    "press": ("journalist", "reporter", "wartawan", "jurnalis", "liputan", " crew"),
     "side": (
         "kit", "scorecard", "score card", "feedback", "interviewers", "lever.co", "greenhouse",
         "candidate", "resume", "hiring decision", "forward", "pewawancara", "penilaian",

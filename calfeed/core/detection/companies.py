@@ -26,6 +26,7 @@ from calfeed.core.detection.titles import (
     segments,
     strip_stage_and_noise,
 )
+from calfeed.core.detection.whom import names_senior
 
 #: rule E2: free-mail domains say nothing about the employer
 FREE_MAIL = frozenset(
@@ -333,8 +334,13 @@ def read_company_position(
         and p.index not in about
         and not any(agrees(p.text, lab) for lab in labels)
     ]
-    position_part = next((p for p in roles if p.segment.joined_by == "for"), None) or (
-        roles[0] if roles else None
+    position_part = (
+        next((p for p in roles if p.segment.joined_by == "for"), None)
+        # rule E6: "Interview Area Manager - Field Surveyor": whom the user meets, then the job
+        or next(
+            (p for p in roles[1:] if not names_senior(p.text) and names_senior(roles[0].text)), None
+        )
+        or (roles[0] if roles else None)
     )
     position = position_part.text if position_part else None
 
@@ -358,6 +364,10 @@ def read_company_position(
     if company is None:
         company = _company_from_domains(labels, parties)
     return _never_the_user(company, user_names), _never_the_user(position, user_names)
+
+
+def _meets_then_job(first: _Part, other: _Part) -> bool:
+    return names_senior(first.text) and not names_senior(other.text)
 
 
 def _split_name_role(text: str) -> tuple[str | None, str]:

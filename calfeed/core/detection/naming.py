@@ -193,10 +193,12 @@ _PROGRAMME = re.compile(
     r"|,?\s*[(\[]?(?:full[\s-]?time|part[\s-]?time|summer|graduate)?\s*(?:19|20)\d\d[)\]]?$",
     re.IGNORECASE,
 )
-#: rule E2: where the job is, not which: "(Kantor Pusat Medan)", "cabang Medan", "(Head Office)"
+#: rule E2: where the job is, not which: "(Kantor Pusat Medan)", "cabang Medan", "(Head Office)",
+#: "outlet Kerobokan", "penempatan Balikpapan", "area Sleman" (lower case: "Area Manager" is a job)
 _OFFICE = re.compile(
     r"\s*[(\[]\s*(?:kantor\s+(?:pusat|cabang|wilayah)|head\s+office|branch\s+office|ho|kc|kcp)"
-    r"\b[^)\]]*[)\]]|\s+(?:cabang|kantor\s+cabang|branch|site)\s+\w+(?:\s+\w+)?$",
+    r"\b[^)\]]*[)\]]|\s+(?:cabang|kantor\s+cabang|branch|site|outlet|penempatan|lokasi|wilayah"
+    r"|(?-i:area))\s+\w+(?:\s+\w+)?$",
     re.IGNORECASE,
 )
 

@@ -91,6 +91,8 @@ WEAK_STAGES = (
     # with General Counsel and CFO"); a conference's panel is not
     r"\bpanel\b(?!\s+(?:discussion|talk|session\s+at))",
     r"\btechnical\s+presentation\b",
+    # the user presents a task set by the employer: with an invitation or a role from outside
+    r"\btask\s+presentation\b",
     # a values round ("Values & Ways of Working", "values interview"): with an invitation or a
     # sure round of the same application
     r"\bvalues\b",
@@ -111,6 +113,9 @@ SENT_STAGES = (
     r"\b(?:conversation|chat)\s*(?:with|w/)\s*(?:the\s+|our\s+|your\s+)?"
     r"(?:ceo|cto|cfo|coo|cro|cpo|cmo|chro|founders?|co-?founders?|hiring\s+team)\b",
     rf"\bmeet\s+(?:the|our)\s+(?:team|founders?|ceo|cto|cro)\b{_ENDS}",
+    # "Pixelorchid: meet Daniel (CFO)", "Fernleaf - CFO chat (final)": an executive's round
+    rf"\bmeet\s+\w+(?:\s+\w+)?\s*[(\[]\s*{_EXECUTIVES}",
+    rf"\b{_EXECUTIVES}\s+(?:chat|call|conversation)\b",
     r"kennenlern(?:gespr(?:ä|ae|a)ch|en)",  # German: a first meeting to get to know each other
 )
 #: rule D7: titles that say nothing but "a meeting": the body decides
@@ -162,8 +167,8 @@ OTHER_KINDS = (
     (
         "someone else's",
         r"\b(?:witness|client|guest|patient|tenant|volunteer|applicant|helper|staff|employee)s?"
-        r"\s+(?:intake\s+)?(?:interview|wawancara)",
-    ),
+        r"\s+(?:intake\s+)?(?:interview|wawancara)(?![^()]*\(\s*via\b)",
+    ),  # an agency's "client interview (via Talentbridge)" is the user's, at the agency's client
     (
         "someone else's",
         r"\b(?:interview|wawancara)\s+(?:dengan\s+)?(?:saksi|klien(?!\s+(?:pt|cv|kami)\b)|pasien|tamu"
@@ -171,6 +176,14 @@ OTHER_KINDS = (
         r"|helpers?|investigasi|disiplin)\b",
     ),
     ("someone else's", r"\b(?:investigation|disciplinary|grievance|intake)\s+interview"),
+    # a teacher's interview of a pupil ("Safeguarding - pupil interview", "interview with pupil")
+    (
+        "someone else's",
+        r"\b(?:pupil|murid|siswa)s?\s+(?:interview|wawancara)"
+        r"|\b(?:interview|wawancara)\s+(?:with|dengan)\s+(?:a\s+|the\s+)?(?:pupil|murid|siswa)",
+    ),
+    # a school inspection: the inspector interviews the staff
+    ("work", r"\bofsted\b|\b(?:interview|meeting)\s+with\s+(?:the\s+)?inspectors?\b"),
     # interviewing several people: "interview TTK lagi (2 org)", "interviews - 3 candidates"
     (
         "hiring side",
@@ -187,7 +200,7 @@ OTHER_KINDS = (
     (
         "thesis",
         r"\b(?:survei|survey|sensus|census|enumerator|pencacah\w*|rumah\s+tangga|ruta|bps"
-        r"|surveior|surveyor|akreditasi|accreditation)\b",
+        r"|akreditasi|accreditation)\b",
     ),
     ("work", r"\bspot[\s-]?check\b|\bstakeholder\s+(?:interview|wawancara)"),
     # a study's interviews the user runs: "SPEAK study - interview P07", "semi-structured"

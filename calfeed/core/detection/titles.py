@@ -341,7 +341,9 @@ ROLE_NOUNS = frozenset(
 #: rule E2: the endings that make an English word an occupation ("Learning Technologist",
 #: "Electrician", "Sonographer", "Auctioneer"), so the list above need not hold every trade
 _OCCUPATION_END = re.compile(r"\w{3,}(?:ist|ician|grapher|eer)")
-_LIST_END = re.compile(r"\w*(?<!a)(?<!l)list")  # "ADPList", "checklist"; not "specialist", "cellist"
+_LIST_END = re.compile(
+    r"\w*(?<!a)(?<!l)list"
+)  # "ADPList", "checklist"; not "specialist", "cellist"
 #: ...and the words with those endings that are none: things, verbs, a church, a visitor
 _NOT_OCCUPATIONS = frozenset(
     """assist insist resist persist consist exist desist subsist twist wrist midst amidst

@@ -73,7 +73,7 @@ def meets_whom(title: str, role: str) -> bool:
         return True  # "TJL interview ke-2 (user: Regional Sales Head)"
     if _USER_ROUND.search(title) and any(s.bracketed for s in _holding(title, role)):
         return True  # "int user (mgr accounting)": the user round's line manager, not the job
-    if not _senior(role):
+    if not names_senior(role):
         return False
     words = _SENIOR_WORD.findall(role.casefold())
     if len(words) <= 2 and all(w in SENIOR or w in _PERSON_WORDS for w in words):
@@ -118,12 +118,27 @@ def may_meet_whom(title: str, role: str) -> bool:
         return True  # "interview user X (spv produksi)": the user is the line manager met
     if _AFTER_NAME.search(title[:at]):
         return True  # "Hiring manager - Rowan Ellis (Head of Research)": that person's title
-    if not _senior(role):
+    if _typed_title_then_name(role):
+        return True  # "Interview owner Bali Brew", "interview area manager Senja (Pak Yoga)"
+    if not names_senior(role):
         return False
     return _LATER_ROUND.search(title) is not None or bracketed
 
 
-def _senior(role: str) -> bool:
+def _typed_title_then_name(role: str) -> bool:
+    """Rule E6: the user's lower-case words for a person's title, then a capitalised name
+    ("owner Bali Brew", "area manager Senja"): the person met and the employer, as the user
+    types "interview (with the) owner (of) Bali Brew"."""
+    words = role.split()
+    first_name = next((i for i, w in enumerate(words) if w[:1].isupper()), None)
+    if not first_name:
+        return False
+    typed = words[:first_name]
+    return all(w.islower() for w in typed) and any(w in SENIOR for w in typed)
+
+
+def names_senior(role: str) -> bool:
+    """Rule E6: the role holds a senior title ("Area Manager", "Head of Finance")."""
     return not SENIOR.isdisjoint(_SENIOR_WORD.findall(role.casefold()))
 
 

@@ -1,0 +1,128 @@
+"""Which events are the user's hiring steps: the candidate's copy of a scheduler's invitation, a
+task presented, an executive's round, and the other people's interviews a working life holds.
+
+Every name here is made up.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from tests.core.test_reading import event, reading
+
+ON = datetime(2026, 11, 2, 10, tzinfo=ZoneInfo("Asia/Jakarta"))
+
+
+def _found(*events):  # type: ignore[no-untyped-def]
+    return {i.event.event_id: (i.company, i.position) for i in reading(*events).interviews}
+
+
+# --- rule D7: steps without the word ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "notes",
+    [
+        "Who you'll meet: Aroha Ngata, Head of Production; Tama Reid, Managing Director",
+        "As discussed, for the next stage you'll present your response to the brief we sent.",
+    ],
+)
+def test_d7_a_task_presented_with_a_schedulers_invitation_is_sure(notes: str) -> None:
+    """Regression: "<Company> - Task presentation" from the employer, whose notes say "Who
+    you'll meet:" or "the next stage", was never read."""
+    found = _found(
+        event(
+            "Kowhai & Co. - Task presentation",
+            organizer=("mere@kowhaico.com.au", "Mere Talent"),
+            description=f"Hi Nadia,\n\n{notes}\n\nPowered by Greenhouse",
+        )
+    )
+    assert list(found) == ["evt0001"]
+
+
+def test_d7_a_task_presentation_of_ones_own_is_work() -> None:
+    assert not reading(event("Sprint 14 task presentation")).interviews
+
+
+@pytest.mark.parametrize("title", ["Tuatara: meet Hemi (CFO)", "Tuatara - CFO chat (final)"])
+def test_d7_an_executives_round_joins_its_application(title: str) -> None:
+    """Weak alone, sure beside a sure round of the same employer (rule E5)."""
+    first = event(
+        "Interview - Finance Associate - Tuatara",
+        event_id="t1",
+        start=ON,
+        organizer=("talent@tuatara.io", "Tuatara Talent"),
+    )
+    later = event(
+        title,
+        event_id="t2",
+        start=ON + timedelta(days=7),
+        organizer=("talent@tuatara.io", "Tuatara Talent"),
+        people=[{"email": "hemi@tuatara.io", "displayName": "Hemi Walker"}],
+    )
+    assert _found(first, later) == {key: ("Tuatara", "Finance Associate") for key in ("t1", "t2")}
+
+
+def test_d7_an_agencys_client_interview_is_the_users() -> None:
+    """ "Client interview" is the agency's word for meeting its client, the employer; a
+    lawyer's or a banker's client interview without "via" stays work (rule D8)."""
+    assert _found(event("Kauri Insurance - client interview (via Pohutu Search)"))
+    assert not reading(event("Client interview - estate planning")).interviews
+
+
+def test_d7_a_surveyor_is_a_job_not_a_survey() -> None:
+    """Regression: "Field Surveyor" was read as a household survey (rule D8) and dropped."""
+    found = _found(event("Interview Area Manager - Field Surveyor (online)"))
+    assert found == {"evt0001": (None, "Field Surveyor")}
+
+
+# --- rule D8: other people's interviews --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("title", "notes"),
+    [
+        ("Safeguarding - pupil interview (DSL)", "Record verbatim on CPOMS straight after."),
+        ("DSL follow-up interview with pupil + log on CPOMS", ""),
+        ("Ofsted - English deep dive: interview with inspector (subject lead)", ""),
+        ("wawancara Tirta Pagi TV di bengkel", "Kru liputan Tirta Pagi TV - tema: servis motor."),
+    ],
+)
+def test_d8_a_pupils_an_inspectors_and_the_news_crews_interviews_are_not_hers(
+    title: str, notes: str
+) -> None:
+    assert not reading(event(title, description=notes)).interviews
+
+
+# --- rule E2 / E6: where the job is, and whom the user meets -------------------------------------
+
+
+def test_e2_the_outlet_is_where_the_job_is_not_its_name() -> None:
+    found = _found(
+        event(
+            "Ditelpon HRD Kopi Karang (interview)",
+            description="Posisi: Shift Supervisor outlet Seminyak.",
+        )
+    )
+    assert found["evt0001"][1] == "Shift Supervisor"
+
+
+def test_e6_the_owner_then_the_employer_yields_to_the_role_another_round_states() -> None:
+    """ "Interview owner Kopi Karang" as the user types it: the owner is whom she meets."""
+    first = event(
+        "Ditelpon HRD Kopi Karang (interview)",
+        event_id="k1",
+        start=ON,
+        description="Posisi: Shift Supervisor outlet Seminyak.",
+    )
+    later = event(
+        "Interview owner Kopi Karang (resched)",
+        event_id="k2",
+        start=ON + timedelta(days=5),
+        location="Kopi Karang, Jl. Raya Seminyak",
+    )
+    found = _found(first, later)
+    assert found["k2"][1] == "Shift Supervisor"
