@@ -87,3 +87,90 @@ def test_d7_a_pair_of_names_for_a_coffee_chat_stays_unread() -> None:
         )
     )
     assert not found.interviews and not found.questions
+
+
+# --- rule E4: what the invitation's lines and sentences say ----------------------------------
+
+
+def test_e4_an_organisation_line_the_domain_vouches_for_is_the_employer() -> None:
+    """NHS Jobs and Trac write "Organisation:"; the title's "Urgent and Emergency Care" is the
+    service, not who employs (regression: read "Urgent")."""
+    company, _ = _one(
+        "Interview - Specialist Paramedic - Urgent and Emergency Care",
+        organizer=("recruitment@kowhaicoast-ambulance.nhs.uk", "Recruitment"),
+        description="Interview booking confirmation\n"
+        "Organisation: Kowhai Coast Ambulance Service NHS Trust\n"
+        "Vacancy: Specialist Paramedic - Urgent and Emergency Care (Band 7)",
+    )
+    assert company == "Kowhai Coast Ambulance Service NHS Trust"
+
+
+def test_e4_workdays_requisition_id_is_no_part_of_the_role() -> None:
+    """Regression: "R-26-0412 Social Media Lead", and "Social Media" read as the company."""
+    company, position = _one(
+        "Interview: Social Media Lead (R-26-0412)",
+        organizer=("talent@kumarafoods.com", "Talent"),
+        description="Candidate: Nadia Putri\nJob Requisition: R-26-0412 Social Media Lead\n"
+        "Interview Type: Recruiter Screen",
+    )
+    assert (company, position) == ("Kumarafoods", "Social Media Lead")
+
+
+@pytest.mark.parametrize(
+    ("notes", "role"),
+    [
+        (
+            "Thanks for applying for the Paramedic Practitioner - Urgent Care (Bristol) vacancy.",
+            "Paramedic Practitioner - Urgent Care",
+        ),
+        (
+            "Thanks for applying for Senior Associate - Risk Advisory on our careers site.",
+            "Senior Associate - Risk Advisory",
+        ),
+        (
+            "Thanks again for your interest in the Brand Manager - Ready to Drink role at Kea.",
+            "Brand Manager - Ready to Drink",
+        ),
+    ],
+)
+def test_e4_a_sentences_role_may_hold_a_dash(notes: str, role: str) -> None:
+    _, position = _one(
+        "Phone screen - Kea", organizer=("amira@kea.co.nz", "Amira"), description=notes
+    )
+    assert position == role
+
+
+def test_e4_the_roles_practice_after_the_domains_name_is_no_part_of_the_employer() -> None:
+    company, position = _one(
+        "Phone screen - Ostrander Lowe Risk Advisory",
+        organizer=("maria@ostranderlowe.co.id", "Maria"),
+        description="Thanks for applying for Senior Associate - Risk Advisory on our careers site.",
+    )
+    assert (company, position) == ("Ostrander Lowe", "Senior Associate - Risk Advisory")
+
+
+def test_e2_workdays_tenant_address_names_the_employer() -> None:
+    """Workday writes from <tenant>@myworkday.com; its "noreply@" says nothing."""
+    assert _one(
+        "Interview for Lift Technician - R-20418",
+        organizer=("verticore@myworkday.com", "Workday"),
+    ) == ("Verticore", "Lift Technician")
+    assert _one(
+        "Interview for Lift Technician - R-20418",
+        organizer=("noreply@myworkday.com", "Workday"),
+    ) == (None, "Lift Technician")
+
+
+# --- rule E2: names with "and", pay bands, portals and fields ---------------------------------
+
+
+def test_e2_and_inside_an_organisations_name_joins_nothing() -> None:
+    assert _one(
+        "NHS Jobs interview: Paramedic (Band 6) - Cotswold and Marches Ambulance Service NHS Trust"
+    ) == ("Cotswold and Marches Ambulance Service NHS Trust", "Paramedic")
+
+
+def test_e2_a_field_before_a_role_is_no_employer() -> None:
+    """Regression: "Social Media Lead" was split into the company "Social Media" and "Lead"."""
+    assert _one("Interview: Social Media Lead") == (None, "Social Media Lead")
+    assert _one("Interview: Pelican Analytics DS intern") == ("Pelican Analytics", "DS intern")

@@ -126,3 +126,47 @@ def test_e6_the_owner_then_the_employer_yields_to_the_role_another_round_states(
     )
     found = _found(first, later)
     assert found["k2"][1] == "Shift Supervisor"
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Casting Interview - Nayla Skin KOL (Batch 1)",
+        "Rekap nilai interview magang",
+        "Shoot: CEO interview video - Nayla Skin (LinkedIn series)",
+        "Pre-meet with Gareth (UNISON rep) before PSII interview",
+        "Apprenticeship completion interview w/ Kerry (AASN)",
+        "ECA panel wash-up / scoring",
+    ],
+)
+def test_d8_castings_scores_shoots_pre_meets_and_completion_interviews_are_not_hers(
+    title: str,
+) -> None:
+    assert not reading(event(title, organizer=("rara@rimba.id", "Rara"))).interviews
+
+
+def test_d6_a_scoring_sheet_in_the_notes_is_the_hiring_sides_copy() -> None:
+    notes = (
+        "Talent list: 6 micro-influencers, 15 menit per talent.\nScoring sheet: https://x.test/s"
+    )
+    assert not reading(event("Interview KOL - Nayla Skin", description=notes)).interviews
+
+
+SMARTRECRUITERS = (
+    "Your interview with Bank Arunika is confirmed.\n\nPosition: Social Media Manager\n"
+    "Interview: User Interview - Head of Marketing Communications\nPowered by SmartRecruiters"
+)
+
+
+def test_d8_a_bare_user_interview_is_an_employers_round_only_when_it_invites() -> None:
+    """A title that is only "User Interview": the line manager's round when an employer's
+    invitation names the position, else a research session."""
+    sent = event(
+        "User Interview",
+        organizer=("laras@bankarunika.co.id", "Laras"),
+        description=SMARTRECRUITERS,
+    )
+    assert _found(sent) == {"evt0001": ("Bank Arunika", "Social Media Manager")}
+    assert not reading(
+        event("User Interview", organizer=("laras@bankarunika.co.id", "Laras"))
+    ).interviews

@@ -44,7 +44,9 @@ WRITTEN_BLIND: dict[str, tuple[Path, str]] = {
     "blind": (FIXTURES / "calendars_blind", "third"),
     **{
         ordinal: (FIXTURES / f"calendars_{ordinal}", ordinal)
-        for ordinal in ("fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
+        for ordinal in (
+            "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "eleventh"
+        )
     },
 }
 NEVER_TUNED = "tenth"

@@ -40,7 +40,8 @@ _SENTENCE_END = re.compile(
 _LINE = re.compile(
     r"^\s*[-*•]?\s*(?P<label>job title|job requisition|requisition|job|position|posisi|jabatan"
     r"|role|vacancy|lowongan|formasi|interview"
-    r"|company|perusahaan|nama perusahaan|employer|topic|event name|what|subject|judul"
+    r"|company|perusahaan|nama perusahaan|employer|organi[sz]ation|hiring organi[sz]ation|client"
+    r"|topic|event name|what|subject|judul"
     r"|candidate|kandidat|interviewers?|pewawancara|interviewer\(s\)|application)\s*[:：]\s*(?P<value>.{1,400}?)\s*$",
     re.IGNORECASE | re.MULTILINE,
 )
@@ -59,15 +60,27 @@ _POSITION_LABELS = frozenset(
         "formasi",
     )
 )
+#: rule E4: labelled lines that name the employer (an agency's "Client:" is its client, the
+#: employer; NHS Jobs and Trac write "Organisation:")
+_COMPANY_LABELS = frozenset(
+    """company perusahaan employer organisation organization client""".split()
+    + ["nama perusahaan", "hiring organisation", "hiring organization"]
+)
 _REQUISITION = re.compile(
-    r"\b(?:job\s+)?(?:req(?:uisition)?\.?\s*(?:id)?\s*#?\s*[\w-]*\d[\w-]*|j?r-?\d{3,}[\w-]*)\b",
+    r"\b(?:job\s+)?(?:req(?:uisition)?\.?\s*(?:id)?\s*#?\s*[\w-]*\d[\w-]*|j?r-?\d{3,}[\w-]*"
+    r"|r-\d{2,}(?:-\d{2,})+)\b",  # Workday's "R-26-0412"
     re.IGNORECASE,
 )
 _WORDS = r"[A-Z0-9][\w&.'’+/-]*(?:,?\s+(?:[A-Z0-9&][\w&.'’+/-]*|of|and|dan|&|de|la|the|in))*"
 #: rule E4: sentences that name the role and the employer
+#: a role that holds a dash between capitalised words: "Brand Manager - Ready to Drink"
+_DASHED_WORDS = (
+    r"[A-Z0-9][\w&.'’+/-]*(?:,?\s+(?:[A-Z0-9&][\w&.'’+/-]*|of|and|dan|&|de|la|the|in|to"
+    r"|[-–](?=\s+[A-Z])))*"
+)
 _ROLE_AT = re.compile(
     rf"\b(?i:for|to|untuk|about|regarding|discuss|interest\s+in)\s+(?:the|our|a|an)?\s*(?:position\s+of\s+|role\s+of\s+|posisi\s+)?"
-    rf"(?P<role>{_WORDS})(?:\s+\([^()\n]{{1,40}}\))?\s+(?:role|position|job|opening|vacancy)"
+    rf"(?P<role>{_DASHED_WORDS})(?:\s+\([^()\n]{{1,40}}\))?\s+(?:role|position|job|opening|vacancy)"
     rf"(?:\s+(?:at|with|in|di)\s+(?P<co>{_WORDS}))?",
 )
 _POSITION_OF = re.compile(
@@ -99,6 +112,12 @@ _DASH_ROLE = r"[A-Z][\w&'’+/-]*(?:[ \t]+(?:[A-Z0-9&][\w&.'’+/-]*|of|and|in|-
 _FOR_AT = re.compile(
     rf"\b(?i:interview|application|apply(?:ing)?)\s+(?i:for)\s+(?i:the\s+)?(?i:position\s+of\s+)?"
     rf"(?P<role>{_DASH_ROLE})(?:\s+\([^()\n]{{1,40}}\))?\s+(?i:at|with)\s+(?P<co>{_LINE_WORDS})"
+)
+#: rule E4: "Thanks for applying for Senior Associate - Risk Advisory (Internal Audit) on our
+#: careers site": the role, then where the application was made
+_APPLIED_FOR = re.compile(
+    rf"\b(?i:applying|applied|application)\s+(?i:for)\s+(?i:the\s+)?(?P<role>{_DASH_ROLE})"
+    rf"(?:\s+\([^()\n]{{1,40}}\))?\s+(?i:on|via|through)\s+(?i:our|the|your)\b"
 )
 _INTERVIEW_WITH = re.compile(rf"\b(?i:interview)\s+with\s+(?P<co>{_LINE_WORDS})")
 _SCHEDULED = re.compile(
@@ -170,7 +189,7 @@ _HIRING_SIDE = re.compile(
     r"|please\s+do\s+not\s+forward\s+(?:this\s+)?to\s+the\s+candidate"
     r"|submit\s+(?:your\s+)?feedback|khusus\s+pewawancara|(?:lembar|form|formulir)\s+penilaian"
     r"|interviewer\s+guide|candidate\s+packet|hiring\s+team\s+only"
-    r"|evaluation\s+form|\brubric\b|(?:cv|profil)\s+kandidat",
+    r"|evaluation\s+form|\brubric\b|(?:cv|profil)\s+kandidat|scoring\s+sheet|talent\s+list",
     re.IGNORECASE,
 )
 #: rule E4: the sender recruits for a client, so it is not the employer
@@ -211,7 +230,8 @@ _TRIGGERS = {
     "side": (
         "kit", "scorecard", "score card", "feedback", "interviewers", "lever.co", "greenhouse",
         "candidate", "resume", "hiring decision", "forward", "pewawancara", "penilaian",
-        "guide", "packet", "hiring team", "evaluation", "rubric", "kandidat",
+        "guide", "packet", "hiring team", "evaluation", "rubric", "kandidat", "scoring",
+        "talent list",
     ),
     "agency": ("client", "behalf", "klien", "consultan", "headhunt"),
     "informational": (
@@ -462,7 +482,7 @@ def read_body(description: str, location: str = "") -> BodyReading:
         label, value = match["label"].casefold(), match["value"]
         if label in _POSITION_LABELS and position is None:
             position = _role_head(_clean_value(value)) or _trim_words(_clean_value(value), 8)
-        elif label in ("company", "perusahaan", "nama perusahaan", "employer") and company is None:
+        elif label in _COMPANY_LABELS and company is None:
             company = _trim_words(_clean_value(value, remark=True), 8)
         elif label == "application" and position is None and role_words(value):
             position = _trim_words(_clean_value(value), 8)  # Hosco: "Application: <role>"
@@ -512,6 +532,11 @@ def read_body(description: str, location: str = "") -> BodyReading:
         if found and role_words(found["role"]):
             position = position or _trim_words(found["role"].strip(" -–"), 8)
             company = company or _trim_words(found["co"], 6)
+            names_role = True
+    if position is None and "appl" in low and " for " in low:
+        found = _APPLIED_FOR.search(prose)
+        if found and role_words(found["role"]):
+            position = _trim_words(found["role"].strip(" -–"), 8)
             names_role = True
     if position is None and _may("step", low):
         found = _STEP_FOR.search(prose)

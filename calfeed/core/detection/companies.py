@@ -26,7 +26,7 @@ from calfeed.core.detection.titles import (
     segments,
     strip_stage_and_noise,
 )
-from calfeed.core.detection.whom import names_senior
+from calfeed.core.detection.whom import DEPARTMENTS, names_senior
 
 #: rule E2: free-mail domains say nothing about the employer
 FREE_MAIL = frozenset(
@@ -47,6 +47,12 @@ TOOL_DOMAINS = frozenset(
     kalibrr.com glints.com jobstreet.com jobstreet.co.id zohorecruit.com rippling.com
     modernhire.com brighthire.ai calendar.app.google""".split()
 )
+#: rule E2: a field of work, not an employer, however it is capitalised
+FIELDS = DEPARTMENTS | frozenset(
+    "social digital content creative brand growth performance media communications".split()
+)
+_TENANT = re.compile(r"[a-z][a-z0-9-]{2,}")
+_ROBOTS = frozenset("noreply no-reply donotreply do-not-reply workday notifications mail".split())
 _SERVICE_HOSTS = ("calendar.google.com", "resource.calendar.google.com")
 # compiled once: a feed reads thousands of names through these
 _LABEL_SEP = re.compile(r"[-_]+")
@@ -94,9 +100,12 @@ def registrable_domain(domain: str) -> str | None:
 def company_label(email: str) -> str | None:
     """Rule E2: the employer's name an address carries (`kim@careers.acme-robotics.co.id` ->
     "acme-robotics"), or None for free mail, tools and calendar services."""
-    domain = email.rpartition("@")[2].casefold().strip(". ")
+    local, _, domain = email.casefold().rpartition("@")
+    domain = domain.strip(". ")
     if not domain or domain.endswith(_SERVICE_HOSTS):
         return None
+    if domain == "myworkday.com" and _TENANT.fullmatch(local) and local not in _ROBOTS:
+        return local  # Workday writes from <tenant>@myworkday.com: the tenant is the employer
     labels = domain.split(".")
     parents = {".".join(labels[i:]) for i in range(len(labels) - 1)}
     base = registrable_domain(domain)
@@ -379,6 +388,8 @@ def _split_name_role(text: str) -> tuple[str | None, str]:
             continue
         head, rest = words[:end], " ".join(words[end:])
         named = len(head) >= 2 and all(w[:1].isupper() for w in head)
+        if named and all(w.casefold() in FIELDS for w in head):
+            break  # "Social Media Lead", "Data Analytics Intern": a field, not an employer
         if named and role_words(rest) and not role_words(" ".join(head)):
             return " ".join(head), rest
         break

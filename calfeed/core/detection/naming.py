@@ -116,6 +116,8 @@ def read_names(
     in_title = company is not None and company.casefold() in title.casefold()
     if not in_title and body.company:
         company = body.company
+    elif company and body.company and _body_vouched(body.company, company, parties, agencies):
+        company = body.company  # "Organisation: Wessex Coast Ambulance Service NHS Trust"
     if company is not None:
         company = _BRANCH.sub("", company).strip() or None
     if company is not None and " " in company:
@@ -162,7 +164,39 @@ def read_names(
             or not strip_stage_and_noise(position, keywords).strip()
         ):
             position = None  # "34389890": a vacancy's number; "Hiring Manager": a round
+    if company is not None and position is not None:
+        company = _without_the_roles_words(company, position, parties)
     return company, _without_trailing_company(without_company(position, company), company)
+
+
+def _without_the_roles_words(company: str, position: str, parties: tuple[Party, ...]) -> str:
+    """Rule E2: "Ostrander Lowe Risk Advisory" for the "Senior Associate - Risk Advisory" role,
+    from ostranderlowe.co.id: the words the domain agrees with are the employer, the rest is
+    the role's practice."""
+    words = company.split()
+    labels = {lab for p in parties if (lab := company_label(p.email))}
+    for end in range(len(words) - 1, 0, -1):
+        head, tail = " ".join(words[:end]), " ".join(words[end:])
+        if _find_words(tail, position, fold=True) is not None and any(
+            agrees(head, lab) for lab in labels
+        ):
+            return head
+    return company
+
+
+def _body_vouched(
+    written: str, read: str, parties: tuple[Party, ...], agencies: frozenset[str]
+) -> bool:
+    """Rule E4: the invitation's labelled employer agrees with a sender's domain and the title's
+    reading does not ("Interview - Specialist Paramedic - Urgent and Emergency Care")."""
+    if read.casefold() in written.casefold():
+        return False
+    labels = {lab for p in parties if (lab := company_label(p.email)) and lab not in agencies}
+    full = _squash(written)
+    return any(
+        agrees(written, lab) or (len(_squash(lab)) >= 6 and full.startswith(_squash(lab)))
+        for lab in labels
+    ) and not any(agrees(read, lab) for lab in labels)
 
 
 #: rule E2: how the job is held, not which job: "Perawat Home Visit (freelance/full time)"

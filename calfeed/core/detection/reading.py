@@ -34,7 +34,13 @@ from calfeed.core.detection.interview import (
 )
 from calfeed.core.detection.lessons import NO_LESSONS, Lessons, shape_of
 from calfeed.core.detection.side import Owner, applies_internally, hiring_side, owner_of
-from calfeed.core.detection.stages import is_vague, names_test, other_kind, stage_strength
+from calfeed.core.detection.stages import (
+    BARE_USER_ROUND,
+    is_vague,
+    names_test,
+    other_kind,
+    stage_strength,
+)
 from calfeed.core.detection.titles import (
     has_org_word,
     names_interview_implicitly,
@@ -136,6 +142,8 @@ def judge(
     if lessons.refused_shapes and shape_of(event) in lessons.refused_shapes:
         return None  # rule E5: the user said no to this shape
     outside = _organizer_outside(event, owner)
+    if BARE_USER_ROUND.match(read_as) and not (outside and (body.invitation or body.position)):
+        return None  # rule D8: a bare "User Interview" is research unless an employer invites
     if not outside and _INTERVIEWING.search(read_as) and not _INVITED.search(read_as):
         return None  # rule D6: the user's own "Wawancara calon karyawan toko": the user hires
     strength = 2 if named else (sent_strength if outside else own_strength)

@@ -255,6 +255,18 @@ OTHER_KINDS = (
     ("informational", r"\binformational\b|\binfo\s+(?:interview|chat)\b"),
     ("results", r"\bpengumuman\b|\bhasil\s+(?:seleksi|interview|wawancara)|\btanya\s+hasil"),
     ("results", r"\bresults?\s+(?:call|announcement|meeting)\b"),
+    # the scores of interviews the user held: "Rekap nilai interview magang"
+    ("hiring side", r"\brekap\b|\bnilai\s+(?:interview|wawancara)\b|\bscoring\b"),
+    # a casting of talent or influencers the user runs, a video shoot of someone's interview
+    ("hiring side", r"\bcasting\b"),
+    ("press", r"^\W*(?:shoot|filming|syuting|recording)\s*:|\binterview\s+video\b"),
+    # a meeting before or about an interview: "Pre-meet with Gareth before PSII interview"
+    (
+        "about one",
+        r"^\W*pre[\s-]?(?:meet|brief|call)\b|\bbefore\s+(?:the\s+|my\s+|his\s+|her\s+)?\S+\s+interview\b",
+    ),
+    # an apprenticeship's or a course's progress and completion interviews
+    ("work", r"\b(?:completion|progress|sign[\s-]?off|probation)\s+(?:interview|review)\b"),
     (
         "results",
         r"\boffer\s+(?:call|letter|discussion)|\b(?:tanda\s+tangan|sign(?:ing)?)\s+kontrak",
@@ -330,13 +342,15 @@ def other_kind(title: str) -> str | None:
             if (
                 why == "user research"
                 and _HIRING_USER.search(title)
-                and (role_words(title) or _SELECTION.search(title))
+                and (role_words(title) or _SELECTION.search(title) or BARE_USER_ROUND.match(title))
             ):
-                continue
+                continue  # a bare "User Interview": the body decides (`reading.judge`)
             return why
     return None
 
 
+#: rule D8: a title that is only "User Interview": research or the line manager's round
+BARE_USER_ROUND = re.compile(r"^\W*(?:user\s+interview|interview\s+user)\W*$", re.IGNORECASE)
 #: rule D8: "user interview" as Indonesian hiring says it: the round with the hiring manager
 _HIRING_USER = re.compile(r"\buser\s+interview\b|\binterview\s+user\b", re.IGNORECASE)
 #: ...or a selection programme: "RBB 2026 | User Interview | <the user>"

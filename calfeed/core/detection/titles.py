@@ -259,8 +259,10 @@ NOISE_WORDS = (
     "hari ini",
     "job",
     "kerja",
+    "nhs jobs",
     "jobstreet",
     "kalibrr",
+    "seek",
     "glints",
     "linkedin",
     "indeed",
@@ -367,7 +369,8 @@ ORG_WORDS = frozenset(
     """pt pt. tbk tbk. inc inc. ltd ltd. llc corp corp. corporation gmbh ag plc co co. company
     cv persero group holdings bank sekolah school hospital universitas university labs studio
     studios foundation yayasan koperasi rs rsu rsud rsia klinik clinic puskesmas apotek hotel
-    resort college institute institut politeknik akademi llp pvt sdn bhd kap""".split()
+    resort college institute institut politeknik akademi llp pvt sdn bhd kap trust council
+    authority ministry kementerian""".split()
 )
 #: rule E2: an Indonesian legal form opening a name ("PT Mitra Logistik", "CV. Berkah")
 LEGAL_PREFIX = re.compile(r"^(?:pt|cv)\.?\s+", re.IGNORECASE)
@@ -495,7 +498,11 @@ _GROUP_INTERVIEW = re.compile(r"\bgroup\s+(?=(?:interview|wawancara)\b)", re.IGN
 _INVITE_TAIL = re.compile(
     r"\s@\s+(?:mon|tue|wed|thu|fri|sat|sun|sen|sel|rab|kam|jum|sab|min)\w*\b.*$", re.I
 )
-_REQUISITION = re.compile(r"\b(?:req(?:uisition)?\.?\s*#?\s*\d[\w-]*|j?r-[\d-]+\d)\b", re.I)
+_REQUISITION = re.compile(
+    r"\b(?:req(?:uisition)?\.?\s*#?\s*\d[\w-]*|j?r-[\d-]+\d)\b"
+    r"|\s*\(\s*band\s+\d[a-d]?\s*\)",  # the NHS's pay band: "Paramedic (Band 6)"
+    re.I,
+)
 _TIMES = re.compile(
     r"\bke-?\d+\b|\b\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm|wib|wita|wit)?\b|\b\d+\b", re.I
 )  # "ke-2" is Indonesian for "2nd"
@@ -549,6 +556,29 @@ def prepare(title: str) -> str:
     return " ".join(text.split())
 
 
+def _and_in_names(chunks: list[str]) -> list[str]:
+    """Rule E2: "and" inside an organisation's name ("Cotswold and Marches Ambulance Service NHS
+    Trust", "Dewi and Sons Ltd") joins nothing: capitalised words on both sides, the right
+    ending in an organisation noun."""
+    out = list(chunks[:1])
+    for j in range(1, len(chunks), 2):
+        word, after = chunks[j], chunks[j + 1]
+        before = out[-1].split()
+        right = after.split()
+        if (
+            word.strip().casefold() in ("and", "dan", "&")
+            and before
+            and right
+            and before[-1][:1].isupper()
+            and all(w[:1].isupper() for w in right)
+            and right[-1].casefold().strip(".,") in NAME_ENDS | ORG_WORDS
+        ):
+            out[-1] += word + after
+        else:
+            out += [word, after]
+    return out
+
+
 @lru_cache(maxsize=4096)
 def segments(title: str) -> tuple[Segment, ...]:
     """Rule E2: the title's parts, split on separators, brackets and connector words."""
@@ -573,6 +603,7 @@ def segments(title: str) -> tuple[Segment, ...]:
             if len(chunks) >= 3 and not chunks[-1].strip(" .,;'\"/|–—"):
                 # a connector word that ends the part belongs to the name: "PT Maju Bersama"
                 chunks = [*chunks[:-3], chunks[-3] + chunks[-2] + chunks[-1]]
+            chunks = _and_in_names(chunks)
             for j, chunk in enumerate(chunks):
                 if j % 2 == 1:
                     joined = _CONNECTORS[chunk.casefold()]
