@@ -174,3 +174,51 @@ def test_e2_a_field_before_a_role_is_no_employer() -> None:
     """Regression: "Social Media Lead" was split into the company "Social Media" and "Lead"."""
     assert _one("Interview: Social Media Lead") == (None, "Social Media Lead")
     assert _one("Interview: Pelican Analytics DS intern") == ("Pelican Analytics", "DS intern")
+
+
+def test_e2_what_a_chat_is_re_names_the_role() -> None:
+    assert _one(
+        "Hartwell Electrical - chat with Liam re Commercial Electrician role",
+        organizer=("mick@hartwellelectrical.com.au", "Mick Rowe"),
+    ) == ("Hartwell Electrical", "Commercial Electrician")
+
+
+def test_e2_between_bars_a_role_keeps_its_field() -> None:
+    """ "<step> | <role> - <field> | <employer>" (regression: the field was read as the company)."""
+    assert _one(
+        "Technical Interview | Senior Associate - Risk Advisory (Internal Audit) | Ostrander Lowe",
+        organizer=("maria@ostranderlowe.co.id", "Maria"),
+    ) == ("Ostrander Lowe", "Senior Associate - Risk Advisory")
+    assert _one("Interview | Backend Engineer - Acme") == ("Acme", "Backend Engineer")
+
+
+def test_e2_a_lower_case_word_the_place_spells_is_the_employer() -> None:
+    company, _ = _one("intrvw palcomnet jam 10", location="PalComNet, Jl. Demang Lebar Daun 17")
+    assert company == "PalComNet"
+
+
+def test_e4_a_sentences_role_may_hold_lower_case_words_but_ends_at_role() -> None:
+    _, position = _one(
+        "Aldmere | Interview with Team Head",
+        organizer=("joanne@kestrelsearch.com.sg", "Joanne"),
+        description="My client Aldmere would like to meet you for the Client Advisor, Malaysia "
+        "desk role at Aldmere Private Wealth.",
+    )
+    assert position == "Client Advisor, Malaysia desk"
+
+
+def test_e6_a_team_head_after_with_is_a_person_not_the_employer() -> None:
+    """Regression: "with Team Head" scored as "with the recruiting team", over the title's
+    employer."""
+    company, _ = _one("Aldmere Private Wealth | Nadia Putri - Interview with Team Head")
+    assert company == "Aldmere Private Wealth"
+
+
+def test_e6_an_it_division_is_a_department() -> None:
+    company, _ = _one(
+        "Wawancara akhir - Kadiv TI",
+        organizer=("rekrutmen@bankmusi.co.id", "Rekrutmen"),
+        description="Saudara lolos ke tahap wawancara akhir dengan Kepala Divisi Teknologi "
+        "Informasi.",
+    )
+    assert company != "Teknologi Informasi"

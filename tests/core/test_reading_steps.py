@@ -170,3 +170,52 @@ def test_d8_a_bare_user_interview_is_an_employers_round_only_when_it_invites() -
     assert not reading(
         event("User Interview", organizer=("laras@bankarunika.co.id", "Laras"))
     ).interviews
+
+
+# --- rule E5: the rounds of one application -----------------------------------------------------
+
+
+def _application(first_title: str, later_title: str, **later: object) -> dict:  # type: ignore[type-arg]
+    first = event(
+        first_title,
+        event_id="a1",
+        start=ON,
+        organizer=("recruitment@kowhaicoast-ambulance.nhs.uk", "Recruitment"),
+    )
+    return _found(first, event(later_title, event_id="a2", start=ON + timedelta(days=7), **later))  # type: ignore[arg-type]
+
+
+def test_e5_initials_before_a_left_out_tail_join_the_application() -> None:
+    """ "WCAS" for "Wessex Coast Ambulance Service NHS Trust": the trust's initials without
+    "NHS Trust"."""
+    found = _application(
+        "Interview - Paramedic - Wessex Coast Ambulance Service NHS Trust", "Panel interview - WCAS"
+    )
+    assert found["a2"] == ("WCAS", "Paramedic")
+
+
+def test_e5_an_organisations_noun_alone_is_the_application_ending_in_it() -> None:
+    found = _application(
+        "Interview - Electrician - Moreton Shores Regional Council", "Council 2nd interview w/ Dean"
+    )
+    assert found["a2"] == ("Moreton Shores Regional Council", "Electrician")
+
+
+@pytest.mark.parametrize(
+    "later",
+    [
+        "Teams call w/ Head of Clinical Practice (final) - Kowhai Coast",
+        "Kowhai Coast - meet ops manager (Priya Nair)",
+    ],
+)
+def test_d7_a_final_in_brackets_and_meeting_a_manager_are_rounds_of_the_application(
+    later: str,
+) -> None:
+    """Weak steps from the employer, sure beside its sure round; "Clinical Practice" is a field,
+    not practice for an interview (regression: rule D5 took it for a drill)."""
+    found = _application(
+        "Interview - Paramedic - Kowhai Coast",
+        later,
+        organizer=("fiona@kowhaicoast-ambulance.nhs.uk", "Fiona"),
+    )
+    assert set(found) == {"a1", "a2"}

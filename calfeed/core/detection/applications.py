@@ -134,12 +134,28 @@ def place(rounds: Sequence[Round]) -> list[Placed]:
     for i, k in enumerate(keys):
         if len(k) >= 2:
             initials.setdefault(_initials(k), set()).add(root(i))
+        # "WCAS" for "Wessex Coast Ambulance Service NHS Trust": the initials before a tail of
+        # up to two words the short form leaves out
+        for end in range(len(k) - 1, max(len(k) - 3, 2), -1):
+            initials.setdefault(_initials(k[:end]), set()).add(root(i))
     for i, r in enumerate(rounds):
         short = _ACRONYM.fullmatch(LEGAL_PREFIX.sub("", r.company or ""))
         if short and len(hits := initials.get(short.group(0).casefold(), set())) == 1:
             (g,) = hits
             if g != root(i):
                 group[root(i)] = g
+    # "Council 2nd interview": an organisation's noun alone is how the user names the one
+    # application whose name ends in it ("Moreton Shores Regional Council")
+    for i, r in enumerate(rounds):
+        if r.company and not keys[i] and " " not in r.company.strip():
+            noun = r.company.casefold().strip(".,")
+            ends = {
+                root(j)
+                for j, other in enumerate(rounds)
+                if keys[j] and other.company and other.company.casefold().split()[-1] == noun
+            }
+            if len(ends) == 1:
+                group[root(i)] = next(iter(ends))
     # a round without a company joins the one application its words mention; a round the user
     # typed whose company is no other round's joins the application its title names ("Vireo -
     # 2nd w/ Global CFO (London)": London is where, Vireo who)
@@ -211,6 +227,8 @@ def place(rounds: Sequence[Round]) -> list[Placed]:
                 or _short_form(company, spelled)
             ):
                 company = spelled  # "Sarana Niaga" typed, "PT Sarana Niaga Raya" sent
+            elif company is not None and not keys[i] and (named := _ending_in(company, written)):
+                company = max(named, key=lambda n: (len(n), n))  # "Council": the council's name
             elif company is None or not rounds[i].written:
                 pool = written or names
                 company = min(pool, key=lambda n: (len(n), n)) if pool else company
@@ -236,6 +254,12 @@ def place(rounds: Sequence[Round]) -> list[Placed]:
 
 
 _NOT_ALNUM = re.compile(r"[^0-9a-z]")
+
+
+def _ending_in(noun: str, names: list[str]) -> list[str]:
+    """The names that end in an organisation's noun typed alone ("Council")."""
+    low = noun.casefold().strip(".,")
+    return [n for n in names if n.casefold().split()[-1] == low and n.casefold() != low]
 
 
 def _starts(name: str) -> set[str]:

@@ -73,9 +73,11 @@ _REQUISITION = re.compile(
 )
 _WORDS = r"[A-Z0-9][\w&.'’+/-]*(?:,?\s+(?:[A-Z0-9&][\w&.'’+/-]*|of|and|dan|&|de|la|the|in))*"
 #: rule E4: sentences that name the role and the employer
-#: a role that holds a dash between capitalised words: "Brand Manager - Ready to Drink"
+#: a role that holds a dash or lower-case words: "Brand Manager - Ready to Drink", "Client
+#: Advisor, Malaysia desk"
 _DASHED_WORDS = (
-    r"[A-Z0-9][\w&.'’+/-]*(?:,?\s+(?:[A-Z0-9&][\w&.'’+/-]*|of|and|dan|&|de|la|the|in|to"
+    r"[A-Z0-9][\w&.'’+/-]*(?:,?\s+(?:[A-Z0-9&][\w&.'’+/-]*"
+    r"|(?!(?:role|position|job|opening|vacancy|at|with|di|for|from|or)\b)[a-z]{2,12}"
     r"|[-–](?=\s+[A-Z])))*"
 )
 _ROLE_AT = re.compile(

@@ -433,7 +433,8 @@ def _company_score(
         score += 2 if (after_person or after_with) else 1
     elif joined == "with":
         first = part.segment.text.split()[0].casefold() if part.segment.text.split() else ""
-        if first in _TEAM_WORDS:  # "dengan HRD Erajaya", "with the recruiting team at ..."
+        if first in _TEAM_WORDS and not names_senior(text):  # not "with Team Head": a person
+            # "dengan HRD Erajaya", "with the recruiting team at ..."
             return score + 2
         if not org and (not has_role or _looks_like_a_name(text)):
             return 0  # "with Jane", "with Jane Doe": a person as often as a company

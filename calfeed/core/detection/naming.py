@@ -131,7 +131,7 @@ def read_names(
     if company is None and sender:
         company = _named_by_sender(title, sender)
     if company is None and location:
-        company = _company_in_location(location)
+        company = _company_in_location(location) or _typed_then_written(title, location)
         if company is not None:
             company = _BRANCH.sub("", company).strip() or None  # "Apotek X Pusat, Jl. ..."
     if position is None and body.position:
@@ -406,6 +406,20 @@ def _named_by_sender(title: str, sender: str) -> str | None:
             continue
         if f" {text.casefold()} " in words:
             return text
+    return None
+
+
+_TYPED_WORD = re.compile(r"(?<![\w.@])[a-z][a-z0-9&]{3,}(?![\w@])")
+
+
+def _typed_then_written(title: str, location: str) -> str | None:
+    """Rule E2: "intrvw palcomnet jam 10" at "PalComNet, Jl. Demang Lebar Daun 17": a word the
+    user typed in lower case that the place spells as a name, first, is that name."""
+    first = location.split(",", 1)[0].strip()
+    if not first or "://" in first or " " in first or first.islower():
+        return None
+    if any(w == first.casefold() for w in _TYPED_WORD.findall(title)):
+        return first
     return None
 
 

@@ -102,6 +102,8 @@ WEAK_STAGES = (
     # "Posisi asisten peneliti - Pak Agus": a vacancy named first, sent from outside
     r"^\W*(?:posisi|lowongan|formasi)\s",
     r"\b(?:final|last)\s+(?:w/|with)\s",
+    # "(final)" in brackets, "final - Pak Darmawan": the last round, named by whom
+    r"[(\[]\s*final\s*[)\]]|\bfinal\s*[-–:]\s*(?:pak|bu|ibu|mr|ms|mrs|dr)\.?\s",
     # the last round with an employer's executive: "final: CEO", "final w/ founders"
     rf"\b(?:final|last)\s*(?:round\s*)?(?:with|w/|:|-)\s*(?:the\s+|our\s+)?{_EXECUTIVES}{_ENDS}",
 )
@@ -116,6 +118,8 @@ SENT_STAGES = (
     # "Pixelorchid: meet Daniel (CFO)", "Fernleaf - CFO chat (final)": an executive's round
     rf"\bmeet\s+\w+(?:\s+\w+)?\s*[(\[]\s*{_EXECUTIVES}",
     rf"\b{_EXECUTIVES}\s+(?:chat|call|conversation)\b",
+    # "Hartwell - meet ops manager (Priya Nair)": a manager of the employer's, sent by it
+    r"\bmeet\s+(?:the\s+|our\s+)?(?:\w+\s+)?(?:manager|director|head|partners?|supervisor)\b",
     r"kennenlern(?:gespr(?:ä|ae|a)ch|en)",  # German: a first meeting to get to know each other
 )
 #: rule D7: titles that say nothing but "a meeting": the body decides

@@ -412,6 +412,9 @@ _CONNECTORS = {
     "posisi": "for",
     "a.n.": "name",
     "via": "via",
+    # "chat with Liam re Commercial Electrician role": what the meeting is about
+    "re": "for",
+    "regarding": "for",
 }
 
 
@@ -462,9 +465,17 @@ def not_interview_reason(title: str) -> str | None:
     found = _NOT_INTERVIEW.search(title)
     if found and found.group().casefold() == "debrief" and _CANDIDATE_DEBRIEF.search(title):
         return None  # "Design Exercise Debrief - <employer>": the candidate walks them through it
+    if found and found.group().casefold() == "practice" and _A_PRACTICE.search(title):
+        return None  # "Head of Clinical Practice", "GP practice": a field or a surgery, no drill
     return found.group().casefold() if found else None
 
 
+#: rule D5: "practice" as a field of work or a surgery, not a drill
+_A_PRACTICE = re.compile(
+    r"\b(?:clinical|general|private|medical|dental|legal|nursing|group|family|veterinary|vet|gp"
+    r"|advanced|head\s+of|director\s+of)\s+practice\b",
+    re.IGNORECASE,
+)
 #: rule D5: a debrief the candidate gives of an exercise, a round of its own
 _CANDIDATE_DEBRIEF = re.compile(
     r"(?:exercise|take[\s-]?home|assignment|case\s+study|challenge)\s+debrief\b", re.IGNORECASE
@@ -515,7 +526,7 @@ _BRACKET_SEPARATORS = re.compile(r"\s+[-–—|/]+\s+|\s*[:：]\s*")
 _BRACKETS = re.compile(r"[\[(<（]([^\[\]()<>（）]*)[\])>）]")
 _CONNECTOR = re.compile(
     r"(?<![\w/])(with|w/|dengan|dgn|bersama|sama|between|and|at|@|di|from|dari|for|untuk|posisi|a\.n\."
-    r"|via)"
+    r"|via|re|regarding)"
     r"(?![\w/])",
     re.IGNORECASE,
 )
@@ -554,6 +565,27 @@ def prepare(title: str) -> str:
     text = _REQUISITION.sub(" ", text)
     text = _strip_symbols(text)
     return " ".join(text.split())
+
+
+_BAR = re.compile(r"\s*\|+\s*")
+_CAPITALISED = re.compile(r"[A-Z][\w&'’]*(?:\s+(?:[A-Z][\w&'’]*|&|and|of))*")
+
+
+def _role_and_field(parts: list[str]) -> list[str]:
+    """Rule E2: a title whose parts "|" separates keeps a role and its field together: "Technical
+    Interview | Senior Associate - Risk Advisory | Ostrander Lowe Indonesia"."""
+    if len(parts) != 2:
+        return parts
+    role, field = parts[0].strip(), parts[1].strip()
+    if (
+        role_words(role)
+        and not has_org_word(role)
+        and _CAPITALISED.fullmatch(field)
+        and not role_words(field)
+        and not has_org_word(field)
+    ):
+        return [f"{role} - {field}"]
+    return parts
 
 
 def _and_in_names(chunks: list[str]) -> list[str]:
@@ -596,7 +628,14 @@ def segments(title: str) -> tuple[Segment, ...]:
     found: list[Segment] = []
     for piece, bracketed in pieces:
         # inside brackets a comma does not separate: "(Product Manager, Payments)"
-        parts = _SEPARATORS.split(piece) if not bracketed else _BRACKET_SEPARATORS.split(piece)
+        if bracketed:
+            parts = _BRACKET_SEPARATORS.split(piece)
+        elif title.count("|") >= 2:  # "<step> | <role> - <field> | <employer>"
+            parts = [
+                p for bar in _BAR.split(piece) for p in _role_and_field(_SEPARATORS.split(bar))
+            ]
+        else:
+            parts = _SEPARATORS.split(piece)
         for i, part in enumerate(parts):
             joined: Connector = "(" if bracketed and i == 0 else ""
             chunks = _CONNECTOR.split(part)

@@ -35,7 +35,8 @@ DEPARTMENTS = frozenset(
     procurement pengadaan logistics logistik gudang warehouse production produksi quality
     research engineering product design cx customer experience data analytics strategy
     strategi compliance kepatuhan tax pajak payroll umum general affairs ga supply chain
-    commercial corporate instalasi farmasi & and dan of""".split()
+    commercial corporate instalasi farmasi informasi information ti sistem systems & and dan
+    of""".split()
 )
 _SENIOR_WORD = re.compile(r"[\w']+")
 _USER_LABEL = re.compile(r"\buser\s*:\s*$", re.IGNORECASE)
