@@ -222,3 +222,100 @@ def test_e6_an_it_division_is_a_department() -> None:
         "Informasi.",
     )
     assert company != "Teknologi Informasi"
+
+
+def test_e2_the_users_first_name_and_initial_is_no_company() -> None:
+    """Schedulers write "Nadia P." (regression: "P" was read as the company)."""
+    assert _one("Interview Nadia P. - Sales Manager")[0] is None
+
+
+def test_e2_a_lower_case_word_after_with_names_no_employer() -> None:
+    company, position = _one(
+        "Interview with client - Senior Equipment Engineer",
+        organizer=("jasmine@meridiantalent.com.sg", "Jasmine"),
+        description="Client: Veltrix Automation Pte Ltd (Tuas)\nRole: Senior Equipment Engineer",
+    )
+    assert (company, position) == ("Veltrix Automation Pte Ltd", "Senior Equipment Engineer")
+
+
+@pytest.mark.parametrize(
+    ("title", "company"),
+    [
+        ("interview + tes praktik RS Mitra Sehat Lawang", "RS Mitra Sehat Lawang"),
+        ("wawancara akhir dir. RSU Bhakti", "RSU Bhakti"),
+        ("Interview dengan Kepala Klinik - Sehati Medika cab. Sawojajar", "Sehati Medika"),
+    ],
+)
+def test_e2_a_hospitals_noun_starts_its_name_and_whom_is_cut(title: str, company: str) -> None:
+    assert _one(title)[0] == company
+
+
+def test_e2_the_regional_office_is_where_not_who() -> None:
+    company, _ = _one("interview user bank tirta", location="Bank Tirta Utama Kanwil Medan, Jl. X")
+    assert company == "Bank Tirta Utama"
+
+
+def test_e4_the_legal_form_after_the_name_is_kept_as_written() -> None:
+    company, _ = _one(
+        "Undangan",
+        organizer=("rekrutmen@banktirtautama.co.id", "Rekrutmen"),
+        description="Terima kasih atas lamaran Anda di PT Bank Tirta Utama Tbk. Kami mengundang "
+        "Anda untuk mengikuti interview HR.\nPosisi : Agent Contact Center",
+    )
+    assert company == "PT Bank Tirta Utama Tbk"
+
+
+def test_e4_a_portals_robot_writes_the_employer_before_mengundang() -> None:
+    company, position = _one(
+        "Interview Invitation",
+        organizer=("no-reply@kalibrr.com", "Kalibrr"),
+        description="Halo Ratih,\n\nPT Sehati Medika Nusantara (Klinik Sehati Medika) mengundang "
+        "kamu untuk Video Interview HR untuk posisi Bidan Klinik.",
+    )
+    assert company == "PT Sehati Medika Nusantara"
+
+
+def test_e4_a_labelled_roles_own_qualifier_stays() -> None:
+    _, position = _one(
+        "Interview: Legal Counsel (Commercial) - R-20817",
+        organizer=("northbridge@myworkday.com", "Workday"),
+        description="Job Requisition: R-20817 Legal Counsel (Commercial)\nInterview Type: Video",
+    )
+    assert position == "Legal Counsel (Commercial)"
+
+
+def test_d5_the_candidates_exercise_debrief_is_a_round() -> None:
+    """Regression: the pattern held a backspace where its word boundary was meant to be, so the
+    candidate's "Design Exercise Debrief" was always read as a debrief about an interview."""
+    assert _one(
+        "Design Exercise Debrief - Kowhai Labs",
+        organizer=("hr@kowhai.io", "HR"),
+        description="Thanks for applying for the Product Designer role. As the next step, "
+        "walk us through your design exercise.",
+    ) == ("Kowhai Labs", "Product Designer")
+
+
+def test_the_readers_patterns_hold_no_control_characters() -> None:
+    """A "\\b" typed into a plain string is a backspace, and a pattern holding one never matches."""
+    from pathlib import Path
+
+    import calfeed.core.detection as detection
+
+    for path in Path(detection.__file__).parent.glob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        bad = [c for c in text if ord(c) < 32 and c not in "\n\t"]
+        assert not bad, f"{path.name}: {bad!r}"
+
+
+@pytest.mark.parametrize(
+    ("title", "company"),
+    [
+        ("coffee w/ Aroha (Head of CX, Totara)", "Totara"),
+        ("Coffee w/ Irfan (Tiram founder) re the Head of Advisory role", "Tiram"),
+    ],
+)
+def test_e6_a_first_name_with_a_titled_bracket_is_a_person_at_the_employer(
+    title: str, company: str
+) -> None:
+    """Regression: "Aroha" was read as the company and "Head of CX" as the role."""
+    assert _one(title, description="re the Content Lead role they're opening")[0] == company

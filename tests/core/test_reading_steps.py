@@ -219,3 +219,69 @@ def test_d7_a_final_in_brackets_and_meeting_a_manager_are_rounds_of_the_applicat
         organizer=("fiona@kowhaicoast-ambulance.nhs.uk", "Fiona"),
     )
     assert set(found) == {"a1", "a2"}
+
+
+# --- the twelfth set's shapes: errands, possessives, a lawyer's and a health office's work ------
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Drop Priya - her interview at Hinjewadi",
+        "Tama's interview - lend him the car",
+        "Good luck Ellie - CPS interview!",
+        "temenin Ayu interview di Grapari",
+        "cari kemeja putih + rok hitam buat interview",
+        "Proof of evidence - interview with Mrs Okafor",
+        "Supervisi fasilitatif KIA Dinkes (wawancara petugas)",
+        "COEP alumni newsletter - interview (call w/ Ananya, TY student)",
+        "Interview Flores FM - promo paket Natal & Tahun Baru",
+        "send thank-yous to Ledgerly panel",
+    ],
+)
+def test_d8_someone_elses_interview_an_errand_or_work_is_not_hers(title: str) -> None:
+    assert not reading(event(title)).interviews
+
+
+@pytest.mark.parametrize(
+    ("title", "notes"),
+    [
+        ("Veltrix 2nd rnd - Mr Lim + engg team", ""),
+        ("Intv user Alas Harum (Bu Ratna DOSM)", ""),
+        ("coffee w/ Aroha (Head of CX, Totara)", "re the Content Lead role they're opening"),
+    ],
+)
+def test_d7_the_users_shorthand_for_a_round_is_one(title: str, notes: str) -> None:
+    assert reading(event(title, description=notes)).interviews
+
+
+def test_d7_a_conversation_named_first_or_final_from_the_employer_is_a_step() -> None:
+    found = _found(
+        event(
+            "Zoom Meeting",
+            organizer=("graham@corvane.com.au", "Graham Ostler"),
+            description="Graham Ostler is inviting you to a scheduled Zoom meeting.\n\n"
+            "Topic: Nadia Putri - final conversation (Reliability Engineer)\n",
+        )
+    )
+    assert found == {"evt0001": ("Corvane", "Reliability Engineer")}
+
+
+@pytest.mark.parametrize(
+    ("first_title", "later_title", "company"),
+    [
+        ("Interview - CS Officer - Bank Amanah Nusantara Syariah", "wwcr user BANS", "BANS"),
+        ("Interview - Bidan - RSU Bhakti Husada", "interview user RSU BH batu", "RSU BH"),
+        ("Interview - Solicitor - Irwell Housing Group", "IHG panel + presentation", None),
+        ("Interview - Sales Manager - Nusantara Grand Hotels", "NGH Jakarta 2nd interview", None),
+    ],
+)
+def test_e5_initials_with_the_organisations_noun_or_a_place_join_the_application(
+    first_title: str, later_title: str, company: str | None
+) -> None:
+    first = event(first_title, event_id="a1", start=ON, organizer=("hr@employer.test", "HR"))
+    later = event(later_title, event_id="a2", start=ON + timedelta(days=7))
+    found = _found(first, later)
+    assert found["a2"][1] == found["a1"][1] is not None
+    if company:
+        assert found["a2"][0] == company

@@ -45,7 +45,15 @@ WRITTEN_BLIND: dict[str, tuple[Path, str]] = {
     **{
         ordinal: (FIXTURES / f"calendars_{ordinal}", ordinal)
         for ordinal in (
-            "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "eleventh"
+            "fourth",
+            "fifth",
+            "sixth",
+            "seventh",
+            "eighth",
+            "ninth",
+            "tenth",
+            "eleventh",
+            "twelfth",
         )
     },
 }

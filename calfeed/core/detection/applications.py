@@ -40,6 +40,8 @@ _GENERIC = frozenset(
 )
 _WORD = re.compile(r"[\w&']+")
 _ACRONYM = re.compile(r"[A-Z]{2,5}")
+#: "RSU BH", "RSIA PM": an organisation's noun before its initials
+_LEADING_ORG = re.compile(r"^(?:(?:rs|rsu|rsud|rsia|bank|kap|klinik|hotel)\s+)+", re.IGNORECASE)
 _MIN_NAME = 4  # squashed letters a name needs to stand for an application ("PT" does not)
 
 
@@ -134,12 +136,18 @@ def place(rounds: Sequence[Round]) -> list[Placed]:
     for i, k in enumerate(keys):
         if len(k) >= 2:
             initials.setdefault(_initials(k), set()).add(root(i))
+        # "BANS" for "Bank Amanah Nusantara Syariah": the organisation's noun spelled too
+        whole = [
+            w for w in _WORD.findall((rounds[i].company or "").casefold()) if w not in _GENERIC
+        ]
+        if len(whole) > len(k) >= 1:  # "IHG" for "Irwell Housing Group" too
+            initials.setdefault(_initials(whole), set()).add(root(i))
         # "WCAS" for "Wessex Coast Ambulance Service NHS Trust": the initials before a tail of
         # up to two words the short form leaves out
         for end in range(len(k) - 1, max(len(k) - 3, 2), -1):
             initials.setdefault(_initials(k[:end]), set()).add(root(i))
     for i, r in enumerate(rounds):
-        short = _ACRONYM.fullmatch(LEGAL_PREFIX.sub("", r.company or ""))
+        short = _ACRONYM.fullmatch(_acronym_part(r.company or ""))
         if short and len(hits := initials.get(short.group(0).casefold(), set())) == 1:
             (g,) = hits
             if g != root(i):
@@ -311,6 +319,16 @@ def _employer_spelling(
                 ]
                 return max(fuller, key=lambda n: (len(n), n)) if fuller else spelled
     return None
+
+
+def _acronym_part(company: str) -> str:
+    """What may be initials in a company as typed: without a legal form or a leading
+    organisation noun ("RSU BH"), and without a place after it ("NGH Jakarta")."""
+    plain = _LEADING_ORG.sub("", LEGAL_PREFIX.sub("", company)).strip()
+    words = plain.split()
+    if 1 < len(words) <= 3 and _ACRONYM.fullmatch(words[0]) and all(w[:1].isupper() for w in words):
+        return words[0]
+    return plain
 
 
 def _initials(words: Sequence[str]) -> str:

@@ -81,7 +81,7 @@ _DASHED_WORDS = (
     r"|[-–](?=\s+[A-Z])))*"
 )
 _ROLE_AT = re.compile(
-    rf"\b(?i:for|to|untuk|about|regarding|discuss|interest\s+in)\s+(?:the|our|a|an)?\s*(?:position\s+of\s+|role\s+of\s+|posisi\s+)?"
+    rf"\b(?i:for|to|untuk|about|regarding|re|discuss|interest\s+in)\s+(?:the|our|a|an)?\s*(?:position\s+of\s+|role\s+of\s+|posisi\s+)?"
     rf"(?P<role>{_DASHED_WORDS})(?:\s+\([^()\n]{{1,40}}\))?\s+(?:role|position|job|opening|vacancy)"
     rf"(?:\s+(?:at|with|in|di)\s+(?P<co>{_WORDS}))?",
 )
@@ -123,8 +123,9 @@ _APPLIED_FOR = re.compile(
 )
 _INTERVIEW_WITH = re.compile(rf"\b(?i:interview)\s+with\s+(?P<co>{_LINE_WORDS})")
 _SCHEDULED = re.compile(
-    rf"(?m)^[ \t]*(?P<co>{_LINE_WORDS})[ \t]+(?:has|have)[ \t]+"
-    r"(?:scheduled|arranged|invited[ \t]+you)"
+    rf"(?m)^[ \t]*(?P<co>{_LINE_WORDS})(?:[ \t]+\([^()\n]{{1,60}}\))?[ \t]+"
+    r"(?:(?:has|have)[ \t]+(?:scheduled|arranged|invited[ \t]+you)"
+    r"|mengundang[ \t]+(?:kamu|anda|saudara))"  # Kalibrr: "PT X (Klinik X) mengundang kamu"
 )
 #: rule E4: a body that opens with the role and the step: "Product Designer onsite: ..."
 _ROLE_STEP = re.compile(
@@ -170,7 +171,9 @@ _INVITATION = re.compile(
     r"|part\s+of\s+(?:our|the)\s+(?:hiring|recruit\w*)\s+process"
     r"|thanks?\s+(?:you\s+)?for\s+(?:applying|your\s+application)"
     r"|hiring\s+manager\s+(?:conversation|call|chat|interview)"
-    # the candidate's copy of a scheduler's invitation: "Who you'll meet:", "for the next stage"
+    # the candidate's copy of a scheduler's invitation: "Who you'll meet:", "for the next stage",
+    # "Interviewer(s): ..." (the interviewer's own copy carries the hiring side's marks, D6)
+    r"|(?:^|\n)\s*interviewer\(s\)\s*:"
     r"|who\s+you['’]ll\s+(?:be\s+)?meet(?:ing)?\s*:|you['’]ll\s+be\s+meeting\s*:"
     r"|(?:for|as)\s+(?:the|your)\s+next\s+(?:step|stage)\b"
     r"|recruiter\s+screen"
@@ -227,7 +230,10 @@ _TRIGGERS = {
     "inline": ("role:", "role :", "position:", "posisi:"),
     "step role": (" dengan", " bersama", " with"),
     "role step": (" onsite", " on-site", " interview", " round", " screen", " loop", " panel"),
-    "scheduled": ("has scheduled", "have scheduled", "has arranged", "has invited", "have invited"),
+    "scheduled": (
+        "has scheduled", "have scheduled", "has arranged", "has invited", "have invited",
+        "mengundang kamu", "mengundang anda", "mengundang saudara",
+    ),
     "press": ("journalist", "reporter", "wartawan", "jurnalis", "liputan", " crew"),
     "side": (
         "kit", "scorecard", "score card", "feedback", "interviewers", "lever.co", "greenhouse",
@@ -391,7 +397,10 @@ def _clean_value(value: str, remark: bool = False) -> str | None:
     value = _REQUISITION.sub(" ", value)
     if remark and value.count("(") == value.count(")") == 1 and value.rstrip().endswith(")"):
         inside = value[value.index("(") + 1 : -1]
-        if len(inside.split()) > 1:  # "(pemegang waralaba Chatime)": a remark, not the name
+        before = value[: value.index("(")].split()
+        legal_end = bool(before) and before[-1].casefold().strip(".") in _LEGAL_ENDS
+        if len(inside.split()) > 1 or (legal_end and not has_org_word(inside)):
+            # "(pemegang waralaba Chatime)": a remark; "Pte Ltd (Tuas)": where, after the name
             value = value[: value.index("(")]
     value = _ID_BRACKET.sub(" ", value)
     value = _EMPTY_BRACKET.sub(" ", value)  # "(Req ID 5309)" once its id is gone
@@ -400,6 +409,8 @@ def _clean_value(value: str, remark: bool = False) -> str | None:
     return value or None
 
 
+#: legal forms that end an employer's name: a bracket after one is a remark ("(Tuas)")
+_LEGAL_ENDS = frozenset("ltd limited pte plc inc llp bhd tbk llc gmbh corp".split())
 #: rule E4: a role ends where a legal form or the channel begins: "Staf Gudang PT
 #: Sarana Niaga", "Data Analyst melalui Glints", "AE via a recruiter"
 _ROLE_END = re.compile(r"\s+(?:PT|CV|Tbk|(?i:melalui|lewat|via))\b")
@@ -451,9 +462,13 @@ def _role_head(value: str | None) -> str | None:
     words = head.split()
     if head == value.strip() or not 0 < len(words) <= 8:
         return None
+    if _QUALIFIER.fullmatch(value[len(head) :]) and is_role_noun(words[-1].casefold()):
+        return None  # "Legal Counsel (Commercial)": the role with its qualifier, whole
     return head if is_role_noun(words[-1].casefold()) else None
 
 
+#: a role's own qualifier in brackets, nothing after it: " (Commercial)", " (Kamar Bersalin)"
+_QUALIFIER = re.compile(r"\s*\((?:[A-Z][\w&'’-]*)(?:\s+(?:[A-Z][\w&'’-]*|&|and|of|dan)){0,3}\)\s*")
 #: where a labelled role runs on: a bracket, or a comma or dash before a lower-case word
 _RUN_ON = re.compile(r"\s*[(\[]|,\s+(?=[a-z])|\s+[-–—]\s+(?=[a-z])")
 

@@ -19,6 +19,7 @@ from publicsuffixlist import PublicSuffixList
 from calfeed.core.detection.titles import (
     HONORIFICS,
     NAME_ENDS,
+    ORG_WORDS,
     PEOPLE_TITLES,
     Segment,
     has_org_word,
@@ -51,8 +52,18 @@ TOOL_DOMAINS = frozenset(
 FIELDS = DEPARTMENTS | frozenset(
     "social digital content creative brand growth performance media communications".split()
 )
+#: a senior title, organisation nouns and joiners: what is left of a name without them
+_TITLE_AND_ORG = re.compile(
+    r"(?i)\b(?:kepala|head|direktur|director|manager|manajer|gm|ceo|dir|of|the|"
+    + "|".join(sorted((w.rstrip(".") for w in ORG_WORDS), key=len, reverse=True))
+    + r")\b\.?"
+)
+_NAME_WORD_RE = re.compile(r"\w{2,}")
 _TENANT = re.compile(r"[a-z][a-z0-9-]{2,}")
-_ROBOTS = frozenset("noreply no-reply donotreply do-not-reply workday notifications mail".split())
+_ROBOTS = frozenset(
+    """noreply no-reply donotreply do-not-reply workday notification notifications mail
+    scheduling scheduler recruiting recruitment careers jobs talent hr alerts system""".split()
+)
 _SERVICE_HOSTS = ("calendar.google.com", "resource.calendar.google.com")
 # compiled once: a feed reads thousands of names through these
 _LABEL_SEP = re.compile(r"[-_]+")
@@ -174,7 +185,7 @@ def spelled_in(text: str, label: str) -> str | None:
                 candidate = " ".join(words[i:j]).strip("-'’")
                 squashed = _squash(candidate)
                 if squashed == plain and exact is None:
-                    exact = candidate
+                    exact = _with_org_tail(candidate, words[j:])  # "Irwell Housing Group"
                 if (
                     (legal is None or len(candidate) > len(legal))
                     and j - i > 1
@@ -183,7 +194,7 @@ def spelled_in(text: str, label: str) -> str | None:
                     and 2 * len(plain) >= len(rest)
                     and (j == len(words) or words[j].casefold().rstrip(".,") in _LEGAL_TAILS)
                 ):  # the whole legal name, not its start ("PT Kasara" of "PT Kasara Teknologi")
-                    legal = candidate  # "PT Arunika Digital" for arunika.id
+                    legal = _with_org_tail(candidate, words[j:])  # "PT Arunika Digital Tbk"
                 if (
                     j - i > 1
                     and squashed.startswith(plain)
@@ -195,6 +206,34 @@ def spelled_in(text: str, label: str) -> str | None:
     return legal or exact or mostly
 
 
+#: rule E2: the words after a name that belong to it as its employer writes it
+_ORG_TAILS = frozenset(
+    "group ltd ltd. limited plc tbk tbk. inc inc. llp pte pte. bhd sdn gmbh llc holdings".split()
+)
+
+
+def _with_org_tail(name: str, after: list[str]) -> str:
+    """ "Irwell Housing" then "Group", "Bank Tirta Utama" then "Tbk": the name with its tail."""
+    tail: list[str] = []
+    for word in after[:3]:
+        if word.casefold().strip(",;") not in _ORG_TAILS:
+            break
+        tail.append(word.strip(",;"))
+        if word.endswith((",", ";")):
+            break
+    return " ".join([name, *tail]).rstrip(".") if tail else name
+
+
+def org_tail_after(name: str, written: str) -> str:
+    """Rule E2: the name with the legal form or "Group" the text writes right after it, the
+    first time it writes the name so ("Irwell Housing" in "... Irwell Housing Group")."""
+    for found in re.finditer(rf"(?<![\w&]){re.escape(name)}(?![\w&])", written, re.IGNORECASE):
+        fuller = _with_org_tail(name, written[found.end() :].split()[:3])
+        if fuller != name:
+            return fuller
+    return name
+
+
 def _tokens(text: str) -> set[str]:
     return {t for t in _WORD.findall(text.casefold()) if len(t) > 1}
 
@@ -204,7 +243,15 @@ def _user_pattern(user_names: tuple[str, ...]) -> re.Pattern[str] | None:
     """One pattern for the user's names and addresses, whole first, then their words."""
     names = sorted({n.strip() for n in user_names if n and n.strip()}, key=len, reverse=True)
     words = sorted({t for n in names for t in n.split() if len(t) >= 3}, key=len, reverse=True)
-    alternatives = [re.escape(n) for n in [*names, *words]]
+    # "Yohanes N.", "Noah W": the first name and the last name's initial, as schedulers write it
+    short = {
+        rf"{re.escape(parts[0])}\s+{re.escape(parts[-1][0])}\b\.?"
+        for n in names
+        if "@" not in n and len(parts := n.split()) >= 2
+    }
+    alternatives = [*sorted(short, key=len, reverse=True)] + [
+        re.escape(n) for n in [*names, *words]
+    ]
     if not alternatives:
         return None
     return re.compile(rf"(?<!\w)(?:{'|'.join(alternatives)})(?!\w)", re.IGNORECASE)
@@ -271,6 +318,52 @@ def _is_person(text: str, parties: Sequence[Party]) -> bool:
 _LEADING_LOWER = re.compile(r"^(?:[a-z][\w&'-]*\s+)+")
 
 
+def _employer_after_title(text: str) -> str:
+    """What a person's bracket names as their employer: the capitalised name after their
+    lower-case job ("manager resto Bebek Tepi Sawah"), after a comma ("Head of CX, Tōtara"),
+    or before their title ("Tiram founder")."""
+    if "," in text:
+        tail = text.rsplit(",", 1)[1].strip()
+        if tail[:1].isupper() and not names_senior(tail):
+            return tail
+    words = text.split()
+    if len(words) >= 2 and names_senior(words[-1]) and not names_senior(" ".join(words[:-1])):
+        return " ".join(words[:-1])
+    return _LEADING_LOWER.sub("", text)
+
+
+def _titled_people(parts: Sequence[_Part]) -> set[int]:
+    """Rule E6: one capitalised name after "with", then a bracket that opens with a senior
+    title or ends in one ("coffee w/ Aroha (Head of CX, Tōtara)", "Coffee w/ Irfan (Tiram
+    founder)"): a person and their title."""
+    found = set()
+    for part, after in zip(parts, parts[1:], strict=False):
+        words = part.text.split()
+        if (
+            part.segment.joined_by == "with"
+            and len(words) == 1
+            and words[0][:1].isupper()
+            and after.segment.joined_by == "("
+            and after.index == part.index + 1
+            and _senior_edge(after.text)
+        ):
+            found.add(part.index)
+    return found
+
+
+#: the titles that open or end a person's bracket ("Head of CX", "Tiram founder"); not a
+#: manager's, which is as often the job ("Grab (Product Manager, Payments)")
+_PERSON_TITLE_EDGES = frozenset(
+    """head kepala director direktur vp svp evp chief ceo cfo cto coo cmo cpo chro founder
+    co-founder cofounder gm md partner president owner pemilik""".split()
+)
+
+
+def _senior_edge(text: str) -> bool:
+    head = text.split(",")[0].casefold().split()
+    return bool(head) and (head[0] in _PERSON_TITLE_EDGES or head[-1] in _PERSON_TITLE_EDGES)
+
+
 def _about_people(parts: Sequence[_Part], people: set[int]) -> set[int]:
     """Rule E2: a bracket right after a person is about that person ("Pak Budi (manager resto
     Bebek Tepi Sawah)", "Bu Rina (HRD)"): their job, never the position; a capitalised name
@@ -282,7 +375,7 @@ def _about_people(parts: Sequence[_Part], people: set[int]) -> set[int]:
             part.segment.joined_by == "("
             and previous is not None
             and previous.index in people
-            and part.text[:1].islower()
+            and (part.text[:1].islower() or _senior_edge(part.text))
         ):
             about.add(part.index)
         previous = part
@@ -329,7 +422,7 @@ def read_company_position(
     Cached: a feed is rebuilt from the same events on every poll.
     """
     parts = _parts(_without_user(title, user_names), keywords)
-    people = {p.index for p in parts if _is_person(p.text, parties)}
+    people = {p.index for p in parts if _is_person(p.text, parties)} | _titled_people(parts)
     about = _about_people(parts, people)
     labels = sorted({lab for party in parties if (lab := company_label(party.email))})
 
@@ -358,7 +451,7 @@ def read_company_position(
         if part in roles:
             continue
         if part.index in about:  # "(manager resto Bebek Tepi Sawah)": their employer, if any
-            named = _LEADING_LOWER.sub("", part.text)
+            named = _employer_after_title(part.text)
             if named == part.text or not named[:1].isupper():
                 continue
             part = _Part(part.index, part.segment, named)
@@ -408,6 +501,8 @@ def _company_score(
     """How strongly one title part names the employer; 0 or less: not at all."""
     text, joined = part.text, part.segment.joined_by
     org = has_org_word(text)
+    if org and " " in text and not _NAME_WORD_RE.findall(_TITLE_AND_ORG.sub(" ", text)):
+        return 0  # "Kepala Klinik", "Head of School": whom the user meets, not which employer
     domain = any(agrees(text, lab) for lab in labels)
     if domain:
         return 5 + org
@@ -436,8 +531,8 @@ def _company_score(
         if first in _TEAM_WORDS and not names_senior(text):  # not "with Team Head": a person
             # "dengan HRD Erajaya", "with the recruiting team at ..."
             return score + 2
-        if not org and (not has_role or _looks_like_a_name(text)):
-            return 0  # "with Jane", "with Jane Doe": a person as often as a company
+        if not org and (not has_role or _looks_like_a_name(text) or text.islower()):
+            return 0  # "with Jane", "with Jane Doe", "with client": a person as often as a company
         score += 0 if org else 1
     elif joined == "":
         score += 1

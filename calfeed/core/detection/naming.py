@@ -16,6 +16,7 @@ from calfeed.core.detection.companies import (
     Party,
     agrees,
     company_label,
+    org_tail_after,
     read_company_position,
     spelled_in,
 )
@@ -43,7 +44,7 @@ _NOT_ALNUM = re.compile(r"[^0-9a-z]")
 #: ("Starbucks Tunjungan Plaza", "Uniqlo TP6")
 _MALL = re.compile(r"\s+(?:(?:[A-Z][a-z]+\s+)?(?:Plaza|Mall|Square)(?:\s+\d+)?|[A-Z]{1,3}\d{1,2})$")
 _BRANCH = re.compile(
-    r"\s+(?:cabang|branch|kantor|outlet|pusat|head\s+office|hq)\b.*$",
+    r"\s+(?:cabang|cab\.|branch|kantor|kanwil|kc|kcp|outlet|pusat|head\s+office|hq)(?!\w).*$",
     re.IGNORECASE,
 )
 
@@ -164,9 +165,26 @@ def read_names(
             or not strip_stage_and_noise(position, keywords).strip()
         ):
             position = None  # "34389890": a vacancy's number; "Hiring Manager": a round
+    if position is not None and position == body.position:
+        position = _qualifier_the_title_shows(position, title)
     if company is not None and position is not None:
         company = _without_the_roles_words(company, position, parties)
     return company, _without_trailing_company(without_company(position, company), company)
+
+
+_LAST_BRACKET = re.compile(r"\s*\(([^()]+)\)\s*$")
+
+
+def _qualifier_the_title_shows(position: str, title: str) -> str:
+    """Rule E4: a labelled role's bracket stays when the title writes it too, or when it is one
+    word ("Legal Counsel (Commercial)"); words only the body adds may be a place ("(Southern
+    Pilbara)")."""
+    found = _LAST_BRACKET.search(position)
+    if found is None or found.group(1).casefold() in title.casefold():
+        return position
+    if len(found.group(1).split()) < 2:
+        return position  # "(Commercial)": one word names the team, kept
+    return position[: found.start()].rstrip() or position
 
 
 def _without_the_roles_words(company: str, position: str, parties: tuple[Party, ...]) -> str:
@@ -295,7 +313,9 @@ def _as_written(company: str, written: str, parties: tuple[Party, ...]) -> str:
     low = written.casefold()
     inside = company.casefold() in low
     if inside and f"pt {company.casefold()}" not in low and f"cv {company.casefold()}" not in low:
-        return company  # written as it is, and not as part of a legal name
+        if company.casefold() in low.split("\n", 1)[0]:
+            return company  # the title's own spelling ("Nordlicht", the place: "Nordlicht GmbH")
+        return org_tail_after(company, written)  # as written ("Irwell Housing" + "Group")
     for party in parties:
         label = company_label(party.email) if party.email else None
         if label and agrees(company, label):

@@ -24,7 +24,7 @@ STRONG_STAGES = (
     r"(?:1st|2nd|3rd)\s*(?:[-–:]\s*)?(?:w/|with)\s",
     r"(?:phone|ph|video|initial|intro|hr|hrd)\s+screen(?:ing)?",
     r"round\s+\d+\s+(?:of|/)\s+\d+",
-    r"(?:1st|2nd|3rd|[4-9]th|first|second|third|final|last)\s+(?:round|rd|stage|interview)\b",
+    r"(?:1st|2nd|3rd|[4-9]th|first|second|third|final|last)\s+(?:round|rd|rnd|stage|interview)\b",
     r"\d(?:st|nd|rd|th)?\s+rd\b",
     r"bar\s*raiser",
     r"\binterviewing\s+(?:at|with|@|for)\b",
@@ -43,7 +43,7 @@ STRONG_STAGES = (
     r"tes\s+(?:wawancara|interview)",
     r"tahap\s+(?:akhir|lanjutan)",
     # "int user": the round with the line manager; not "int user feedback sync"
-    r"\bint(?:erview)?\.?\s+(?:hrd?|user|akhir|final|direksi|direktur|gm)\b(?!\s+(?:feedback|research|testing|tests?"
+    r"\b(?:int|intv|intvw|interview)\.?\s+(?:hrd?|user|akhir|final|direksi|direktur|gm)\b(?!\s+(?:feedback|research|testing|tests?"
     r"|interviews?|study|studies|sync|stor(?:y|ies)|flows?|journeys?|needs|data|experience))",
     r"panggilan\s+(?:kerja|interview|wawancara)",
     r"loop\s*[-:|–—]",
@@ -102,6 +102,10 @@ WEAK_STAGES = (
     # "Posisi asisten peneliti - Pak Agus": a vacancy named first, sent from outside
     r"^\W*(?:posisi|lowongan|formasi)\s",
     r"\b(?:final|last)\s+(?:w/|with)\s",
+    # "Layana 2nd": the user's note of an employer's second round
+    r"^\W*[A-Z][\w&'’-]*(?:\s+[A-Z][\w&'’-]*)?\s+(?:2nd|3rd)\W*$",
+    # "Brightline Health: Portfolio Review": with an invitation or a sure round
+    r"\bportfolio\s+review\b",
     # "(final)" in brackets, "final - Pak Darmawan": the last round, named by whom
     r"[(\[]\s*final\s*[)\]]|\bfinal\s*[-–:]\s*(?:pak|bu|ibu|mr|ms|mrs|dr)\.?\s",
     # the last round with an employer's executive: "final: CEO", "final w/ founders"
@@ -118,6 +122,8 @@ SENT_STAGES = (
     # "Pixelorchid: meet Daniel (CFO)", "Fernleaf - CFO chat (final)": an executive's round
     rf"\bmeet\s+\w+(?:\s+\w+)?\s*[(\[]\s*{_EXECUTIVES}",
     rf"\b{_EXECUTIVES}\s+(?:chat|call|conversation)\b",
+    # "<candidate> - final conversation (Reliability Engineer)", "first conversation"
+    r"\b(?:first|final|initial|second)\s+(?:conversation|chat|call)\b",
     # "Hartwell - meet ops manager (Priya Nair)": a manager of the employer's, sent by it
     r"\bmeet\s+(?:the\s+|our\s+)?(?:\w+\s+)?(?:manager|director|head|partners?|supervisor)\b",
     r"kennenlern(?:gespr(?:ä|ae|a)ch|en)",  # German: a first meeting to get to know each other
@@ -232,10 +238,22 @@ OTHER_KINDS = (
     # taking someone else to an interview: "antar Nisa interview", "jemput bu Ratna ke interview"
     (
         "someone else's",
-        r"^\W*(?:antar|anter|anterin|nganter|jemput|temani|menemani|nemenin|accompany"
-        r"|drop\s+off|pick\s+up|drive|driving)\b"
+        r"^\W*(?:antar|anter|anterin|nganter|jemput|temani|temenin|menemani|nemenin|accompany"
+        r"|drop\s+off|drop|pick\s+up|drive|driving|lend|good\s+luck|semangat)\b"
         r".*\b(?:interview|wawancara)\b",
     ),
+    # someone else's by the possessive: "her interview at Hinjewadi", "Tama's interview"
+    (
+        "someone else's",
+        r"\b(?:her|his|their)\s+(?:\w+\s+)?(?:interview|wawancara)\b"
+        r"|^\W*[A-Z][a-z]+['’]s\s+(?:\w+\s+)?interview\b",
+    ),
+    # an errand for an interview: "cari kemeja putih buat interview" (buying what to wear)
+    ("about one", r"^\W*(?:cari|beli|buy|get)\b.*\b(?:buat|for|untuk)\s+(?:the\s+)?interview\b"),
+    # a lawyer's interview of a witness or a client for a statement
+    ("work", r"\bproof\s+of\s+evidence\b|\bwitness\s+statement\b"),
+    # a health office's supervision: its team interviews the staff
+    ("work", r"\bsupervisi\b|\bmonev\b|\b(?:wawancara|interview)\s+petugas\b"),
     ("work", r"\b(?:client|customer|team|company|quarterly|annual)\s+on-?site\b"),
     ("work", r"\bon-?site\s+(?:visit|planning|meeting|support|work|training|install\w*)\b"),
     ("work", r"\bround[\s-]?table\b"),
@@ -254,7 +272,12 @@ OTHER_KINDS = (
     ("press", r"\b(?:tv|radio|television|press|media|news|podcast)\s+(?:interview|wawancara)"),
     ("press", r"\b(?:journalist|reporter|wartawan|narasumber|jurnalis)\b"),
     ("press", r"\b(?:vlog|vlogger|youtube|tiktok|travel\s+channel)\b"),
-    ("press", r"\b(?:student\s+paper|newspaper|magazine|majalah|koran|school\s+paper)\b"),
+    (
+        "press",
+        r"\b(?:student\s+paper|newspaper|magazine|majalah|koran|school\s+paper|newsletter)\b",
+    ),
+    # a radio station's talk show: "Interview Flores FM - promo paket Natal"
+    ("press", r"\b(?:interview|wawancara)\s+(?:\w+\s+){0,2}fm\b|\btalk\s?show\b"),
     ("thesis", r"\b(?:skripsi|tesis|thesis|responden|respondent|penelitian|kuesioner)\b"),
     ("informational", r"\binformational\b|\binfo\s+(?:interview|chat)\b"),
     ("results", r"\bpengumuman\b|\bhasil\s+(?:seleksi|interview|wawancara)|\btanya\s+hasil"),

@@ -41,6 +41,8 @@ NOT_INTERVIEW_WORDS = (
     # around the interview: writing the thank-you, a debrief
     "thank-you",
     "thank you",
+    "thank-yous",
+    "thank yous",
     "terima kasih",
     "debrief",
     "outfit",
@@ -478,7 +480,7 @@ _A_PRACTICE = re.compile(
 )
 #: rule D5: a debrief the candidate gives of an exercise, a round of its own
 _CANDIDATE_DEBRIEF = re.compile(
-    r"(?:exercise|take[\s-]?home|assignment|case\s+study|challenge)\s+debrief\b", re.IGNORECASE
+    r"\b(?:exercise|take[\s-]?home|assignment|case\s+study|challenge)\s+debrief\b", re.IGNORECASE
 )
 #: rule D1: people's own spellings of "interview" / "wawancara" in a hurry
 _SPELLED = re.compile(
@@ -518,7 +520,7 @@ _TIMES = re.compile(
     r"\bke-?\d+\b|\b\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm|wib|wita|wit)?\b|\b\d+\b", re.I
 )  # "ke-2" is Indonesian for "2nd"
 _SEPARATORS = re.compile(
-    r"\s+(?-i:(?=(?:PT|CV)\.?\s+[A-Z]))|\s+\+\s+|\s+[-–—|/]+\s+|\s+[-–—]|[-–—]\s+|\s*[:：]\s*|\s*<>\s*|\s+x\s+"
+    r"\s+(?-i:(?=(?:PT|CV|RS|RSU|RSUD|RSIA)\.?\s+[A-Z]))|\s+\+\s+|\s+[-–—|/]+\s+|\s+[-–—]|[-–—]\s+|\s*[:：]\s*|\s*<>\s*|\s+x\s+"
     r"|,(?!\s*(?:inc|ltd|llc|tbk|corp|co)\b)\s*",
     re.IGNORECASE,
 )

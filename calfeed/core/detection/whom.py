@@ -24,7 +24,8 @@ from calfeed.core.detection.titles import (
 SENIOR = frozenset(
     """manager manajer head kepala director direktur gm chief partner vp svp evp avp md
     president dean registrar principal owner founder ceo coo cfo cto chro cro cmo cpo kabid
-    kadiv pemimpin pimpinan pinca pinwil superintendent supt ka fom hod""".split()
+    kadiv pemimpin pimpinan pinca pinwil superintendent supt ka fom hod dir dir. kabag kasie
+    kasi""".split()
 )
 #: rule E6: a department, not an employer ("Keuangan", "Perencanaan & Anggaran", "Audit &
 #: Assurance"): what remains when a person's title is taken off "Direktur Keuangan"
@@ -35,8 +36,8 @@ DEPARTMENTS = frozenset(
     procurement pengadaan logistics logistik gudang warehouse production produksi quality
     research engineering product design cx customer experience data analytics strategy
     strategi compliance kepatuhan tax pajak payroll umum general affairs ga supply chain
-    commercial corporate instalasi farmasi informasi information ti sistem systems & and dan
-    of""".split()
+    commercial corporate instalasi farmasi informasi information ti sistem systems contact
+    center centre call & and dan of""".split()
 )
 _SENIOR_WORD = re.compile(r"[\w']+")
 _USER_LABEL = re.compile(r"\buser\s*:\s*$", re.IGNORECASE)
