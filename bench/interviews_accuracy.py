@@ -64,7 +64,7 @@ SETS = (
         (
             key,
             root,
-            f"{ordinal} set, {'never tuned to' if key == NEVER_TUNED else 'now tuned against'}",
+            f"{ordinal} set, {'never tuned to' if key in NEVER_TUNED else 'now tuned against'}",
             floors_file(key),
         )
         for key, (root, ordinal) in WRITTEN_BLIND.items()
@@ -225,6 +225,11 @@ def main() -> int:
         help="which corpus to measure (and write floors for): all of them by default",
     )
     parser.add_argument(
+        "--spend",
+        action="store_true",
+        help="with -v, list the misses of the sets never tuned to as well (they are spent then)",
+    )
+    parser.add_argument(
         "--calendars",
         type=Path,
         action="append",
@@ -243,7 +248,11 @@ def main() -> int:
     for key, root, heading, floors in SETS:
         if args.set not in ("all", key):
             continue
-        per, overall = print_calendars(args.verbose, root, heading)
+        # a set nobody tuned to stays honest only while nobody reads its misses
+        listed = args.verbose and (key not in NEVER_TUNED or args.spend)
+        if args.verbose and not listed:
+            print(f"  ({key}: misses not listed, the set is never tuned to; --spend lists them)")
+        per, overall = print_calendars(listed, root, heading)
         if args.write_floors:
             write_floors(per, overall, floors, root)
         print()
