@@ -319,3 +319,44 @@ def test_e6_a_first_name_with_a_titled_bracket_is_a_person_at_the_employer(
 ) -> None:
     """Regression: "Aroha" was read as the company and "Head of CX" as the role."""
     assert _one(title, description="re the Content Lead role they're opening")[0] == company
+
+
+def test_e4_civil_service_jobs_vacancy_lines() -> None:
+    """ "Vacancy: 398214 - <role>" and "Department: Department for ..." (regression: the number
+    stayed in the role and "Civil Service" was read as the employer)."""
+    company, position = _one(
+        "Civil Service interview: Policy Adviser (HEO) - 401775",
+        organizer=("dfp.recruitment@familypolicy.gov.uk", "DFP Recruitment"),
+        description="Thank you for booking your interview slot through Civil Service Jobs.\n\n"
+        "Vacancy: 401775 - Policy Adviser - Children's Social Care\n"
+        "Department: Department for Family Policy\n",
+    )
+    assert position == "Policy Adviser - Children's Social Care"
+    assert company != "Civil Service"
+
+
+def test_e4_teamtailors_interview_with_the_employer_for_the_position() -> None:
+    company, position = _one(
+        "Interview for Research Fellow, Housing and Local Government",
+        organizer=("priya@calder-institute.org", "Priya"),
+        description="You have been invited to an interview with The Calder Institute for the "
+        "position Research Fellow, Housing and Local Government.",
+    )
+    assert company == "The Calder Institute"
+    assert position is not None and position.startswith("Research Fellow")
+
+
+def test_e4_a_sentence_about_the_user_is_no_role() -> None:
+    """Regression: "Saya masukin Junior Engineer." was read as the role."""
+    _, position = _one("Walk-in interview CTM", description="Saya masukin Junior Engineer.")
+    assert position is None
+
+
+def test_e6_the_board_then_initials_is_the_employer() -> None:
+    company, _ = _one("final interview BOD BLN")
+    assert company == "BLN"
+
+
+def test_e2_a_bracket_after_a_doctor_names_where_they_work() -> None:
+    assert _one("Yum cha w/ Dr Chan (Tai Ping) - CHRO role")[0] == "Tai Ping"
+    assert _one("Final interview dr. Anton (Manajer Area) - Sehati")[0] == "Sehati"

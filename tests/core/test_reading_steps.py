@@ -285,3 +285,71 @@ def test_e5_initials_with_the_organisations_noun_or_a_place_join_the_application
     assert found["a2"][1] == found["a1"][1] is not None
     if company:
         assert found["a2"][0] == company
+
+
+# --- the thirteenth set's shapes ----------------------------------------------------------------
+
+
+def test_d7_last_step_in_an_employers_note_invites() -> None:
+    """Alone it is asked about; beside a sure round of the same employer it is one (rule E5)."""
+    found = reading(
+        event(
+            "Final: Nadia <> Elena (VP Customer)",
+            organizer=("sophie@tallyfin.com", "Sophie"),
+            description="Last step! 30 min with Elena. Zoom below.",
+        )
+    )
+    assert [q.event.event_id for q in found.questions] == ["evt0001"]
+
+
+@pytest.mark.parametrize(
+    ("title", "notes"),
+    [
+        ("Wawancara buletin IKA Tambang (profil alumni muda)", "Via telpon, 30 menit."),
+        (
+            "Interview: Cllr Adeyemi (TA research)",
+            "Research interview for the TA project. Bring consent forms x2.",
+        ),
+    ],
+)
+def test_d8_a_bulletins_and_a_research_projects_interviews_are_not_hers(
+    title: str, notes: str
+) -> None:
+    sent = event(title, organizer=("desk@bulletin.test", "Desk"), description=notes)
+    assert not reading(sent).interviews
+
+
+def test_d7_conversation_with_our_head_of_school_from_the_school_is_a_step() -> None:
+    first = event(
+        "Interview - Mathematics Teacher - Kestrel International School",
+        event_id="k1",
+        start=ON,
+        organizer=("recruitment@kestrel.edu.my", "Kestrel Recruitment"),
+    )
+    later = event(
+        "Conversation with our Head of School",
+        event_id="k2",
+        start=ON + timedelta(days=7),
+        organizer=("recruitment@kestrel.edu.my", "Kestrel Recruitment"),
+    )
+    assert set(_found(first, later)) == {"k1", "k2"}
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Nordhavn - panel (HoS, MYP coord, DP coord)",
+        "Stage 2 interview - Principal & Head of Secondary",
+    ],
+)
+def test_e6_a_panels_members_are_whom_the_user_meets(title: str) -> None:
+    first = event(
+        "Interview - Mathematics Teacher - Nordhavn",
+        event_id="n1",
+        start=ON,
+        organizer=("hr@nordhavn-is.dk", "HR"),
+    )
+    later = event(
+        title, event_id="n2", start=ON + timedelta(days=7), organizer=("hr@nordhavn-is.dk", "HR")
+    )
+    assert _found(first, later)["n2"][1] == "Mathematics Teacher"

@@ -41,6 +41,7 @@ _LINE = re.compile(
     r"^\s*[-*•]?\s*(?P<label>job title|job requisition|requisition|job|position|posisi|jabatan"
     r"|role|vacancy|lowongan|formasi|interview"
     r"|company|perusahaan|nama perusahaan|employer|organi[sz]ation|hiring organi[sz]ation|client"
+    r"|department"
     r"|topic|event name|what|subject|judul"
     r"|candidate|kandidat|interviewers?|pewawancara|interviewer\(s\)|application)\s*[:：]\s*(?P<value>.{1,400}?)\s*$",
     re.IGNORECASE | re.MULTILINE,
@@ -66,6 +67,13 @@ _COMPANY_LABELS = frozenset(
     """company perusahaan employer organisation organization client""".split()
     + ["nama perusahaan", "hiring organisation", "hiring organization"]
 )
+#: a "Department:" line names the employer when it names a government body ("Department for
+#: Communities", "Ministry of ...", Civil Service Jobs), not a team ("Department: Finance")
+_AN_AUTHORITY = re.compile(
+    r"\s*(?:the\s+)?(?:department|ministry|kementerian|dinas)\s+(?:for|of)?\b", re.I
+)
+#: a vacancy's number before its title: "398214 - Senior Policy Adviser"
+_VACANCY_NUMBER = re.compile(r"^\s*\d{4,}\s*[-–:]\s*")
 _REQUISITION = re.compile(
     r"\b(?:job\s+)?(?:req(?:uisition)?\.?\s*(?:id)?\s*#?\s*[\w-]*\d[\w-]*|j?r-?\d{3,}[\w-]*"
     r"|r-\d{2,}(?:-\d{2,})+)\b",  # Workday's "R-26-0412"
@@ -121,6 +129,8 @@ _APPLIED_FOR = re.compile(
     rf"\b(?i:applying|applied|application)\s+(?i:for)\s+(?i:the\s+)?(?P<role>{_DASH_ROLE})"
     rf"(?:\s+\([^()\n]{{1,40}}\))?\s+(?i:on|via|through)\s+(?i:our|the|your)\b"
 )
+#: rule E4: Teamtailor's "an interview with <employer> for the position <role>."
+_FOR_THE_POSITION = re.compile(rf"\b(?i:for\s+the\s+position)[ \t]+(?P<role>{_ONE_LINE_WORDS})")
 _INTERVIEW_WITH = re.compile(rf"\b(?i:interview)\s+with\s+(?P<co>{_LINE_WORDS})")
 _SCHEDULED = re.compile(
     rf"(?m)^[ \t]*(?P<co>{_LINE_WORDS})(?:[ \t]+\([^()\n]{{1,60}}\))?[ \t]+"
@@ -165,6 +175,7 @@ _INVITATION = re.compile(
     r"|you\s+have\s+an?\s+interview"
     r"|(?:our|the|your)\s+interview\s+for\s+the"
     r"|interview\s+for\s+the\s+(?:position|role)"
+    r"|\blast\s+step\s*!"  # "Last step! 30 min with Elena."
     r"|(?:first|next|final|last)\s+(?:step|stage|round)\s+of\s+(?:our|the)\s+(?:hiring|interview|"
     r"recruit\w*|selection)\s+process"
     r"|stage\s+of\s+the\s+(?:hiring|recruit\w*|selection)\s+process"
@@ -207,7 +218,8 @@ _AGENCY = re.compile(
 _INFORMATIONAL = re.compile(
     r"\binformational\b|\bi\s+(?:reached\s+out|asked)\b|\baku\s+yang\s+minta\b|\bsaya\s+yang\s+minta"
     r"|\btanya-tanya\b|\bparticipant\b|\bpeserta\s+studi\b|\bvoucher\b|\bresponden\b"
-    r"|\bdemo\s+of\s+our\b|\bpricing\b|\bproposal\b|\bpartnership\b|\bquotation\b|\brenewal\b",
+    r"|\bdemo\s+of\s+our\b|\bpricing\b|\bproposal\b|\bpartnership\b|\bquotation\b|\brenewal\b"
+    r"|\bresearch\s+interview\b|\bconsent\s+forms?\b",
     re.IGNORECASE,
 )
 
@@ -245,7 +257,7 @@ _TRIGGERS = {
     "informational": (
         "informational", "i reached", "i asked", "minta", "tanya", "participant", "peserta",
         "voucher", "responden", "demo of our", "pricing", "proposal", "partnership",
-        "quotation", "renewal",
+        "quotation", "renewal", "research interview", "consent form",
     ),
 }  # fmt: skip
 
@@ -394,7 +406,7 @@ _EMPTY_BRACKET = re.compile(r"[(\[]\s*(?:id|no\.?|#)?\s*[)\]]", re.IGNORECASE)
 def _clean_value(value: str, remark: bool = False) -> str | None:
     """A labelled line's value without requisition ids; `remark`: without a closing remark in
     brackets either ("PT Mitra Boga (pemegang waralaba Chatime)" names PT Mitra Boga)."""
-    value = _REQUISITION.sub(" ", value)
+    value = _REQUISITION.sub(" ", _VACANCY_NUMBER.sub("", value))
     if remark and value.count("(") == value.count(")") == 1 and value.rstrip().endswith(")"):
         inside = value[value.index("(") + 1 : -1]
         before = value[: value.index("(")].split()
@@ -425,6 +437,8 @@ _ROLE_SENTENCE = re.compile(
 )
 #: the people an invitation is signed by, never the job: "Talent Acquisition Partner"
 _RECRUITING = frozenset("talent recruiter recruitment recruiting hr hrd people human".split())
+#: a sentence that starts with one is about the user, not a role: "Saya masukin Junior Engineer."
+_PRONOUNS = frozenset("saya aku i we kami kita dia he she they".split())
 _WHOM = frozenset(
     "sama with w/ dengan bersama ketemu meet meeting pak bu bapak ibu mr ms mrs dr by oleh".split()
 )
@@ -445,7 +459,7 @@ def role_sentence(text: str) -> str | None:
             continue
         role = match["role"]
         words = role.casefold().split()
-        if words[0] in _WHOM:
+        if words[0] in _WHOM or words[0] in _PRONOUNS:
             continue  # "sama store manager.": whom the user meets, not the job
         if is_role_noun(words[-1]) and not _RECRUITING.intersection(words):
             return _ROLE_END.split(role, maxsplit=1)[0].strip(" ,;-") or None
@@ -499,7 +513,9 @@ def read_body(description: str, location: str = "") -> BodyReading:
         label, value = match["label"].casefold(), match["value"]
         if label in _POSITION_LABELS and position is None:
             position = _role_head(_clean_value(value)) or _trim_words(_clean_value(value), 8)
-        elif label in _COMPANY_LABELS and company is None:
+        elif (
+            label in _COMPANY_LABELS or (label == "department" and _AN_AUTHORITY.match(value))
+        ) and company is None:
             company = _trim_words(_clean_value(value, remark=True), 8)
         elif label == "application" and position is None and role_words(value):
             position = _trim_words(_clean_value(value), 8)  # Hosco: "Application: <role>"
@@ -554,6 +570,11 @@ def read_body(description: str, location: str = "") -> BodyReading:
         found = _APPLIED_FOR.search(prose)
         if found and role_words(found["role"]):
             position = _trim_words(found["role"].strip(" -–"), 8)
+            names_role = True
+    if position is None and "for the position " in low:
+        found = _FOR_THE_POSITION.search(prose)
+        if found and role_words(found["role"]):
+            position = _trim_words(found["role"], 8)
             names_role = True
     if position is None and _may("step", low):
         found = _STEP_FOR.search(prose)

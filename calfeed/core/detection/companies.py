@@ -375,7 +375,11 @@ def _about_people(parts: Sequence[_Part], people: set[int]) -> set[int]:
             part.segment.joined_by == "("
             and previous is not None
             and previous.index in people
-            and (part.text[:1].islower() or _senior_edge(part.text))
+            and (
+                part.text[:1].islower()
+                or _senior_edge(part.text)
+                or previous.text.split()[0].casefold().rstrip(".") in _HONORIFIC_WORDS
+            )
         ):
             about.add(part.index)
         previous = part
@@ -452,8 +456,10 @@ def read_company_position(
             continue
         if part.index in about:  # "(manager resto Bebek Tepi Sawah)": their employer, if any
             named = _employer_after_title(part.text)
-            if named == part.text or not named[:1].isupper():
-                continue
+            if not named[:1].isupper() or (
+                named == part.text and (part.text[:1].islower() or names_senior(part.text))
+            ):
+                continue  # "(Tai Ping)" after "Dr Chan" stays: where that person works
             part = _Part(part.index, part.segment, named)
         score = _company_score(
             part, parts, people, labels, has_role=bool(roles), roles={r.index for r in roles}

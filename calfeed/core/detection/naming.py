@@ -172,6 +172,7 @@ def read_names(
     return company, _without_trailing_company(without_company(position, company), company)
 
 
+_THE = re.compile(r"^the\s+", re.IGNORECASE)
 _LAST_BRACKET = re.compile(r"\s*\(([^()]+)\)\s*$")
 
 
@@ -210,7 +211,7 @@ def _body_vouched(
     if read.casefold() in written.casefold():
         return False
     labels = {lab for p in parties if (lab := company_label(p.email)) and lab not in agencies}
-    full = _squash(written)
+    full = _squash(_THE.sub("", written))
     return any(
         agrees(written, lab) or (len(_squash(lab)) >= 6 and full.startswith(_squash(lab)))
         for lab in labels

@@ -102,6 +102,8 @@ WEAK_STAGES = (
     # "Posisi asisten peneliti - Pak Agus": a vacancy named first, sent from outside
     r"^\W*(?:posisi|lowongan|formasi)\s",
     r"\b(?:final|last)\s+(?:w/|with)\s",
+    # "final KBC": the user's note of an employer's last round, by its initials
+    r"^\W*final\s+[A-Z]{2,5}\W*$",
     # "Layana 2nd": the user's note of an employer's second round
     r"^\W*[A-Z][\w&'’-]*(?:\s+[A-Z][\w&'’-]*)?\s+(?:2nd|3rd)\W*$",
     # "Brightline Health: Portfolio Review": with an invitation or a sure round
@@ -117,7 +119,8 @@ SENT_STAGES = (
     # meeting an employer's executive or team, sent by the employer: "conversation with the
     # CTO", "meet the team"; sure only with a role, an invitation or a sure round (rule E5)
     r"\b(?:conversation|chat)\s*(?:with|w/)\s*(?:the\s+|our\s+|your\s+)?"
-    r"(?:ceo|cto|cfo|coo|cro|cpo|cmo|chro|founders?|co-?founders?|hiring\s+team)\b",
+    r"(?:ceo|cto|cfo|coo|cro|cpo|cmo|chro|founders?|co-?founders?|hiring\s+team|principal"
+    r"|head\s+of\s+\w+|(?:deputy\s+|managing\s+)?director)\b",
     rf"\bmeet\s+(?:the|our)\s+(?:team|founders?|ceo|cto|cro)\b{_ENDS}",
     # "Pixelorchid: meet Daniel (CFO)", "Fernleaf - CFO chat (final)": an executive's round
     rf"\bmeet\s+\w+(?:\s+\w+)?\s*[(\[]\s*{_EXECUTIVES}",
@@ -269,12 +272,18 @@ OTHER_KINDS = (
     ("user research", r"\bcustomer\s+(?:interview|discovery|research)|\buser\s+testing\b"),
     ("user research", r"\b(?:study|research)\s+participant|\bparticipant\b"),
     ("user research", r"\bwawancara\s+pengguna\b"),
+    # "Interview: Cllr Adeyemi (TA research)": the user's research project, in brackets
+    (
+        "user research",
+        r"\(\s*(?!(?:head|director|vp|chief|lead)\b)(?:[\w&-]+\s+){0,3}research\s*\)",
+    ),  # not "(Head of Research)": whom the user meets
     ("press", r"\b(?:tv|radio|television|press|media|news|podcast)\s+(?:interview|wawancara)"),
     ("press", r"\b(?:journalist|reporter|wartawan|narasumber|jurnalis)\b"),
     ("press", r"\b(?:vlog|vlogger|youtube|tiktok|travel\s+channel)\b"),
     (
         "press",
-        r"\b(?:student\s+paper|newspaper|magazine|majalah|koran|school\s+paper|newsletter)\b",
+        r"\b(?:student\s+paper|newspaper|magazine|majalah|koran|school\s+paper|newsletter"
+        r"|buletin)\b",
     ),
     # a radio station's talk show: "Interview Flores FM - promo paket Natal"
     ("press", r"\b(?:interview|wawancara)\s+(?:\w+\s+){0,2}fm\b|\btalk\s?show\b"),

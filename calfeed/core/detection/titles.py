@@ -262,6 +262,8 @@ NOISE_WORDS = (
     "job",
     "kerja",
     "nhs jobs",
+    "civil service jobs",
+    "civil service",
     "jobstreet",
     "kalibrr",
     "seek",
@@ -340,7 +342,7 @@ ROLE_NOUNS = frozenset(
     penerjemah surveyor inspector estimator drafter dispatcher
     karyawan pegawai pramugari pramugara superintendent odp mdp hrbp bdm graduate program
     programme mgr asst exec coord supv residency fellowship mekanik sopir pramusaji penjaga
-    juru buruh pelayan eksekutif pegawai producer apprentice""".split()
+    juru buruh pelayan eksekutif pegawai producer apprentice adviser mtp""".split()
 )
 #: rule E2: the endings that make an English word an occupation ("Learning Technologist",
 #: "Electrician", "Sonographer", "Auctioneer"), so the list above need not hold every trade

@@ -24,7 +24,7 @@ from calfeed.core.detection.titles import (
 SENIOR = frozenset(
     """manager manajer head kepala director direktur gm chief partner vp svp evp avp md
     president dean registrar principal owner founder ceo coo cfo cto chro cro cmo cpo kabid
-    kadiv pemimpin pimpinan pinca pinwil superintendent supt ka fom hod dir dir. kabag kasie
+    kadiv pemimpin pimpinan pinca pinwil superintendent supt ka fom hod dir dir. kabag kasie bod
     kasi""".split()
 )
 #: rule E6: a department, not an employer ("Keuangan", "Perencanaan & Anggaran", "Audit &
@@ -45,12 +45,17 @@ _USER_ROUND = re.compile(
     r"\b(?:interview|int|intvw|intrvw|itw|wawancara|wwcr)\s+user\b", re.IGNORECASE
 )
 #: rule E6: words that, with a senior title, name a person or a body of people, not a job
-_PERSON_WORDS = frozenset("direksi board cabang divisi bidang unit hrd hr user bengkel".split())
+_PERSON_WORDS = frozenset("direksi board bod cabang divisi bidang unit hrd hr user bengkel".split())
 #: rule E6: a round after the first, or the round with the hiring manager ("user")
 _LATER_ROUND = re.compile(
     r"\b(?:2nd|3rd|second|third|final|lanjutan|next|last|user|rd\s*[2-9]|round\s*[2-9]"
     r"|tahap\s*[2-9])\b",
     re.IGNORECASE,
+)
+_PANEL_BRACKET = re.compile(r"\bpanel\s*\(([^()]*)\)", re.IGNORECASE)
+_JOINED = re.compile(r"\s*(?:&|\+|\band\b|,)\s*", re.IGNORECASE)
+_SENIOR_START = re.compile(
+    rf"\s*(?:{'|'.join(sorted(SENIOR, key=len, reverse=True))})\b", re.IGNORECASE
 )
 _PERSON_IN_ROLE = re.compile(
     rf"\b(?:{'|'.join(sorted(h.rstrip('.') for h in HONORIFICS))})\.?\s+[A-Z]", re.IGNORECASE
@@ -68,6 +73,12 @@ def meets_whom(title: str, role: str) -> bool:
     the application's other rounds say."""
     if _PERSON_IN_ROLE.search(role):
         return True
+    panel = _PANEL_BRACKET.search(title)
+    if panel and role.casefold() in panel.group(1).casefold():
+        return True  # "Nordhavn - panel (HoS, MYP coord, DP coord)": the panel, not the job
+    pieces = [p for p in _JOINED.split(role) if p.strip()]
+    if len(pieces) > 1 and all(_SENIOR_START.match(p) for p in pieces):
+        return True  # "Principal & Head of Secondary": the people met
     at = title.casefold().find(role.casefold())
     if at < 0:
         return False
