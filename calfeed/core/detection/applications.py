@@ -156,11 +156,10 @@ def place(rounds: Sequence[Round]) -> list[Placed]:
     # application whose name ends in it ("Moreton Shores Regional Council")
     for i, r in enumerate(rounds):
         if r.company and not keys[i] and " " not in r.company.strip():
-            noun = r.company.casefold().strip(".,")
             ends = {
                 root(j)
                 for j, other in enumerate(rounds)
-                if keys[j] and other.company and other.company.casefold().split()[-1] == noun
+                if keys[j] and other.company and _ending_in(r.company, [other.company])
             }
             if len(ends) == 1:
                 group[root(i)] = next(iter(ends))

@@ -443,9 +443,7 @@ def read_company_position(
     position_part = (
         next((p for p in roles if p.segment.joined_by == "for"), None)
         # rule E6: "Interview Area Manager - Field Surveyor": whom the user meets, then the job
-        or next(
-            (p for p in roles[1:] if not names_senior(p.text) and names_senior(roles[0].text)), None
-        )
+        or next((p for p in roles[1:] if _meets_then_job(roles[0], p)), None)
         or (roles[0] if roles else None)
     )
     position = position_part.text if position_part else None
@@ -475,6 +473,7 @@ def read_company_position(
 
 
 def _meets_then_job(first: _Part, other: _Part) -> bool:
+    """Rule E6: the first role part is a senior title (whom the user meets), the other not."""
     return names_senior(first.text) and not names_senior(other.text)
 
 

@@ -332,10 +332,8 @@ def read_calendar(
         if verdict is None:
             continue
         title = event.summary
-        if verdict.reason in ("keyword", "stage"):
+        if verdict.reason in ("keyword", "stage") or is_vague(title):
             title = _read_as(title, owner, body)  # the step named as the tool names it
-        elif is_vague(title) and body.topic:
-            title = body.topic
         interview = to_interview(event, settings, mark, owner=owner, body=body, title=title)
         if verdict.reason == "invitation" and _unvouched(interview.company, event, body):
             # rule E2: the title said nothing of hiring ("Ngopi santai"): its words are no
