@@ -824,3 +824,12 @@ def test_reading_compiles_no_pattern_per_name(monkeypatch: pytest.MonkeyPatch) -
     )
     reading(*calendar("Kestrel Linden Maple Nimbus Onyx Pebble Quill Raven Sable Tulip"))
     assert len(compiled) < 20, compiled[:5]
+
+
+def test_e6_senior_titles_are_matched_literally() -> None:
+    """Regression: "dir." entered the senior titles' alternations unescaped, so its dot matched
+    any letter and a café called "Dirt of Kemang" was read as a person's title ("Dir of ...")."""
+    from calfeed.core.detection.whom import without_whom
+
+    assert without_whom("Dirt of Kemang") == "Dirt of Kemang"
+    assert without_whom("Dir. of Nursing") is None

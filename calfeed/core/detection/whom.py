@@ -27,6 +27,13 @@ SENIOR = frozenset(
     kadiv pemimpin pimpinan pinca pinwil superintendent supt ka fom hod dir dir. kabag kasie bod
     kasi""".split()
 )
+
+
+def _alternation(words: frozenset[str] | set[str]) -> str:
+    """The words as one regex alternation, longest first, each taken literally ("dir.")."""
+    return "|".join(re.escape(w) for w in sorted(words, key=lambda w: (-len(w), w)))
+
+
 #: rule E6: a department, not an employer ("Keuangan", "Perencanaan & Anggaran", "Audit &
 #: Assurance"): what remains when a person's title is taken off "Direktur Keuangan"
 DEPARTMENTS = frozenset(
@@ -54,9 +61,7 @@ _LATER_ROUND = re.compile(
 )
 _PANEL_BRACKET = re.compile(r"\bpanel\s*\(([^()]*)\)", re.IGNORECASE)
 _JOINED = re.compile(r"\s*(?:&|\+|\band\b|,)\s*", re.IGNORECASE)
-_SENIOR_START = re.compile(
-    rf"\s*(?:{'|'.join(sorted(SENIOR, key=len, reverse=True))})\b", re.IGNORECASE
-)
+_SENIOR_START = re.compile(rf"\s*(?:{_alternation(SENIOR)})\b", re.IGNORECASE)
 _PERSON_IN_ROLE = re.compile(
     rf"\b(?:{'|'.join(sorted(h.rstrip('.') for h in HONORIFICS))})\.?\s+[A-Z]", re.IGNORECASE
 )
@@ -101,15 +106,15 @@ _AFTER_NAME = re.compile(r"\b[A-Z][\w'’.-]+\s+[A-Z][\w'’.-]+\s*\(\s*$")
 
 _LANGUAGES = frozenset("english inggris bahasa indonesian mandarin japanese arabic malay".split())
 _TEAM_TAIL = re.compile(r"\s+(?:ta|hr|hrd|talent|recruiting|recruitment|people\s+team)$", re.I)
-_SENIOR_ALTERNATIVES = "|".join(sorted(SENIOR | {"regional", "group"}))
+_SENIOR_ALTERNATIVES = _alternation(SENIOR | {"regional", "group"})
 #: right after a name: "(Regional Director)", "(VP Risk)"
 _BRACKETED_SENIOR = re.compile(rf"\s*\(\s*(?:{_SENIOR_ALTERNATIVES})\b", re.IGNORECASE)
 #: a person's name as a title writes it: two or three capitalised words, no organisation noun
 _PERSON_NAME = re.compile(r"[A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’-]+){1,2}")
 #: rule E6: a person's title: "Head of School", "Director of Nursing", "Dean of Arts"
-_TITLE_OF = re.compile(rf"\b(?:{'|'.join(sorted(SENIOR))})\s+of\b", re.IGNORECASE)
+_TITLE_OF = re.compile(rf"\b(?:{_alternation(SENIOR)})\s+of\b", re.IGNORECASE)
 _TITLE_OF_NAME = re.compile(
-    rf"\b(?:{'|'.join(sorted(SENIOR))})\s+of\s+(?:the\s+)?(\w+(?:\s+\w+)?)", re.IGNORECASE
+    rf"\b(?:{_alternation(SENIOR)})\s+of\s+(?:the\s+)?(\w+(?:\s+\w+)?)", re.IGNORECASE
 )
 #: rule E6: the words that introduce whom the user meets, within one part of a title
 _MEETS = re.compile(
