@@ -124,10 +124,11 @@ _FOR_AT = re.compile(
     rf"(?P<role>{_DASH_ROLE})(?:\s+\([^()\n]{{1,40}}\))?\s+(?i:at|with)\s+(?P<co>{_LINE_WORDS})"
 )
 #: rule E4: "Thanks for applying for Senior Associate - Risk Advisory (Internal Audit) on our
-#: careers site": the role, then where the application was made
+#: careers site": the role, then where the application was made; or a sentence's end, as an
+#: invitee answers a scheduler's question ("Applying for Trainee Auditor (Halal).")
 _APPLIED_FOR = re.compile(
-    rf"\b(?i:applying|applied|application)\s+(?i:for)\s+(?i:the\s+)?(?P<role>{_DASH_ROLE})"
-    rf"(?:\s+\([^()\n]{{1,40}}\))?\s+(?i:on|via|through)\s+(?i:our|the|your)\b"
+    rf"(?m)\b(?i:applying|applied|application)\s+(?i:for)\s+(?i:the\s+)?(?P<role>{_DASH_ROLE})"
+    rf"(?:\s+\([^()\n]{{1,40}}\))?(?:\s+(?i:on|via|through)\s+(?i:our|the|your)\b|[ \t]*(?:[.;]|$))"
 )
 #: rule E4: Teamtailor's "an interview with <employer> for the position <role>."
 _FOR_THE_POSITION = re.compile(rf"\b(?i:for\s+the\s+position)[ \t]+(?P<role>{_ONE_LINE_WORDS})")
@@ -401,6 +402,11 @@ _TITLED = re.compile(
     re.IGNORECASE,
 )
 _EMPTY_BRACKET = re.compile(r"[(\[]\s*(?:id|no\.?|#)?\s*[)\]]", re.IGNORECASE)
+#: an ATS's state of the requisition after its title: "Equipment Control Executive (Open)"
+_REQ_STATE = re.compile(
+    r"\s*[(\[]\s*(?:open|closed|filled|evergreen|on\s+hold|draft|approved)\s*[)\]]\s*$",
+    re.IGNORECASE,
+)
 
 
 def _clean_value(value: str, remark: bool = False) -> str | None:
@@ -416,6 +422,7 @@ def _clean_value(value: str, remark: bool = False) -> str | None:
             value = value[: value.index("(")]
     value = _ID_BRACKET.sub(" ", value)
     value = _EMPTY_BRACKET.sub(" ", value)  # "(Req ID 5309)" once its id is gone
+    value = _REQ_STATE.sub("", value)
     value = _INTAKE_YEAR.sub("", value)  # "2027 Graduate Analyst Programme"
     value = " ".join(value.split()).strip(" -–—|:;,.")
     return value or None

@@ -10,6 +10,7 @@ company degrades a draft gracefully, a wrong one embarrasses the user.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -133,7 +134,19 @@ def label_display(label: str) -> str:
 
 
 def _squash(text: str) -> str:
-    return _NOT_ALNUM.sub("", text.casefold())
+    """Letters and digits only, accents dropped: "Ōrongo Bay" is orongobay.govt.nz's name."""
+    low = text.casefold()
+    if not low.isascii():
+        low = unicodedata.normalize("NFKD", low).encode("ascii", "ignore").decode()
+    return _NOT_ALNUM.sub("", low)
+
+
+def _base_letter(char: str) -> str:
+    """The letter without its accent ("ō" -> "o"), one character for one."""
+    if char.isascii():
+        return char
+    base = unicodedata.normalize("NFKD", char)[:1]
+    return base if base.isascii() else char
 
 
 def _without_org_words(text: str) -> str:
@@ -165,19 +178,28 @@ def spelled_in(text: str, label: str) -> str | None:
     if len(plain) < 4:
         return None
     low = text.lower()
+    # "Ōrongo Bay" is found and read as "Orongo Bay" (one letter for one), given back as written
+    based = text if text.isascii() else "".join(map(_base_letter, text))
     if len(low) != len(text):
         low = text  # a letter whose lowercase is longer: search the text as it is
+    elif based is not text:
+        low = based.lower()
     # only around where the name's first letters occur: most of a body is other names
     runs: list[str] = []
     at = low.find(plain[:3])
     while at >= 0 and len(runs) < 40:
         # the window ends at a line's end, never inside a name ("PT Kasira T|eknologi")
         end = text.find("\n", at + 80, at + 240)
-        runs += _CAPITALISED_RUN.findall(text, max(0, at - 40), end if end >= 0 else at + 240)
+        runs += (
+            text[m.start() : m.end()]
+            for m in _CAPITALISED_RUN.finditer(
+                based, max(0, at - 40), end if end >= 0 else at + 240
+            )
+        )
         at = low.find(plain[:3], at + 80)
-    exact = legal = mostly = None
+    exact = legal = mostly = skipped = None
     for run in dict.fromkeys(runs):
-        if plain[:4] not in run.casefold().replace(" ", ""):
+        if plain[:4] not in _squash(run):
             continue  # most runs are other names: no sub-run of them can spell the label
         words = run.split()
         for i in range(len(words)):
@@ -203,7 +225,14 @@ def spelled_in(text: str, label: str) -> str | None:
                     and (mostly is None or len(candidate) < len(mostly))
                 ):
                     mostly = candidate  # "Lumen Education" for lumenedu.co.uk
-    return legal or exact or mostly
+                if (
+                    j - i == 3
+                    and skipped is None
+                    and len(first := _squash(words[i])) >= 4
+                    and first + _squash(words[j - 1]) == plain
+                ):
+                    skipped = candidate  # "Armada Nusantara Lines" for armadalines.co.id
+    return legal or exact or mostly or skipped
 
 
 #: rule E2: the words after a name that belong to it as its employer writes it
@@ -224,10 +253,23 @@ def _with_org_tail(name: str, after: list[str]) -> str:
     return " ".join([name, *tail]).rstrip(".") if tail else name
 
 
+#: rule E2: a public body's name opens with its kind: "Ministry of Civic Assets" where the
+#: domain (civicassets.govt.nz) gives "Civic Assets"
+_AUTHORITY_HEAD = re.compile(
+    r"(?:\b(?:ministry|department|office|bureau|council|commission|agency|authority)\s+(?:of|for)"
+    r"(?:\s+the)?|\b(?:kementerian|dinas|badan))\s+$",
+    re.IGNORECASE,
+)
+
+
 def org_tail_after(name: str, written: str) -> str:
     """Rule E2: the name with the legal form or "Group" the text writes right after it, the
-    first time it writes the name so ("Irwell Housing" in "... Irwell Housing Group")."""
+    first time it writes the name so ("Irwell Housing" in "... Irwell Housing Group"), or with
+    the public body's kind written before it ("Ministry of" Civic Assets)."""
     for found in re.finditer(rf"(?<![\w&]){re.escape(name)}(?![\w&])", written, re.IGNORECASE):
+        head = _AUTHORITY_HEAD.search(written, max(0, found.start() - 40), found.start())
+        if head is not None and head.group()[:1].isupper():
+            return f"{head.group()}{found.group()}"
         fuller = _with_org_tail(name, written[found.end() :].split()[:3])
         if fuller != name:
             return fuller

@@ -30,7 +30,13 @@ from calfeed.core.detection.titles import (
     segments,
     strip_stage_and_noise,
 )
-from calfeed.core.detection.whom import DEPARTMENTS, meets_whom, role_before_org, without_whom
+from calfeed.core.detection.whom import (
+    DEPARTMENTS,
+    meets_whom,
+    role_before_org,
+    titled_in,
+    without_whom,
+)
 from calfeed.core.model import Person
 
 #: rule E4: recruiting agencies' names (squashed): their domain is never the employer's
@@ -87,6 +93,8 @@ def read_names(
         Party(p.name, p.email if company_label(p.email) not in agencies else "") for p in people
     )
     company, position = read_company_position(title, keywords, parties, user)
+    if company is not None and _CODE.fullmatch(company):
+        company = None  # "Interview: Director of Operations (final) – JR104522": a requisition
     tail = body.position[len(position) :].strip(" ,;-") if position and body.position else ""
     if (
         company
@@ -151,7 +159,11 @@ def read_names(
         company = _spelled_out(company, f"{location}\n{body.text[:2000]}")
     if position is not None:
         position = _ABOUT.sub("", position).strip() or position
-    if position is not None and position != body.position and meets_whom(title, position):
+    if (
+        position is not None
+        and position != body.position
+        and (meets_whom(title, position) or titled_in(body.text[:2000], position))
+    ):
         position = body.position or None
     if position is not None:
         position = _ADDRESSED.sub("", position).strip(" ,") or position
@@ -173,6 +185,8 @@ def read_names(
 
 
 _THE = re.compile(r"^the\s+", re.IGNORECASE)
+#: a requisition's or a vacancy's code, never an employer: "JR104522", "R-20417", "MCA/26/118"
+_CODE = re.compile(r"[A-Z]{0,4}[-/]?\d[\d/-]{3,}|[A-Z]{1,4}\d{4,}", re.IGNORECASE)
 _LAST_BRACKET = re.compile(r"\s*\(([^()]+)\)\s*$")
 
 
@@ -277,6 +291,10 @@ def _without_trailing_company(position: str | None, company: str | None) -> str 
         rest = position[: -len(company)].strip(" -,@")
         if role_words(rest):
             return rest
+    head, dash, tail = position.rpartition(" - ")
+    first = name.split()[0]
+    if dash and len(first) >= 4 and tail.casefold().split()[0] == first and role_words(head):
+        return head  # "Junior Sous Chef - Kirana Resort Nusa Dua": where, of the employer's
     return position
 
 
@@ -322,7 +340,9 @@ def _as_written(company: str, written: str, parties: tuple[Party, ...]) -> str:
         if label and agrees(company, label):
             spelled = spelled_in(written, label)
             if spelled and (not inside or company.casefold() in spelled.casefold()):
-                return spelled  # "PT Arunika Digital" where "Arunika" came from the address
+                # "PT Arunika Digital" where "Arunika" came from the address; "Ministry of
+                # Civic Assets" where "Civic Assets" did
+                return org_tail_after(spelled, written)
             return company
     return company
 
@@ -333,17 +353,21 @@ _HEADER_SPLIT = re.compile(r"\s+[-–—|]\s+")
 def _header_role(text: str, parties: tuple[Party, ...]) -> str | None:
     """Rule E4: an invitation that opens with its own title, "Brightline Health - Software
     Engineer II, Care Platform" (Lever, a Teams invite): the part beside the employer's name,
-    when that name agrees with a sender's domain and the other part names a job."""
-    first = text.split("\n", 1)[0].strip()
-    if len(first) > 90 or not (" - " in first or " | " in first or " – " in first):
-        return None
-    parts = _HEADER_SPLIT.split(first)
-    if len(parts) != 2:
-        return None
-    labels = [lab for p in parties if p.email and (lab := company_label(p.email))]
-    for name, role in (parts, parts[::-1]):
-        if any(agrees(name, lab) for lab in labels) and role_words(role):
-            return role.strip(" .")
+    when that name agrees with a sender's domain and the other part names a job. Ashby writes
+    the round's name first and this line second ("Intro call" / "Brightmoor - Analytics
+    Engineer"), so the first three lines are read."""
+    labels: list[str] | None = None
+    for line in [s for s in (t.strip() for t in text.split("\n", 3)[:3]) if s][:3]:
+        if len(line) > 90 or not (" - " in line or " | " in line or " – " in line):
+            continue
+        parts = _HEADER_SPLIT.split(line)
+        if len(parts) != 2:
+            continue
+        if labels is None:
+            labels = [lab for p in parties if p.email and (lab := company_label(p.email))]
+        for name, role in (parts, parts[::-1]):
+            if any(agrees(name, lab) for lab in labels) and role_words(role):
+                return role.strip(" .")
     return None
 
 

@@ -58,7 +58,7 @@ STRONG_STAGES = (
     # an academic hiring visit: the candidate's talks and teaching demonstration
     r"\b(?:job|chalk)\s+talk\b",
     # the user's shorthand inside a title: "2nd int Ridgeview", "LGIS int w/ Ms. Hart"
-    r"\b(?:1st|2nd|3rd|first|second|third|final)\s+int\b|\bint\.?\s+(?:w/|with)\s",
+    r"\b(?:1st|2nd|3rd|first|second|third|final)\s+(?:int|intv|intvw|itv|itw)\b|\bint\.?\s+(?:w/|with)\s",
     r"\bteaching\s+(?:demo|demonstration)\b|\bdemo\s+lesson\b|\bcampus\s+visit\b",
 )
 #: rule D7: the user's own shorthand for an interview: "Int - Acme PM", "Int Lawson ke-2"
@@ -81,6 +81,8 @@ WEAK_STAGES = (
     r"screening",
     r"assessment\s+(?:day|centre|center)",
     r"\bstage\s+\d\b",
+    # "Round 2 - Tembusu": a numbered round, sure only with a sure round of the same application
+    r"\bround\s*\d\b(?!\s*(?:of\s+)?(?:golf|the\s+world))",
     # "Tahap 2" numbers a selection's steps, and most numbered steps are tests
     r"\btahap\s+\d\b",
     r"[-–—|]\s*final\s*$",
@@ -110,6 +112,8 @@ WEAK_STAGES = (
     r"\bportfolio\s+review\b",
     # "(final)" in brackets, "final - Pak Darmawan": the last round, named by whom
     r"[(\[]\s*final\s*[)\]]|\bfinal\s*[-–:]\s*(?:pak|bu|ibu|mr|ms|mrs|dr)\.?\s",
+    # "Hollis & Ware final - Director of Insight": the last round, named by the senior title
+    r"\bfinal\s*[-–:]\s*(?:director|head|vp|gm|partner|general\s+manager)\b",
     # the last round with an employer's executive: "final: CEO", "final w/ founders"
     rf"\b(?:final|last)\s*(?:round\s*)?(?:with|w/|:|-)\s*(?:the\s+|our\s+)?{_EXECUTIVES}{_ENDS}",
 )

@@ -78,6 +78,9 @@ def meets_whom(title: str, role: str) -> bool:
     the application's other rounds say."""
     if _PERSON_IN_ROLE.search(role):
         return True
+    at = title.casefold().find(role.casefold())
+    if at > 0 and names_senior(role) and _HONORIFIC_NAME.search(title[:at]):
+        return True  # "Sinar 2nd intv - Pn Hasnah (Head of Certification)": her title
     panel = _PANEL_BRACKET.search(title)
     if panel and role.casefold() in panel.group(1).casefold():
         return True  # "Nordhavn - panel (HoS, MYP coord, DP coord)": the panel, not the job
@@ -100,6 +103,11 @@ def meets_whom(title: str, role: str) -> bool:
     return _MEETS.search(before) is not None
 
 
+#: rule E6: an honorific and a name, then a bracket: "Pn Hasnah (", "Pak Rudy ("
+_HONORIFIC_NAME = re.compile(
+    rf"\b(?i:{'|'.join(sorted(h.rstrip('.') for h in HONORIFICS | {'pn', 'en', 'tn', 'cik'}))})"
+    r"\.?\s+[A-Z][\w'’-]+\s*\(\s*$"
+)
 #: rule E6: a role in brackets right after a person's name: "Rowan Ellis (Head of Research)"
 _AFTER_NAME = re.compile(r"\b[A-Z][\w'’.-]+\s+[A-Z][\w'’.-]+\s*\(\s*$")
 
@@ -121,6 +129,32 @@ _MEETS = re.compile(
     r"(?:\bwith\b|\bw/|\bdengan\b|\bsama\b|\bbersama\b|\bmeet\b|\bketemu\b|\bcon\b|\bc/)", re.I
 )
 _PART_BREAK = re.compile(r"\s[-–—|:]\s|[|:(\[]")
+
+
+#: rule E6: what comes right before a person's title in an invitation: the person's name and a
+#: comma or a bracket ("Marcus Teo, Head of Regional Customs", "Hendro Susilo (Equipment
+#: Control Manager)"), or the word that introduces whom the user meets ("interview dengan Lounge
+#: Manager", "with the Director of Operations")
+_BEFORE_A_TITLE = re.compile(
+    r"(?:[A-Z][\w'’.-]+(?:[ \t]+[A-Z][\w'’.-]+)*[ \t]*(?:,|\()|\b(?i:with|w/|dengan|sama|bersama))"
+    r"[ \t]*(?i:the[ \t]+|our[ \t]+|your[ \t]+|your[ \t]+)?$"
+)
+
+
+def titled_in(text: str, role: str) -> bool:
+    """Rule E6: the invitation writes the senior title read as the role as someone's title
+    ("Interviewers: Wibisono Adi (Director of Operations)"): whom the user meets, not the job."""
+    if not names_senior(role) or len(role) < 4:
+        return False
+    low, at = text.casefold(), -1
+    needle = role.casefold()
+    while (at := low.find(needle, at + 1)) >= 0:
+        end = at + len(needle)
+        if end < len(low) and low[end].isalnum():
+            continue
+        if _BEFORE_A_TITLE.search(text, max(0, at - 80), at):
+            return True
+    return False
 
 
 def may_meet_whom(title: str, role: str) -> bool:
