@@ -42,6 +42,8 @@ _WORD = re.compile(r"[\w&']+")
 _ACRONYM = re.compile(r"[A-Z]{2,5}")
 #: "RSU BH", "RSIA PM": an organisation's noun before its initials
 _LEADING_ORG = re.compile(r"^(?:(?:rs|rsu|rsud|rsia|bank|kap|klinik|hotel)\s+)+", re.IGNORECASE)
+#: initials joined by an ampersand, as "Hollis & Ware" is typed: "H&W", "P&G"
+_AMPERSAND_INITIALS = re.compile(r"[A-Z]{1,2}&[A-Z]{1,2}")
 _MIN_NAME = 4  # squashed letters a name needs to stand for an application ("PT" does not)
 
 
@@ -205,6 +207,11 @@ def place(rounds: Sequence[Round]) -> list[Placed]:
             for i in indexes
             if (n := rounds[i].company) and rounds[i].written and i not in renamed
         ]
+        invited = [
+            n
+            for i in indexes
+            if (n := rounds[i].company) and rounds[i].written and rounds[i].outside
+        ]
         labels = frozenset().union(*(rounds[i].labels for i in indexes))
         by_start: dict[str, list[str]] = {}
         for lab in labels:
@@ -241,6 +248,10 @@ def place(rounds: Sequence[Round]) -> list[Placed]:
                 company = min(pool, key=lambda n: (len(n), n)) if pool else company
             elif not strict.get(company, False) and company != spelled:
                 fuller = [n for n in written if _word_prefix(company, n) and _org_tail(company, n)]
+                if not fuller and not rounds[i].outside:
+                    # "Qamar final interview" typed, "Qamar Airways Recruitment" sent: the
+                    # name an invitation of the same application writes
+                    fuller = [n for n in invited if _word_prefix(company, n)]
                 shorter = [n for n in written if _word_prefix(n, company)]
                 if fuller:  # "Orca" typed once, "Orca Agency" another time: the full name
                     company = max(fuller, key=lambda n: (len(n), n))
@@ -324,6 +335,8 @@ def _acronym_part(company: str) -> str:
     """What may be initials in a company as typed: without a legal form or a leading
     organisation noun ("RSU BH"), and without a place after it ("NGH Jakarta")."""
     plain = _LEADING_ORG.sub("", LEGAL_PREFIX.sub("", company)).strip()
+    if _AMPERSAND_INITIALS.fullmatch(plain):
+        return plain.replace("&", "")  # "H&W" for "Hollis & Ware"
     words = plain.split()
     if 1 < len(words) <= 3 and _ACRONYM.fullmatch(words[0]) and all(w[:1].isupper() for w in words):
         return words[0]

@@ -130,6 +130,13 @@ _APPLIED_FOR = re.compile(
     rf"(?m)\b(?i:applying|applied|application)\s+(?i:for)\s+(?i:the\s+)?(?P<role>{_DASH_ROLE})"
     rf"(?:\s+\([^()\n]{{1,40}}\))?(?:\s+(?i:on|via|through)\s+(?i:our|the|your)\b|[ \t]*(?:[.;]|$))"
 )
+#: rule E4: a recruiter's note typed in lower case: "a quick call about the junior consultant
+#: opening?" (a role noun needed)
+_LOWER_OPENING = re.compile(
+    r"\b(?:about|regarding|re|for)\s+(?:the|your|our|an?)\s+"
+    r"(?P<role>[a-z][a-z&/-]*(?:[ \t]+[a-z][a-z&/-]*){0,3})"
+    r"[ \t]+(?:opening|vacancy|role|position)\b"
+)
 #: rule E4: Teamtailor's "an interview with <employer> for the position <role>."
 _FOR_THE_POSITION = re.compile(rf"\b(?i:for\s+the\s+position)[ \t]+(?P<role>{_ONE_LINE_WORDS})")
 _INTERVIEW_WITH = re.compile(rf"\b(?i:interview)\s+with\s+(?P<co>{_LINE_WORDS})")
@@ -189,6 +196,8 @@ _INVITATION = re.compile(
     r"|who\s+you['’]ll\s+(?:be\s+)?meet(?:ing)?\s*:|you['’]ll\s+be\s+meeting\s*:"
     r"|(?:for|as)\s+(?:the|your)\s+next\s+(?:step|stage)\b"
     r"|recruiter\s+screen"
+    # a later round an interviewer sends herself: "here is the link for our second conversation"
+    r"|\b(?:our|the|your)\s+(?:second|next|final|follow[\s-]?up)\s+(?:conversation|interview|round)\b"
     r"|(?:kami\s+)?(?:undang|mengundang)\s+(?:anda|bapak|ibu|saudara\S*|kamu)?\s*(?:untuk\s+)?"
     r"(?:mengikuti\s+)?(?:tahap\s+|sesi\s+|proses\s+)?(?:interview|wawancara)"
     r"|diundang\s+untuk\s+(?:interview|wawancara)"
@@ -237,7 +246,7 @@ _TRIGGERS = {
     "invitation": (
         "invit", "interview", "hiring", "step", "stage", "round", "applying", "application",
         "recruiter", "undang", "wawancara", "tahap", "jadwal", "seleksi", "process", "proses",
-        "lamaran", "melamar", "loop", "applying", "you'll", "you’ll",
+        "lamaran", "melamar", "loop", "applying", "you'll", "you’ll", "conversation",
     ),
     "noted": ("posisi", "formasi", "lowongan", "lamaran", "melamar"),
     "inline": ("role:", "role :", "position:", "posisi:"),
@@ -476,7 +485,7 @@ def role_sentence(text: str) -> str | None:
 def _role_head(value: str | None) -> str | None:
     """Rule E4: a labelled role that runs on ("High School English Teacher (IB DP English A/B),
     starting August 2027"): the part before its first bracket or comma, when that ends in a
-    role noun."""
+    role noun or is a role noun's comma and team ("Data Analyst, Customer Insights")."""
     if not value:
         return None
     head = _RUN_ON.split(value, maxsplit=1)[0].strip(" ,;-")
@@ -485,7 +494,12 @@ def _role_head(value: str | None) -> str | None:
         return None
     if _QUALIFIER.fullmatch(value[len(head) :]) and is_role_noun(words[-1].casefold()):
         return None  # "Legal Counsel (Commercial)": the role with its qualifier, whole
-    return head if is_role_noun(words[-1].casefold()) else None
+    if is_role_noun(words[-1].casefold()):
+        return head
+    role, comma, _ = head.partition(",")
+    if comma and role.split() and is_role_noun(role.split()[-1].casefold()):
+        return head  # "Data Analyst, Customer Insights (permanent, hybrid)": the role, its team
+    return None
 
 
 #: a role's own qualifier in brackets, nothing after it: " (Commercial)", " (Kamar Bersalin)"
@@ -577,6 +591,11 @@ def read_body(description: str, location: str = "") -> BodyReading:
         found = _APPLIED_FOR.search(prose)
         if found and role_words(found["role"]):
             position = _trim_words(found["role"].strip(" -–"), 8)
+            names_role = True
+    if position is None and "opening" in low:
+        found = _LOWER_OPENING.search(prose)
+        if found and role_words(found["role"]):
+            position = found["role"]  # "Quick call about the junior consultant opening?"
             names_role = True
     if position is None and "for the position " in low:
         found = _FOR_THE_POSITION.search(prose)

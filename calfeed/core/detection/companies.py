@@ -237,7 +237,8 @@ def spelled_in(text: str, label: str) -> str | None:
 
 #: rule E2: the words after a name that belong to it as its employer writes it
 _ORG_TAILS = frozenset(
-    "group ltd ltd. limited plc tbk tbk. inc inc. llp pte pte. bhd sdn gmbh llc holdings".split()
+    """group ltd ltd. limited plc tbk tbk. inc inc. llp pte pte. bhd sdn gmbh llc holdings
+    consultants consulting associates partners""".split()
 )
 
 

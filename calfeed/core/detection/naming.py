@@ -33,8 +33,10 @@ from calfeed.core.detection.titles import (
 from calfeed.core.detection.whom import (
     DEPARTMENTS,
     meets_whom,
+    names_senior,
     role_before_org,
     titled_in,
+    typed_title_then_name,
     without_whom,
 )
 from calfeed.core.model import Person
@@ -120,6 +122,18 @@ def read_names(
         position = body.position
     elif position and body.position and position.islower() and not body.position.islower():
         position = body.position  # "kabin crew" typed, the notes: "posisi Cabin Crew"
+    elif (
+        position
+        and body.position
+        and position[:1].isupper()
+        and names_senior(position)
+        and not names_senior(body.position)
+    ):
+        # rule E6: "Phone interview – Ashdown Carver (Audit Manager)", the invitation:
+        # "Position: Associate, Audit & Assurance": the title names whom, the body the job
+        position = body.position
+    if company is None and position is not None and (named := typed_title_then_name(position)):
+        company, position = named, None  # "owner LFIP": whom the user meets, then the employer
     if company is None and position is not None:
         company, position = _role_then_name(position, f"{location}\n{body.text[:2000]}")
     in_title = company is not None and company.casefold() in title.casefold()
@@ -170,6 +184,8 @@ def read_names(
         position = _EMPLOYMENT.sub("", position).strip() or position
         position = _OFFICE.sub("", position).strip() or position
         position = _PROGRAMME.sub("", position).strip(" -,") or position
+        if campaign := _CAMPAIGN.fullmatch(position):
+            position = campaign["role"]  # "Indonesia Cabin Crew Campaign": the role it hires
         if (
             not any(c.isalpha() for c in position)
             or position.casefold() in _STAGE_NAMES
@@ -260,6 +276,13 @@ _PROGRAMME = re.compile(
     r"|,?\s*[(\[]?(?:full[\s-]?time|part[\s-]?time|summer|graduate)?\s*(?:19|20)\d\d[)\]]?$",
     re.IGNORECASE,
 )
+#: rule E4: a recruitment drive named by the role it hires, where and the drive's word around it
+_CAMPAIGN = re.compile(
+    r"(?:(?:indonesia|malaysia|singapore|philippines|vietnam|thailand|india|uk|australia|asia"
+    r"|asean|apac|emea|global|international|national|nasional|jakarta|bali|surabaya)\s+)?"
+    r"(?P<role>.+?)\s+(?:recruitment\s+|hiring\s+)?(?:campaign|drive|roadshow)",
+    re.IGNORECASE,
+)
 #: rule E2: where the job is, not which: "(Kantor Pusat Medan)", "cabang Medan", "(Head Office)",
 #: "outlet Kerobokan", "penempatan Balikpapan", "area Sleman" (lower case: "Area Manager" is a job)
 _OFFICE = re.compile(
@@ -274,6 +297,15 @@ def _spelled_out(company: str, written: str) -> str:
     """Rule E2: "PT STB" typed, the notes write "PT Sarana Tambang Borneo": the initials
     spelled out as the place or the notes write them."""
     short = LEGAL_PREFIX.sub("", company)
+    head, _, place = short.partition(" ")
+    if (
+        len(head) >= 3
+        and head.isupper()
+        and place.isalpha()
+        and not has_org_word(head)
+        and place.casefold() in written.casefold()
+    ):
+        short = head  # "LFIP Sanur" where the place writes "..., Sanur, Denpasar": where
     if not short.isupper() or not 2 <= len(short) <= 5 or " " in short:
         return company
     words = r"\s+".join(rf"{c}[\w&'’-]+" for c in short)
@@ -292,8 +324,8 @@ def _without_trailing_company(position: str | None, company: str | None) -> str 
         if role_words(rest):
             return rest
     head, dash, tail = position.rpartition(" - ")
-    first = name.split()[0]
-    if dash and len(first) >= 4 and tail.casefold().split()[0] == first and role_words(head):
+    first = tail.casefold().split()[0] if tail.strip() else ""
+    if dash and len(first) >= 4 and _squash(name).startswith(first) and role_words(head):
         return head  # "Junior Sous Chef - Kirana Resort Nusa Dua": where, of the employer's
     return position
 

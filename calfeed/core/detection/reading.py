@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC
 from functools import lru_cache
@@ -133,7 +133,7 @@ def judge(
         return None  # rules D5, D8
     invited = body.invitation or body.names_role
     if not (named or sent_strength or own_strength or vague or invited or body.vacancy
-            or _PAIRED.search(read_as)):  # fmt: skip
+            or _PAIRED.search(read_as) or _names_user(read_as, owner)):  # fmt: skip
         return None  # nothing says hiring: most events end here
     if hiring_side(event, body, owner) is not None or (
         _names_own_employer(read_as, owner) and not applies_internally(read_as)
@@ -150,6 +150,8 @@ def judge(
     paired = strength == 0 and outside and _user_paired(read_as, owner)
     if paired:
         strength = 1  # rule D7: "Canva <> Dewi Lestari", as recruiting schedulers name a call
+    elif strength == 0 and outside and _names_user(read_as, owner) and _names_role(read_as):
+        strength = 1  # rule D7: an agency's "Ethan Walker / Tasman Coffee – Assistant Accountant"
     if body.informational and not body.invitation and not named:
         return None  # rule D8: a chat the user arranged, a study, a sales call
     if strength == 2:
@@ -180,7 +182,14 @@ def _read_as(title: str, owner: Owner, body: BodyReading) -> str:
     Calendly's "<invitee> and <host>") is read as the body's own name for it, when it has one."""
     if body.topic and (is_vague(title) or _names_a_pair(title, owner)):
         return body.topic
+    if _names_user(title, owner) and _NAME_THEN_WITH.search(title):
+        # "Final: Maria Wijaya w/ Tembusu MD": the round and whom, without the candidate
+        return _NAME_THEN_WITH.sub(" ", title, count=1)
     return title
+
+
+#: rule D7: the user's name before "w/" or "with" in a recruiter's title
+_NAME_THEN_WITH = re.compile(r"\s+[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2}\s+(?=(?:w/|with)\s)")
 
 
 def _names_own_employer(title: str, owner: Owner) -> bool:
@@ -266,10 +275,24 @@ def _names_role(title: str) -> bool:
 
 def _user_paired(title: str, owner: Owner) -> bool:
     """The title pairs the user's name with another party: "Canva <> Dewi Lestari"."""
-    if not _PAIRED.search(title):
-        return False
-    low = title.casefold()
-    return any(name in low for name in owner.names if " " in name)
+    return _PAIRED.search(title) is not None and _names_user(title, owner)
+
+
+def _names_user(title: str, owner: Owner) -> bool:
+    """The title writes the user's full name: a recruiter's title for the user's own round."""
+    return _writes_name(title.casefold(), owner.names)
+
+
+def _writes_name(low: str, names: Sequence[str]) -> bool:
+    """`low` writes one of the names whole, or its first and last words ("Maria Wijaya" for
+    Maria Fransiska Wijaya)."""
+    for name in names:
+        words = name.split()
+        if len(words) >= 2 and (
+            name in low or (len(words) > 2 and f"{words[0]} " in low and f" {words[-1]}" in low)
+        ):
+            return True
+    return False
 
 
 def _may_be_hiring(event: SourceEvent, keywords: re.Pattern[str]) -> bool:
@@ -313,6 +336,9 @@ def read_calendar(
     """
     marks = marks or {}
     pattern = keyword_pattern(settings.keywords)
+    # rule D7: a recruiter's title with the user's full name ("Ethan Walker / Tasman Coffee –
+    # Assistant Accountant") is read whatever else it says
+    user = (settings.user_name.casefold(),) if settings.user_name else ()
     read: list[_Read] = []
     forwarded: dict[str, SourceEvent] = {}  # rule D1: read without "FW:", given back as it was
     for event in latest_by_key(events):
@@ -322,10 +348,15 @@ def read_calendar(
         mark = marks.get(event.key, NO_MARKS)
         if exclusion(event, mark) is not None:
             continue
-        if not mark.confirmed and not _may_be_hiring(event, pattern):
+        named_user = bool(user) and _writes_name(event.summary.casefold(), user)
+        if not mark.confirmed and not named_user and not _may_be_hiring(event, pattern):
             continue  # nothing in the title or the notes says hiring: most events end here
         body = read_body(event.description, event.location)
-        if not mark.confirmed and not _may_say_hiring(event.summary, body, pattern):
+        if (
+            not mark.confirmed
+            and not named_user
+            and not _may_say_hiring(event.summary, body, pattern)
+        ):
             continue  # what `judge` would find first, without the user's addresses read
         owner = owner_of(event, settings.user_name)
         verdict = judge(event, pattern, owner, body, mark, lessons)

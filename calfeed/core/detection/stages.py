@@ -103,7 +103,7 @@ WEAK_STAGES = (
     r"\b(?:research|design|portfolio|app|product)\s+critique\b",
     # "Posisi asisten peneliti - Pak Agus": a vacancy named first, sent from outside
     r"^\W*(?:posisi|lowongan|formasi)\s",
-    r"\b(?:final|last)\s+(?:w/|with)\s",
+    r"\b(?:final|last)\s*[:–-]?\s*(?:w/|with)\s",
     # "final KBC": the user's note of an employer's last round, by its initials
     r"^\W*final\s+[A-Z]{2,5}\W*$",
     # "Layana 2nd": the user's note of an employer's second round
@@ -242,11 +242,13 @@ OTHER_KINDS = (
         r"\b(?:nasabah|kyc|cdd|underwriting|tertanggung|fact\s+finding)\b"
         r"|\bvendor\s+interview|\bclarification\s+interview|\btender\b",
     ),
-    # taking someone else to an interview: "antar Nisa interview", "jemput bu Ratna ke interview"
+    # taking someone else to an interview, or helping at theirs: "antar Nisa interview", "jemput
+    # bu Ratna ke interview", "Help Chef Ramli interview commis"
     (
         "someone else's",
         r"^\W*(?:antar|anter|anterin|nganter|jemput|temani|temenin|menemani|nemenin|accompany"
-        r"|drop\s+off|drop|pick\s+up|drive|driving|lend|good\s+luck|semangat)\b"
+        r"|drop\s+off|drop|pick\s+up|drive|driving|lend|good\s+luck|semangat"
+        r"|help(?:ing)?(?!\s*-?\s*desk)|bantu(?:in)?)\b"
         r".*\b(?:interview|wawancara)\b",
     ),
     # someone else's by the possessive: "her interview at Hinjewadi", "Tama's interview"
@@ -286,7 +288,7 @@ OTHER_KINDS = (
     ("press", r"\b(?:vlog|vlogger|youtube|tiktok|travel\s+channel)\b"),
     (
         "press",
-        r"\b(?:student\s+paper|newspaper|magazine|majalah|koran|school\s+paper|newsletter"
+        r"\b(?:student\s+paper|newspaper|magazine|mag|majalah|koran|school\s+paper|newsletter"
         r"|buletin)\b",
     ),
     # a radio station's talk show: "Interview Flores FM - promo paket Natal"
@@ -440,7 +442,18 @@ def stage_strength(title: str, sent: bool = True) -> int:
         return 2
     if _WEAK.search(title) or (sent and _SENT.search(title)):
         return 1
+    typed = _CALL_ABOUT_TYPED_ROLE.search(title)
+    if typed and role_words(typed["role"]):
+        return 1  # "telp bu Ketut kepsek Pelita Kasih (guru pendamping)": asked, or vouched
     return 0
+
+
+#: rule D7: a call the user notes with the role typed in brackets at the end
+_CALL_ABOUT_TYPED_ROLE = re.compile(
+    r"\b(?:telp|tlp|telpon|telepon|call|ketemu)\b[^()]*?\b[A-Z][\w'’-]+[^()]*"
+    r"\(\s*(?P<role>[a-z][\w&/ -]{2,40}?)\s*\)\s*$",
+    re.IGNORECASE,
+)
 
 
 @lru_cache(maxsize=8192)

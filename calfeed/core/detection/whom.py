@@ -25,7 +25,7 @@ SENIOR = frozenset(
     """manager manajer head kepala director direktur gm chief partner vp svp evp avp md
     president dean registrar principal owner founder ceo coo cfo cto chro cro cmo cpo kabid
     kadiv pemimpin pimpinan pinca pinwil superintendent supt ka fom hod dir dir. kabag kasie bod
-    kasi""".split()
+    kasi mgr""".split()
 )
 
 
@@ -61,6 +61,9 @@ _LATER_ROUND = re.compile(
 )
 _PANEL_BRACKET = re.compile(r"\bpanel\s*\(([^()]*)\)", re.IGNORECASE)
 _JOINED = re.compile(r"\s*(?:&|\+|\band\b|,)\s*", re.IGNORECASE)
+_JOINED_AFTER_SENIOR = re.compile(
+    rf"\b(?:{_alternation(SENIOR)})\s*(?:\+|&|\band\b)\s*$", re.IGNORECASE
+)
 _SENIOR_START = re.compile(rf"\s*(?:{_alternation(SENIOR)})\b", re.IGNORECASE)
 _PERSON_IN_ROLE = re.compile(
     rf"\b(?:{'|'.join(sorted(h.rstrip('.') for h in HONORIFICS))})\.?\s+[A-Z]", re.IGNORECASE
@@ -96,6 +99,8 @@ def meets_whom(title: str, role: str) -> bool:
         return True  # "int user (mgr accounting)": the user round's line manager, not the job
     if not names_senior(role):
         return False
+    if _JOINED_AFTER_SENIOR.search(title[:at]):
+        return True  # "MCA 2nd int – CFO + Mgr Fin Reporting": the second of two people met
     words = _SENIOR_WORD.findall(role.casefold())
     if len(words) <= 2 and all(w in SENIOR or w in _PERSON_WORDS for w in words):
         return True  # "Interview partner - KAP X", "Int direktur": a person, not a job
@@ -175,6 +180,21 @@ def may_meet_whom(title: str, role: str) -> bool:
     if not names_senior(role):
         return False
     return _LATER_ROUND.search(title) is not None or bracketed
+
+
+def typed_title_then_name(role: str) -> str | None:
+    """Rule E6: the employer's name after the user's lower-case words for whom they meet
+    ("owner LFIP" -> "LFIP"), or None."""
+    if not _typed_title_then_name(role):
+        return None
+    words = role.split()
+    at = next(i for i, w in enumerate(words) if w[:1].isupper())
+    name = " ".join(words[at:])
+    return (
+        None
+        if _PERSON_IN_ROLE.search(role) or not has_org_word(name) and not name.isupper()
+        else name
+    )
 
 
 def _typed_title_then_name(role: str) -> bool:

@@ -1,0 +1,345 @@
+"""Later rounds, the names an employer's people write for it, and the titles recruiters give a
+candidate's own round: how one application reads across a calendar.
+
+Every name here is made up.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from calfeed.core.detection.body import read_body
+from calfeed.core.detection.companies import spelled_in
+from calfeed.core.detection.whom import titled_in
+from calfeed.core.model import RuleSettings, SourceEvent
+from tests.core.test_reading import event, reading
+from tests.core.test_reading_steps import _found
+
+ON = datetime(2026, 11, 2, 10, tzinfo=ZoneInfo("Asia/Jakarta"))
+
+
+def _round(title: str, key: str, day: int, **kwargs: Any) -> SourceEvent:
+    return event(title, event_id=key, start=ON + timedelta(days=day), **kwargs)
+
+
+def _invited(key: str = "r1", **kwargs: Any) -> SourceEvent:
+    """A sure first round from Kenari Freight's recruiter."""
+    return _round(
+        "Interview - Customs Analyst - Kenari Freight",
+        key,
+        0,
+        organizer=("tia@kenarifreight.com", "Tia Wong"),
+        **kwargs,
+    )
+
+
+# --- rule D7: later rounds named by their number, their shorthand, whom ---------------------
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Round 2 - Kenari Freight (Head of Brokerage)",
+        "Kenari 2nd intv - Pn Zaleha (Head of Brokerage)",
+        "Kenari Freight final - Director of Trade",
+    ],
+)
+def test_d7_a_later_round_joins_its_application(title: str) -> None:
+    """Regression: "Round 2", "2nd intv" and "final - Director of ..." were no step at all, so
+    the rounds after a sure first one were missed; and the senior title in brackets after a
+    person's name is whom the user meets, not the job (rule E6)."""
+    later = _round(
+        title, "r2", 9, organizer=("tia@kenarifreight.com", "Tia Wong"), description="Teams link."
+    )
+    found = _found(_invited(), later)
+    assert found["r2"] == ("Kenari Freight", "Customs Analyst")
+
+
+def test_d7_a_numbered_round_alone_is_asked_not_sure() -> None:
+    got = reading(
+        _round("Round 2 - Kenari Freight", "r2", 9, organizer=("tia@kenarifreight.com", "Tia"))
+    )
+    assert not got.interviews
+    assert [q.event.event_id for q in got.questions] == ["r2"]
+
+
+def test_d7_a_round_of_golf_is_no_round() -> None:
+    assert reading(event("Round 2 of golf with Hendra")) == reading()
+
+
+def test_d7_the_users_full_name_in_a_recruiters_title_is_her_round() -> None:
+    """An agency names the candidate, the client and the role: "<candidate> / <client> – <role>"
+    ("Nadia Putri" is the user), with nothing that says interview."""
+    found = _found(
+        event(
+            "Nadia Putri / Kedai Rempah Roasters – Assistant Management Accountant",
+            organizer=("liv@ratarecruit.co.nz", "Liv Thompson"),
+            description="Ask for Ben at the roastery door.",
+        )
+    )
+    assert found == {"evt0001": ("Kedai Rempah Roasters", "Assistant Management Accountant")}
+
+
+def test_d7_the_users_first_and_last_names_are_her_name() -> None:
+    """A user signed "Nadia Sari Putri" is "Nadia Putri" in a recruiter's title; the round
+    and whom she meets are read without her name ("Final: w/ Kenari MD")."""
+    settings = RuleSettings(time_zone="Asia/Jakarta", user_name="Nadia Sari Putri")
+    from calfeed.core.detection import read_calendar
+
+    later = _round(
+        "Final: Nadia Putri w/ Kenari MD (Kelvin Ho)",
+        "r2",
+        9,
+        organizer=("joanne@kestrel-talent.sg", "Joanne Lim"),
+        people=[{"email": "kelvin@kenarifreight.com", "displayName": "Kelvin Ho"}],
+    )
+    got = read_calendar([_invited(), later], settings, {})
+    assert {i.event.event_id for i in got.interviews} == {"r1", "r2"}
+
+
+def test_d7_a_later_round_its_interviewer_sends_herself() -> None:
+    """A "Zoom Meeting" whose notes say "our second conversation": an invitation (asked alone,
+    sure beside the application's first round)."""
+    body = read_body("Hi Nadia, here is the link for our second conversation. Aoife")
+    assert body.invitation
+
+
+def test_d7_a_call_noted_with_the_role_typed_in_brackets_is_asked() -> None:
+    got = reading(event("telp bu Made kepsek Tunas Harapan (guru pendamping)"))
+    assert not got.interviews
+    assert len(got.questions) == 1
+
+
+# --- rule D8: someone else's interview --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Help Chef Budi interview commis (Warung Lada)",
+        "bantuin Sinta interview kandidat kasir",
+        "Interview w/ Dapur Mag - chef to auditor",
+    ],
+)
+def test_d8_helping_at_someone_elses_interview_or_a_magazines_is_not_the_users(title: str) -> None:
+    assert not reading(event(title)).interviews
+
+
+def test_d8_a_help_desk_interview_is_still_one() -> None:
+    assert _found(event("Help Desk Analyst interview - Kenari Freight"))
+
+
+# --- rule E2: the employer's name as its people write it -------------------------------------
+
+
+def test_e2_a_public_bodys_kind_written_before_its_domains_name() -> None:
+    found = _found(
+        event(
+            "Phone screen – Financial Accountant",
+            organizer=("hine@civicworks.govt.nz", "Hine Ruawai"),
+            description="Kia ora,\n\nHine Ruawai | Recruitment Advisor | Ministry of Civic Works",
+        )
+    )
+    assert found == {"evt0001": ("Ministry of Civic Works", "Financial Accountant")}
+
+
+def test_e2_a_domain_that_leaves_out_a_middle_word() -> None:
+    assert spelled_in("Talent Acquisition\nArmada Samudra Lines", "armadalines") == (
+        "Armada Samudra Lines"
+    )
+    assert spelled_in("Armada Samudra Lines", "armadaships") is None
+
+
+def test_e2_accents_are_read_as_their_letters_and_given_back() -> None:
+    """Regression: orongobay.govt.nz never found "Ōrongo Bay District Council"."""
+    text = "Ōrongo Bay District Council, Civic Centre, 12 Marine Parade"
+    assert spelled_in(text, "orongobay") == "Ōrongo Bay"
+
+
+def test_e2_a_requisition_code_is_never_the_company() -> None:
+    """Regression: "Interview: Director of Operations (final) – JR104522" named JR104522."""
+    found = _found(
+        event(
+            "Interview: Director of Operations (final) – JR104522",
+            organizer=("dimas@lintaskargo.co.id", "Dimas Pratama"),
+        )
+    )
+    assert found["evt0001"][0] != "JR104522"
+
+
+def test_e2_a_consultancys_noun_after_the_domains_name() -> None:
+    found = _found(
+        event(
+            "Call",
+            organizer=("raj@kemangihygiene.com.my", "Rajesh Pillai"),
+            description=(
+                "Hi, Ming passed me your number. Quick call about the junior consultant opening?"
+                "\n--\nRajesh Pillai | Principal Consultant"
+                "\nKemangi Hygiene Consultants | +60 3-2201"
+            ),
+        )
+    )
+    assert found == {"evt0001": ("Kemangi Hygiene Consultants", "junior consultant")}
+
+
+# --- rule E4: the role as the invitation writes it -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("notes", "role"),
+    [
+        ("Applying for Trainee Auditor (Halal & Food Safety). Ex sous chef.", "Trainee Auditor"),
+        (
+            "Job Requisition: JR104522 Equipment Control Executive (Open)",
+            "Equipment Control Executive",
+        ),
+        (
+            "Role: Data Analyst, Customer Insights (permanent, hybrid 2 days Leeds or London)",
+            "Data Analyst, Customer Insights",
+        ),
+        ("Quick call about the junior consultant opening?", "junior consultant"),
+    ],
+)
+def test_e4_roles_the_body_writes(notes: str, role: str) -> None:
+    assert (read_body(notes).position or "").startswith(role)
+
+
+def test_e4_ashbys_second_line_names_company_and_role() -> None:
+    found = _found(
+        event(
+            "Kowhai Data - Values & Collaboration interview",
+            organizer=("tom@kowhaidata.com", "Tom Iwu"),
+            description=(
+                "Values & Collaboration\nKowhai Data - Analytics Engineer"
+                "\nInterviewers:\nTom Iwu (Talent)"
+                "\nScheduled with Ashby"
+            ),
+        )
+    )
+    assert found == {"evt0001": ("Kowhai Data", "Analytics Engineer")}
+
+
+def test_e4_the_employers_place_after_the_role_is_where() -> None:
+    found = _found(
+        event(
+            "Interview - Junior Sous Chef - Nadia Putri",
+            organizer=("maya@kenarihotels.com", "Maya"),
+            description="Job Requisition: R-20417 Junior Sous Chef - Kenari Resort Ubud (Open)",
+        )
+    )
+    assert found["evt0001"][1] == "Junior Sous Chef"
+
+
+def test_e4_a_recruitment_drive_is_named_by_the_role_it_hires() -> None:
+    found = _found(
+        event(
+            "Zoom Meeting",
+            organizer=("ta@falakair.com", "Falak Air Talent Acquisition"),
+            description="Topic: Virtual Interview - Indonesia Cabin Crew Campaign",
+        )
+    )
+    assert found["evt0001"][1] == "Cabin Crew"
+
+
+# --- rule E5: one application's rounds --------------------------------------------------------
+
+
+def test_e5_initials_joined_by_an_ampersand() -> None:
+    first = _round(
+        "Video call with Hollin & Marsh",
+        "h1",
+        0,
+        organizer=("beth@hollinmarsh.co.uk", "Beth Cole"),
+        description="Video call for the Insight Analyst position at Hollin & Marsh\nWith: Beth",
+    )
+    later = _round("H&M 2nd - Croydon HQ", "h2", 8)
+    assert _found(first, later) == {
+        "h1": ("Hollin & Marsh", "Insight Analyst"),
+        "h2": ("Hollin & Marsh", "Insight Analyst"),
+    }
+
+
+def test_e5_a_short_name_typed_takes_the_invitations_spelling() -> None:
+    first = _round(
+        "Falak Airways Recruitment - Jakarta (via Angkasa)",
+        "f1",
+        0,
+        organizer=("rina@angkasakarir.co.id", "Rina"),
+        location="PT Angkasa Karir, Menara Kuningan Lt. 11, Jakarta Selatan",
+        description="Jadwal: interview dengan recruiter Falak Airways untuk posisi Cabin Crew.",
+    )
+    later = _round("Falak final interview", "f2", 8)
+    assert _found(first, later)["f2"][0] == "Falak Airways"
+
+
+def test_e6_the_users_word_for_whom_then_the_employers_initials() -> None:
+    first = _round(
+        "Interview – Nadia (Teaching Assistant, Nursery)",
+        "l1",
+        0,
+        organizer=("principal@littlekenari.sch.id", "Rebecca"),
+        location="Little Kenari International Preschool\nJl. Danau Poso 51, Sanur",
+    )
+    later = _round(
+        "final interview – owner LKIP (Bu Gek)",
+        "l2",
+        9,
+        location="Little Kenari International Preschool\nJl. Danau Poso 51, Sanur",
+    )
+    trial = _round(
+        "trial class + interview @ LKIP Sanur",
+        "l3",
+        5,
+        location="Little Kenari International Preschool\nJl. Danau Poso 51, Sanur",
+    )
+    found = _found(first, later, trial)
+    assert (
+        found["l1"]
+        == found["l2"]
+        == found["l3"]
+        == (
+            "Little Kenari",
+            "Teaching Assistant, Nursery",
+        )
+    )
+
+
+# --- rule E6: whom the user meets is not the job ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Interviewers: Wibisono Adi (Director of Operations); Rudy Hartanto (GM Operations)",
+        "Marcus Teo, Director of Operations. Expect questions on AEO.",
+        "kami undang untuk interview dengan Director of Operations Terminal 3",
+    ],
+)
+def test_e6_a_senior_title_the_invitation_gives_a_person(text: str) -> None:
+    assert titled_in(text, "Director of Operations")
+
+
+def test_e6_a_job_the_invitation_names_is_no_persons_title() -> None:
+    assert not titled_in("for the Director of Operations role at Kenari", "Director of Operations")
+    assert not titled_in("Interviewers: Wibisono Adi (CFO)", "Customs Analyst")
+
+
+def test_e6_a_bracketed_senior_title_yields_to_the_labelled_position() -> None:
+    found = _found(
+        event(
+            "Phone interview – Ashford Kerr (Audit Manager)",
+            organizer=("careers@ashfordkerr.co.nz", "Ashford Kerr Careers"),
+            description="Position: Associate, Audit & Assurance (Wellington)\nInterviewer: Dan",
+        )
+    )
+    assert found["evt0001"][1] == "Associate, Audit & Assurance"
+
+
+def test_e6_the_second_of_two_people_met_is_no_job() -> None:
+    first = _invited()
+    later = _round("Kenari 2nd int – CFO + Mgr Fin Reporting", "r2", 7)
+    assert _found(first, later)["r2"] == ("Kenari Freight", "Customs Analyst")
