@@ -343,3 +343,134 @@ def test_e6_the_second_of_two_people_met_is_no_job() -> None:
     first = _invited()
     later = _round("Kenari 2nd int – CFO + Mgr Fin Reporting", "r2", 7)
     assert _found(first, later)["r2"] == ("Kenari Freight", "Customs Analyst")
+
+
+# --- the words of other languages, and who is named -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["Phỏng vấn vòng HR (culture fit) – Lotus Pay", "最終面接 - Kumo Data", "สัมภาษณ์งาน Siam Pay"],
+)
+def test_d1_interview_in_vietnamese_japanese_thai(title: str) -> None:
+    found = _found(event(title, organizer=("hr@lotuspay.vn", "Lotus Pay HR")))
+    assert list(found) == ["evt0001"]
+    assert found["evt0001"][0] not in ("Phỏng", "最終面接")
+
+
+def test_d5_a_role_then_candidate_names_the_invitee_not_the_interviewer() -> None:
+    """Regression: Zoom's "Topic: Technical Interview HSE - Safety Supervisor candidate" was
+    read as the user interviewing a candidate (rule D5)."""
+    found = _found(
+        event(
+            "Zoom Meeting",
+            organizer=("frans@nikelprima.co.id", "Frans"),
+            description=(
+                "Frans is inviting you to a scheduled Zoom meeting.\n\n"
+                "Topic: Technical Interview HSE - Safety Supervisor candidate\nTime: Nov 20"
+            ),
+        )
+    )
+    assert found["evt0001"][1] == "Safety Supervisor"
+    assert not reading(event("Interview candidates - barista shift")).interviews
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Wawancara mendalam - Kades Sukamaju",
+        "wwcr informan - Bu Tini (KWT Makmur)",
+        "Uji kompetensi BNSP Ahli K3 (wawancara asesor)",
+        "Kenari – results due / panel placement",
+        "hatid si Bea sa interview nya (call center)",
+        "Sit in on SVN placement interview w/ Orla",
+        "Seller interview - Mrs. Reyes (listing)",
+        "Bank interview ni client (Santos) - housing loan",
+        "Verifikasi & interview safety man subkon MEP",
+        "Pak Rahim ditelpon HR Kenari (referensi)",
+    ],
+)
+def test_d8_research_certification_results_and_others_interviews(title: str) -> None:
+    assert not reading(event(title)).interviews
+
+
+def test_d8_an_agencys_client_named_after_client_interview_is_the_users() -> None:
+    found = _found(
+        event(
+            "Client interview - Meridian (BGC)",
+            organizer=("mark@talentbridge-staffing.ph", "Mark | TalentBridge"),
+            description="Client: Meridian Facilities Group\nPosition: Leasing & Property Associate",
+        )
+    )
+    assert found["evt0001"][1] == "Leasing & Property Associate"
+    assert (found["evt0001"][0] or "").startswith("Meridian")
+    assert not reading(event("Client interview - estate planning")).interviews
+
+
+@pytest.mark.parametrize(
+    "later",
+    [
+        "Kenari – in person w/ Clodagh (PM)",
+        "Chat w/ Bronwyn (2nd)",
+        "call w/ Kenari HR (chị Ngân)",
+        "lunch w/ Kenari CTO",
+    ],
+)
+def test_d7_rounds_the_user_notes_join_the_application(later: str) -> None:
+    found = _found(_invited(), _round(later, "r2", 7, description="Kenari Freight"))
+    assert found["r2"] == ("Kenari Freight", "Customs Analyst")
+
+
+def test_d7_a_candidate_seminar_invites() -> None:
+    assert read_body("Candidate seminar for the postdoc: 30 min talk on your research.").invitation
+
+
+def test_d7_a_call_the_user_notes_about_a_post() -> None:
+    found = _found(event("Call", description="Sinéad from Ashgrove ringing re the ECC nurse post"))
+    assert found["evt0001"][1] == "ECC nurse"
+
+
+# --- rule E2 and E6: people are no employer ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Wawancara Rektor UCM",
+        "Panel interview - Board of Directors",
+        "Final interview - VP Ops",
+        "Interview user (Dekan FISIP & Kaprodi)",
+        "Video Interview - 3/O - Lintang Ship Management",
+    ],
+)
+def test_e2_titles_of_people_and_cut_words_name_no_employer(title: str) -> None:
+    company = _found(event(title, organizer=("hr@ucm.ac.id", "SDM")))["evt0001"][0]
+    assert company not in {"Rektor UCM", "Board of Directors", "Ops", "Dekan FISIP & Kaprodi", "/O"}
+
+
+def test_e2_a_person_after_with_is_no_employer() -> None:
+    body = read_body(
+        "You are invited to a technical interview for the position of HSE Officer (EPC Projects)"
+        " with Mr. Hendro Wibisono, Lead HSE Engineer."
+    )
+    assert body.company is None
+    assert body.position == "HSE Officer"
+
+
+def test_e6_a_filipino_sir_is_a_person() -> None:
+    first = _invited()
+    later = _round(
+        "Final interview w/ hiring manager", "r2", 9, description="Sir Paolo - Leasing Manager"
+    )
+    assert _found(first, later)["r2"][1] != "Sir Paolo - Leasing Manager"
+
+
+def test_e5_a_round_without_a_company_joins_the_application_its_initials_name() -> None:
+    first = _round(
+        "Interview - Lecturer in Sociology - Universitas Kenari Bhakti",
+        "u1",
+        0,
+        organizer=("sdm@ukb.ac.id", "Biro SDM"),
+    )
+    later = _round("Interview user (Dekan & Kaprodi)", "u2", 6, location="Kampus 2 UKB, Sleman")
+    assert _found(first, later)["u2"][0] == "Universitas Kenari Bhakti"

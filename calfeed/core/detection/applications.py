@@ -40,6 +40,7 @@ _GENERIC = frozenset(
 )
 _WORD = re.compile(r"[\w&']+")
 _ACRONYM = re.compile(r"[A-Z]{2,5}")
+_ACRONYM_WORD = re.compile(r"\b[A-Z]{3,5}\b")
 #: "RSU BH", "RSIA PM": an organisation's noun before its initials
 _LEADING_ORG = re.compile(r"^(?:(?:rs|rsu|rsud|rsia|bank|kap|klinik|hotel)\s+)+", re.IGNORECASE)
 #: initials joined by an ampersand, as "Hollis & Ware" is typed: "H&W", "P&G"
@@ -190,6 +191,12 @@ def place(rounds: Sequence[Round]) -> list[Placed]:
             for g, first in heads.items()
             if g != root(i) and len(first) >= _MIN_NAME and first in words
         }
+        if not mentioned and not keys[i]:
+            # "Interview user (Dekan FISIP)" at "Kampus 2 UWB": the initials of one application
+            for acronym in _ACRONYM_WORD.findall(text):
+                hits = initials.get(acronym.casefold(), set())
+                if len(hits) == 1 and (initialled := next(iter(hits))) != root(i):
+                    mentioned.add(initialled)
         if len(mentioned) == 1:
             group[i] = next(iter(mentioned))
             if alone:

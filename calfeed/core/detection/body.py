@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from calfeed.core.detection.titles import has_org_word, is_role_noun, role_words
+from calfeed.core.detection.titles import HONORIFICS, has_org_word, is_role_noun, role_words
 
 #: how much of a body is read: invitations put what matters at the top
 SCAN_LIMIT = 6000
@@ -131,11 +131,11 @@ _APPLIED_FOR = re.compile(
     rf"(?:\s+\([^()\n]{{1,40}}\))?(?:\s+(?i:on|via|through)\s+(?i:our|the|your)\b|[ \t]*(?:[.;]|$))"
 )
 #: rule E4: a recruiter's note typed in lower case: "a quick call about the junior consultant
-#: opening?" (a role noun needed)
+#: opening?", "ringing re the ECC nurse post" (a role noun needed)
 _LOWER_OPENING = re.compile(
     r"\b(?:about|regarding|re|for)\s+(?:the|your|our|an?)\s+"
-    r"(?P<role>[a-z][a-z&/-]*(?:[ \t]+[a-z][a-z&/-]*){0,3})"
-    r"[ \t]+(?:opening|vacancy|role|position)\b"
+    r"(?P<role>(?:[A-Z]{2,5}[ \t]+)?[a-z][a-z&/-]*(?:[ \t]+[a-z][a-z&/-]*){0,3})"
+    r"[ \t]+(?:opening|vacancy|role|position|post|job)\b"
 )
 #: rule E4: Teamtailor's "an interview with <employer> for the position <role>."
 _FOR_THE_POSITION = re.compile(rf"\b(?i:for\s+the\s+position)[ \t]+(?P<role>{_ONE_LINE_WORDS})")
@@ -195,7 +195,7 @@ _INVITATION = re.compile(
     r"|(?:^|\n)\s*interviewer\(s\)\s*:"
     r"|who\s+you['’]ll\s+(?:be\s+)?meet(?:ing)?\s*:|you['’]ll\s+be\s+meeting\s*:"
     r"|(?:for|as)\s+(?:the|your)\s+next\s+(?:step|stage)\b"
-    r"|recruiter\s+screen"
+    r"|recruiter\s+screen|\bcandidate\s+(?:seminar|presentation|talk)\b"
     # a later round an interviewer sends herself: "here is the link for our second conversation"
     r"|\b(?:our|the|your)\s+(?:second|next|final|follow[\s-]?up)\s+(?:conversation|interview|round)\b"
     r"|(?:kami\s+)?(?:undang|mengundang)\s+(?:anda|bapak|ibu|saudara\S*|kamu)?\s*(?:untuk\s+)?"
@@ -246,7 +246,7 @@ _TRIGGERS = {
     "invitation": (
         "invit", "interview", "hiring", "step", "stage", "round", "applying", "application",
         "recruiter", "undang", "wawancara", "tahap", "jadwal", "seleksi", "process", "proses",
-        "lamaran", "melamar", "loop", "applying", "you'll", "you’ll", "conversation",
+        "lamaran", "melamar", "loop", "applying", "you'll", "you’ll", "conversation", "seminar",
     ),
     "noted": ("posisi", "formasi", "lowongan", "lamaran", "melamar"),
     "inline": ("role:", "role :", "position:", "posisi:"),
@@ -482,6 +482,13 @@ def role_sentence(text: str) -> str | None:
     return None
 
 
+def _honorific(name: str) -> bool:
+    """ "with Mr. Hendro Wibisono": a person after "with", never an employer."""
+    return (
+        name.split()[0].casefold() in HONORIFICS or name.split()[0].casefold() + "." in HONORIFICS
+    )
+
+
 def _role_head(value: str | None) -> str | None:
     """Rule E4: a labelled role that runs on ("High School English Teacher (IB DP English A/B),
     starting August 2027"): the part before its first bracket or comma, when that ends in a
@@ -574,7 +581,7 @@ def read_body(description: str, location: str = "") -> BodyReading:
             ):
                 position = _trim_words(_clean_value(found[role_group]), 8)
             names_role = names_role or bool(role_words(found[role_group]))
-            if company is None and found[co_group]:
+            if company is None and found[co_group] and not _honorific(found[co_group]):
                 company = _trim_words(found[co_group], 5)
             break
     if (
@@ -585,14 +592,15 @@ def read_body(description: str, location: str = "") -> BodyReading:
         found = _FOR_AT.search(prose)
         if found and role_words(found["role"]):
             position = position or _trim_words(found["role"].strip(" -–"), 8)
-            company = company or _trim_words(found["co"], 6)
+            if not _honorific(found["co"]):
+                company = company or _trim_words(found["co"], 6)
             names_role = True
     if position is None and "appl" in low and " for " in low:
         found = _APPLIED_FOR.search(prose)
         if found and role_words(found["role"]):
             position = _trim_words(found["role"].strip(" -–"), 8)
             names_role = True
-    if position is None and "opening" in low:
+    if position is None and ("opening" in low or " post" in low or " job" in low):
         found = _LOWER_OPENING.search(prose)
         if found and role_words(found["role"]):
             position = found["role"]  # "Quick call about the junior consultant opening?"

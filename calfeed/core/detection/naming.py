@@ -95,8 +95,8 @@ def read_names(
         Party(p.name, p.email if company_label(p.email) not in agencies else "") for p in people
     )
     company, position = read_company_position(title, keywords, parties, user)
-    if company is not None and _CODE.fullmatch(company):
-        company = None  # "Interview: Director of Operations (final) – JR104522": a requisition
+    if company is not None and (_CODE.fullmatch(company) or len(_squash(company)) < 2):
+        company = None  # "... (final) – JR104522": a requisition; "3/O" cut at its slash
     tail = body.position[len(position) :].strip(" ,;-") if position and body.position else ""
     if (
         company
@@ -184,6 +184,7 @@ def read_names(
         position = _EMPLOYMENT.sub("", position).strip() or position
         position = _OFFICE.sub("", position).strip() or position
         position = _PROGRAMME.sub("", position).strip(" -,") or position
+        position = _CANDIDATE_TAIL.sub("", position) or position  # "Safety Supervisor candidate"
         if campaign := _CAMPAIGN.fullmatch(position):
             position = campaign["role"]  # "Indonesia Cabin Crew Campaign": the role it hires
         if (
@@ -276,6 +277,8 @@ _PROGRAMME = re.compile(
     r"|,?\s*[(\[]?(?:full[\s-]?time|part[\s-]?time|summer|graduate)?\s*(?:19|20)\d\d[)\]]?$",
     re.IGNORECASE,
 )
+#: rule E4: the invitee named by the role ("Postdoctoral Fellow candidate"): the role
+_CANDIDATE_TAIL = re.compile(r"\s+candidate$", re.IGNORECASE)
 #: rule E4: a recruitment drive named by the role it hires, where and the drive's word around it
 _CAMPAIGN = re.compile(
     r"(?:(?:indonesia|malaysia|singapore|philippines|vietnam|thailand|india|uk|australia|asia"

@@ -248,7 +248,7 @@ _PAIRED = re.compile(r"\s(?:<>|<->|x|&)\s", re.IGNORECASE)
 #: rule D7: a title that names a call or a meeting with someone, as the user types one
 _MEETING = re.compile(
     r"\b(?:call|telp(?:on)?|telepon|ketemu|meet(?:ing)?|ngobrol|wa|whatsapp|vc|hrd|coffee|ngopi"
-    r"|lunch)\b",
+    r"|lunch|chat)\b",
     re.IGNORECASE,
 )
 #: rule D7: two names and nothing else: "Hannah Brooks and Priya Shah", "Andre / Farah"

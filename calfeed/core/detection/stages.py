@@ -104,6 +104,13 @@ WEAK_STAGES = (
     # "Posisi asisten peneliti - Pak Agus": a vacancy named first, sent from outside
     r"^\W*(?:posisi|lowongan|formasi)\s",
     r"\b(?:final|last)\s*[:–-]?\s*(?:w/|with)\s",
+    # "Verdant – in person w/ Clodagh (PM)", "Chat w/ Bronwyn (2nd)": a later round, by how or
+    # by its number; sure only with a sure round of the same application
+    r"\bin[\s-]person\s+(?:w/|with)\s|[(\[]\s*(?:2nd|3rd|second|third)\s*[)\]]",
+    # "call w/ Orchid HR (Ms Ngan)", "lunch w/ Orchid CTO": the employer's HR or executive, named
+    # with the employer; sure only with a sure round of the same application
+    rf"\b(?:call|chat|lunch|coffee|dinner|meeting)\s+(?:w/|with)\s+[A-Z][\w&'’-]*(?:\s+[A-Z][\w&'’-]*)?"
+    rf"\s+(?:hrd?|{_EXECUTIVES}){_ENDS}",
     # "final KBC": the user's note of an employer's last round, by its initials
     r"^\W*final\s+[A-Z]{2,5}\W*$",
     # "Layana 2nd": the user's note of an employer's second round
@@ -183,9 +190,11 @@ OTHER_KINDS = (
     # helper batch 2", "Interview investigasi selisih stok")
     (
         "someone else's",
-        r"\b(?:witness|client|guest|patient|tenant|volunteer|applicant|helper|staff|employee)s?"
-        r"\s+(?:intake\s+)?(?:interview|wawancara)(?![^()]*\(\s*via\b)",
-    ),  # an agency's "client interview (via Talentbridge)" is the user's, at the agency's client
+        r"\b(?:witness|client|guest|patient|tenant|volunteer|applicant|helper|staff|employee"
+        r"|seller|buyer|borrower)s?"
+        r"\s+(?:intake\s+)?(?:interview|wawancara)(?![^()]*\(\s*via\b)(?!\s*[-–:]\s*[A-Z][a-z]+\s+\()",
+    ),  # an agency's "client interview (via Talentbridge)" or "Client interview - Meridian (BGC)"
+    # is the user's, at the agency's client
     (
         "someone else's",
         r"\b(?:interview|wawancara)\s+(?:dengan\s+)?(?:saksi|klien(?!\s+(?:pt|cv|kami)\b)|pasien|tamu"
@@ -193,6 +202,13 @@ OTHER_KINDS = (
         r"|helpers?|investigasi|disiplin)\b",
     ),
     ("someone else's", r"\b(?:investigation|disciplinary|grievance|intake)\s+interview"),
+    # a client's interview the user accompanies ("Bank interview ni client (Santos)"), a
+    # subcontractor's worker the user checks ("interview safety man subkon")
+    (
+        "someone else's",
+        r"\binterview\s+(?:ni|of|for|nung)\s+(?:my\s+|the\s+)?client\b"
+        r"|\b(?:interview|wawancara)\b.*\b(?:subkon|subcon|subcontractor['’]?s?)\b",
+    ),
     # a teacher's interview of a pupil ("Safeguarding - pupil interview", "interview with pupil")
     (
         "someone else's",
@@ -248,7 +264,7 @@ OTHER_KINDS = (
         "someone else's",
         r"^\W*(?:antar|anter|anterin|nganter|jemput|temani|temenin|menemani|nemenin|accompany"
         r"|drop\s+off|drop|pick\s+up|drive|driving|lend|good\s+luck|semangat"
-        r"|help(?:ing)?(?!\s*-?\s*desk)|bantu(?:in)?)\b"
+        r"|help(?:ing)?(?!\s*-?\s*desk)|bantu(?:in)?|hatid|sundo|samahan|sit(?:ting)?\s+in)\b"
         r".*\b(?:interview|wawancara)\b",
     ),
     # someone else's by the possessive: "her interview at Hinjewadi", "Tama's interview"
@@ -294,9 +310,14 @@ OTHER_KINDS = (
     # a radio station's talk show: "Interview Flores FM - promo paket Natal"
     ("press", r"\b(?:interview|wawancara)\s+(?:\w+\s+){0,2}fm\b|\btalk\s?show\b"),
     ("thesis", r"\b(?:skripsi|tesis|thesis|responden|respondent|penelitian|kuesioner)\b"),
+    # a researcher's interviews: "Wawancara mendalam - Kades X", "wwcr informan", "in-depth
+    # interview"
+    ("thesis", r"\b(?:informan|informant|mendalam|in[\s-]?depth\s+interview)\b"),
+    # a certification's assessment, with its assessor's interview: "Uji kompetensi BNSP"
+    ("not a job", r"\buji\s+kompetensi\b|\bbnsp\b|\bcompetency\s+assessment\s+for\s+certification"),
     ("informational", r"\binformational\b|\binfo\s+(?:interview|chat)\b"),
     ("results", r"\bpengumuman\b|\bhasil\s+(?:seleksi|interview|wawancara)|\btanya\s+hasil"),
-    ("results", r"\bresults?\s+(?:call|announcement|meeting)\b"),
+    ("results", r"\bresults?\s+(?:call|announcement|meeting|due|out|released|expected)\b"),
     # the scores of interviews the user held: "Rekap nilai interview magang"
     ("hiring side", r"\brekap\b|\bnilai\s+(?:interview|wawancara)\b|\bscoring\b"),
     # a casting of talent or influencers the user runs, a video shoot of someone's interview
@@ -319,7 +340,10 @@ OTHER_KINDS = (
         r"^(?!.*\b(?:interview|wawancara)\b).*\b(?:gaji|salary|offering|nego(?:siasi)?|join\s+date"
         r"|start\s+date|tanggal\s+masuk)\b",
     ),
-    ("results", r"\breference\s+(?:call|check|chat)\b|\bcall\s+as\s+(?:a\s+)?referee\b"),
+    (
+        "results",
+        r"\breference\s+(?:call|check|chat)\b|\bcall\s+as\s+(?:a\s+)?referee\b|\breferensi\b",
+    ),
     ("results", r"^\W*onboarding\b|\bmedical\s+check|\bmcu\b|\btes\s+kesehatan\b"),
     (
         "to-do",

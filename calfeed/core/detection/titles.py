@@ -195,6 +195,16 @@ STAGE_WORDS = (
     "colloquio",
     "entrevista",
     "temuduga",
+    "phỏng vấn",
+    "vòng",
+    "面接",
+    "面试",
+    "สัมภาษณ์",
+    "preliminary",
+    "client interview",
+    "client",
+    "values",
+    "culture",
     "case study presentation",
     "case study",
     "direksi",
@@ -392,7 +402,7 @@ PEOPLE_TITLES = frozenset(
 )
 #: words that introduce a person
 HONORIFICS = frozenset(
-    "ibu bu pak bapak mr mr. ms ms. mrs mrs. dr dr. prof prof. kak mas mbak".split()
+    "ibu bu pak bapak mr mr. ms ms. mrs mrs. dr dr. prof prof. kak mas mbak sir ma'am maam".split()
 )
 
 Connector = str  # "" (a separator), "with", "at", "for", "from", "between", "x", "(", "["
@@ -471,9 +481,18 @@ def not_interview_reason(title: str) -> str | None:
         return None  # "Design Exercise Debrief - <employer>": the candidate walks them through it
     if found and found.group().casefold() == "practice" and _A_PRACTICE.search(title):
         return None  # "Head of Clinical Practice", "GP practice": a field or a surgery, no drill
+    if found and found.group().casefold() == "candidate" and _ROLES_CANDIDATE(title):
+        return None  # "Technical Interview - Safety Supervisor candidate": the invitee, by role
     return found.group().casefold() if found else None
 
 
+def _ROLES_CANDIDATE(title: str) -> bool:  # noqa: N802 - reads as the pattern it stands for
+    """ "<role> candidate" in one part of the title: how an employer names the invitee."""
+    found = _BEFORE_CANDIDATE.search(title)
+    return found is not None and is_role_noun(found.group(1).casefold())
+
+
+_BEFORE_CANDIDATE = re.compile(r"\b([\w-]+)\s+candidate\b(?!s)", re.IGNORECASE)
 #: rule D5: "practice" as a field of work or a surgery, not a drill
 _A_PRACTICE = re.compile(
     r"\b(?:clinical|general|private|medical|dental|legal|nursing|group|family|veterinary|vet|gp"
@@ -498,6 +517,8 @@ def names_interview_implicitly(title: str) -> bool:
     low = title.casefold()
     if ("screen" in low or "super" in low) and _IMPLICIT.search(title) is not None:
         return True
+    if not low.isascii() and _OTHER_SCRIPTS.search(low) is not None:
+        return True  # "Phỏng vấn vòng HR", "最終面接", "สัมภาษณ์งาน"
     return (
         "int" in low
         or "ww" in low
@@ -506,6 +527,11 @@ def names_interview_implicitly(title: str) -> bool:
         or "entr" in low
         or "temu" in low
     ) and _SPELLED.search(title) is not None
+
+
+#: rule D1: "interview" in Vietnamese, Japanese, Chinese and Thai (the last three have no
+#: spaces between words, so no word boundaries either)
+_OTHER_SCRIPTS = re.compile(r"\bphỏng\s+vấn\b|面接|面试|面試|สัมภาษณ์")
 
 
 _EMAIL = re.compile(r"\(?\s*[\w.+'-]+@[\w-]+(?:\.[\w-]+)+\s*\)?")

@@ -25,7 +25,7 @@ SENIOR = frozenset(
     """manager manajer head kepala director direktur gm chief partner vp svp evp avp md
     president dean registrar principal owner founder ceo coo cfo cto chro cro cmo cpo kabid
     kadiv pemimpin pimpinan pinca pinwil superintendent supt ka fom hod dir dir. kabag kasie bod
-    kasi mgr""".split()
+    kasi mgr rektor rector dekan kaprodi kajur wadek warek pengurus trustee trustees""".split()
 )
 
 
@@ -44,7 +44,8 @@ DEPARTMENTS = frozenset(
     research engineering product design cx customer experience data analytics strategy
     strategi compliance kepatuhan tax pajak payroll umum general affairs ga supply chain
     commercial corporate instalasi farmasi informasi information ti sistem systems contact
-    center centre call & and dan of""".split()
+    center centre call & and dan of fisip fis fakultas faculty prodi jurusan ops hse k3 ehs
+    qhse""".split()
 )
 _SENIOR_WORD = re.compile(r"[\w']+")
 _USER_LABEL = re.compile(r"\buser\s*:\s*$", re.IGNORECASE)
@@ -249,6 +250,8 @@ def without_whom(company: str, title: str = "") -> str | None:
         return None  # "Hotel Director", "Legal Counsel": a person or a job, not who employs
     if all(w.casefold().strip(",.") in DEPARTMENTS for w in words):
         return None  # "Keuangan", "Audit & Assurance": a department
+    if all(_people_word(w) for w in words):
+        return None  # "Board of Directors", "Dekan FISIP & Kaprodi", "VP Ops": people
     lead = _leading_org(words)
     if lead and role_words(" ".join(words[:lead])):  # "Perawat Pelaksana RS Husada Medika"
         return " ".join(words[lead:])
@@ -277,6 +280,18 @@ def _leading_org(words: list[str]) -> int:
 
 #: words before an employer's name that say whom or where, not who: "HRD X", "site BA", "kebun SLN"
 _BEFORE_NAME = frozenset("hrd hr user site kebun plant cabang".split())
+
+
+def _people_word(word: str) -> bool:
+    """A word of a title that names people: a senior title, a body of people or a department
+    ("Directors" too)."""
+    low = word.casefold().strip(",.()")
+    return (
+        low in SENIOR
+        or low in _PERSON_WORDS
+        or low in DEPARTMENTS
+        or (low.endswith("s") and low[:-1] in SENIOR)
+    )
 
 
 def role_before_org(company: str | None) -> str | None:
