@@ -30,6 +30,7 @@ from tests.support.calendars import (
     Reading,
     Truth,
     check_floor,
+    close,
     floors_file,
     load_personas,
     measure,
@@ -190,3 +191,22 @@ def test_reader_holds_its_floor_per_persona(key: str, name: str) -> None:
 def test_reader_holds_its_floor_overall(key: str) -> None:
     limit = floors(key)["questions_per_month_at_most"]
     check_floor(f"{key}/overall", figures(key)[1], floors(key)["overall"], limit)
+
+
+@pytest.mark.parametrize(
+    ("found", "labels", "close_enough"),
+    [
+        ("Security Lead", ("Security Lead (Yard)",), True),
+        ("Ashgrove", ("Ashgrove Referrals",), True),
+        ("Teaching Assistant, Nursery", ("Teaching Assistant (Nursery)",), True),
+        ("PT Samudra Lintas", ("Samudra Lintas",), True),
+        ("Bank", ("Bank Nagara",), False),
+        ("Engineer", ("Engineering Manager",), False),
+        (None, ("Kenari",), False),
+    ],
+)
+def test_the_lenient_comparison_forgives_spelling_only(
+    found: str | None, labels: tuple[str, ...], close_enough: bool
+) -> None:
+    """Reported beside the strict figure, never instead of it (bench/interviews_accuracy.py)."""
+    assert close(found, labels) is close_enough

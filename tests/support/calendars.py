@@ -22,6 +22,7 @@ interviews found with the right company and position / (true interviews + false 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -103,6 +104,40 @@ def _names(value: object) -> tuple[str | None, ...] | None:
 def matches(found: str | None, expected: tuple[str | None, ...] | None) -> bool:
     """`tests.support.corpus.same` against each name a human could write (None: nothing is read)."""
     return any(same(found, e) for e in (expected or (None,)))
+
+
+#: what the lenient comparison leaves out of a name: a bracket's words, legal forms, punctuation
+_BRACKETED = re.compile(r"\s*[(\[][^()\[\]]*[)\]]")
+_LEGAL_WORDS = frozenset(
+    "pt cv tbk persero ltd limited pte inc llc llp plc sdn bhd corp co corporation".split()
+)
+_NAME_WORD = re.compile(r"[^\W_]+")
+
+
+def _lenient_words(name: str) -> list[str]:
+    words = _NAME_WORD.findall(_BRACKETED.sub(" ", name).casefold())
+    return [w for w in words if w not in _LEGAL_WORDS]
+
+
+def close(found: str | None, expected: tuple[str | None, ...] | None) -> bool:
+    """A lenient `matches`, reported beside the strict one and never instead of it: a name the
+    labels would accept but for how it is spelled. Brackets' words, legal forms, case and
+    punctuation are left out, and one name may be the other's first words when the shorter holds
+    two words or six letters ("Security Lead" / "Security Lead (Yard)", "Ashgrove" / "Ashgrove
+    Referrals", "Teaching Assistant, Nursery" / "Teaching Assistant (Nursery)")."""
+    if matches(found, expected):
+        return True
+    if found is None:
+        return False
+    got = _lenient_words(found)
+    for name in expected or ():
+        if name is None:
+            continue
+        want = _lenient_words(name)
+        short, long_ = sorted((got, want), key=len)
+        if short and long_[: len(short)] == short and (len(short) >= 2 or len(short[0]) >= 6):
+            return True
+    return False
 
 
 @dataclass(frozen=True)
@@ -231,6 +266,8 @@ class Figures:
     company_right: int = 0
     position_right: int = 0
     both_right: int = 0
+    #: found with a company and role the labels would accept but for their spelling (`close`)
+    both_close: int = 0
     #: true interviews found whose draft would name a wrong company or role (not a missing one)
     wrong_names: int = 0
     questions: int = 0
@@ -246,6 +283,7 @@ class Figures:
             "company_right",
             "position_right",
             "both_right",
+            "both_close",
             "wrong_names",
             "questions",
         ):
@@ -276,6 +314,12 @@ class Figures:
     def follow_ups_right(self) -> float:
         denominator = self.true_interviews + self.false
         return self.both_right / denominator if denominator else 1.0
+
+    @property
+    def follow_ups_close(self) -> float:
+        """Follow-ups right by the lenient comparison (`close`): how much of the gap is spelling."""
+        denominator = self.true_interviews + self.false
+        return self.both_close / denominator if denominator else 1.0
 
     @property
     def usable(self) -> float:
@@ -318,6 +362,7 @@ def score(persona: Persona, reading: Reading) -> Figures:
             figures.company_right += company_ok
             figures.position_right += position_ok
             figures.both_right += company_ok and position_ok
+            figures.both_close += close(got[0], truth.company) and close(got[1], truth.position)
             figures.wrong_names += (got[0] is not None and not company_ok) or (
                 got[1] is not None and not position_ok
             )
