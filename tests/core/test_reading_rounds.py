@@ -474,3 +474,114 @@ def test_e5_a_round_without_a_company_joins_the_application_its_initials_name() 
     )
     later = _round("Interview user (Dekan & Kaprodi)", "u2", 6, location="Kampus 2 UKB, Sleman")
     assert _found(first, later)["u2"][0] == "Universitas Kenari Bhakti"
+
+
+# --- rule D6: a recruiter's calendar holds her candidates' interviews -------------------------
+
+
+def test_d6_a_candidate_the_title_names_is_another_attendee_whoever_organized_it() -> None:
+    """A client's invitation to the agency's recruiter as an observer names the candidate, whose
+    private address is on it; the recruiter's own note of the same candidate's final is hers to
+    attend, not her interview."""
+    client = _round(
+        "User Interview - Area Sales Manager - Bagus Wirawan",
+        "c1",
+        0,
+        organizer=("hendra@citrakenari.co.id", "Hendra"),
+        people=[{"email": "bagus.wirawan@gmail.com", "displayName": "Bagus Wirawan"}],
+        description="Kandidat dari Talentaraya. Mbak Nadia mohon join sebagai observer.",
+    )
+    note = _round(
+        "Interview: Bagus Wirawan - Area Sales Manager (final w/ Pak Hendra)",
+        "c2",
+        8,
+        description="Dampingi kandidat. Briefing kandidat di lobby.",
+    )
+    assert reading(client, note) == reading()
+
+
+# --- rule D8: tests, scams, audits and a reporter's own interviews ------------------------------
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Kenari coding assessment (Codility) – 90 mins",
+        "undangan interview PT cahaya samudra?? (minta transfer biaya hotel = penipuan)",
+        "wawancara audit internal (SOP night audit)",
+        "Wawancara narsum - Dirjen Pajak (Zoom)",
+        "Interview CEO Kopi Daun (exclusive) – lapsus UMKM",
+        "dimas interview jam 10 - pinjemin motor",
+    ],
+)
+def test_d8_tests_scams_audits_and_a_reporters_interviews(title: str) -> None:
+    assert not reading(event(title)).interviews
+
+
+def test_d8_a_product_walkthrough_with_an_interview_is_a_round() -> None:
+    found = _found(
+        event(
+            "Admitly — product walkthrough + interview (CS Lead)",
+            organizer=("jonah@admitly.io", "Jonah Reyes"),
+        )
+    )
+    assert list(found) == ["evt0001"]
+
+
+def test_d8_a_reporters_cv_in_her_own_note_is_no_press_interview() -> None:
+    """Regression: "siapin 3 contoh rilis + clipping liputan BUMN" beside "posisi ..." made the
+    user's "intv Narasika (online)" a press interview (rule D8)."""
+    found = _found(
+        event(
+            "intv Kenari (online)",
+            description="dr WA mbak Ayu (HR Kenari): posisi Senior Account Executive. siapin"
+            " 3 contoh rilis + clipping liputan BUMN",
+        )
+    )
+    assert found == {"evt0001": ("Kenari", "Senior Account Executive")}
+
+
+# --- rule D7 and E4: more rounds, and the roles their notes give ------------------------------
+
+
+@pytest.mark.parametrize(
+    "later",
+    [
+        "Pair programming session – Kenari Freight",
+        "final Kenari w/ bu Sekar (founder) + presentasi case",
+        "Kenari – tech deep dive w/ Priya",
+    ],
+)
+def test_d7_an_applications_pairing_final_and_deep_dive_rounds(later: str) -> None:
+    sent = {"organizer": ("tia@kenarifreight.com", "Tia Wong")} if "Pair" in later else {}
+    found = _found(_invited(), _round(later, "r2", 7, **sent))
+    assert found["r2"] == ("Kenari Freight", "Customs Analyst")
+
+
+def test_d7_a_meal_named_for_a_role_after_a_dash() -> None:
+    found = _found(event("Lunch w/ Adrian Chua (Studio Kenari) – Project Lead role"))
+    assert found["evt0001"][1] == "Project Lead"
+
+
+@pytest.mark.parametrize(
+    ("notes", "role"),
+    [
+        (
+            "Thanks for applying for the Senior Backend Engineer (Remote, EMEA) role. A call.",
+            "Senior Backend Engineer",
+        ),
+        (
+            "Letter: interview day for Schools Liaison & Recruitment Manager (ref CV-26-041).",
+            "Schools Liaison & Recruitment Manager",
+        ),
+    ],
+)
+def test_e4_the_role_applied_for_and_the_interview_days(notes: str, role: str) -> None:
+    assert read_body(notes).position == role
+
+
+def test_e4_a_topic_named_for_whom_holds_the_step_names_no_role() -> None:
+    body = read_body(
+        "Sanne is inviting you to a scheduled Zoom meeting.\n\nTopic: Recruiter Screen - Nadia"
+    )
+    assert body.position is None

@@ -105,7 +105,7 @@ _ONE_LINE_WORDS = (
 #: rule E4: "a hiring manager conversation for Backend Engineer, Payments" (a role noun needed)
 _STEP_FOR = re.compile(
     rf"\b(?:(?i:interview|conversation|call|chat|screen|session|onsite|loop|superday|step|stage)"
-    rf"(?:\s+with\s+[^.\n]{{1,40}}?)?\s+(?i:for)|(?i:application)(?:\s+\([^()\n]{{1,60}}\))?\s+(?i:for|to))\s+(?i:the\s+)?"
+    rf"(?:\s+(?i:day))?(?:\s+with\s+[^.\n]{{1,40}}?)?\s+(?i:for)|(?i:application)(?:\s+\([^()\n]{{1,60}}\))?\s+(?i:for|to))\s+(?i:the\s+)?"
     rf"(?:(?i:job\s+requisition|requisition|req\.?)\s+(?:[A-Z]{{1,3}}-)?[\d-]{{3,}}\s+)?"
     rf"(?P<role>{_ONE_LINE_WORDS})"
 )
@@ -128,7 +128,8 @@ _FOR_AT = re.compile(
 #: invitee answers a scheduler's question ("Applying for Trainee Auditor (Halal).")
 _APPLIED_FOR = re.compile(
     rf"(?m)\b(?i:applying|applied|application)\s+(?i:for)\s+(?i:the\s+)?(?P<role>{_DASH_ROLE})"
-    rf"(?:\s+\([^()\n]{{1,40}}\))?(?:\s+(?i:on|via|through)\s+(?i:our|the|your)\b|[ \t]*(?:[.;]|$))"
+    rf"(?:\s+\([^()\n]{{1,40}}\))?(?:\s+(?i:role|position|job|post|vacancy))?"
+    rf"(?:\s+(?i:on|via|through)\s+(?i:our|the|your)\b|[ \t]*(?:[.;]|$))"
 )
 #: rule E4: a recruiter's note typed in lower case: "a quick call about the junior consultant
 #: opening?", "ringing re the ECC nurse post" (a role noun needed)
@@ -482,6 +483,10 @@ def role_sentence(text: str) -> str | None:
     return None
 
 
+#: who holds a step, named before it ("Recruiter Screen", "Hiring Manager interview"): no role
+_STEP_NAMES = frozenset({"recruiter", "hiring manager", "hr", "hrd", "talent acquisition"})
+
+
 def _honorific(name: str) -> bool:
     """ "with Mr. Hendro Wibisono": a person after "with", never an employer."""
     return (
@@ -559,8 +564,8 @@ def read_body(description: str, location: str = "") -> BodyReading:
             candidate = _BRACKET.sub(" ", value).split(",")[0].split(". ")[0].strip()
     if position is None and topic:  # Zoom's "Topic: Product Designer interview - <name>"
         found = _ROLE_STEP.match(topic)
-        if found and role_words(found["role"]):
-            position = _trim_words(found["role"])
+        if found and role_words(found["role"]) and found["role"].casefold() not in _STEP_NAMES:
+            position = _trim_words(found["role"])  # not "Recruiter" of "Recruiter Screen - <name>"
     prose = _LINE.sub(" ", text) if has_line else text  # not the labelled lines
     if position is None and has_line and "inline" in rare:
         found = _INLINE_ROLE.search(text)  # also inside another labelled line

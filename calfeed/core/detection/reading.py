@@ -33,7 +33,13 @@ from calfeed.core.detection.interview import (
     to_interview,
 )
 from calfeed.core.detection.lessons import NO_LESSONS, Lessons, shape_of
-from calfeed.core.detection.side import Owner, applies_internally, hiring_side, owner_of
+from calfeed.core.detection.side import (
+    Owner,
+    applies_internally,
+    candidate_named,
+    hiring_side,
+    owner_of,
+)
 from calfeed.core.detection.stages import (
     BARE_USER_ROUND,
     is_vague,
@@ -129,8 +135,8 @@ def judge(
     vague = is_vague(title) or _names_a_pair(title, owner)
     read_as = _read_as(title, owner, body)
     excluded, named, sent_strength, own_strength = _title_facts(read_as, keywords)
-    if excluded or body.press:
-        return None  # rules D5, D8
+    if excluded or (body.press and not body.vacancy):
+        return None  # rules D5, D8 ("clipping liputan" beside "posisi ..." is a reporter's CV)
     invited = body.invitation or body.names_role
     if not (named or sent_strength or own_strength or vague or invited or body.vacancy
             or _PAIRED.search(read_as) or _names_user(read_as, owner)):  # fmt: skip
@@ -341,6 +347,7 @@ def read_calendar(
     user = (settings.user_name.casefold(),) if settings.user_name else ()
     read: list[_Read] = []
     forwarded: dict[str, SourceEvent] = {}  # rule D1: read without "FW:", given back as it was
+    candidates: set[str] = set()  # rule D6: other people a title names as its candidate
     for event in latest_by_key(events):
         if _FORWARD.match(event.summary):
             forwarded[event.key] = event
@@ -359,6 +366,8 @@ def read_calendar(
         ):
             continue  # what `judge` would find first, without the user's addresses read
         owner = owner_of(event, settings.user_name)
+        if (candidate := candidate_named(event, owner)) is not None:
+            candidates.add(candidate)
         verdict = judge(event, pattern, owner, body, mark, lessons)
         if verdict is None:
             continue
@@ -376,6 +385,13 @@ def read_calendar(
             interview = replace(interview, company=taught)
         label = _label(event) if _organizer_outside(event, owner) else None
         read.append(_Read(event, verdict, interview, label))
+    if candidates:  # rule D6: "Interview: Bagus Wicaksono - ..." where he is a known candidate
+        read = [
+            item
+            for item in read
+            if marks.get(item.event.key, NO_MARKS).confirmed
+            or not any(name in item.event.summary.casefold() for name in candidates)
+        ]
     read = _promoted(_in_applications(_as_a_whole(read, lessons), lessons))
     interviews: list[Interview] = []
     questions: list[Question] = []

@@ -117,7 +117,8 @@ def hiring_side(event: SourceEvent, body: BodyReading, owner: Owner) -> str | No
       everyone else on it works there (a scheduling tool as organizer): a hiring loop of the
       user's own employer;
     - a candidate who is another attendee: a private address, not the user's, whose owner the
-      title names, on an event organized inside the user's company or by the user.
+      title names (whoever organized it: a client's "User Interview - <role> - <candidate>"
+      with the agency's recruiter invited as an observer).
     """
     if body.candidate and owner.names:
         candidate = set(body.candidate.casefold().split())
@@ -127,7 +128,11 @@ def hiring_side(event: SourceEvent, body: BodyReading, owner: Owner) -> str | No
         return "the candidate is someone else"
     if body.hiring_side:
         return f"the invitation holds an interviewer's {body.hiring_side}"
-    if owner.work_domain is None or applies_internally(event.summary):
+    if applies_internally(event.summary):
+        return None
+    if candidate_named(event, owner) is not None:
+        return "the candidate is another attendee"
+    if owner.work_domain is None:
         return None
     organizer = event.organizer
     inside = organizer is None or owner.owns(organizer)
@@ -139,13 +144,30 @@ def hiring_side(event: SourceEvent, body: BodyReading, owner: Owner) -> str | No
         return None
     if organizer is not None and not owner.owns(organizer):
         return "organized inside the user's own company"
+    return None
+
+
+def candidate_named(event: SourceEvent, owner: Owner) -> str | None:
+    """Rule D6: the name of another attendee with a private address whom the title names
+    ("User Interview - Area Sales Manager - Bagus Wicaksono", bagus.wicaksono@gmail.com): the
+    candidate, when the title does not name the user too and does not meet them "with" the
+    person ("Interview with Jane Doe": the interviewer); else None."""
     title = event.summary.casefold()
+    if any(name in title for name in owner.names if " " in name):
+        return None
     for person in event.attendees:
-        if owner.owns(person) or person.resource:
+        if owner.owns(person) or person.resource or person.organizer:
             continue
         if person.email.rpartition("@")[2].casefold() not in FREE_MAIL:
             continue
-        name = (person.display_name or _address_name(person.email)).casefold()
-        if name and all(part in title for part in name.split()):
-            return "the candidate is another attendee"
+        name = " ".join((person.display_name or _address_name(person.email)).casefold().split())
+        parts = name.split()
+        if len(parts) >= 2 and all(part in title for part in parts):
+            if _MET.search(title, 0, title.find(parts[0])):
+                continue  # "Interview with Jane Doe": whom the user meets, not a candidate
+            return name
     return None
+
+
+#: the word before a person the user meets: "with", "w/", "dengan", "sama", "meet"
+_MET = re.compile(r"(?:\bwith|\bw/|\bdengan|\bsama|\bmeet|\bketemu|\bbersama)\s*$")

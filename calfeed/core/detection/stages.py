@@ -107,6 +107,10 @@ WEAK_STAGES = (
     # "Verdant – in person w/ Clodagh (PM)", "Chat w/ Bronwyn (2nd)": a later round, by how or
     # by its number; sure only with a sure round of the same application
     r"\bin[\s-]person\s+(?:w/|with)\s|[(\[]\s*(?:2nd|3rd|second|third)\s*[)\]]",
+    # "final Narasika w/ bu Sekar (founder)", "Solvana – tech deep dive w/ Priya": the last round
+    # or a technical one, named with the employer and whom
+    r"^\W*final\s+[A-Z][\w&'’-]*(?:\s+[A-Z][\w&'’-]*)?\s+(?:w/|with)\s"
+    r"|\b(?:tech(?:nical)?\s+)?deep[\s-]?dive\s+(?:w/|with)\s",
     # "call w/ Orchid HR (Ms Ngan)", "lunch w/ Orchid CTO": the employer's HR or executive, named
     # with the employer; sure only with a sure round of the same application
     rf"\b(?:call|chat|lunch|coffee|dinner|meeting)\s+(?:w/|with)\s+[A-Z][\w&'’-]*(?:\s+[A-Z][\w&'’-]*)?"
@@ -141,6 +145,8 @@ SENT_STAGES = (
     # "Hartwell - meet ops manager (Priya Nair)": a manager of the employer's, sent by it
     r"\bmeet\s+(?:the\s+|our\s+)?(?:\w+\s+)?(?:manager|director|head|partners?|supervisor)\b",
     r"kennenlern(?:gespr(?:ä|ae|a)ch|en)",  # German: a first meeting to get to know each other
+    # an employer's pairing round; the user's own "Pair programming with Tom" is work
+    r"\bpair[\s-]?programming\s+(?:session|interview|round|exercise)\b",
 )
 #: rule D7: titles that say nothing but "a meeting": the body decides
 VAGUE = re.compile(
@@ -207,7 +213,9 @@ OTHER_KINDS = (
     (
         "someone else's",
         r"\binterview\s+(?:ni|of|for|nung)\s+(?:my\s+|the\s+)?client\b"
-        r"|\b(?:interview|wawancara)\b.*\b(?:subkon|subcon|subcontractor['’]?s?)\b",
+        r"|\b(?:interview|wawancara)\b.*\b(?:subkon|subcon|subcontractor['’]?s?)\b"
+        # lending someone something for theirs: "dimas interview jam 10 - pinjemin motor"
+        r"|\b(?:interview|wawancara)\b.*\b(?:pinjemin|minjemin|pinjamkan|pinjamin)\b",
     ),
     # a teacher's interview of a pupil ("Safeguarding - pupil interview", "interview with pupil")
     (
@@ -223,10 +231,11 @@ OTHER_KINDS = (
         r"\b(?:interview|wawancara)s?\b.*\b\d+\s*(?:org|orang|kandidat|candidates|pelamar"
         r"|applicants|people)\b",
     ),
-    # an audit's walkthrough: auditors interview process owners, or the user does
+    # an audit's walkthrough: auditors interview process owners, or the user does (a candidate's
+    # "product walkthrough + interview" is a round)
     (
         "work",
-        r"\bwalk-?through\b.*\b(?:interview|wawancara)|\b(?:interview|wawancara)\s+(?:process\s+owner"
+        r"(?<!product\s)(?<!portfolio\s)(?<!design\s)(?<!case\s)\bwalk-?through\b.*\b(?:interview|wawancara)|\b(?:interview|wawancara)\s+(?:process\s+owner"
         r"|auditor|auditee)|\b(?:auditor|audit|auditee|process\s+owner)s?\s+(?:interview|wawancara)",
     ),
     # a survey's or a census's interview of a household
@@ -300,7 +309,9 @@ OTHER_KINDS = (
         r"\(\s*(?!(?:head|director|vp|chief|lead)\b)(?:[\w&-]+\s+){0,3}research\s*\)",
     ),  # not "(Head of Research)": whom the user meets
     ("press", r"\b(?:tv|radio|television|press|media|news|podcast)\s+(?:interview|wawancara)"),
-    ("press", r"\b(?:journalist|reporter|wartawan|narasumber|jurnalis)\b"),
+    ("press", r"\b(?:journalist|reporter|wartawan|narasumber|narsum|jurnalis)\b"),
+    # a reporter's own interviews: an exclusive, a special report ("lapsus UMKM")
+    ("press", r"[(\[]\s*(?:exclusive|eksklusif)\s*[)\]]|\blapsus\b"),
     ("press", r"\b(?:vlog|vlogger|youtube|tiktok|travel\s+channel)\b"),
     (
         "press",
@@ -310,6 +321,20 @@ OTHER_KINDS = (
     # a radio station's talk show: "Interview Flores FM - promo paket Natal"
     ("press", r"\b(?:interview|wawancara)\s+(?:\w+\s+){0,2}fm\b|\btalk\s?show\b"),
     ("thesis", r"\b(?:skripsi|tesis|thesis|responden|respondent|penelitian|kuesioner)\b"),
+    # a test on a testing platform, not a round: "Tervio coding assessment (Codility) – 90 mins"
+    (
+        "not a job",
+        r"\b(?:assessment|test|tes)\b.*\b(?:codility|hackerrank|codesignal|testgorilla|coderbyte"
+        r"|hackerearth)\b|\b(?:codility|hackerrank|codesignal|testgorilla|coderbyte|hackerearth)\b"
+        r".*\b(?:assessment|test|tes)\b",
+    ),
+    # a job offer that asks for money: a scam ("minta transfer biaya hotel = penipuan")
+    ("not a job", r"\b(?:penipuan|scam|fraud|palsu|hoax)\b|\bfake\s+(?:job|offer|recruiter)\b"),
+    # an internal audit's interview of the user's own work: "wawancara audit internal (SOP ...)"
+    (
+        "someone else's",
+        r"\b(?:wawancara|interview)\s+audit\s+internal\b|\binternal\s+audit\s+(?:interview|wawancara)\b",
+    ),
     # a researcher's interviews: "Wawancara mendalam - Kades X", "wwcr informan", "in-depth
     # interview"
     ("thesis", r"\b(?:informan|informant|mendalam|in[\s-]?depth\s+interview)\b"),
@@ -437,7 +462,7 @@ def names_test(title: str) -> bool:
 _ABOUT_ROLE = re.compile(
     r"\b(?:coffee|call|chat|lunch|dinner|meeting|mtg|ngopi|telp|ketemu|drinks|yum\s+cha)\b.*"
     r"(?:\b(?:re|about|regarding|soal)\s+(?:the\s+|a\s+)?(?P<role>[\w&/ -]{2,40}?)"
-    r"|[-(]\s*(?P<named>[\w&/ -]{2,30}?\s+(?:role|position)))\s*(?:$|[)(\[,;|])",
+    r"|[-–—(]\s*(?P<named>[\w&/ -]{2,30}?\s+(?:role|position)))\s*(?:$|[)(\[,;|])",
     re.IGNORECASE,
 )
 _ROLE_WORD_END = re.compile(r"\s(?:role|position|job|posisi|lowongan)$", re.IGNORECASE)
