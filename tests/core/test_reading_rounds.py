@@ -585,3 +585,14 @@ def test_e4_a_topic_named_for_whom_holds_the_step_names_no_role() -> None:
         "Sanne is inviting you to a scheduled Zoom meeting.\n\nTopic: Recruiter Screen - Nadia"
     )
     assert body.position is None
+
+
+def test_e2_a_company_written_in_japanese_is_kept_and_the_stage_is_not_one() -> None:
+    """Regression: "最終面接" (final interview) was read as the company; a name in kana stays."""
+    kumo = ("hr@kumodata.jp", "Kumo HR")
+    assert _found(event("最終面接 / Final interview - Kumo Data", organizer=kumo))["evt0001"][
+        0
+    ] == ("Kumo Data")
+    assert _found(event("最終面接 - クモデータ株式会社", organizer=kumo))["evt0001"][0] == (
+        "クモデータ株式会社"
+    )

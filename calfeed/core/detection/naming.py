@@ -95,7 +95,7 @@ def read_names(
         Party(p.name, p.email if company_label(p.email) not in agencies else "") for p in people
     )
     company, position = read_company_position(title, keywords, parties, user)
-    if company is not None and (_CODE.fullmatch(company) or len(_squash(company)) < 2):
+    if company is not None and (_CODE.fullmatch(company) or sum(map(str.isalnum, company)) < 2):
         company = None  # "... (final) – JR104522": a requisition; "3/O" cut at its slash
     tail = body.position[len(position) :].strip(" ,;-") if position and body.position else ""
     if (
