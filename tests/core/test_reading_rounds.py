@@ -596,3 +596,61 @@ def test_e2_a_company_written_in_japanese_is_kept_and_the_stage_is_not_one() -> 
     assert _found(event("最終面接 - クモデータ株式会社", organizer=kumo))["evt0001"][0] == (
         "クモデータ株式会社"
     )
+
+
+# --- a round against the eighteenth set's shapes -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Audit RSPO - wawancara pekerja & asisten",
+        "Interview pasangan – Dinda & Arya (love story video)",
+        "Sekar interview di Bank Kenari — doain + jemput jam 12",
+        "User interview – merchant onboarding (P4)",
+        "STAR examples for uni interview!!",
+    ],
+)
+def test_d8_workers_couples_a_friend_picked_up_and_product_research(title: str) -> None:
+    assert not reading(event(title)).interviews
+
+
+def test_d8_a_user_interview_of_a_role_is_still_one() -> None:
+    assert _found(event("User Interview - Perawat ICU | RS Kenari Medika"))
+
+
+def test_d7_a_call_about_a_job_with_a_practice_manager() -> None:
+    """Regression: "practice mgr" was a drill (rule D5) and "call ... re reception job" a to-do."""
+    found = _found(event("call from Fiona (practice mgr) re reception job"))
+    assert list(found) == ["evt0001"]
+
+
+@pytest.mark.parametrize(
+    ("later", "company"),
+    [
+        ("final Kenari 🙏", "Kenari Freight"),
+        ("Kenari – final (CD + MD)", "Kenari Freight"),
+        ("Final: meet the CPO – Kenari Freight", "Kenari Freight"),
+    ],
+)
+def test_d7_last_rounds_the_user_notes(later: str, company: str) -> None:
+    sent = {"organizer": ("tia@kenarifreight.com", "Tia Wong")} if "meet" in later else {}
+    assert _found(_invited(), _round(later, "r2", 7, **sent))["r2"][0] == company
+
+
+def test_e2_a_schools_steps_and_whom_name_no_employer() -> None:
+    for title in ("Safeguarding interview", "Sample lesson – Al Kenari (Y10 Chemistry)"):
+        company = _found(event(title, organizer=("hr@alkenari.ae", "HR")))["evt0001"][0]
+        assert company not in ("Safeguarding", "Sample")
+    company = _found(event("CNO interview - MHMC"))["evt0001"][0]
+    assert company != "CNO"
+
+
+def test_e4_an_nhs_pay_band_stays_in_the_role() -> None:
+    found = _found(
+        event(
+            "East Kenari Hospitals NHSFT – Panel Interview – Band 5 Staff Nurse (Nadia Putri)",
+            organizer=("recruit@ekh.nhs.uk", "EKH Recruitment"),
+        )
+    )
+    assert found["evt0001"][1] == "Band 5 Staff Nurse"

@@ -59,7 +59,7 @@ STRONG_STAGES = (
     r"\b(?:job|chalk)\s+talk\b",
     # the user's shorthand inside a title: "2nd int Ridgeview", "LGIS int w/ Ms. Hart"
     r"\b(?:1st|2nd|3rd|first|second|third|final)\s+(?:int|intv|intvw|itv|itw)\b|\bint\.?\s+(?:w/|with)\s",
-    r"\bteaching\s+(?:demo|demonstration)\b|\bdemo\s+lesson\b|\bcampus\s+visit\b",
+    r"\bteaching\s+(?:demo|demonstration)\b|\b(?:demo|sample)\s+lesson\b|\bcampus\s+visit\b",
 )
 #: rule D7: the user's own shorthand for an interview: "Int - Acme PM", "Int Lawson ke-2"
 SHORTHAND = re.compile(r"^\W*(?i:int|intv|intvw|itv|itw)\b\.?\s*(?:[-:@|–—]\s*)?(?=[A-Z])")
@@ -115,8 +115,10 @@ WEAK_STAGES = (
     # with the employer; sure only with a sure round of the same application
     rf"\b(?:call|chat|lunch|coffee|dinner|meeting)\s+(?:w/|with)\s+[A-Z][\w&'’-]*(?:\s+[A-Z][\w&'’-]*)?"
     rf"\s+(?:hrd?|{_EXECUTIVES}){_ENDS}",
-    # "final KBC": the user's note of an employer's last round, by its initials
-    r"^\W*final\s+[A-Z]{2,5}\W*$",
+    # "final KBC", "final Arunika": the user's note of an employer's last round
+    r"^\W*final\s+[A-Z][\w&'’-]*\W*$",
+    # "Rimbun – final (CD + MD)": the last round, with whom in brackets
+    r"[-–—|]\s*final\s*[(\[]",
     # "Layana 2nd": the user's note of an employer's second round
     r"^\W*[A-Z][\w&'’-]*(?:\s+[A-Z][\w&'’-]*)?\s+(?:2nd|3rd)\W*$",
     # "Brightline Health: Portfolio Review": with an invitation or a sure round
@@ -136,7 +138,7 @@ SENT_STAGES = (
     r"\b(?:conversation|chat)\s*(?:with|w/)\s*(?:the\s+|our\s+|your\s+)?"
     r"(?:ceo|cto|cfo|coo|cro|cpo|cmo|chro|founders?|co-?founders?|hiring\s+team|principal"
     r"|head\s+of\s+\w+|(?:deputy\s+|managing\s+)?director)\b",
-    rf"\bmeet\s+(?:the|our)\s+(?:team|founders?|ceo|cto|cro)\b{_ENDS}",
+    rf"\bmeet\s+(?:the|our)\s+(?:team|founders?|{_EXECUTIVES}){_ENDS}",
     # "Pixelorchid: meet Daniel (CFO)", "Fernleaf - CFO chat (final)": an executive's round
     rf"\bmeet\s+\w+(?:\s+\w+)?\s*[(\[]\s*{_EXECUTIVES}",
     rf"\b{_EXECUTIVES}\s+(?:chat|call|conversation)\b",
@@ -208,6 +210,15 @@ OTHER_KINDS = (
         r"|helpers?|investigasi|disiplin)\b",
     ),
     ("someone else's", r"\b(?:investigation|disciplinary|grievance|intake)\s+interview"),
+    # the people a user's work interviews: workers (an audit's), a couple (a photographer's), a
+    # friend the user picks up ("interview di X — doain + jemput jam 12")
+    (
+        "someone else's",
+        r"\b(?:wawancara|interview)\s+(?:pekerja|karyawan|buruh|workers|employees|pasangan|couples?)\b"
+        r"|\b(?:interview|wawancara)\b.*\b(?:jemput|anterin|nganter)\b",
+    ),
+    # product research: "User interview – merchant onboarding (P4)"
+    ("research", r"\buser\s+interviews?\s*[-–:]\s*(?-i:[a-z])|[(\[]\s*p\d{1,2}\s*[)\]]"),
     # a client's interview the user accompanies ("Bank interview ni client (Santos)"), a
     # subcontractor's worker the user checks ("interview safety man subkon")
     (
@@ -378,8 +389,14 @@ OTHER_KINDS = (
     (
         "to-do",
         r"^\W*(?:call|email|e-mail|send|kirim|telpon|hubungi|reply|balas|remind|ingat)\b"
-        r"(?!.*\b(?:role|position|posisi|lowongan)\W*$)"
+        r"(?!.*\b(?:role|position|posisi|lowongan|job)\W*$)"
         r".*\b(?:back|re|about|soal|sebelum|tanya)\b",
+    ),
+    # preparing answers: "STAR examples for uni interview!!", "questions for the interview"
+    (
+        "to-do",
+        r"\b(?:examples?|answers?|questions?|notes?)\s+for\s+(?:the\s+|my\s+|\w+\s+)?"
+        r"(?:interview|wawancara)\b",
     ),
     # signing up for interviews at a fair's tables is not one
     (

@@ -205,6 +205,8 @@ STAGE_WORDS = (
     "面试",
     "สัมภาษณ์",
     "preliminary",
+    "safeguarding",
+    "sample lesson",
     "client interview",
     "client",
     "values",
@@ -500,7 +502,8 @@ _BEFORE_CANDIDATE = re.compile(r"\b([\w-]+)\s+candidate\b(?!s)", re.IGNORECASE)
 #: rule D5: "practice" as a field of work or a surgery, not a drill
 _A_PRACTICE = re.compile(
     r"\b(?:clinical|general|private|medical|dental|legal|nursing|group|family|veterinary|vet|gp"
-    r"|advanced|head\s+of|director\s+of)\s+practice\b",
+    r"|advanced|head\s+of|director\s+of)\s+practice\b"
+    r"|\bpractice\s+(?:mgr|manager|nurse|owner|administrator|admin|lead)\b",
     re.IGNORECASE,
 )
 #: rule D5: a debrief the candidate gives of an exercise, a round of its own
@@ -549,8 +552,11 @@ _REQUISITION = re.compile(
     re.I,
 )
 _TIMES = re.compile(
-    r"\bke-?\d+\b|\b\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm|wib|wita|wit)?\b|\b\d+\b", re.I
-)  # "ke-2" is Indonesian for "2nd"
+    r"\bke-?\d+\b"
+    r"|\b(?<!band )(?<!grade )(?<!level )\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm|wib|wita|wit)?\b"
+    r"|\b(?<!band )(?<!grade )(?<!level )\d+\b",
+    re.I,
+)  # "ke-2" is Indonesian for "2nd"; "Band 5 Staff Nurse" keeps the NHS's pay band
 _SEPARATORS = re.compile(
     r"\s+(?-i:(?=(?:PT|CV|RS|RSU|RSUD|RSIA)\.?\s+[A-Z]))|\s+\+\s+|\s+[-–—|/]+\s+|\s+[-–—]|[-–—]\s+|\s*[:：]\s*|\s*<>\s*|\s+x\s+"
     r"|,(?!\s*(?:inc|ltd|llc|tbk|corp|co)\b)\s*",

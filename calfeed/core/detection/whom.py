@@ -25,7 +25,8 @@ SENIOR = frozenset(
     """manager manajer head kepala director direktur gm chief partner vp svp evp avp md
     president dean registrar principal owner founder ceo coo cfo cto chro cro cmo cpo kabid
     kadiv pemimpin pimpinan pinca pinwil superintendent supt ka fom hod dir dir. kabag kasie bod
-    kasi mgr rektor rector dekan kaprodi kajur wadek warek pengurus trustee trustees""".split()
+    kasi mgr rektor rector dekan kaprodi kajur wadek warek pengurus trustee trustees cno don
+    kadiv""".split()
 )
 
 
@@ -45,7 +46,7 @@ DEPARTMENTS = frozenset(
     strategi compliance kepatuhan tax pajak payroll umum general affairs ga supply chain
     commercial corporate instalasi farmasi informasi information ti sistem systems contact
     center centre call & and dan of fisip fis fakultas faculty prodi jurusan ops hse k3 ehs
-    qhse""".split()
+    qhse agronomi agronomy tanaman nursing keperawatan""".split()
 )
 _SENIOR_WORD = re.compile(r"[\w']+")
 _USER_LABEL = re.compile(r"\buser\s*:\s*$", re.IGNORECASE)
