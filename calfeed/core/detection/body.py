@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from calfeed.core.detection.titles import HONORIFICS, has_org_word, is_role_noun, role_words
+from calfeed.core.detection.titles import HONORIFIC_WORDS, has_org_word, is_role_noun, role_words
 
 #: how much of a body is read: invitations put what matters at the top
 SCAN_LIMIT = 6000
@@ -489,9 +489,7 @@ _STEP_NAMES = frozenset({"recruiter", "hiring manager", "hr", "hrd", "talent acq
 
 def _honorific(name: str) -> bool:
     """ "with Mr. Hendro Wibisono": a person after "with", never an employer."""
-    return (
-        name.split()[0].casefold() in HONORIFICS or name.split()[0].casefold() + "." in HONORIFICS
-    )
+    return name.split()[0].casefold().rstrip(".") in HONORIFIC_WORDS
 
 
 def _role_head(value: str | None) -> str | None:

@@ -18,7 +18,7 @@ from functools import lru_cache
 from publicsuffixlist import PublicSuffixList
 
 from calfeed.core.detection.titles import (
-    HONORIFICS,
+    HONORIFIC_WORDS,
     NAME_ENDS,
     ORG_WORDS,
     PEOPLE_TITLES,
@@ -308,7 +308,6 @@ def _without_user(title: str, user_names: tuple[str, ...]) -> str:
 
 #: a part after "with" that starts with one of these names a company's team, not a person
 _TEAM_WORDS = frozenset("hr hrd recruiter recruiters recruiting rekrutmen talent tim team".split())
-_HONORIFIC_WORDS = frozenset(h.rstrip(".") for h in HONORIFICS)
 
 
 #: rule E2: a party named as a team or a mailbox is no person: its name holds the employer's
@@ -341,7 +340,7 @@ def _team_employer(name: str) -> str | None:
 
 def _is_person(text: str, parties: Sequence[Party]) -> bool:
     words = text.split()
-    if words and words[0].casefold().rstrip(".") in _HONORIFIC_WORDS:
+    if words and words[0].casefold().rstrip(".") in HONORIFIC_WORDS:
         return True
     if words and all(w.casefold() in PEOPLE_TITLES for w in words):
         return True  # "Chairman", "Group CEO", "Presiden Direktur": whom the user meets
@@ -421,7 +420,7 @@ def _about_people(parts: Sequence[_Part], people: set[int]) -> set[int]:
             and (
                 part.text[:1].islower()
                 or _senior_edge(part.text)
-                or previous.text.split()[0].casefold().rstrip(".") in _HONORIFIC_WORDS
+                or previous.text.split()[0].casefold().rstrip(".") in HONORIFIC_WORDS
             )
         ):
             about.add(part.index)

@@ -210,12 +210,14 @@ OTHER_KINDS = (
         r"|helpers?|investigasi|disiplin)\b",
     ),
     ("someone else's", r"\b(?:investigation|disciplinary|grievance|intake)\s+interview"),
-    # the people a user's work interviews: workers (an audit's), a couple (a photographer's), a
-    # friend the user picks up ("interview di X — doain + jemput jam 12")
+    # the people a user's work interviews: workers (an audit's), a couple (a photographer's); a
+    # friend the user picks up or lends something to for theirs ("interview di X — doain +
+    # jemput jam 12", "dimas interview jam 10 - pinjemin motor")
     (
         "someone else's",
         r"\b(?:wawancara|interview)\s+(?:pekerja|karyawan|buruh|workers|employees|pasangan|couples?)\b"
-        r"|\b(?:interview|wawancara)\b.*\b(?:jemput|anterin|nganter)\b",
+        r"|\b(?:interview|wawancara)\b.*\b(?:jemput|anterin|nganter|pinjemin|minjemin|pinjamkan"
+        r"|pinjamin)\b",
     ),
     # product research: "User interview – merchant onboarding (P4)"
     ("research", r"\buser\s+interviews?\s*[-–:]\s*(?-i:[a-z])|[(\[]\s*p\d{1,2}\s*[)\]]"),
@@ -224,9 +226,7 @@ OTHER_KINDS = (
     (
         "someone else's",
         r"\binterview\s+(?:ni|of|for|nung)\s+(?:my\s+|the\s+)?client\b"
-        r"|\b(?:interview|wawancara)\b.*\b(?:subkon|subcon|subcontractor['’]?s?)\b"
-        # lending someone something for theirs: "dimas interview jam 10 - pinjemin motor"
-        r"|\b(?:interview|wawancara)\b.*\b(?:pinjemin|minjemin|pinjamkan|pinjamin)\b",
+        r"|\b(?:interview|wawancara)\b.*\b(?:subkon|subcon|subcontractor['’]?s?)\b",
     ),
     # a teacher's interview of a pupil ("Safeguarding - pupil interview", "interview with pupil")
     (

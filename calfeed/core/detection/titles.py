@@ -410,6 +410,8 @@ PEOPLE_TITLES = frozenset(
 HONORIFICS = frozenset(
     "ibu bu pak bapak mr mr. ms ms. mrs mrs. dr dr. prof prof. kak mas mbak sir ma'am maam".split()
 )
+#: the honorifics without their full stops ("dr" for "dr." too): how a word is tested for one
+HONORIFIC_WORDS = frozenset(h.rstrip(".") for h in HONORIFICS)
 
 Connector = str  # "" (a separator), "with", "at", "for", "from", "between", "x", "(", "["
 
@@ -487,12 +489,12 @@ def not_interview_reason(title: str) -> str | None:
         return None  # "Design Exercise Debrief - <employer>": the candidate walks them through it
     if found and found.group().casefold() == "practice" and _A_PRACTICE.search(title):
         return None  # "Head of Clinical Practice", "GP practice": a field or a surgery, no drill
-    if found and found.group().casefold() == "candidate" and _ROLES_CANDIDATE(title):
+    if found and found.group().casefold() == "candidate" and _names_invitee_by_role(title):
         return None  # "Technical Interview - Safety Supervisor candidate": the invitee, by role
     return found.group().casefold() if found else None
 
 
-def _ROLES_CANDIDATE(title: str) -> bool:  # noqa: N802 - reads as the pattern it stands for
+def _names_invitee_by_role(title: str) -> bool:
     """ "<role> candidate" in one part of the title: how an employer names the invitee."""
     found = _BEFORE_CANDIDATE.search(title)
     return found is not None and is_role_noun(found.group(1).casefold())

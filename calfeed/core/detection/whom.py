@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from calfeed.core.detection.titles import (
-    HONORIFICS,
+    HONORIFIC_WORDS,
     Segment,
     has_org_word,
     is_role_noun,
@@ -25,8 +25,8 @@ SENIOR = frozenset(
     """manager manajer head kepala director direktur gm chief partner vp svp evp avp md
     president dean registrar principal owner founder ceo coo cfo cto chro cro cmo cpo kabid
     kadiv pemimpin pimpinan pinca pinwil superintendent supt ka fom hod dir dir. kabag kasie bod
-    kasi mgr rektor rector dekan kaprodi kajur wadek warek pengurus trustee trustees cno don
-    kadiv""".split()
+    kasi mgr rektor rector dekan kaprodi kajur wadek warek pengurus trustee trustees cno
+    don""".split()
 )
 
 
@@ -67,9 +67,7 @@ _JOINED_AFTER_SENIOR = re.compile(
     rf"\b(?:{_alternation(SENIOR)})\s*(?:\+|&|\band\b)\s*$", re.IGNORECASE
 )
 _SENIOR_START = re.compile(rf"\s*(?:{_alternation(SENIOR)})\b", re.IGNORECASE)
-_PERSON_IN_ROLE = re.compile(
-    rf"\b(?:{'|'.join(sorted(h.rstrip('.') for h in HONORIFICS))})\.?\s+[A-Z]", re.IGNORECASE
-)
+_PERSON_IN_ROLE = re.compile(rf"\b(?:{_alternation(HONORIFIC_WORDS)})\.?\s+[A-Z]", re.IGNORECASE)
 _TODO = re.compile(
     r"^(?:bawa|bring|siapkan|prepare|jangan\s+lupa|don'?t\s+forget|pakai|wear|print)\b",
     re.IGNORECASE,
@@ -92,7 +90,6 @@ def meets_whom(title: str, role: str) -> bool:
     pieces = [p for p in _JOINED.split(role) if p.strip()]
     if len(pieces) > 1 and all(_SENIOR_START.match(p) for p in pieces):
         return True  # "Principal & Head of Secondary": the people met
-    at = title.casefold().find(role.casefold())
     if at < 0:
         return False
     if at > 0 and _USER_LABEL.search(title[:at]):
@@ -112,7 +109,7 @@ def meets_whom(title: str, role: str) -> bool:
 
 #: rule E6: an honorific and a name, then a bracket: "Pn Hasnah (", "Pak Rudy ("
 _HONORIFIC_NAME = re.compile(
-    rf"\b(?i:{'|'.join(sorted(h.rstrip('.') for h in HONORIFICS | {'pn', 'en', 'tn', 'cik'}))})"
+    rf"\b(?i:{_alternation(HONORIFIC_WORDS | {'pn', 'en', 'tn', 'cik'})})"
     r"\.?\s+[A-Z][\w'’-]+\s*\(\s*$"
 )
 #: rule E6: a role in brackets right after a person's name: "Rowan Ellis (Head of Research)"
@@ -144,7 +141,7 @@ _PART_BREAK = re.compile(r"\s[-–—|:]\s|[|:(\[]")
 #: Manager", "with the Director of Operations")
 _BEFORE_A_TITLE = re.compile(
     r"(?:[A-Z][\w'’.-]+(?:[ \t]+[A-Z][\w'’.-]+)*[ \t]*(?:,|\()|\b(?i:with|w/|dengan|sama|bersama))"
-    r"[ \t]*(?i:the[ \t]+|our[ \t]+|your[ \t]+|your[ \t]+)?$"
+    r"[ \t]*(?i:the[ \t]+|our[ \t]+|your[ \t]+)?$"
 )
 
 
@@ -249,10 +246,10 @@ def without_whom(company: str, title: str = "") -> str | None:
         return words[0]  # "BDN Pinwil": the employer's initials, then whom the user meets
     if words and (is_role_noun(words[-1].casefold()) or words[-1].casefold() in SENIOR):
         return None  # "Hotel Director", "Legal Counsel": a person or a job, not who employs
-    if all(w.casefold().strip(",.") in DEPARTMENTS for w in words):
-        return None  # "Keuangan", "Audit & Assurance": a department
     if all(_people_word(w) for w in words):
-        return None  # "Board of Directors", "Dekan FISIP & Kaprodi", "VP Ops": people
+        # "Keuangan", "Audit & Assurance": a department; "Board of Directors", "Dekan FISIP &
+        # Kaprodi", "VP Ops": people
+        return None
     lead = _leading_org(words)
     if lead and role_words(" ".join(words[:lead])):  # "Perawat Pelaksana RS Husada Medika"
         return " ".join(words[lead:])
