@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC
 from functools import lru_cache
@@ -39,6 +39,7 @@ from calfeed.core.detection.side import (
     candidate_named,
     hiring_side,
     owner_of,
+    writes_name,
 )
 from calfeed.core.detection.stages import (
     BARE_USER_ROUND,
@@ -286,19 +287,7 @@ def _user_paired(title: str, owner: Owner) -> bool:
 
 def _names_user(title: str, owner: Owner) -> bool:
     """The title writes the user's full name: a recruiter's title for the user's own round."""
-    return _writes_name(title.casefold(), owner.names)
-
-
-def _writes_name(low: str, names: Sequence[str]) -> bool:
-    """`low` writes one of the names whole, or its first and last words ("Maria Wijaya" for
-    Maria Fransiska Wijaya)."""
-    for name in names:
-        words = name.split()
-        if len(words) >= 2 and (
-            name in low or (len(words) > 2 and f"{words[0]} " in low and f" {words[-1]}" in low)
-        ):
-            return True
-    return False
+    return writes_name(title.casefold(), owner.names)
 
 
 def _may_be_hiring(event: SourceEvent, keywords: re.Pattern[str]) -> bool:
@@ -355,7 +344,7 @@ def read_calendar(
         mark = marks.get(event.key, NO_MARKS)
         if exclusion(event, mark) is not None:
             continue
-        named_user = bool(user) and _writes_name(event.summary.casefold(), user)
+        named_user = bool(user) and writes_name(event.summary.casefold(), user)
         if not mark.confirmed and not named_user and not _may_be_hiring(event, pattern):
             continue  # nothing in the title or the notes says hiring: most events end here
         body = read_body(event.description, event.location)

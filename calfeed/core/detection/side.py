@@ -13,6 +13,7 @@ Pure; the user's addresses are gathered once per event from what the event says 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -147,13 +148,25 @@ def hiring_side(event: SourceEvent, body: BodyReading, owner: Owner) -> str | No
     return None
 
 
+def writes_name(low: str, names: Sequence[str]) -> bool:
+    """`low` (casefolded) writes one of the user's names whole, or its first and last words
+    ("Maria Wijaya" for Maria Fransiska Wijaya): a title about the user herself."""
+    for name in names:
+        words = name.split()
+        if len(words) >= 2 and (
+            name in low or (len(words) > 2 and f"{words[0]} " in low and f" {words[-1]}" in low)
+        ):
+            return True
+    return False
+
+
 def candidate_named(event: SourceEvent, owner: Owner) -> str | None:
     """Rule D6: the name of another attendee with a private address whom the title names
     ("User Interview - Area Sales Manager - Bagus Wicaksono", bagus.wicaksono@gmail.com): the
     candidate, when the title does not name the user too and does not meet them "with" the
     person ("Interview with Jane Doe": the interviewer); else None."""
     title = event.summary.casefold()
-    if any(name in title for name in owner.names if " " in name):
+    if writes_name(title, owner.names):
         return None
     for person in event.attendees:
         if owner.owns(person) or person.resource or person.organizer:
